@@ -1,0 +1,55 @@
+# Passage: `make run` starts the portal with demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install static migrate seed worker bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) scripts/copy_static_vendor.py
+	touch $@
+
+install: $(VENV)/.installed static/vendor/.installed
+
+static: static/vendor/.installed
+
+migrate: install
+	$(FLASK) db-upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "Starting a worker against $$REDIS_URL"; \
+		$(PY) worker.py & trap "kill $$! 2>/dev/null" EXIT; \
+		HOST=$(HOST) PORT=$(PORT) $(FLASK) serve; \
+	else \
+		HOST=$(HOST) PORT=$(PORT) $(FLASK) serve; \
+	fi
+
+worker: install
+	$(PY) worker.py
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/form_step.py
+	$(PY) bench/render.py
+	$(PY) bench/dashboard.py
+
+clean:
+	rm -rf instance/ static/vendor/ .pytest_cache/

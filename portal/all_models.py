@@ -1,0 +1,2 @@
+"""Imports every module that defines tables, so the metadata (and Alembic) sees them all."""
+from portal import models  # noqa: F401

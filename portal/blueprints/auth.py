@@ -1,0 +1,68 @@
+"""Sign in and sign out."""
+from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal import accounts
+from portal.access import allow, public
+from portal.db import get_session
+from portal.models import Role
+from portal.validation import clean_text
+from portal.web import render
+
+bp = Blueprint("auth", __name__)
+
+
+def _home_for(user) -> str:
+    return url_for("youth.home") if user.role == Role.youth else url_for("home.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths: never an absolute URL an attacker could slip into ?next=.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    email = clean_text(request.form.get("email", ""))[:254]
+    error = None
+    status = 200
+    if request.method == "POST":
+        db = get_session()
+        result = accounts.sign_in(db, email=email, password=request.form.get("password", ""), ip=request.remote_addr or "")
+        if result.user is not None:
+            next_url = _safe_next(request.args.get("next"))
+            session.clear()  # a new session at sign-in: nothing from before carries over
+            session["sid"] = accounts.open_session(db, user=result.user, ip=request.remote_addr or "")
+            session.permanent = True
+            db.commit()
+            login_user(result.user)
+            return redirect(next_url or _home_for(result.user), 303)
+        db.commit()
+        status = 429 if result.wait_seconds else 422
+        if result.wait_seconds:
+            error = _("Too many attempts. Please try again in %(n)s seconds.", n=result.wait_seconds)
+        else:
+            error = _("That email and password do not match an active account. Please check them and try again.")
+    elif getattr(g, "session_expired", False) or request.args.get("expired"):
+        flash(_("You were signed out because the page was idle. Please sign in again."), "info")
+    return render("auth/sign_in.html", email=email, error=error, status=status)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@allow(*Role)
+def sign_out():
+    token = session.get("sid")
+    if token:
+        db = get_session()
+        accounts.end_session(db, token=token)
+        db.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.sign_in"), 303)

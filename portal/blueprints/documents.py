@@ -1,0 +1,4 @@
+"""Placeholder blueprint: replaced by the issue that builds it."""
+from flask import Blueprint
+
+bp = Blueprint("documents", __name__, url_prefix="/packets")

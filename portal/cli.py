@@ -1,0 +1,101 @@
+"""Operations commands: `flask --app portal <command>`. The names are part of the documented interface."""
+import getpass
+import sys
+
+import click
+from flask import Flask, current_app
+from sqlmodel import select
+
+from portal import accounts
+from portal.db import session_scope
+from portal.models import Agency, Role
+
+
+def init_app(app: Flask) -> None:
+    for command in (db_upgrade, create_agency, create_user, seed_demo, serve):
+        app.cli.add_command(command)
+
+
+@click.command("db-upgrade")
+def db_upgrade():
+    """Apply every database migration (safe to run again)."""
+    from portal.migrate import upgrade
+
+    upgrade(current_app)
+    click.echo("Database is up to date.")
+
+
+@click.command("create-agency")
+@click.argument("slug")
+@click.argument("name")
+def create_agency(slug, name):
+    """Create an agency with a short SLUG (letters, digits, hyphens) and a display NAME."""
+    from portal.agencies import AgencyError, create
+
+    with session_scope() as session:
+        try:
+            agency = create(session, slug=slug, name=name)
+        except AgencyError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Created agency {agency.slug} ({agency.id}).")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--agency", "agency_slug", required=True, help="The agency's slug.")
+@click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
+@click.option("--name", default="", help="Display name (defaults to the part of the email before @).")
+@click.option("--password", default=None, help="Prompted for when not given.")
+def create_user(email, agency_slug, role, name, password):
+    """Create a user of an agency with a role."""
+    with session_scope() as session:
+        agency = session.exec(select(Agency).where(Agency.slug == agency_slug)).first()
+        if agency is None:
+            raise click.ClickException(f"No agency with the slug {agency_slug!r}. Create it with create-agency first.")
+        if password is None:
+            if not sys.stdin.isatty():
+                password = sys.stdin.readline().rstrip("\n")
+            else:
+                password = getpass.getpass("Password: ")
+                if getpass.getpass("Repeat password: ") != password:
+                    raise click.ClickException("The passwords did not match.")
+        if len(password) < 10:
+            raise click.ClickException("Please choose a password of at least 10 characters.")
+        try:
+            user = accounts.create_user(
+                session, agency_id=agency.id, email=email, name=name or email.split("@")[0], role=role, password=password
+            )
+        except ValueError as error:
+            raise click.ClickException(str(error))
+        click.echo(f"Created {role} {user.email} in {agency.slug}.")
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load demo agencies, users and clients (idempotent) and print the demo sign-ins."""
+    from portal.demo import print_logins, seed
+
+    with session_scope() as session:
+        logins = seed(session)
+    print_logins(logins, echo=click.echo)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", envvar="HOST")
+@click.option("--port", default=5000, type=int, envvar="PORT")
+def serve(host, port):
+    """Run the portal (and, with no REDIS_URL, an in-process worker) for a single machine."""
+    from werkzeug.serving import run_simple
+
+    from portal import queue
+    from portal.demo import DEMO_LOGINS, print_logins
+
+    app = current_app._get_current_object()
+    if queue.is_embedded(app):
+        queue.start_embedded_worker(app)
+        click.echo("Jobs run in this process (no REDIS_URL set).")
+    click.echo("")
+    click.echo(f"Passage is running at http://{host}:{port}/")
+    print_logins(DEMO_LOGINS, echo=click.echo)
+    click.echo("Press Ctrl+C to stop.")
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

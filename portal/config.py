@@ -1,0 +1,51 @@
+"""Configuration read from the environment, with embedded defaults that need no server."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEV_SECRET_KEY = "passage-development-key-not-for-production"
+# A fixed Fernet key for the embedded demo only; production must set PASSAGE_ENCRYPTION_KEY.
+DEV_ENCRYPTION_KEY = "cGFzc2FnZS1kZXYta2V5LW5vdC1mb3ItcHJvZHVjdGk="
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something unsafe or impossible."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(instance_path: str) -> dict:
+    env = os.environ
+    data_dir = Path(env.get("PASSAGE_DATA_DIR") or Path(instance_path) / "data")
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'passage.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "ENV_NAME": env.get("PASSAGE_ENV", "development"),
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "DATA_DIR": str(data_dir),
+        "ENCRYPTION_KEY": env.get("PASSAGE_ENCRYPTION_KEY", DEV_ENCRYPTION_KEY),
+        "IDLE_TIMEOUT": timedelta(minutes=int(env.get("PASSAGE_IDLE_MINUTES", "30"))),
+        "UPLOAD_MAX_BYTES": int(env.get("PASSAGE_UPLOAD_MAX_MB", "20")) * 1024 * 1024,
+        "SESSION_COOKIE_SECURE": _bool(env.get("PASSAGE_SECURE_COOKIES"), False),
+        "MAIL_OUTBOX_DIR": env.get("PASSAGE_MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
+        "BASE_URL": env.get("PASSAGE_BASE_URL", ""),
+    }
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse to run in production with development secrets."""
+    if config.get("ENV_NAME") != "production":
+        return
+    if config["SECRET_KEY"] == DEV_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+        raise ConfigError("SECRET_KEY must be set to a long random value in production.")
+    if config["ENCRYPTION_KEY"] == DEV_ENCRYPTION_KEY:
+        raise ConfigError("PASSAGE_ENCRYPTION_KEY must be set in production.")

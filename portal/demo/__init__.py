@@ -1,0 +1,34 @@
+"""Demo data: two agencies, users of every role, clients in every situation, packets in every state.
+
+Each step module has seed(session, ctx) and is idempotent: running seed-demo twice changes nothing.
+"""
+from sqlmodel import Session
+
+from portal.demo import people
+
+# Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
+DEMO_PASSWORD = "passage-demo-2026"
+DEMO_LOGINS = [
+    ("manager@peel.demo", "manager", "Peel Children's Aid Society (CWICE)"),
+    ("caseworker@peel.demo", "caseworker", "Peel Children's Aid Society (CWICE)"),
+    ("admin@peel.demo", "admin", "Peel Children's Aid Society (CWICE)"),
+    ("youth@peel.demo", "youth", "Peel Children's Aid Society (CWICE)"),
+    ("manager@jhs.demo", "manager", "John Howard Society – Community Case Management"),
+    ("caseworker@jhs.demo", "caseworker", "John Howard Society – Community Case Management"),
+]
+
+STEPS = [people]
+
+
+def seed(session: Session) -> list:
+    context: dict = {"password": DEMO_PASSWORD}
+    for step in STEPS:
+        step.seed(session, context)
+        session.flush()
+    return DEMO_LOGINS
+
+
+def print_logins(logins, echo=print) -> None:
+    echo("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    for email, role, agency in logins:
+        echo(f"  {role:<11} {email:<24} {agency}")
