@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 10:53:14.676021
+Create Date: (before the first release)
 """
 from alembic import op
 import sqlalchemy as sa
