@@ -33,11 +33,18 @@ def get_queue(app: Flask | None = None) -> Queue:
     return Queue(QUEUE_NAME, connection=connection(app))
 
 
+class _ThreadWorker(SimpleWorker):
+    """A worker that can run off the main thread, where signal handlers cannot be installed."""
+
+    def _install_signal_handlers(self) -> None:
+        pass
+
+
 def start_embedded_worker(app: Flask) -> threading.Thread:
     """A worker thread for the embedded queue; signals are unavailable off the main thread, so timers enforce timeouts."""
 
     def run() -> None:
-        worker = SimpleWorker([get_queue(app)], connection=connection(app))
+        worker = _ThreadWorker([get_queue(app)], connection=connection(app))
         worker.death_penalty_class = TimerDeathPenalty
         with app.app_context():
             worker.work(with_scheduler=False, logging_level="WARNING")
