@@ -91,6 +91,7 @@ def serve(host, port):
     from portal.demo import DEMO_LOGINS, print_logins
 
     app = current_app._get_current_object()
+    app.config["SHOW_DEMO_LOGINS"] = app.config["ENV_NAME"] != "production"
     if queue.is_embedded(app):
         queue.start_embedded_worker(app)
         click.echo("Jobs run in this process (no REDIS_URL set).")

@@ -1,11 +1,12 @@
 """Sign in and sign out."""
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal import accounts
 from portal.access import allow, public
 from portal.db import get_session
+from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portal.models import Role
 from portal.validation import clean_text
 from portal.web import render
@@ -51,7 +52,9 @@ def sign_in():
             error = _("That email and password do not match an active account. Please check them and try again.")
     elif getattr(g, "session_expired", False) or request.args.get("expired"):
         flash(_("You were signed out because the page was idle. Please sign in again."), "info")
-    return render("auth/sign_in.html", email=email, error=error, status=status)
+    demo_logins = DEMO_LOGINS if current_app.config.get("SHOW_DEMO_LOGINS") else []
+    return render("auth/sign_in.html", email=email, error=error, status=status, demo_logins=demo_logins,
+                  demo_password=DEMO_PASSWORD)
 
 
 @bp.route("/sign-out", methods=["POST"])
