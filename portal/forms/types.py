@@ -107,6 +107,8 @@ class PacketType:
     fees: Callable[[Context], list[FeeLine]] | None = None
     submission: str = ""  # how and where it is sent (address, online or paper)
     allows_family_members: bool = False
+    # (may a new packet be started on this day, why not): for a pathway with a closing date; None = always
+    available: Callable[[date], tuple[bool, str]] | None = None
 
     def step(self, key: str) -> Step | None:
         return next((step for step in self.steps if step.key == key), None)
@@ -127,6 +129,8 @@ class AnswerLine:
     display: str  # as printed: formatted, "N/A" when the field does not apply, "" when missing
     applies: bool
     missing: bool
+    rows: tuple[tuple[str, ...], ...] = ()  # for groups: each row's cells as printed, in column order
+    meta: dict[str, Any] = field(default_factory=dict)  # who answered and when (Packet.answer_meta entry)
 
 
 @dataclass(frozen=True)

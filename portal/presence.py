@@ -1,0 +1,179 @@
+"""Physical presence for a citizenship grant, counted as IRCC's calculator counts it (domain I.0).
+
+- Window: the 5 years before the signing date, ending the day before it.
+- Each day in Canada as a permanent resident counts 1; the day PR was granted is a PR day.
+- Each day as a temporary resident or protected person before PR counts 1/2; the half-day credit
+  is rounded down and capped at 365.
+- Days as a refugee claimant, without status, or serving a sentence count 0 (a completed youth
+  sentence is the exception). Days before PR that no period covers count 0.
+- An absence from D1 to D2 removes D2 - D1 - 1 days: leaving and returning days are days in Canada.
+
+The answer carries its working, so the review screen and the PDF can show how it was reached.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+HALF_DAY_KINDS = {"temporary_resident": "temporary resident", "protected_person": "protected person"}
+ZERO_KINDS = {"refugee_claimant": "refugee claimant", "no_status": "without status", "outside_canada": "outside Canada"}
+KIND_LABELS = {"permanent_resident": "permanent resident", **HALF_DAY_KINDS, **ZERO_KINDS}
+
+
+@dataclass(frozen=True)
+class Period:
+    """Time in Canada before PR, in one status: both days included."""
+
+    start: date
+    end: date
+    kind: str  # temporary_resident | protected_person | refugee_claimant | no_status
+
+
+@dataclass(frozen=True)
+class Absence:
+    left: date  # the day the person left Canada (a day in Canada)
+    returned: date  # the day they came back (a day in Canada)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: date
+    end: date
+    completed_youth_sentence: bool = False  # does not remove days
+
+
+@dataclass(frozen=True)
+class PresenceResult:
+    window_start: date
+    window_end: date
+    pr_days: int
+    half_day_days: int  # days as TR or protected person before PR, before halving
+    half_day_credit: int  # after halving, rounding down and the cap
+    cap_applied: bool
+    absent_days: int
+    sentence_days: int
+    total: int
+    required: int
+    lines: tuple[str, ...] = field(default=())
+
+    @property
+    def meets(self) -> bool:
+        return self.total >= self.required
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.required - self.total)
+
+
+def window_for(signing_date: date) -> tuple[date, date]:
+    """The 5 years before signing, ending the day before: signed 2018-04-01 -> 2013-04-01 to 2018-03-31."""
+    try:
+        start = signing_date.replace(year=signing_date.year - 5)
+    except ValueError:  # signed on 29 February: five years earlier has no 29 February
+        start = date(signing_date.year - 5, 3, 1)
+    return start, signing_date - timedelta(days=1)
+
+
+def _days(start: date, end: date):
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def calculate(
+    *,
+    signing_date: date,
+    pr_date: date | None,
+    periods: list[Period] | tuple = (),
+    absences: list[Absence] | tuple = (),
+    sentences: list[Sentence] | tuple = (),
+    required: int = 1095,
+    half_day_cap: int = 365,
+) -> PresenceResult:
+    window_start, window_end = window_for(signing_date)
+    absent: set[date] = set()
+    for absence in absences:
+        absent.update(day for day in _days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1)))
+    in_sentence: set[date] = set()
+    for sentence in sentences:
+        if not sentence.completed_youth_sentence:
+            in_sentence.update(_days(sentence.start, sentence.end))
+
+    # Count day by day: it keeps leap years, overlaps and window edges exact.
+    per_period: list[tuple[str, date, date, int, int, int]] = []  # label, start, end, in window, absent, sentence
+
+    def tally(label: str, start: date, end: date) -> tuple[int, int, int]:
+        start, end = max(start, window_start), min(end, window_end)
+        inside = absent_here = sentence_here = 0
+        for day in _days(start, end):
+            inside += 1
+            if day in absent:
+                absent_here += 1
+            elif day in in_sentence:
+                sentence_here += 1
+        per_period.append((label, start, end, inside, absent_here, sentence_here))
+        return inside, absent_here, sentence_here
+
+    pr_days = half_days = 0
+    counted_before_pr: set[date] = set()
+    for period in sorted(periods, key=lambda p: p.start):
+        end = min(period.end, (pr_date - timedelta(days=1)) if pr_date else period.end)
+        start = max(period.start, window_start)
+        if start > min(end, window_end):
+            continue
+        # A day covered twice (overlapping rows) counts once, in the first period that covers it.
+        days = [day for day in _days(start, min(end, window_end)) if day not in counted_before_pr]
+        if not days:
+            continue
+        counted_before_pr.update(days)
+        inside, absent_here, sentence_here = tally(KIND_LABELS.get(period.kind, period.kind), days[0], days[-1])
+        if period.kind in HALF_DAY_KINDS:
+            half_days += inside - absent_here - sentence_here
+    if pr_date and pr_date <= window_end:
+        inside, absent_here, sentence_here = tally("permanent resident", max(pr_date, window_start), window_end)
+        pr_days = inside - absent_here - sentence_here
+
+    raw_credit = half_days // 2
+    credit = min(raw_credit, half_day_cap)
+    absent_total = sum(1 for day in absent if window_start <= day <= window_end)
+    sentence_total = sum(1 for day in in_sentence if window_start <= day <= window_end and day not in absent)
+    total = pr_days + credit
+
+    lines = [
+        f"Window: {window_start.isoformat()} to {window_end.isoformat()} "
+        f"({_n((window_end - window_start).days + 1)} days, the 5 years before signing on {signing_date.isoformat()})"
+    ]
+    for label, start, end, inside, absent_here, sentence_here in per_period:
+        counted = inside - absent_here - sentence_here
+        rate = "counts 1 a day" if label == "permanent resident" else (
+            "counts ½ a day" if label in HALF_DAY_KINDS.values() else "counts 0")
+        extra = ""
+        if absent_here:
+            extra += f", minus {_n(absent_here)} days outside Canada"
+        if sentence_here:
+            extra += f", minus {_n(sentence_here)} days serving a sentence"
+        lines.append(f"{start.isoformat()} to {end.isoformat()} as {label}: {_n(inside)} days in the window{extra}"
+                     f" = {_n(counted)} days ({rate})")
+    for absence in sorted(absences, key=lambda a: a.left):
+        days = absence.returned - absence.left - timedelta(days=1)
+        inside = sum(1 for day in _days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1))
+                     if window_start <= day <= window_end)
+        note = "" if inside == max(days.days, 0) else f", {_n(inside)} of them inside the window"
+        lines.append(f"Absence: left {absence.left.isoformat()}, returned {absence.returned.isoformat()}: "
+                     f"{_n(max(days.days, 0))} days outside Canada{note}")
+    if half_days:
+        cap_note = f", capped at {_n(half_day_cap)}" if raw_credit > half_day_cap else ""
+        lines.append(f"Before PR: {_n(half_days)} days as a temporary resident or protected person ÷ 2 = "
+                     f"{_n(raw_credit)} credit days (rounded down){cap_note} → {_n(credit)}")
+    lines.append(f"Total: {_n(pr_days)} PR days + {_n(credit)} credit days = {_n(total)} of {_n(required)} needed"
+                 + (" (met)" if total >= required else f" ({_n(required - total)} short)"))
+    return PresenceResult(
+        window_start=window_start, window_end=window_end, pr_days=pr_days, half_day_days=half_days,
+        half_day_credit=credit, cap_applied=raw_credit > half_day_cap, absent_days=absent_total,
+        sentence_days=sentence_total, total=total, required=required, lines=tuple(lines),
+    )
