@@ -12,14 +12,18 @@ from portal.forms.status_common import (
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
 from portal.rules import state_care
-from portal.rules.care import care_days
-from portal.rules.dates import as_date
+from portal.rules.dates import age_on, as_date
 from portal.rules.facts import status_facts
 
 
 def aged_19_or_more(context: Context) -> bool:
     age = age_at_signing(context)
     return age is not None and age >= 19
+
+
+def adult_family_members(context: Context) -> bool:
+    return any(age_on(as_date(row.get("date_of_birth")), context.signing_date) >= 18
+               for row in context.get("family_members") or [] if as_date(row.get("date_of_birth")))
 
 
 def has_family(context: Context) -> bool:
@@ -147,8 +151,7 @@ PACKET = register(PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers() + (
         Signer("family_adults", "Each family member 18 or older", capacity="signs their own Schedule A and IMM 5406",
-               show_if=lambda c: any(row.get("relationship") in ("spouse", "common_law")
-                                     for row in c.get("family_members") or [])),
+               show_if=adult_family_members),
     ),
     rules=(deadline_rule, eligibility_rule, family_rule("state_care", must_be_in_canada=True),
            history_rule("personal_history", "Schedule A personal history"),

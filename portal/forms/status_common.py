@@ -9,6 +9,9 @@ from portal.forms.types import Context, Field, Finding, Signer, Step
 from portal.rules.dates import add_years, as_date
 from portal.rules.family import RELATIONSHIPS, family_findings, lock_in_date
 from portal.rules.history import describe_gap, describe_overlap, find_gaps_and_overlaps
+from portal.rules.signers_s57 import (
+    APPLICANT, COURT_APPOINTED, LEGALLY_RESPONSIBLE, PARENT, RequiredSignature, s57_signers,
+)
 
 YES_NO = (("yes", "Yes"), ("no", "No"))
 SEX = (("F", "Female"), ("M", "Male"), ("X", "Another gender (X)"), ("U", "Unknown"))
@@ -240,3 +243,27 @@ def imm5406_step(*, family_help: str) -> Step:
                           required=False),
                     family_group(help=family_help),
                 ))
+
+
+# ---- IRPR s.57: who signs a PR card (and VOS) application for a minor ------------------------------
+
+def s57_required(context: Context) -> dict[str, RequiredSignature]:
+    age = age_at_signing(context)
+    if age is None:
+        return {}
+    signers = s57_signers(age=age, court_appointed=context.get("court_appointed") == "yes",
+                          parents_deceased=context.get("parents_deceased") == "yes", agency_name=agency_name(context))
+    return {signer.key: signer for signer in signers}
+
+
+def s57_signer_list() -> tuple[Signer, ...]:
+    def signer(key: str, role: str, youth_signs: bool = False) -> Signer:
+        return Signer(key, role, youth_signs=youth_signs,
+                      capacity=lambda c: s57_required(c)[key].capacity if key in s57_required(c) else "",
+                      show_if=lambda c: key in s57_required(c))
+    return (
+        signer(APPLICANT, "Applicant", youth_signs=True),
+        signer(PARENT, "Parent"),
+        signer(COURT_APPOINTED, "Person responsible under a court order"),
+        signer(LEGALLY_RESPONSIBLE, "Person legally responsible for the child"),
+    )

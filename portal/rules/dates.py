@@ -1,0 +1,49 @@
+"""Date helpers shared by the rules: answers arrive as ISO strings, the client file as dates."""
+import calendar
+from datetime import date, datetime
+
+
+def as_date(value) -> date | None:
+    """A date from a date, a datetime or an ISO string ("YYYY-MM-DD"); None when it is not one."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def month_bound(value, *, last: bool) -> date | None:
+    """Schedule A and IMM 5710 histories are written "YYYY-MM": the first or the last day of that month."""
+    if as_date(value) is not None:
+        return as_date(value)
+    text = str(value or "").strip()
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, calendar.monthrange(year, month)[1] if last else 1)
+    except ValueError:
+        return None
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Completed years on `day`; someone born on 29 February turns a year older on 1 March in common years."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def add_years(day: date, years: int) -> date:
+    """The anniversary; 29 February moves to 1 March, when the full years have really passed."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; past the month's end it moves to the 1st of the next month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if day.day <= calendar.monthrange(year, month)[1]:
+        return date(year, month, day.day)
+    return date(year + (month == 12), month % 12 + 1, 1)
