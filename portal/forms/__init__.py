@@ -40,3 +40,8 @@ from portal.forms import cit_0403  # noqa: E402,F401
 from portal.forms import cit_0003  # noqa: E402,F401
 from portal.forms import cit_0002  # noqa: E402,F401
 from portal.forms import cit_0001  # noqa: E402,F401
+from portal.forms import imm_5710  # noqa: E402,F401
+from portal.forms import state_care_pr  # noqa: E402,F401
+from portal.forms import hc_pr  # noqa: E402,F401
+from portal.forms import pr_card  # noqa: E402,F401
+from portal.forms import vos  # noqa: E402,F401
