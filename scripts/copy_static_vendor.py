@@ -1,12 +1,89 @@
-"""Copy browser libraries installed by npm into static/vendor/ (ignored by git)."""
+"""Copy browser libraries and PDF fonts installed by npm and pip into static/vendor/ (ignored by git).
+
+Fonts: Noto Sans (Latin, accents, Cyrillic, Greek), Arabic and Devanagari come from the
+`fontpkg-noto-*` PyPI packages; Hebrew, Chinese (SC) and Korean from npm's `@fontsource/*`.
+The fontsource subsets are decompressed from WOFF2 to TrueType here, once, because doing it
+in every worker process costs about ten seconds; static/vendor/fonts/fonts.css lists them all.
+"""
+import importlib
+import re
 import shutil
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "static" / "vendor"
+FONTS = VENDOR / "fonts"
 FILES = {
     "node_modules/htmx.org/dist/htmx.min.js": "htmx.min.js",
 }
+# (python package, file in its files/ folder, CSS family name)
+PIP_FONTS = [
+    ("fontpkg_noto_sans", "NotoSans[wdth,wght].ttf", "Noto Sans"),
+    ("fontpkg_noto_sans_arabic", "NotoSansArabic[wdth,wght].ttf", "Noto Sans Arabic"),
+    ("fontpkg_noto_sans_devanagari", "NotoSansDevanagari[wdth,wght].ttf", "Noto Sans Devanagari"),
+]
+# npm packages whose 400-weight subsets are used; Hebrew only needs its Hebrew subset.
+NPM_FONTS = [
+    ("noto-sans-hebrew", "hebrew"),
+    ("noto-sans-sc", None),
+    ("noto-sans-kr", None),
+]
+FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.S)
+SRC = re.compile(r"url\(\./files/(?P<name>[^)]+\.woff2)\)")
+
+
+def _pip_font_file(package: str, filename: str) -> Path:
+    module = importlib.import_module(package)
+    folder = Path(module.__file__).parent / "files"
+    match = folder / filename
+    if match.exists():
+        return match
+    # Version bumps may rename the file; take the upright font of the family.
+    candidates = sorted(path for path in folder.glob("*.ttf") if "Italic" not in path.name)
+    if not candidates:
+        raise SystemExit(f"No font file in {folder}; reinstall {package}.")
+    return candidates[0]
+
+
+def _npm_faces(package: str, only_subset: str | None) -> list[str]:
+    from fontTools.ttLib import woff2
+
+    folder = ROOT / "node_modules" / "@fontsource" / package
+    css = (folder / "400.css").read_text()
+    faces = []
+    for face in FACE.finditer(css):
+        body = face.group("body")
+        source = SRC.search(body)
+        if source is None or (only_subset and f"-{only_subset}-400-normal" not in source.group("name")):
+            continue
+        target = FONTS / source.group("name").replace(".woff2", ".ttf")
+        if not target.exists():
+            out = BytesIO()
+            with open(folder / "files" / source.group("name"), "rb") as compressed:
+                woff2.decompress(compressed, out)
+            target.write_bytes(out.getvalue())
+        family = re.search(r"font-family:\s*([^;]+);", body).group(1)
+        ranges = re.search(r"unicode-range:\s*([^;]+);", body).group(1)
+        faces.append(
+            f"@font-face {{ font-family: {family}; font-weight: 400; font-style: normal; "
+            f"src: url({target.name}); unicode-range: {ranges}; }}"
+        )
+    return faces
+
+
+def copy_fonts() -> None:
+    FONTS.mkdir(parents=True, exist_ok=True)
+    faces = []
+    for package, filename, family in PIP_FONTS:
+        source = _pip_font_file(package, filename)
+        target_name = family.replace(" ", "") + ".ttf"
+        shutil.copyfile(source, FONTS / target_name)
+        faces.append(f"@font-face {{ font-family: '{family}'; src: url({target_name}); }}")
+    for package, subset in NPM_FONTS:
+        faces.extend(_npm_faces(package, subset))
+    (FONTS / "fonts.css").write_text("\n".join(faces) + "\n")
+    print(f"static/vendor/fonts/ ({len(faces)} font faces)")
 
 
 def main() -> None:
@@ -14,6 +91,7 @@ def main() -> None:
     for source, target in FILES.items():
         shutil.copyfile(ROOT / source, VENDOR / target)
         print(f"static/vendor/{target}")
+    copy_fonts()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Documents: evidence uploads, packet PDFs rendered by the worker, and the encrypted file store."""

@@ -1,0 +1,86 @@
+"""RQ job functions. They take ids, open their own session, report progress in job.meta and on the
+Render row, and let every exception reach RQ's failed registry after writing a plain reason on the row.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, current_app, has_app_context
+from rq import get_current_job
+from rq.timeouts import JobTimeoutException
+
+from portal.db import session_scope
+from portal.documents import pdf, storage
+from portal.models import Render, RenderStatus, utcnow
+
+GENERIC_REASON = "Something went wrong while making the PDF. Please try again; if it fails again, tell your administrator."
+
+
+def _app() -> Flask:
+    if has_app_context():
+        return current_app._get_current_object()
+    from portal import create_app
+
+    return create_app()
+
+
+def _update(app: Flask, render_id: uuid.UUID, **fields) -> None:
+    with session_scope(app) as session:
+        render = session.get(Render, render_id)
+        for key, value in fields.items():
+            setattr(render, key, value)
+        session.add(render)
+
+
+def _report(app: Flask, render_id: uuid.UUID, stage: str, percent: int) -> None:
+    job = get_current_job()
+    if job is not None:
+        job.meta.update({"stage": stage, "progress": percent})
+        job.save_meta()
+    _update(app, render_id, status=stage, progress=percent)
+
+
+def reason_for(error: BaseException) -> str:
+    if isinstance(error, pdf.RenderError):
+        return str(error)
+    if isinstance(error, JobTimeoutException):
+        return "Making the PDF took too long and was stopped. Check for very large evidence files, then try again."
+    if isinstance(error, storage.StorageError):
+        return "An evidence file could not be read from storage. Replace it, then try again."
+    if isinstance(error, MemoryError):
+        return "The packet is too big to make into one PDF. Check for very large evidence files, then try again."
+    return GENERIC_REASON
+
+
+def render_packet(render_id: str) -> dict:
+    """Render one packet PDF from its snapshot and store it encrypted; returns the figures."""
+    app = _app()
+    render_uuid = uuid.UUID(render_id)
+    with app.app_context():
+        with session_scope(app) as session:
+            render = session.get(Render, render_uuid)
+            if render is None:
+                raise LookupError(f"render {render_id} does not exist")
+            if render.status == RenderStatus.done:
+                return {"pages": render.pages, "sha256": render.sha256}
+            snapshot, final = render.snapshot, render.final
+        _update(app, render_uuid, status=RenderStatus.rendering, progress=10, error="", started_at=utcnow())
+        try:
+            result = pdf.render_packet_pdf(
+                snapshot, final=final, load=lambda key: storage.load(key, app),
+                progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
+            )
+            key = storage.save(result.data, app)
+        except BaseException as error:
+            job = get_current_job()
+            retrying = job is not None and (job.retries_left or 0) > 0 and not isinstance(error, pdf.RenderError)
+            _update(app, render_uuid, status=RenderStatus.queued if retrying else RenderStatus.failed,
+                    progress=0, error=reason_for(error), finished_at=None if retrying else utcnow())
+            raise
+        _update(app, render_uuid, status=RenderStatus.done, progress=100, storage_key=key, pages=result.pages,
+                size=len(result.data), sha256=result.sha256, finished_at=utcnow())
+        job = get_current_job()
+        if job is not None:
+            job.meta.update({"stage": "done", "progress": 100})
+            job.save_meta()
+        return {"pages": result.pages, "sha256": result.sha256}

@@ -1,0 +1,138 @@
+"""The render snapshot: everything a packet PDF shows, as plain JSON, taken when the render is asked for.
+
+The worker reads only the snapshot (and the stored files it names), so a PDF shows the packet as it
+was when "Generate packet" was pressed, even if someone edits the answers a second later.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from portal.documents import uploads
+from portal.models import Agency, Client, Packet, User
+
+SNAPSHOT_VERSION = 1
+
+
+def _summary(*, packet: Packet, client: Client, agency: Agency, today: date):
+    from portal import forms
+
+    return forms.summarize(packet=packet, client=client, agency=agency, today=today)
+
+
+def _representative(session: Session, *, packet: Packet, client: Client, user: User | None) -> User | None:
+    for user_id in (packet.owner_id, client.assigned_caseworker_id):
+        if user_id:
+            found = session.get(User, user_id)
+            if found is not None:
+                return found
+    return user
+
+
+def _signatures(session: Session, *, packet: Packet) -> dict:
+    from portal import signatures
+
+    result = {}
+    for key, signature in (signatures.signatures_for(session, packet=packet) or {}).items():
+        signed_at = signature.get("signed_at")
+        result[key] = {
+            "name": str(signature.get("name", "")),
+            "signed_at": signed_at.isoformat() if hasattr(signed_at, "isoformat") else str(signed_at or ""),
+            "method": str(signature.get("method", "")),
+        }
+    return result
+
+
+def _is_release_section(step) -> bool:
+    words = f"{step.key} {step.title} {step.form_section}".lower()
+    return "release" in words or "5475" in words or "5476" in words or "representative" in words
+
+
+def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
+    """The snapshot of one packet: answers in the form's order, checklist with files, signers, people."""
+    today = today or date.today()
+    client = session.get(Client, packet.client_id)
+    agency = session.get(Agency, packet.agency_id)
+    summary = _summary(packet=packet, client=client, agency=agency, today=today)
+    rows = uploads.checklist_rows(session, packet=packet, items=summary.checklist, today=today)
+    representative = _representative(session, packet=packet, client=client, user=user)
+    signatures = _signatures(session, packet=packet)
+    sections = []
+    release = []
+    for section in summary.sections:
+        lines = [
+            {
+                "label": line.field.label,
+                "form_ref": line.field.form_ref,
+                "display": line.display or ("Not answered yet" if line.missing else "N/A"),
+                "missing": bool(line.missing),
+                "rows": [list(row) for row in line.rows],
+                "columns": [column.label for column in line.field.columns],
+            }
+            for line in section.lines
+        ]
+        entry = {"key": section.step.key, "title": section.step.title, "form_section": section.step.form_section,
+                 "lines": lines}
+        sections.append(entry)
+        if _is_release_section(section.step):
+            release.append(entry)
+    checklist = []
+    for row in rows:
+        checklist.append({
+            "key": row.item.key,
+            "label": row.item.label,
+            "why": row.item.why,
+            "required": row.item.required,
+            "has_expiry": row.item.has_expiry,
+            "status": row.status,
+            "reason": row.waiver.reason if row.waiver else "",
+            "warnings": list(row.warnings),
+            "documents": [
+                {
+                    "id": str(document.id),
+                    "filename": document.filename,
+                    "content_type": document.content_type,
+                    "pages": document.pages,
+                    "size": document.size,
+                    "sha256": document.sha256,
+                    "storage_key": document.storage_key,
+                    "expires_on": document.expires_on.isoformat() if document.expires_on else None,
+                }
+                for document in row.documents
+            ],
+        })
+    packet_type = summary.packet_type
+    return {
+        "version": SNAPSHOT_VERSION,
+        "generated_on": today.isoformat(),
+        "packet": {
+            "id": str(packet.id),
+            "type": packet.packet_type,
+            "title": packet_type.title,
+            "form_code": packet_type.form_code,
+            "revision": packet.revision,
+            "submission": packet_type.submission,
+        },
+        "agency": {"name": agency.name, "address": agency.address, "phone": agency.phone, "email": agency.email},
+        "applicant": {
+            "name": client.display_name or client.family_name,
+            "family_name": client.family_name,
+            "given_names": client.given_names,
+            "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
+            "uci": client.uci,
+        },
+        "representative": {
+            "name": representative.name if representative else "",
+            "email": representative.email if representative else "",
+        },
+        "sections": sections,
+        "release": release,
+        "checklist": checklist,
+        "signers": [
+            {"key": signer.key, "role": signer.role, "capacity": capacity or "",
+             "signature": signatures.get(signer.key)}
+            for signer, capacity in summary.signers
+        ],
+        "fees": [{"label": fee.label, "amount": fee.amount, "note": fee.note} for fee in summary.fees],
+    }

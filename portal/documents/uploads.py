@@ -1,0 +1,356 @@
+"""Evidence uploads: checked by content, cleaned, encrypted, attached to a packet's checklist items.
+
+A file is judged by its bytes (magic numbers, then actually opening it with Pillow or pikepdf),
+never by its name or declared type. Photos lose their metadata (GPS, device ids) and are turned
+upright; HEIC becomes JPEG. Each refusal says what is wrong in plain words, and a refused file
+changes nothing that was already uploaded.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pikepdf
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlmodel import Session, select
+
+from portal import audit
+from portal.documents import storage
+from portal.models import ChecklistWaiver, Document, Packet, User, utcnow
+
+MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
+JPEG_QUALITY = 88
+# Typical IRCC processing time for the packets Passage prepares (citizenship for minors, PR cards,
+# work permits): a document expiring within this window is likely to expire before the decision.
+LIKELY_DECISION_DAYS = 365
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+ACCEPT = "image/*,application/pdf"
+
+try:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is a declared dependency
+    pillow_heif = None
+
+
+class UploadRefused(ValueError):
+    """The file cannot be attached; str(error) is the message for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    data: bytes
+    content_type: str
+    pages: int
+    filename: str
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:64]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"}:
+        return "heic"
+    text = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if any(marker in text for marker in (b"<svg", b"<html", b"<!doctype html", b"<script", b"<?xml", b"<body", b"<iframe")):
+        return "markup"
+    # A PDF may carry junk before its header; readers accept it within the first kilobyte.
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    return "unknown"
+
+
+def safe_filename(name: str, content_type: str) -> str:
+    """A display name with no path, no control characters and the extension of what is stored."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFC", base)
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = re.sub(r"[^\w\- ]+", "_", stem, flags=re.UNICODE).strip(" ._") or "document"
+    extension = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}[content_type]
+    return stem[:100] + extension
+
+
+def _clean_pdf(data: bytes) -> tuple[bytes, int]:
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError as error:
+        raise UploadRefused(_l("This PDF is protected with a password. Please upload a copy without a password.")) from error
+    except pikepdf.PdfError as error:
+        raise UploadRefused(_l("This PDF is damaged or incomplete. Please scan or save it again and upload the new copy.")) from error
+    with pdf:
+        if pdf.is_encrypted:
+            raise UploadRefused(_l("This PDF is encrypted. Please upload a copy that is not locked or encrypted."))
+        pages = len(pdf.pages)
+        if pages == 0:
+            raise UploadRefused(_l("This PDF has no pages. Please check the file and upload it again."))
+        # Scripts, embedded files and metadata have no place in evidence sent to IRCC.
+        for key in ("/OpenAction", "/AA", "/Metadata"):
+            if key in pdf.Root:
+                del pdf.Root[key]
+        if "/Names" in pdf.Root:
+            for key in ("/JavaScript", "/EmbeddedFiles"):
+                if key in pdf.Root.Names:
+                    del pdf.Root.Names[key]
+        if "/Info" in pdf.trailer:
+            del pdf.trailer["/Info"]
+        out = io.BytesIO()
+        try:
+            pdf.save(out)
+        except pikepdf.PdfError as error:
+            raise UploadRefused(_l("This PDF is damaged or incomplete. Please scan or save it again and upload the new copy.")) from error
+    return out.getvalue(), pages
+
+
+def _clean_image(data: bytes, kind: str) -> tuple[bytes, str]:
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        if isinstance(error, Image.DecompressionBombError):
+            raise UploadRefused(_l("This picture has too many pixels to handle safely. Please upload a smaller photo or a scan.")) from error
+        raise UploadRefused(_l("This picture is damaged or is not really a picture. Please take the photo again.")) from error
+    if width * height > MAX_PIXELS:
+        raise UploadRefused(_l("This picture has too many pixels to handle safely. Please upload a smaller photo or a scan."))
+    try:
+        image.load()
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError) as error:
+        raise UploadRefused(_l("This picture is damaged or is not really a picture. Please take the photo again.")) from error
+    out = io.BytesIO()
+    # Saving a fresh image without exif/info drops GPS, device ids and every other tag.
+    if kind == "png":
+        if image.mode not in ("RGBA", "LA", "P", "L", "RGB"):
+            image = image.convert("RGBA")
+        image.info = {}
+        image.save(out, format="PNG")
+        return out.getvalue(), PNG
+    if image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    image.info = {}
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=False)
+    return out.getvalue(), JPEG
+
+
+def check_file(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile:
+    """The cleaned file ready to store, or UploadRefused with the reason."""
+    if not data:
+        raise UploadRefused(_l("This file is empty. Please choose the file again."))
+    if len(data) > max_bytes:
+        raise UploadRefused(
+            _l("This file is larger than %(mb)s MB. Please scan at a lower resolution or split it into parts.",
+               mb=max_bytes // (1024 * 1024))
+        )
+    kind = _sniff(data)
+    if kind == "markup":
+        raise UploadRefused(_l("Web pages and SVG drawings can't be attached. Please upload a PDF, or a photo or scan (JPEG, PNG or HEIC)."))
+    if kind == "unknown":
+        raise UploadRefused(_l("This kind of file can't be attached. Please upload a PDF, or a photo or scan (JPEG, PNG or HEIC)."))
+    if kind == "pdf":
+        cleaned, pages = _clean_pdf(data)
+        return CheckedFile(cleaned, PDF, pages, safe_filename(filename, PDF))
+    if kind == "heic" and pillow_heif is None:  # pragma: no cover
+        raise UploadRefused(_l("HEIC photos can't be read here. Please upload a JPEG instead."))
+    cleaned, content_type = _clean_image(data, kind)
+    return CheckedFile(cleaned, content_type, 1, safe_filename(filename, content_type))
+
+
+def documents_of(session: Session, *, packet: Packet) -> list[Document]:
+    statement = select(Document).where(Document.packet_id == packet.id).order_by(
+        Document.checklist_item, Document.position, Document.created_at
+    )
+    return list(session.exec(statement))
+
+
+def waivers_of(session: Session, *, packet: Packet) -> dict[str, ChecklistWaiver]:
+    rows = session.exec(select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id))
+    return {row.checklist_item: row for row in rows}
+
+
+def add_document(session: Session, *, packet: Packet, user: User, checklist_item: str, checked: CheckedFile,
+                 expires_on: date | None = None) -> Document:
+    """Store a checked file and attach it at the end of the item's list; the caller commits."""
+    existing = session.exec(
+        select(Document.position).where(Document.packet_id == packet.id, Document.checklist_item == checklist_item)
+    ).all()
+    document = Document(
+        agency_id=packet.agency_id,
+        packet_id=packet.id,
+        checklist_item=checklist_item,
+        position=(max(existing) + 1) if existing else 0,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=len(checked.data),
+        pages=checked.pages,
+        sha256=hashlib.sha256(checked.data).hexdigest(),
+        storage_key=storage.save(checked.data),
+        expires_on=expires_on,
+        uploaded_by_id=user.id,
+    )
+    session.add(document)
+    waiver = session.exec(
+        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id, ChecklistWaiver.checklist_item == checklist_item)
+    ).first()
+    if waiver is not None:
+        session.delete(waiver)  # a file uploaded for an item means the item applies after all
+    session.flush()
+    audit.record(session, action="document.upload", user=user, record_type="document", record_id=document.id,
+                 detail=f"packet={packet.id} item={checklist_item}")
+    return document
+
+
+def replace_document(session: Session, *, document: Document, user: User, checked: CheckedFile,
+                     expires_on: date | None = None) -> Document:
+    old_key = document.storage_key
+    document.filename = checked.filename
+    document.content_type = checked.content_type
+    document.size = len(checked.data)
+    document.pages = checked.pages
+    document.sha256 = hashlib.sha256(checked.data).hexdigest()
+    document.storage_key = storage.save(checked.data)
+    if expires_on is not None:
+        document.expires_on = expires_on
+    document.uploaded_by_id = user.id
+    document.created_at = utcnow()
+    session.add(document)
+    session.flush()
+    audit.record(session, action="document.replace", user=user, record_type="document", record_id=document.id)
+    _forget_unless_rendered(session, old_key)
+    return document
+
+
+def remove_document(session: Session, *, document: Document, user: User) -> None:
+    key = document.storage_key
+    session.delete(document)
+    session.flush()
+    audit.record(session, action="document.remove", user=user, record_type="document", record_id=document.id,
+                 detail=f"packet={document.packet_id}")
+    _forget_unless_rendered(session, key)
+
+
+def _forget_unless_rendered(session: Session, key: str) -> None:
+    """Delete a replaced file, unless a render snapshot still points at it (renders are kept as versions)."""
+    from portal.models import Render
+
+    for snapshot in session.exec(select(Render.snapshot).where(Render.status != "failed")):
+        if key in str(snapshot):
+            return
+    storage.delete(key)
+
+
+def move_document(session: Session, *, document: Document, user: User, direction: str) -> None:
+    """Swap a file with its neighbour in the item's list ("up" or "down")."""
+    siblings = list(session.exec(
+        select(Document).where(Document.packet_id == document.packet_id, Document.checklist_item == document.checklist_item)
+        .order_by(Document.position, Document.created_at)
+    ))
+    index = next(i for i, row in enumerate(siblings) if row.id == document.id)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, row in enumerate(siblings):
+        row.position = position
+        session.add(row)
+    session.flush()
+    audit.record(session, action="document.reorder", user=user, record_type="document", record_id=document.id)
+
+
+def set_expiry(session: Session, *, document: Document, expires_on: date | None) -> None:
+    document.expires_on = expires_on
+    session.add(document)
+    session.flush()
+
+
+def waive_item(session: Session, *, packet: Packet, user: User, checklist_item: str, reason: str) -> ChecklistWaiver:
+    waiver = session.exec(
+        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id, ChecklistWaiver.checklist_item == checklist_item)
+    ).first() or ChecklistWaiver(agency_id=packet.agency_id, packet_id=packet.id, checklist_item=checklist_item, reason="")
+    waiver.reason = reason
+    waiver.by_id = user.id
+    session.add(waiver)
+    session.flush()
+    audit.record(session, action="checklist.waive", user=user, record_type="packet", record_id=packet.id,
+                 detail=f"item={checklist_item}")
+    return waiver
+
+
+def unwaive_item(session: Session, *, packet: Packet, user: User, checklist_item: str) -> None:
+    waiver = session.exec(
+        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id, ChecklistWaiver.checklist_item == checklist_item)
+    ).first()
+    if waiver is not None:
+        session.delete(waiver)
+        session.flush()
+        audit.record(session, action="checklist.unwaive", user=user, record_type="packet", record_id=packet.id,
+                     detail=f"item={checklist_item}")
+
+
+def expiry_warning(expires_on: date | None, *, today: date | None = None) -> str | None:
+    """Plain words when a document expires before the likely decision, else None."""
+    if expires_on is None:
+        return None
+    today = today or date.today()
+    if expires_on < today:
+        return str(_l("This document has expired. IRCC needs a valid one: renew it before sending the packet."))
+    if expires_on < today + timedelta(days=LIKELY_DECISION_DAYS):
+        return str(_l("This document expires before IRCC is likely to decide (about %(months)s months). Consider renewing it now.",
+                      months=LIKELY_DECISION_DAYS // 30))
+    return None
+
+
+@dataclass
+class ChecklistRow:
+    item: object  # forms.types.ChecklistItem
+    documents: list[Document]
+    waiver: ChecklistWaiver | None
+    warnings: list[str]
+
+    @property
+    def status(self) -> str:
+        if self.documents:
+            return "uploaded"
+        if self.waiver is not None:
+            return "not_applicable"
+        return "missing"
+
+
+def checklist_rows(session: Session, *, packet: Packet, items, today: date | None = None) -> list[ChecklistRow]:
+    """Each applicable checklist item with its files, waiver and expiry warnings, in the form's order."""
+    documents = documents_of(session, packet=packet)
+    waivers = waivers_of(session, packet=packet)
+    rows = []
+    for item in items:
+        files = [d for d in documents if d.checklist_item == item.key]
+        warnings = []
+        if getattr(item, "has_expiry", False):
+            for document in files:
+                warning = expiry_warning(document.expires_on, today=today)
+                if warning:
+                    warnings.append(warning)
+        rows.append(ChecklistRow(item=item, documents=files, waiver=waivers.get(item.key), warnings=warnings))
+    return rows
+
+
+def parse_uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
+
+
+def safe_display(name: str) -> str:
+    """A file name as typed, shortened and without path, for messages (Jinja escapes it)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return (base[:80] or str(_l("The file")))
