@@ -14,6 +14,10 @@ from portal.models import Agency, Role
 def init_app(app: Flask) -> None:
     for command in (db_upgrade, create_agency, create_user, seed_demo, serve):
         app.cli.add_command(command)
+    from portal.documents import cli as documents_cli
+
+    for command in (documents_cli.list_packets, documents_cli.render_packet):
+        app.cli.add_command(command)
 
 
 @click.command("db-upgrade")
