@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlmodel import select
 
 from portal import accounts
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade():
     """Apply every database migration (safe to run again)."""
     from portal.migrate import upgrade
@@ -32,6 +34,7 @@ def db_upgrade():
 @click.command("create-agency")
 @click.argument("slug")
 @click.argument("name")
+@with_appcontext
 def create_agency(slug, name):
     """Create an agency with a short SLUG (letters, digits, hyphens) and a display NAME."""
     from portal.agencies import AgencyError, create
@@ -50,6 +53,7 @@ def create_agency(slug, name):
 @click.option("--role", type=click.Choice([str(r) for r in Role]), required=True)
 @click.option("--name", default="", help="Display name (defaults to the part of the email before @).")
 @click.option("--password", default=None, help="Prompted for when not given.")
+@with_appcontext
 def create_user(email, agency_slug, role, name, password):
     """Create a user of an agency with a role."""
     with session_scope() as session:
@@ -75,6 +79,7 @@ def create_user(email, agency_slug, role, name, password):
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo():
     """Load demo agencies, users and clients (idempotent) and print the demo sign-ins."""
     from portal.demo import print_logins, seed
@@ -87,6 +92,7 @@ def seed_demo():
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", envvar="HOST")
 @click.option("--port", default=5000, type=int, envvar="PORT")
+@with_appcontext
 def serve(host, port):
     """Run the portal (and, with no REDIS_URL, an in-process worker) for a single machine."""
     from werkzeug.serving import run_simple
