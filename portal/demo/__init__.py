@@ -5,6 +5,7 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 from sqlmodel import Session
 
 from portal.demo import people
+from portal.demo import packets as citizenship_packets
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
 DEMO_PASSWORD = "passage-demo-2026"
@@ -17,7 +18,7 @@ DEMO_LOGINS = [
     ("caseworker@jhs.demo", "caseworker", "John Howard Society – Community Case Management"),
 ]
 
-STEPS = [people]
+STEPS = [people, citizenship_packets]
 
 
 def seed(session: Session) -> list:
