@@ -115,3 +115,22 @@ def test_db_upgrade_is_safe_to_run_twice(tmp_path):
         result = app.test_cli_runner().invoke(args=["db-upgrade"])
         assert result.exit_code == 0 and "up to date" in result.output, result.output
     assert _count(app, Agency) == 0
+
+
+def test_seed_demo_care_periods_are_valid(runner, app):
+    from datetime import date
+
+    from portal.clients import ORDER_LABELS
+
+    runner.invoke(args=["seed-demo"])
+    with app.app_context(), session_scope(app) as db:
+        clients = db.exec(select(Client)).all()
+        for client in clients:
+            for period in client.care_periods:
+                start = date.fromisoformat(period["start"])
+                assert client.date_of_birth <= start <= date.today()
+                assert period["end"] is None or start <= date.fromisoformat(period["end"]) <= date.today()
+                assert period["order"] in ORDER_LABELS
+        tesfaye = next(c for c in clients if c.family_name == "Tesfaye")
+        days = sum((date.fromisoformat(p["end"]) - date.fromisoformat(p["start"])).days for p in tesfaye.care_periods)
+        assert 3.9 * 365 < days < 4.1 * 365

@@ -113,7 +113,93 @@ CLIENTS = [
      StatusInCanada.no_status, CareStatus.not_in_care, "French", ""),
     ("jhs-ccms", "caseworker@jhs.demo", "reyes-carlos", "Reyes", "Carlos Andrés", _years_ago(23, 300), "Honduras", "Honduras",
      StatusInCanada.no_status, CareStatus.former_crown_ward, "Spanish", ""),
+    # More clients, so the list, search and filters have something to work on.
+    ("peel-cas", "caseworker@peel.demo", "tekle-selam", "Tekle ተኽለ", "Selam ሰላም", _years_ago(17, 130), "Eritrea", "Eritrea",
+     StatusInCanada.no_status, CareStatus.in_care, "Tigrinya", ""),
+    ("peel-cas", "caseworker2@peel.demo", "sivakumar-anjali", "Sivakumar சிவகுமார்", "Anjali அஞ்சலி", _years_ago(14, 220),
+     "Sri Lanka", "Sri Lanka", StatusInCanada.protected_person, CareStatus.in_care, "Tamil", ""),
+    ("peel-cas", "caseworker@peel.demo", "mohammadi-ali", "Mohammadi محمدی", "Ali علی", _years_ago(16, 33), "Iran", "Iran",
+     StatusInCanada.temporary_resident, CareStatus.in_care, "Persian", ""),
+    ("peel-cas", "caseworker2@peel.demo", "santos-gabriela", "Santos", "Gabriela", _years_ago(18, 300), "Mexico", "Mexico",
+     StatusInCanada.no_status, CareStatus.extended_society_care, "Spanish", "Gaby"),
+    ("peel-cas", "caseworker@peel.demo", "tran-bao", "Trần", "Bảo Ngọc", _years_ago(11, 160), "Viet Nam", "Viet Nam",
+     StatusInCanada.permanent_resident, CareStatus.in_care, "Vietnamese", ""),
+    ("peel-cas", "caseworker2@peel.demo", "wongsakul-ploy", "วงศ์สกุล Wongsakul", "พลอย Ploy", _years_ago(16, 300), "Thailand",
+     "Thailand", StatusInCanada.permanent_resident, CareStatus.extended_society_care, "Thai", ""),
+    ("peel-cas", "caseworker@peel.demo", "ahmed-yusuf", "Ahmed", "Yusuf Abdirahman", _years_ago(15, 70), "Somalia", "Somalia",
+     StatusInCanada.refugee_claimant, CareStatus.in_care, "Somali", ""),
+    ("peel-cas", "caseworker2@peel.demo", "joseph-stanley", "Joseph", "Stanley", _years_ago(19, 150), "Jamaica", "Jamaica",
+     StatusInCanada.no_status, CareStatus.extended_society_care, "English", ""),
+    ("peel-cas", "caseworker@peel.demo", "papadopoulou-eleni", "Παπαδοπούλου Papadopoulou", "Ελένη Eleni", _years_ago(13, 12),
+     "Greece", "Greece", StatusInCanada.permanent_resident, CareStatus.in_care, "Greek", ""),
+    # One name only, as on the person's documents: it goes in the family name, as IRCC asks.
+    ("peel-cas", "caseworker2@peel.demo", "hamid", "Hamid حمید", "", _years_ago(16, 90), "Afghanistan", "Afghanistan",
+     StatusInCanada.protected_person, CareStatus.in_care, "Pashto", ""),
+    ("jhs-ccms", "caseworker@jhs.demo", "boateng-yaw", "Boateng", "Yaw", _years_ago(36, 200), "Ghana", "Ghana",
+     StatusInCanada.no_status, CareStatus.not_in_care, "Twi", ""),
+    ("jhs-ccms", "caseworker@jhs.demo", "rodriguez-luis", "Rodríguez", "Luis Miguel", _years_ago(22, 45), "El Salvador",
+     "El Salvador", StatusInCanada.no_status, CareStatus.former_crown_ward, "Spanish", ""),
+    ("jhs-ccms", "caseworker@jhs.demo", "ali-fatima", "Ali علي", "Fatima فاطمة", _years_ago(33, 280), "Iraq", "Iraq",
+     StatusInCanada.refugee_claimant, CareStatus.not_in_care, "Arabic", ""),
+    ("jhs-ccms", "caseworker@jhs.demo", "zhang-hui", "张 Zhang", "慧 Hui", _years_ago(28, 100), "China", "China",
+     StatusInCanada.no_status, CareStatus.not_in_care, "Mandarin", ""),
 ]
+
+# Court-ordered care, as (age at start in years, extra months, age at end or None while in force, extra months, order).
+CARE = {
+    "alvarez-mateo": [(9, 0, 9, 6, "interim_society_care"), (9, 6, None, 0, "extended_society_care")],
+    "alvarez-tomas": [(11, 0, 11, 6, "interim_society_care"), (11, 6, None, 0, "extended_society_care")],
+    "haddad-amira": [(9, 2, None, 0, "extended_society_care")],
+    "liang-wei": [(12, 0, None, 0, "extended_society_care")],
+    "sharma-priya": [(9, 0, None, 0, "interim_society_care")],
+    "okonkwo-daniel": [(7, 0, 18, 0, "crown_wardship")],
+    # About four years of court-ordered care from age 14: the state-care PR pathway's example.
+    "tesfaye-yohannes": [(14, 0, 14, 5, "interim_society_care"), (14, 5, 18, 0, "extended_society_care")],
+    "ramirez-sofia": [(12, 3, None, 0, "extended_society_care")],
+    "nguyen-minh": [(10, 0, None, 0, "extended_society_care")],
+    "abdi-hodan": [(13, 6, None, 0, "extended_society_care")],
+    "oconnor-aoife": [(8, 0, None, 0, "extended_society_care")],
+    "rahimi-zahra": [(11, 0, None, 0, "interim_society_care")],
+    "kim-jiwoo": [(7, 1, None, 0, "extended_society_care")],
+    "mensah-ama": [(14, 0, None, 0, "extended_society_care")],
+    "singh-harpreet": [(15, 2, None, 0, "interim_society_care")],
+    "yilmaz-elif": [(12, 0, None, 0, "temporary_care_agreement")],
+    "dubois-lea": [(13, 0, None, 0, "interim_society_care")],
+    "cohen-noa": [(8, 6, None, 0, "extended_society_care")],
+    "pereira-joao": [(14, 8, None, 0, "extended_society_care")],
+    "fernandes-ana": [(13, 0, 18, 0, "crown_wardship")],
+    "reyes-carlos": [(15, 0, 18, 0, "extended_society_care")],
+    "tekle-selam": [(15, 0, None, 0, "extended_society_care")],
+    "sivakumar-anjali": [(12, 0, None, 0, "extended_society_care")],
+    "mohammadi-ali": [(15, 6, None, 0, "interim_society_care")],
+    "santos-gabriela": [(13, 0, 13, 4, "interim_society_care"), (13, 4, None, 0, "extended_society_care")],
+    "tran-bao": [(9, 0, None, 0, "customary_care")],
+    "wongsakul-ploy": [(12, 0, None, 0, "extended_society_care")],
+    "ahmed-yusuf": [(14, 0, None, 0, "interim_society_care")],
+    "joseph-stanley": [(14, 0, None, 0, "extended_society_care")],
+    "papadopoulou-eleni": [(10, 0, None, 0, "extended_society_care")],
+    "hamid": [(15, 0, None, 0, "extended_society_care")],
+    "rodriguez-luis": [(16, 0, 18, 0, "extended_society_care")],
+}
+
+
+def _at_age(born: date, years: int, months: int) -> date:
+    month_index = born.month - 1 + months
+    year, month = born.year + years + month_index // 12, month_index % 12 + 1
+    try:
+        return born.replace(year=year, month=month)
+    except ValueError:  # the 29th to 31st in a shorter month
+        return date(year, month, 28)
+
+
+def care_periods(key: str, born: date) -> list[dict]:
+    """The demo periods of one client as ISO dates; never later than today."""
+    periods = []
+    for start_years, start_months, end_years, end_months, order in CARE.get(key, []):
+        start = min(_at_age(born, start_years, start_months), TODAY)
+        end = None if end_years is None else min(_at_age(born, end_years, end_months), TODAY)
+        periods.append({"start": start.isoformat(), "end": end.isoformat() if end else None, "order": order})
+    return periods
 
 
 def seed(session: Session, context: dict) -> None:
@@ -145,10 +231,13 @@ def seed(session: Session, context: dict) -> None:
                 country_of_birth=country, citizenships=citizenships, status_in_canada=status, care_status=care,
                 preferred_language=language, assigned_caseworker_id=users[worker].id,
                 address="100 Queen Street West, Toronto ON M5H 2N2" if slug == "jhs-ccms" else "",
+                care_periods=care_periods(key, dob),
             )
             refresh_search_name(client)
             session.add(client)
             session.flush()
+        if not client.care_periods and CARE.get(key):
+            client.care_periods = care_periods(key, client.date_of_birth)  # files seeded before periods existed
         clients[key] = client
     youth_email = "youth@peel.demo"
     if session.exec(select(User).where(User.email == youth_email)).first() is None:
