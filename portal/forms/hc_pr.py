@@ -5,7 +5,7 @@ from __future__ import annotations
 from portal.forms import register
 from portal.forms.status_common import (
     YES_NO, adult, answer_in, family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step,
-    schedule_a_step, yes,
+    schedule_a_step,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
 from portal.rules.dates import as_date
@@ -116,7 +116,7 @@ CHECKLIST = (
     ChecklistItem("common_law", "Statutory declaration of common-law union (IMM 5409)",
                   why="because the applicant is in a common-law relationship",
                   show_if=answer_in("marital_status", "common_law")),
-    ChecklistItem("proof_of_authority", "Court order giving the agency authority to sign",
+    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order or written agreement)",
                   why="because the applicant is under 18 and a guardian signs", show_if=lambda c: not adult(c)),
     ChecklistItem("family_forms", "Forms for each family member", why="because family members are included",
                   show_if=has_family),

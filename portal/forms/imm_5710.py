@@ -8,7 +8,7 @@ from __future__ import annotations
 from portal.forms import register
 from portal.forms.engine import age_at_signing
 from portal.forms.status_common import (
-    MARITAL, SERVICE_LANGUAGE, YES_NO, adult, agency_name, answer_in, birth_fields, contact_fields, history_group,
+    MARITAL, SERVICE_LANGUAGE, adult, answer_in, guardian_capacity, birth_fields, contact_fields, history_group,
     history_rule, minor, name_fields, yes,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
@@ -241,7 +241,7 @@ CHECKLIST = (
     ChecklistItem("medical_exam", "Upfront medical exam: panel physician's information sheet", required=False,
                   why="because the applicant will work where public health must be protected, or lived in a "
                       "designated country", show_if=medical_exam_needed),
-    ChecklistItem("proof_of_authority", "Court order or agreement giving the agency authority to sign",
+    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order or written agreement)",
                   why="because the applicant is under 18 and a guardian signs", show_if=minor),
     ChecklistItem("representative", "Use of a representative (IMM 5476), if one is used", required=False,
                   why="only if a representative acts for the applicant"),
@@ -252,7 +252,7 @@ CHECKLIST = (
 SIGNERS = (
     Signer("applicant", "Applicant", capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
     Signer("guardian", "Parent or legal guardian (applicant under 18)",
-           capacity=lambda c: f"{agency_name(c)}, legal guardian under a court order", show_if=minor),
+           capacity=guardian_capacity, show_if=minor),
 )
 
 

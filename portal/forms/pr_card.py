@@ -3,7 +3,6 @@ obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
 from portal.forms import register
-from portal.forms.engine import age_at_signing
 from portal.forms.status_common import (
     SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, history_group, history_rule, minor, name_fields,
     s57_signer_list, yes,

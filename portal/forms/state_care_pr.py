@@ -89,7 +89,7 @@ CHECKLIST = (
     ChecklistItem("statutory_declaration", "Statutory declaration of identity",
                   why="because the applicant has no identity document",
                   show_if=answer_in("identity_document", "statutory_declaration", "none")),
-    ChecklistItem("proof_of_authority", "Court order giving the agency authority to sign",
+    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order or written agreement)",
                   why="because the applicant is under 18 and a guardian signs",
                   show_if=lambda c: not adult(c)),
     ChecklistItem("family_forms", "Forms for each family member (their own IMM 5406, and Schedule A if 18 or older)",

@@ -45,6 +45,13 @@ def agency_name(context: Context) -> str:
     return context.agency.get("name") or "the agency"
 
 
+def guardian_capacity(context: Context) -> str:
+    """Who signs for a minor: the agency when the child is in its care under a court order."""
+    if context.client.get("care_status") in ("in_care", "extended_society_care"):
+        return f"{agency_name(context)}, legal guardian under a court order, for an applicant under 18"
+    return "parent or legal guardian of an applicant under 18"
+
+
 def _client_date(key: str):
     return lambda context: context.client[key].isoformat() if context.client.get(key) else None
 
@@ -177,8 +184,7 @@ def imm0008_signers(*, role: str = "Principal applicant") -> tuple[Signer, ...]:
     return (
         Signer("applicant", role, capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
         Signer("guardian", "Parent or legal guardian",
-               capacity=lambda c: f"{agency_name(c)}, legal guardian under a court order, for an applicant under 18",
-               show_if=minor),
+               capacity=guardian_capacity, show_if=minor),
     )
 
 
