@@ -4,7 +4,7 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 """
 from sqlmodel import Session
 
-from portal.demo import people
+from portal.demo import people, status_packets
 from portal.demo import packets as citizenship_packets
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
