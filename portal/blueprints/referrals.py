@@ -1,14 +1,185 @@
-"""Placeholder blueprint: replaced by the issue that builds it."""
-from flask import Blueprint
+"""Referrals: the public referral form for other agencies' workers, and the centre's triage queue."""
+from flask import Blueprint, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from portal.access import allow
-from portal.models import CASE_ROLES, Role
+from portal import clients, referrals
+from portal.access import allow, public
+from portal.db import get_session
+from portal.models import CASE_ROLES, Agency
 from portal.web import render
 
-bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+# No prefix: the public form lives at /refer, the staff queue under /referrals.
+bp = Blueprint("referrals", __name__)
 
 
-@bp.route("/")
+def _choices() -> dict:
+    return {
+        "regions": referrals.REGIONS, "concerns": referrals.CONCERNS, "urgencies": referrals.URGENCIES,
+        "consents": referrals.CONSENTS, "channels": [c for c in referrals.CHANNELS if c[0] != "online"],
+        "statuses": referrals.STATUSES,
+    }
+
+
+def _form_page(form, *, staff: bool, status: int = 200, centre=None):
+    return render("referrals/form.html", block="form", status=status, form=form, staff=staff, centre=centre,
+                  action=url_for("referrals.new") if staff else url_for("referrals.public_form"), **_choices())
+
+
+@bp.route("/refer", methods=["GET", "POST"])
+@public
+def public_form():
+    db = get_session()
+    centre = referrals.centre_agency(db)
+    if centre is None:
+        abort(404)
+    if request.method == "GET":
+        return _form_page(referrals.ReferralForm(values={"urgency": "none"}), staff=False, centre=centre)
+    ip = request.remote_addr or ""
+    wait = referrals.rate_limit_wait(db, ip=ip)
+    form = referrals.read_form(request.form, staff=False)
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        form.errors = {"rate": _("Several referrals were sent from this connection in the last hour. To protect the "
+                                 "service, please wait %(n)s minutes and send it again, or phone us at %(phone)s.",
+                                 n=minutes, phone=centre.phone)}
+        return _form_page(form, staff=False, status=429, centre=centre)
+    if request.form.get(referrals.HONEYPOT):
+        # A robot filled the hidden field: it gets the same answer as a person, and nothing is kept.
+        session["referral_reference"] = referrals.new_reference()
+        return redirect(url_for("referrals.sent"), 303)
+    if not form.ok:
+        return _form_page(form, staff=False, status=422, centre=centre)
+    referrals.record_hit(db, ip=ip)
+    referral = referrals.create_referral(db, agency=centre, clean=form.clean)
+    db.commit()
+    session["referral_reference"] = referral.reference
+    return redirect(url_for("referrals.sent"), 303)
+
+
+@bp.route("/refer/sent")
+@public
+def sent():
+    reference = session.pop("referral_reference", None)
+    centre = referrals.centre_agency(get_session())
+    return render("referrals/sent.html", reference=reference, centre=centre)
+
+
+@bp.route("/referrals/")
 @allow(*CASE_ROLES)
 def queue():
-    return render("placeholder.html", title="Referrals")
+    db = get_session()
+    status = request.args.get("status", "open")
+    if status not in ("open", "all", *referrals.STATUSES):
+        status = "open"
+    receives = referrals.receives_referrals(db, user=current_user)
+    rows = referrals.queue(db, user=current_user, status=status) if receives else []
+    return render("referrals/queue.html", block="results", rows=rows, status=status, receives=receives,
+                  counts=referrals.counts(db, user=current_user) if receives else {}, **_choices())
+
+
+@bp.route("/referrals/new", methods=["GET", "POST"])
+@allow(*CASE_ROLES)
+def new():
+    db = get_session()
+    if not referrals.receives_referrals(db, user=current_user):
+        abort(404)
+    if request.method == "GET":
+        return _form_page(referrals.ReferralForm(values={"urgency": "none", "channel": "phone"}), staff=True)
+    form = referrals.read_form(request.form, staff=True)
+    if not form.ok:
+        return _form_page(form, staff=True, status=422)
+    centre = db.get(Agency, current_user.agency_id)
+    referral = referrals.create_referral(db, agency=centre, clean=form.clean, entered_by=current_user)
+    db.commit()
+    flash(_("Referral %(ref)s is saved in the queue.", ref=referral.reference), "success")
+    return redirect(url_for("referrals.show", referral_id=referral.id), 303)
+
+
+def _show_page(referral, *, status: int = 200, error: str | None = None, error_field: str = "", typed: str = ""):
+    db = get_session()
+    return render("referrals/show.html", block="actions", status=status, referral=referral,
+                  history=referrals.history(db, referral=referral), error=error, error_field=error_field, typed=typed,
+                  labels={"region": dict(referrals.REGIONS), "concern": dict(referrals.CONCERNS),
+                          "urgency": dict(referrals.URGENCIES), "consent": dict(referrals.CONSENTS),
+                          "channel": dict(referrals.CHANNELS)}, **_choices())
+
+
+@bp.route("/referrals/<referral_id>")
+@allow(*CASE_ROLES)
+def show(referral_id):
+    db = get_session()
+    referral = referrals.open_referral(db, user=current_user, referral_id=referral_id)
+    db.commit()
+    return _show_page(referral)
+
+
+def _act(referral_id, action, field: str, success: str):
+    db = get_session()
+    referral = referrals.open_referral(db, user=current_user, referral_id=referral_id)
+    text = request.form.get(field, "")
+    try:
+        action(db, referral=referral, user=current_user, **{"note" if field == "note" else "reason": text})
+    except referrals.ReferralError as error:
+        db.rollback()
+        return _show_page(referral, status=422, error=str(error), error_field=field, typed=text)
+    db.commit()
+    flash(success, "success")
+    return redirect(url_for("referrals.show", referral_id=referral.id), 303)
+
+
+@bp.route("/referrals/<referral_id>/request-info", methods=["POST"])
+@allow(*CASE_ROLES)
+def request_info(referral_id):
+    return _act(referral_id, referrals.request_information, "note",
+                _("Marked as waiting for information. The referrer was emailed the reference number, if they gave an email."))
+
+
+@bp.route("/referrals/<referral_id>/note", methods=["POST"])
+@allow(*CASE_ROLES)
+def note(referral_id):
+    return _act(referral_id, referrals.add_note, "note", _("The note is saved."))
+
+
+@bp.route("/referrals/<referral_id>/decline", methods=["POST"])
+@allow(*CASE_ROLES)
+def decline(referral_id):
+    return _act(referral_id, referrals.decline, "reason",
+                _("The referral is declined. The referrer was told by email, if they gave one."))
+
+
+@bp.route("/referrals/<referral_id>/accept", methods=["GET", "POST"])
+@allow(*CASE_ROLES)
+def accept(referral_id):
+    db = get_session()
+    referral = referrals.open_referral(db, user=current_user, referral_id=referral_id)
+    staff = clients.assignable_staff(db, agency_id=current_user.agency_id)
+    staff_options = [(str(user.id), user.name) for user in staff]
+    if referral.status not in referrals.OPEN_STATUSES:
+        db.commit()
+        flash(_("This referral was already dealt with."), "info")
+        return redirect(url_for("referrals.show", referral_id=referral.id), 303)
+    if request.method == "GET":
+        db.commit()
+        form = referrals.AcceptForm(values=referrals.accept_form_defaults(referral, user=current_user))
+        return render("referrals/accept.html", referral=referral, form=form, staff_options=staff_options)
+    try:
+        client = referrals.accept(db, referral=referral, user=current_user, form=request.form,
+                                  staff_ids={value for value, _label in staff_options})
+    except referrals.AcceptError as error:
+        db.rollback()
+        return render("referrals/accept.html", block="form", status=422, referral=referral, form=error.form,
+                      staff_options=staff_options)
+    db.commit()
+    flash(_("The referral is accepted and the client file is open. Start triage to choose the application."), "success")
+    return redirect(_triage_url(client), 303)
+
+
+def _triage_url(client) -> str:
+    """The guided forms' triage for the new client when that screen exists, else the client file."""
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for("packets.triage_page", client_id=client.id)
+    except BuildError:
+        return url_for("clients.show", client_id=client.id)
