@@ -108,7 +108,7 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
             if name.startswith("evpdf-"):
                 placeholders.append((index, name, box, page.height))
     progress("rendering", 60)
-    data = document.write_pdf(font_config=fonts, pdf_tags=True, attachments=[])
+    data = document.write_pdf(pdf_tags=True, attachments=[])
     progress("adding_evidence", 75)
     data = _lay_evidence_pages(data, snapshot, pdfs, placeholders)
     progress("adding_evidence", 95)
