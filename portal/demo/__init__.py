@@ -18,7 +18,7 @@ DEMO_LOGINS = [
     ("caseworker@jhs.demo", "caseworker", "John Howard Society – Community Case Management"),
 ]
 
-STEPS = [people, status_packets, citizenship_packets, community]
+STEPS = [people, citizenship_packets, status_packets, community]
 
 
 def seed(session: Session) -> list:
