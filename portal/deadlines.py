@@ -12,11 +12,8 @@ candidate rows with indexed date ranges and hand them to the rules.
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
@@ -26,11 +23,9 @@ from portal import access
 from portal.models import CareStatus, Client, Document, Packet, PacketStatus, Role, User
 from portal.review_models import Milestone, MilestoneKind
 
-FACTS_FILE = Path(__file__).resolve().parent / "data" / "facts.toml"
-
 OPEN_STATUSES = (PacketStatus.draft, PacketStatus.in_review, PacketStatus.changes_requested, PacketStatus.approved)
 LIVE_STATUSES = OPEN_STATUSES + (PacketStatus.submitted,)
-STATE_CARE_PACKET_TYPES = ("state_care_pr", "imm_0204", "state_care")
+STATE_CARE_PACKET_TYPES = ("state_care_pr",)
 
 # How far ahead each kind of deadline starts to show.
 HORIZON = {
@@ -125,34 +120,18 @@ def state_care_deadline(today: date, closes: date | None = None) -> date | None:
 
 # --- Facts (dates and numbers staff can correct in portal/data/facts.toml) --------------------------
 
-@lru_cache(maxsize=4)
-def _facts_from_file(mtime: float) -> dict:
-    with FACTS_FILE.open("rb") as handle:
-        return tomllib.load(handle)
+def _fact(reader: str, key: str):
+    """A value from portal/data/facts.toml through the guided forms' reader; None when it is missing."""
+    from portal.forms import facts
 
-
-def _fact(kind: str, key: str):
     try:
-        from portal.forms import facts as facts_module  # the guided forms' reader, when installed
-    except ImportError:
-        facts_module = None
-    if facts_module is not None:
-        for name in (f"{kind}_value", kind, "value"):
-            reader = getattr(facts_module, name, None)
-            if callable(reader):
-                try:
-                    return reader(key) if name != "value" else reader(kind, key)
-                except (KeyError, LookupError, TypeError):
-                    break
-    if not FACTS_FILE.exists():
+        return getattr(facts, reader)(key)
+    except facts.FactsError:
         return None
-    entries = _facts_from_file(FACTS_FILE.stat().st_mtime).get(kind, [])
-    values = [entry.get("value") for entry in entries if entry.get("key") == key]
-    return values[-1] if values else None
 
 
 def state_care_closing_date() -> date | None:
-    value = _fact("date", "state_care_pathway_closes")
+    value = _fact("a_date", "state_care_pathway_closes")
     return value if isinstance(value, date) else None
 
 

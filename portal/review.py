@@ -44,19 +44,13 @@ class FormInvalid(Exception):
 
 
 def get_packet_type(key: str):
-    """The packet type's definition from the guided forms, or None while it is not available."""
-    for module_name in ("portal.forms", "portal.packets"):
-        try:
-            module = __import__(module_name, fromlist=["get_packet_type"])
-        except ImportError:
-            continue
-        getter = getattr(module, "get_packet_type", None)
-        if getter is not None:
-            try:
-                return getter(key)
-            except (KeyError, LookupError, ValueError):
-                return None
-    return None
+    """The packet type's definition from the guided forms, or None for an unknown key."""
+    from portal.forms import get_packet_type as lookup
+
+    try:
+        return lookup(key)
+    except KeyError:
+        return None
 
 
 def comment_targets(packet: Packet) -> list[tuple[str, str]]:

@@ -1,14 +1,144 @@
-"""Placeholder blueprint: replaced by the issue that builds it."""
-from flask import Blueprint
+"""The manager's dashboard, the filtered packet list, exports, and reassigning a client file."""
+from datetime import date
 
-from portal.access import allow
-from portal.models import CASE_ROLES, Role
+from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+
+from portal import charts, dashboard, deadlines, exports, lifecycle
+from portal.access import allow, get_or_404
+from portal.db import get_session
+from portal.models import Client, Packet, PacketStatus, Role
+from portal.panels import client_panel
 from portal.web import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
+def _packet_types(db) -> list[tuple[str, str]]:
+    """(key, title) of every registered packet type, plus any key the agency's packets still carry."""
+    from portal.forms import PACKET_TYPES
+
+    keys = set(PACKET_TYPES) | set(db.exec(
+        select(Packet.packet_type).where(Packet.agency_id == current_user.agency_id).distinct()
+    ).all())
+    return sorted(((key, PACKET_TYPES[key].title if key in PACKET_TYPES else key) for key in keys),
+                  key=lambda item: item[1])
+
+
+def _filters(db):
+    staff = dashboard.caseworkers(db, agency_id=current_user.agency_id)
+    types = _packet_types(db)
+    filters, errors, values = dashboard.parse_filters(
+        request.args, caseworker_ids={user_id for user_id, _name in staff}, packet_types={key for key, _t in types}
+    )
+    return filters, errors, values, {"staff": staff, "packet_types": types, "type_titles": dict(types),
+                                     "status_labels": lifecycle.STATUS_LABELS,
+                                     "outcome_labels": lifecycle.OUTCOME_LABELS}
+
+
 @bp.route("/")
-@allow(*(Role.manager,))
+@allow(Role.manager)
 def index():
-    return render("placeholder.html", title="Dashboard")
+    db = get_session()
+    filters, errors, values, options = _filters(db)
+    board = dashboard.build(db, user=current_user, filters=filters)
+    upcoming = deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id, limit=15)
+    context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=upcoming,
+                   today=date.today(), charts=_charts(board, options), query=filters.query_args())
+    return render("dashboard/index.html", block="results", status=422 if errors else 200, **context)
+
+
+def _charts(board, options) -> dict:
+    labels = options["status_labels"]
+    titles = options["type_titles"]
+    return {
+        "statuses": charts.bar_chart(title=_("Packets by state"),
+                                     rows=[(str(labels[status]), n) for status, n in board.statuses]),
+        "types": charts.bar_chart(title=_("Packets by type"),
+                                  rows=[(titles.get(key, key), n) for key, n in board.types], css="chart--types"),
+        "time": charts.bar_chart(
+            title=_("Average days in each state (finished stays)"),
+            rows=[(str(labels[status]), avg or 0) for status, _done, avg, _now, _so_far in board.time_in_state
+                  if status not in (PacketStatus.decided, PacketStatus.withdrawn)],
+            unit=" d", css="chart--time"),
+        "outcomes": charts.stacked_columns(
+            title=_("IRCC decisions by month"), categories=[month for month, *_rest in board.outcomes],
+            series=[(_("Approved"), [row[1] for row in board.outcomes]),
+                    (_("Refused"), [row[2] for row in board.outcomes]),
+                    (_("Returned as incomplete"), [row[3] for row in board.outcomes])],
+            css="chart--outcomes"),
+    }
+
+
+@bp.route("/packets")
+@allow(Role.manager)
+def packets():
+    db = get_session()
+    filters, errors, values, options = _filters(db)
+    page = request.args.get("page", "1")
+    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    rows, total = dashboard.packet_rows(db, user=current_user, filters=filters, page=page)
+    pages = max(1, -(-total // dashboard.PAGE_SIZE))
+    return render("dashboard/packets.html", block="results", status=422 if errors else 200, **options,
+                  rows=rows, total=total, page=page, pages=pages, filters=filters, errors=errors, values=values,
+                  query=filters.query_args())
+
+
+@bp.route("/packets.csv")
+@allow(Role.manager)
+def packets_csv():
+    db = get_session()
+    filters, errors, _values, _options = _filters(db)
+    if errors:
+        return packets()
+    text = exports.packet_list_csv(db, user=current_user, filters=filters)
+    db.commit()
+    return _download(text, f"packets-{date.today().isoformat()}.csv")
+
+
+@bp.route("/research.csv")
+@allow(Role.manager)
+def research_csv():
+    db = get_session()
+    filters, errors, _values, _options = _filters(db)
+    if errors:
+        return index()
+    text = exports.research_csv(db, user=current_user, filters=filters)
+    db.commit()
+    return _download(text, f"research-counts-{date.today().isoformat()}.csv")
+
+
+def _download(text: str, filename: str) -> Response:
+    response = Response("\ufeff" + text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@client_panel("dashboard/_client_panel.html", order=90)
+def caseworker_panel(session, user, client):
+    """Managers see who holds the file and can give it to another caseworker."""
+    if user.role != Role.manager:
+        return None
+    staff = dashboard.caseworkers(session, agency_id=client.agency_id)
+    return {"client": client, "staff": staff, "holder": dict(staff).get(client.assigned_caseworker_id)}
+
+
+@bp.route("/clients/<client_id>/reassign", methods=["POST"])
+@allow(Role.manager)
+def reassign_client(client_id):
+    db = get_session()
+    client = get_or_404(db, Client, client_id, current_user)
+    try:
+        dashboard.reassign_client(db, client=client, to_user_id=request.form.get("caseworker_id", ""), by=current_user,
+                                  with_packets=request.form.get("with_packets") == "yes")
+    except dashboard.ReassignError as error:
+        db.rollback()
+        staff = dashboard.caseworkers(db, agency_id=client.agency_id)
+        return render("dashboard/reassign.html", status=422, client=client, staff=staff, error=str(error),
+                      values=request.form)
+    db.commit()
+    flash(_("The client file has a new caseworker."), "success")
+    return redirect(url_for("clients.show", client_id=client.id), code=303)
+

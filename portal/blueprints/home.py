@@ -1,9 +1,14 @@
 """Landing after sign-in, and each staff member's list of work."""
+import inspect
+from datetime import date
+
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
 from portal.access import allow, public
+from portal.db import get_session
 from portal.models import CASE_ROLES, Role
+from portal.panels import WORK_ITEM_SOURCES
 from portal.web import render
 
 bp = Blueprint("home", __name__)
@@ -21,10 +26,28 @@ def index():
     return redirect(url_for("home.my_work"))
 
 
+def work_items(session, *, user, today: date):
+    """Every registered source's items for this person, most urgent first, then by date."""
+    items = []
+    for source in WORK_ITEM_SOURCES:
+        accepts_today = "today" in inspect.signature(source).parameters
+        found = source(session=session, user=user, today=today) if accepts_today else source(session=session, user=user)
+        items.extend(found or [])
+    return sorted(items, key=lambda item: (item.urgency, item.due or date.max, item.kind, item.client_name))
+
+
 @bp.route("/my-work")
 @allow(*CASE_ROLES)
 def my_work():
-    return render("home/my_work.html")
+    today = date.today()
+    items = work_items(get_session(), user=current_user, today=today)
+    groups = [
+        (0, [item for item in items if item.urgency == 0]),
+        (1, [item for item in items if item.urgency == 1]),
+        (2, [item for item in items if item.urgency == 2]),
+        (3, [item for item in items if item.urgency >= 3]),
+    ]
+    return render("home/my_work.html", groups=[group for group in groups if group[1]], total=len(items), today=today)
 
 
 @bp.route("/health")

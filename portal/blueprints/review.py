@@ -1,4 +1,297 @@
-"""Placeholder blueprint: replaced by the issue that builds it."""
-from flask import Blueprint
+"""Staff review of a packet: the review page, transitions, comments, submission, IRCC milestones, reassigning."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from portal import audit, dashboard, lifecycle, review
+from portal.access import allow, get_or_404
+from portal.db import get_session
+from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Role
+from portal.panels import WorkItem, packet_panel, work_item_source
+from portal.web import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
+
+
+def packet_page(packet_id) -> str:
+    """The packet's own page (guided forms), or the review page until that exists."""
+    try:
+        return url_for("packets.show", packet_id=packet_id)
+    except BuildError:
+        return url_for("review.show", packet_id=packet_id)
+
+
+def _next_url(default: str) -> str:
+    target = request.form.get("next") or request.args.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return target
+    return default
+
+
+def _renders():
+    """The rendering area's functions, once it is installed."""
+    try:
+        from portal.documents import renders
+    except ImportError:
+        return None
+    return renders
+
+
+def _draft_pdf_url(db, packet) -> str | None:
+    renders = _renders()
+    if renders is None:
+        return None
+    latest = renders.latest_render(db, packet=packet, final=False)
+    if latest is None or latest.status != "done":
+        return None
+    for endpoint in ("documents.render_inline", "documents.render_pdf", "documents.view_render"):
+        try:
+            return url_for(endpoint, render_id=latest.id)
+        except BuildError:
+            continue
+    return None
+
+
+def _summary(db, packet, client):
+    from portal.forms import summarize
+
+    agency = db.get(Agency, packet.agency_id)
+    try:
+        return summarize(packet=packet, client=client, agency=agency)
+    except KeyError:  # a packet type no longer registered: show the raw answers instead
+        return None
+
+
+def _review_context(db, packet, **extra):
+    client = db.get(Client, packet.client_id)
+    approval = review.last_approval(db, packet=packet)
+    fingerprint = review.approval_fingerprint(db, approval=approval) if approval else None
+    context = {
+        "packet": packet,
+        "client": client,
+        "packet_type": review.get_packet_type(packet.packet_type),
+        "summary": _summary(db, packet, client),
+        "open_comments": review.open_comments(db, packet=packet),
+        "all_comments": review.comments(db, packet=packet),
+        "targets": review.comment_targets(packet),
+        "can_comment": packet.status in review.COMMENTABLE_STATUSES,
+        "changes": review.changes_since_approval(db, packet=packet),
+        "approval": approval,
+        "fingerprint": fingerprint,
+        "pdf_url": _draft_pdf_url(db, packet),
+        "packet_url": packet_page(packet.id),
+        "errors": {},
+        "values": {},
+        "transition_error": None,
+    }
+    context.update(_panel_context(db, current_user, packet, client))
+    context.update(extra)
+    return context
+
+
+def _panel_context(db, user, packet, client) -> dict:
+    agency = db.get(Agency, packet.agency_id)
+    moves = lifecycle.allowed_moves(db, packet=packet, user=user)
+    return {
+        "packet": packet,
+        "client": client,
+        "status_labels": lifecycle.STATUS_LABELS,
+        "outcome_labels": lifecycle.OUTCOME_LABELS,
+        "moves": [(to, move) for to, move in moves if move.action not in lifecycle.MOVES_WITH_FORMS],
+        "can_submit": any(move.action == "submit" for _to, move in moves),
+        "can_record_milestone": packet.status == PacketStatus.submitted and user.role in CASE_ROLES,
+        "history": review.history(db, packet=packet, limit=30),
+        "event_labels": review.EVENT_LABELS,
+        "milestones": review.milestones(db, packet=packet),
+        "milestone_labels": review.MILESTONE_LABELS,
+        "open_comment_count": sum(len(rows) for rows in review.open_comments(db, packet=packet).values()),
+        "caseworkers": dashboard.caseworkers(db, agency_id=agency.id) if user.role == Role.manager else [],
+        "is_manager": user.role == Role.manager,
+        "review_url": url_for("review.show", packet_id=packet.id),
+    }
+
+
+@packet_panel("review/_panel.html", order=20)
+def review_panel(session, user, packet, client):
+    if user.role not in CASE_ROLES:
+        return None
+    return _panel_context(session, user, packet, client)
+
+
+@work_item_source
+def review_work_items(session, user, today=None):
+    """Packets waiting for this person's review, or for their changes."""
+    return [
+        WorkItem(title=str(title), url=url_for("review.show", packet_id=packet_id), urgency=urgency, kind="review",
+                 client_name=name, due=due)
+        for packet_id, title, urgency, name, due in dashboard.review_queue(session, user=user)
+    ]
+
+
+@work_item_source
+def deadline_work_items(session, user, today=None):
+    from portal import deadlines
+
+    items = []
+    for deadline in deadlines.deadlines_for(session, user=user, today=today):
+        if deadline.packet_id is not None:
+            url = url_for("review.show", packet_id=deadline.packet_id)
+        else:
+            url = url_for("clients.show", client_id=deadline.client_id)
+        items.append(WorkItem(title=str(deadline.title), url=url, due=deadline.due,
+                              urgency=deadline.urgency(today or deadlines.date.today()), kind="deadline",
+                              client_name=deadline.client_name))
+    return items
+
+
+def _load(packet_id):
+    db = get_session()
+    return db, get_or_404(db, Packet, packet_id, current_user)
+
+
+@bp.route("/<packet_id>/review")
+@allow(*CASE_ROLES)
+def show(packet_id):
+    db, packet = _load(packet_id)
+    audit.record(db, action="packet.review_viewed", user=current_user, record_type="packet", record_id=packet.id)
+    db.commit()
+    return render("review/show.html", **_review_context(db, packet))
+
+
+@bp.route("/<packet_id>/transition", methods=["POST"])
+@allow(*CASE_ROLES)
+def transition(packet_id):
+    db, packet = _load(packet_id)
+    to_status = request.form.get("to_status", "")
+    note = request.form.get("note", "")
+    try:
+        lifecycle.transition(db, packet=packet, to_status=to_status, user=current_user, note=note)
+    except lifecycle.TransitionError as error:
+        db.rollback()
+        packet = db.get(Packet, packet.id)
+        return render("review/show.html", status=422, **_review_context(
+            db, packet, transition_error=str(error), values={"note": note, "to_status": to_status}))
+    if to_status == PacketStatus.approved:
+        _render_final(db, packet)
+    db.commit()
+    flash(_("Saved: the packet is now “%(status)s”.", status=lifecycle.STATUS_LABELS[packet.status]), "success")
+    return redirect(_next_url(url_for("review.show", packet_id=packet.id)), code=303)
+
+
+def _render_final(db, packet) -> None:
+    """Approval renders the final packet without the watermark; its SHA-256 is recorded when done."""
+    renders = _renders()
+    if renders is None:
+        return
+    render_row = renders.request_render(db, packet=packet, user=current_user, final=True)
+    review.attach_final_render(db, packet=packet, render=render_row)
+
+
+@bp.route("/<packet_id>/comments", methods=["POST"])
+@allow(*CASE_ROLES)
+def add_comment(packet_id):
+    db, packet = _load(packet_id)
+    try:
+        review.add_comment(db, packet=packet, user=current_user, target=request.form.get("target", ""),
+                           body=request.form.get("body", ""))
+    except review.FormInvalid as invalid:
+        db.rollback()
+        packet = db.get(Packet, packet.id)
+        return render("review/show.html", block="comments", status=422,
+                      **_review_context(db, packet, errors=invalid.errors, values=invalid.values))
+    db.commit()
+    flash(_("Comment added."), "success")
+    return redirect(url_for("review.show", packet_id=packet.id) + "#comments", code=303)
+
+
+@bp.route("/<packet_id>/comments/<comment_id>/resolve", methods=["POST"])
+@allow(*CASE_ROLES)
+def resolve_comment(packet_id, comment_id):
+    db, packet = _load(packet_id)
+    if review.resolve_comment(db, packet=packet, comment_id=comment_id, user=current_user) is None:
+        abort(404)
+    db.commit()
+    flash(_("Comment marked as resolved."), "success")
+    return redirect(_next_url(url_for("review.show", packet_id=packet.id) + "#comments"), code=303)
+
+
+@bp.route("/<packet_id>/submission", methods=["GET", "POST"])
+@allow(*CASE_ROLES)
+def submission(packet_id):
+    db, packet = _load(packet_id)
+    client = db.get(Client, packet.client_id)
+    context = {"packet": packet, "client": client, "methods": review.SUBMISSION_METHODS, "errors": {}, "values": {},
+               "packet_url": packet_page(packet.id)}
+    if request.method == "GET":
+        if lifecycle.refusal(db, packet=packet, to_status=PacketStatus.submitted, user=current_user):
+            flash(_("Only an approved packet can be recorded as sent."), "warning")
+            return redirect(url_for("review.show", packet_id=packet.id), code=303)
+        return render("review/submission.html", **context)
+    try:
+        review.record_submission(db, packet=packet, user=current_user, form=request.form)
+    except (review.FormInvalid, lifecycle.TransitionError) as invalid:
+        db.rollback()
+        errors = getattr(invalid, "errors", {"sent_on": str(invalid)})
+        values = getattr(invalid, "values", dict(request.form))
+        context.update(packet=db.get(Packet, packet.id), errors=errors, values=values)
+        return render("review/submission.html", block="form", status=422, **context)
+    db.commit()
+    flash(_("Recorded: the packet was sent to IRCC."), "success")
+    return redirect(packet_page(packet.id), code=303)
+
+
+@bp.route("/<packet_id>/milestones/new", methods=["GET", "POST"])
+@allow(*CASE_ROLES)
+def milestone(packet_id):
+    db, packet = _load(packet_id)
+    client = db.get(Client, packet.client_id)
+    context = {"packet": packet, "client": client, "kinds": review.MILESTONE_KINDS, "decisions": review.DECISIONS,
+               "errors": {}, "values": {"kind": request.args.get("kind", "")}, "packet_url": packet_page(packet.id),
+               "milestones": review.milestones(db, packet=packet), "milestone_labels": review.MILESTONE_LABELS}
+    if request.method == "GET":
+        if packet.status != PacketStatus.submitted:
+            flash(_("IRCC's answers can be recorded once the packet has been submitted."), "warning")
+            return redirect(url_for("review.show", packet_id=packet.id), code=303)
+        return render("review/milestone.html", **context)
+    try:
+        review.record_milestone(db, packet=packet, user=current_user, form=request.form)
+    except (review.FormInvalid, lifecycle.TransitionError) as invalid:
+        db.rollback()
+        errors = getattr(invalid, "errors", {"kind": str(invalid)})
+        values = getattr(invalid, "values", dict(request.form))
+        context.update(packet=db.get(Packet, packet.id), errors=errors, values=values)
+        return render("review/milestone.html", block="form", status=422, **context)
+    db.commit()
+    flash(_("Recorded."), "success")
+    return redirect(packet_page(packet.id), code=303)
+
+
+@bp.route("/<packet_id>/milestones/<milestone_id>/sent", methods=["POST"])
+@allow(*CASE_ROLES)
+def documents_sent(packet_id, milestone_id):
+    db, packet = _load(packet_id)
+    if review.mark_documents_sent(db, packet=packet, milestone_id=milestone_id, user=current_user) is None:
+        abort(404)
+    db.commit()
+    flash(_("Recorded: the documents IRCC asked for were sent."), "success")
+    return redirect(_next_url(packet_page(packet.id)), code=303)
+
+
+@bp.route("/<packet_id>/reassign", methods=["POST"])
+@allow(Role.manager)
+def reassign(packet_id):
+    db, packet = _load(packet_id)
+    try:
+        dashboard.reassign_packet(db, packet=packet, to_user_id=request.form.get("owner_id", ""), by=current_user)
+    except dashboard.ReassignError as error:
+        db.rollback()
+        packet = db.get(Packet, packet.id)
+        return render("review/show.html", status=422, **_review_context(db, packet, transition_error=str(error)))
+    db.commit()
+    flash(_("The packet has a new caseworker."), "success")
+    return redirect(_next_url(packet_page(packet.id)), code=303)
+

@@ -1,0 +1,346 @@
+"""The manager's dashboard: aggregate queries over the agency's packets, and reassigning work.
+
+Every number comes from one GROUP BY query on indexed columns; nothing loops over packet rows in
+Python. Filters (caseworker, packet type, packets started in a date range) apply to every panel.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, case, cast, func, literal
+from sqlmodel import Session, select
+
+from portal import access, audit, validation
+from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
+from portal.review_models import Milestone, MilestoneKind, StatusSpell
+
+S = PacketStatus
+STATUS_ORDER = [S.draft, S.in_review, S.changes_requested, S.approved, S.submitted, S.decided, S.withdrawn]
+# States where the next step is the agency's own: a packet sitting in one too long is stuck.
+ACTIONABLE = (S.draft, S.in_review, S.changes_requested, S.approved)
+PAGE_SIZE = 50
+
+
+class ReassignError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Filters:
+    caseworker_id: uuid.UUID | None = None
+    packet_type: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None  # the packet list only
+
+    def query_args(self) -> dict:
+        args = {
+            "caseworker": str(self.caseworker_id) if self.caseworker_id else "",
+            "type": self.packet_type or "",
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "status": self.status or "",
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def parse_filters(args, *, caseworker_ids: set, packet_types: set, today: date | None = None) -> tuple[Filters, dict, dict]:
+    """(filters, errors, values typed) from the query string; a bad value is an error, never a guess."""
+    today = today or date.today()
+    values = {key: validation.clean_text(args.get(key, "")) for key in ("caseworker", "type", "from", "to", "status")}
+    errors: dict = {}
+    caseworker_id = None
+    if values["caseworker"]:
+        try:
+            caseworker_id = uuid.UUID(values["caseworker"])
+        except ValueError:
+            caseworker_id = None
+        if caseworker_id not in caseworker_ids:
+            errors["caseworker"] = _l("Please choose a caseworker from the list.")
+    if values["type"] and values["type"] not in packet_types:
+        errors["type"] = _l("Please choose a packet type from the list.")
+    if values["status"] and values["status"] not in {str(status) for status in S}:
+        errors["status"] = _l("Please choose a state from the list.")
+    date_from, error = validation.a_date(values["from"], past=True, today=today, earliest=date(2000, 1, 1))
+    if error:
+        errors["from"] = error
+    date_to, error = validation.a_date(values["to"], today=today, earliest=date(2000, 1, 1))
+    if error:
+        errors["to"] = error
+    if not errors and date_from and date_to and date_to < date_from:
+        errors["to"] = _l("The end of the range must be on or after its start.")
+    if errors:
+        return Filters(), errors, values
+    return Filters(caseworker_id, values["type"] or None, date_from, date_to, values["status"] or None), {}, values
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def packet_conditions(session: Session, *, user: User, filters: Filters) -> list:
+    """WHERE clauses for the agency's packets under the filters (always through access.scope)."""
+    scoped = access.scope(select(Packet.id), Packet, user, session)
+    clauses = [scoped.whereclause]
+    if filters.caseworker_id:
+        clauses.append(Packet.owner_id == filters.caseworker_id)
+    if filters.packet_type:
+        clauses.append(Packet.packet_type == filters.packet_type)
+    if filters.date_from:
+        clauses.append(Packet.created_at >= _start_of(filters.date_from))
+    if filters.date_to:
+        clauses.append(Packet.created_at < _start_of(filters.date_to + timedelta(days=1)))
+    return clauses
+
+
+# --- Dialect helpers (SQLite and PostgreSQL count days and ages differently) ---------------------
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def days_since(session: Session, column, now: datetime):
+    """Days from a timestamp column to `now`, as a float."""
+    if _dialect(session) == "postgresql":
+        return func.extract("epoch", literal(now) - column) / 86400.0
+    return func.julianday(literal(now.replace(tzinfo=None).isoformat(sep=" "))) - func.julianday(column)
+
+
+def days_between_dates(session: Session, later, earlier):
+    if _dialect(session) == "postgresql":
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def age_on(session: Session, day, date_of_birth):
+    """Completed years of age on `day` (both date columns)."""
+    if _dialect(session) == "postgresql":
+        return cast(func.extract("year", func.age(day, date_of_birth)), Integer)
+    year = lambda column: cast(func.strftime("%Y", column), Integer)  # noqa: E731
+    before_birthday = case((func.strftime("%m-%d", day) < func.strftime("%m-%d", date_of_birth), 1), else_=0)
+    return year(day) - year(date_of_birth) - before_birthday
+
+
+def month_of(session: Session, column):
+    if _dialect(session) == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+# --- The dashboard -------------------------------------------------------------------------------
+
+@dataclass
+class Dashboard:
+    counts: dict = field(default_factory=dict)  # {(status, packet_type): n}
+    statuses: list = field(default_factory=list)  # [(status, n)]
+    types: list = field(default_factory=list)  # [(packet_type, n)]
+    time_in_state: list = field(default_factory=list)  # [(status, finished stays, avg days, now there, avg days so far)]
+    stuck: list = field(default_factory=list)  # [(packet_id, client name, type, status, owner name, days)]
+    stuck_total: int = 0
+    stuck_after_days: int = 14
+    workload: list = field(default_factory=list)  # [(user_id, name, {status: n}, open total)]
+    outcomes: list = field(default_factory=list)  # [(month, approved, refused, returned)]
+    total: int = 0
+
+
+def caseworkers(session: Session, *, agency_id) -> list[tuple[uuid.UUID, str]]:
+    """Active staff who can hold a caseload in the agency."""
+    rows = session.exec(
+        select(User.id, User.name).where(User.agency_id == agency_id, User.active.is_(True),
+                                         User.role.in_((Role.caseworker, Role.manager))).order_by(User.name)
+    ).all()
+    return [(user_id, name) for user_id, name in rows]
+
+
+def build(session: Session, *, user: User, filters: Filters, today: date | None = None) -> Dashboard:
+    now = utcnow()
+    agency = session.get(Agency, user.agency_id)
+    where = packet_conditions(session, user=user, filters=filters)
+    board = Dashboard(stuck_after_days=agency.stuck_after_days)
+
+    rows = session.exec(
+        select(Packet.status, Packet.packet_type, func.count()).where(*where).group_by(Packet.status, Packet.packet_type)
+    ).all()
+    board.counts = {(status, packet_type): n for status, packet_type, n in rows}
+    by_status: dict = {}
+    by_type: dict = {}
+    for (status, packet_type), n in board.counts.items():  # a few dozen groups, not rows
+        by_status[status] = by_status.get(status, 0) + n
+        by_type[packet_type] = by_type.get(packet_type, 0) + n
+    board.statuses = [(status, by_status.get(status, 0)) for status in STATUS_ORDER]
+    board.types = sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
+    board.total = sum(by_status.values())
+
+    finished = dict(
+        (status, (n, avg))
+        for status, n, avg in session.exec(
+            select(StatusSpell.status, func.count(), func.avg(StatusSpell.days))
+            .join(Packet, Packet.id == StatusSpell.packet_id).where(*where).group_by(StatusSpell.status)
+        ).all()
+    )
+    current = dict(
+        (status, avg)
+        for status, avg in session.exec(
+            select(Packet.status, func.avg(days_since(session, Packet.status_changed_at, now)))
+            .where(*where).group_by(Packet.status)
+        ).all()
+    )
+    board.time_in_state = [
+        (status, finished.get(status, (0, None))[0], _round(finished.get(status, (0, None))[1]),
+         by_status.get(status, 0), _round(current.get(status)))
+        for status in STATUS_ORDER
+    ]
+
+    cutoff = now - timedelta(days=agency.stuck_after_days)
+    stuck_where = where + [Packet.status.in_(ACTIONABLE), Packet.status_changed_at < cutoff]
+    board.stuck_total = session.exec(select(func.count()).select_from(Packet).where(*stuck_where)).one()
+    owner = User.__table__.alias("owner")
+    board.stuck = [
+        (packet_id, f"{given} {family}".strip(), packet_type, status, owner_name or "", _round(days))
+        for packet_id, given, family, packet_type, status, owner_name, days in session.exec(
+            select(Packet.id, Client.given_names, Client.family_name, Packet.packet_type, Packet.status, owner.c.name,
+                   days_since(session, Packet.status_changed_at, now))
+            .join(Client, Client.id == Packet.client_id).join(owner, owner.c.id == Packet.owner_id, isouter=True)
+            .where(*stuck_where).order_by(Packet.status_changed_at).limit(20)
+        ).all()
+    ]
+
+    names = dict(caseworkers(session, agency_id=user.agency_id))
+    loads: dict = {}
+    for owner_id, status, n in session.exec(
+        select(Packet.owner_id, Packet.status, func.count()).where(*where).group_by(Packet.owner_id, Packet.status)
+    ).all():
+        loads.setdefault(owner_id, {})[status] = n
+    board.workload = sorted(
+        [
+            (owner_id, names.get(owner_id, _l("Nobody") if owner_id is None else _l("Former staff")), counts,
+             sum(counts.get(status, 0) for status in ACTIONABLE + (S.submitted,)))
+            for owner_id, counts in loads.items()
+        ],
+        key=lambda item: (-item[3], str(item[1])),
+    )
+
+    month = month_of(session, Milestone.occurred_on)
+    since = (today or date.today()).replace(day=1) - timedelta(days=365)
+    outcome_rows = session.exec(
+        select(month, Milestone.outcome, func.count())
+        .join(Packet, Packet.id == Milestone.packet_id)
+        .where(*where, Milestone.agency_id == user.agency_id, Milestone.kind == MilestoneKind.decision,
+               Milestone.occurred_on >= since)
+        .group_by(month, Milestone.outcome)
+    ).all()
+    months: dict = {}
+    for label, outcome, n in outcome_rows:
+        months.setdefault(label, {})[outcome] = n
+    board.outcomes = [
+        (label, months[label].get("approved", 0), months[label].get("refused", 0), months[label].get("returned", 0))
+        for label in sorted(months)
+    ]
+    return board
+
+
+def _round(value):
+    return None if value is None else round(float(value), 1)
+
+
+# --- The filtered packet list --------------------------------------------------------------------
+
+def packet_rows(session: Session, *, user: User, filters: Filters, page: int = 1, page_size: int = PAGE_SIZE,
+                everything: bool = False):
+    """(rows, total) of the filtered list, oldest state change first; `everything` for exports."""
+    now = utcnow()
+    where = packet_conditions(session, user=user, filters=filters)
+    if filters.status:
+        where.append(Packet.status == filters.status)
+    owner = User.__table__.alias("owner")
+    statement = (
+        select(Packet.id, Client.given_names, Client.family_name, Packet.packet_type, Packet.status, Packet.outcome,
+               Packet.revision, owner.c.name, Packet.created_at, Packet.status_changed_at,
+               days_since(session, Packet.status_changed_at, now))
+        .join(Client, Client.id == Packet.client_id).join(owner, owner.c.id == Packet.owner_id, isouter=True)
+        .where(*where).order_by(Packet.status_changed_at, Packet.id)
+    )
+    if everything:
+        return session.exec(statement).all(), None
+    total = session.exec(select(func.count()).select_from(Packet).where(*where)).one()
+    page = max(1, page)
+    rows = session.exec(statement.offset((page - 1) * page_size).limit(page_size)).all()
+    return rows, total
+
+
+# --- Work waiting for review ---------------------------------------------------------------------
+
+def review_queue(session: Session, *, user: User, limit: int = 100):
+    """(packet id, title, urgency, client name, since) of packets waiting on this person."""
+    from portal.lifecycle import is_approver
+
+    agency = session.get(Agency, user.agency_id)
+    wanted = []
+    if is_approver(user, agency):
+        wanted.append((S.in_review, _l("Waiting for your review")))
+    wanted.append((S.changes_requested, _l("Changes were requested")))
+    items = []
+    for status, title in wanted:
+        statement = access.scope(
+            select(Packet.id, Client.given_names, Client.family_name, Packet.status_changed_at)
+            .join(Client, Client.id == Packet.client_id).where(Packet.status == status),
+            Packet, user, session,
+        )
+        if status == S.changes_requested or user.role == Role.caseworker:
+            mine = Packet.owner_id == user.id
+            statement = statement.where(mine if status == S.changes_requested else Packet.owner_id != user.id)
+        for packet_id, given, family, since in session.exec(statement.order_by(Packet.status_changed_at).limit(limit)):
+            items.append((packet_id, title, 1, f"{given} {family}".strip(), since.date()))
+    return items
+
+
+# --- Reassigning ---------------------------------------------------------------------------------
+
+def _new_holder(session: Session, *, agency_id, to_user_id) -> User:
+    try:
+        key = uuid.UUID(str(to_user_id))
+    except ValueError:
+        raise ReassignError(_l("Please choose a caseworker from the list."))
+    target = session.get(User, key)
+    if target is None or target.agency_id != agency_id or not target.active or \
+            target.role not in (Role.caseworker, Role.manager):
+        raise ReassignError(_l("Please choose a caseworker from the list."))
+    return target
+
+
+def reassign_packet(session: Session, *, packet: Packet, to_user_id, by: User) -> Packet:
+    if by.role != Role.manager or by.agency_id != packet.agency_id:
+        raise ReassignError(_l("Only a manager of the agency can reassign work."))
+    target = _new_holder(session, agency_id=packet.agency_id, to_user_id=to_user_id)
+    previous = packet.owner_id
+    packet.owner_id = target.id
+    session.add(packet)
+    audit.record(session, action="packet.reassigned", user=by, record_type="packet", record_id=packet.id,
+                 detail=f"from={previous or ''} to={target.id}")
+    return packet
+
+
+def reassign_client(session: Session, *, client: Client, to_user_id, by: User, with_packets: bool = True) -> Client:
+    """Give the client file (and, by default, its open packets) to another caseworker."""
+    if by.role != Role.manager or by.agency_id != client.agency_id:
+        raise ReassignError(_l("Only a manager of the agency can reassign work."))
+    target = _new_holder(session, agency_id=client.agency_id, to_user_id=to_user_id)
+    previous = client.assigned_caseworker_id
+    client.assigned_caseworker_id = target.id
+    session.add(client)
+    moved = 0
+    if with_packets:
+        from sqlalchemy import update
+
+        result = session.execute(
+            update(Packet).where(Packet.client_id == client.id, Packet.agency_id == client.agency_id,
+                                 Packet.status.not_in((S.decided, S.withdrawn)))
+            .values(owner_id=target.id)
+        )
+        moved = result.rowcount or 0
+    audit.record(session, action="client.reassigned", user=by, record_type="client", record_id=client.id,
+                 detail=f"from={previous or ''} to={target.id} packets={moved}")
+    return client
