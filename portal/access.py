@@ -7,7 +7,7 @@ a record of another agency, or outside a caseworker's or youth's reach, is simpl
 import uuid
 from functools import wraps
 
-from flask import abort
+from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import false
 from sqlmodel import Session, select
@@ -26,6 +26,10 @@ def allow(*roles: str):
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
                 from portal.extensions import login_manager
+
+                if g.get("session_expired"):
+                    # Say why they must sign in again, rather than the generic "please sign in".
+                    return redirect(url_for("auth.sign_in", expired=1, next=request.path))
 
                 return login_manager.unauthorized()
             if current_user.role not in allowed:

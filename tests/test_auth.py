@@ -78,3 +78,96 @@ def test_deactivating_a_user_ends_their_sessions(auth, make, client, app):
     with app.app_context(), session_scope(app) as db:
         accounts.set_active(db, user=db.get(User, user.id), active=False, by=db.get(User, admin.id))
     assert client.get("/my-work").status_code == 302
+
+
+def _login_from(client, email, password, ip):
+    from tests.conftest import csrf_token_from
+
+    page = client.get("/sign-in", environ_base={"REMOTE_ADDR": ip})
+    token = csrf_token_from(page.get_data(as_text=True))
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token},
+                       environ_base={"REMOTE_ADDR": ip})
+
+
+def test_throttling_per_address_across_accounts(make, client):
+    users = [make.user() for _ in range(6)]
+    for user in users[:5]:
+        assert _login_from(client, user.email, "wrong", "198.51.100.7").status_code == 422
+    # A sixth account, right password, same address: still throttled.
+    response = _login_from(client, users[5].email, PASSWORD, "198.51.100.7")
+    assert response.status_code == 429 and b"try again in" in response.data
+    # The same account from another address is not held up by that address's failures.
+    assert _login_from(client, users[5].email, PASSWORD, "198.51.100.8").status_code == 303
+
+
+def test_throttling_per_account_across_addresses(make, client):
+    user = make.user()
+    for n in range(5):
+        assert _login_from(client, user.email, "wrong", f"192.0.2.{n}").status_code == 422
+    assert _login_from(client, user.email, PASSWORD, "192.0.2.99").status_code == 429
+
+
+def test_throttle_says_how_long_and_lifts_after_the_window(app, make):
+    user = make.user()
+    start = utcnow()
+    with app.app_context(), session_scope(app) as db:
+        for n in range(5):
+            accounts.sign_in(db, email=user.email, password="wrong", ip="203.0.113.1", now=start + timedelta(seconds=n))
+    with app.app_context(), session_scope(app) as db:
+        wait = accounts.throttle_wait_seconds(db, email=user.email, ip="203.0.113.1", now=start + timedelta(seconds=10))
+        assert 40 <= wait <= 52
+        later = start + timedelta(seconds=61)
+        assert accounts.throttle_wait_seconds(db, email=user.email, ip="203.0.113.1", now=later) == 0
+        assert accounts.sign_in(db, email=user.email, password=PASSWORD, ip="203.0.113.1", now=later).user is not None
+
+
+def test_an_unknown_email_is_throttled_like_a_real_one(client):
+    for _ in range(5):
+        assert _login_from(client, "ghost@example.org", "x", "203.0.113.50").status_code == 422
+    assert _login_from(client, "ghost@example.org", "x", "203.0.113.51").status_code == 429
+
+
+def test_session_still_alive_just_inside_the_idle_limit(auth, make, client, app):
+    user = make.user()
+    auth.login(user)
+    with app.app_context(), session_scope(app) as db:
+        for row in db.exec(select(UserSession).where(UserSession.user_id == user.id)):
+            row.last_seen_at = utcnow() - timedelta(minutes=29)
+    assert client.get("/my-work").status_code == 200
+
+
+def test_idle_limit_is_configurable(tmp_path, monkeypatch, make):
+    from tests.conftest import Auth, Factory, _make_app
+
+    monkeypatch.setenv("PASSAGE_IDLE_MINUTES", "5")
+    app = _make_app(tmp_path, f"sqlite:///{tmp_path / 'idle.db'}")
+    user = Factory(app).user()
+    browser = Auth(app.test_client())
+    browser.login(user)
+    with app.app_context(), session_scope(app) as db:
+        for row in db.exec(select(UserSession).where(UserSession.user_id == user.id)):
+            row.last_seen_at = utcnow() - timedelta(minutes=6)
+    response = browser.client.get("/my-work")
+    assert response.status_code == 302
+    page = browser.client.get(response.headers["Location"])
+    assert b"signed out because the page was idle" in page.data
+
+
+def test_next_never_leads_off_site(auth, make, client):
+    user = make.user()
+    page = client.get("/sign-in")
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(page.get_data(as_text=True))
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+        response = client.post("/sign-in", query_string={"next": target},
+                               data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 303 and "evil" not in response.headers["Location"]
+        auth.post("/sign-out")
+        token = csrf_token_from(client.get("/sign-in").get_data(as_text=True))
+
+
+def test_sign_out_needs_post(auth, make, client):
+    auth.login(make.user())
+    assert client.get("/sign-out").status_code == 405
+    assert client.get("/my-work").status_code == 200
