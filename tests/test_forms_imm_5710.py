@@ -118,3 +118,20 @@ def test_history_gaps_are_findings_with_the_missing_dates(app, make, auth):
     summary, _stored = summary_of(app, packet_id)
     gaps = [finding for finding in summary.findings if finding.rule == "history.employment.gap"]
     assert [gap.message.split(": ")[1].split(".")[0] for gap in gaps] == ["2020-01-31 is not covered (1 day)"]
+
+
+def test_cover_letter_names_the_basis_and_the_program_only_when_chosen():
+    from portal.forms.imm_5710 import cover_letter
+    from portal.forms.types import Context
+
+    def letter(**answers):
+        context = Context(answers=answers, client={}, signing_date=SIGNING, today=SIGNING,
+                          agency={"name": "John Howard Society"})
+        return " ".join(cover_letter(context))
+
+    chosen = letter(basis="r206_1_b", ccms_participant="yes", cover_letter_mentions_program="yes")
+    assert "IRPR s.206(1)(b) (exemption code S62)" in chosen and "John Howard Society" in chosen
+    assert "holder fee" in chosen
+    assert "program" not in letter(basis="r206_1_b", ccms_participant="yes", cover_letter_mentions_program="no")
+    assert "exempt from the work permit fees" in letter(basis="r206_1_a")
+    assert letter() == ""

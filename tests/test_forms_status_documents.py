@@ -77,3 +77,38 @@ def test_vos_correction_points_to_imm_5218(app, make, auth):
                                                                  "request": "correction"}).status_code == 303
     summary, _stored = summary_of(app, packet_id)
     assert rules_by_level(summary, "blocker") == ["vos.correction"]
+
+
+def test_demo_packets_are_complete_idempotent_and_render_to_pdf(app):
+    """seed-demo creates each status packet for a client in its situation, fully answered, once."""
+    from sqlmodel import select
+
+    from portal import demo
+    from portal.db import session_scope
+    from portal.documents import pdf, snapshot, storage
+    from portal.forms import summarize
+    from portal.models import Agency, Client, Packet
+
+    keys = ("imm_5710", "state_care_pr", "hc_pr", "pr_card", "vos")
+    with app.app_context():
+        with session_scope(app) as session:
+            demo.seed(session)
+        with session_scope(app) as session:
+            demo.seed(session)
+        with session_scope(app) as session:
+            packets = session.exec(select(Packet).where(Packet.packet_type.in_(keys))).all()
+            assert sorted(packet.packet_type for packet in packets) == sorted(
+                ["imm_5710", "imm_5710", "imm_5710", "state_care_pr", "hc_pr", "pr_card", "vos"])
+            rendered = set()
+            for packet in packets:
+                client, agency = session.get(Client, packet.client_id), session.get(Agency, packet.agency_id)
+                summary = summarize(packet=packet, client=client, agency=agency)
+                assert summary.missing == (), (packet.packet_type, [line.field.name for line in summary.missing])
+                assert [f.rule for f in summary.findings if f.level == "blocker"] == [], packet.packet_type
+                if packet.packet_type in rendered:
+                    continue
+                result = pdf.render_packet_pdf(snapshot.build(session, packet=packet, user=None), final=False,
+                                               load=storage.load, app=app)
+                assert result.pages >= 3 and result.data.startswith(b"%PDF")
+                rendered.add(packet.packet_type)
+            assert rendered == set(keys)

@@ -70,7 +70,7 @@ def ccms(context: Context) -> bool:
 
 
 STEPS = (
-    Step("basis", "Basis for the open work permit", form_section="Basis and fee exemption (cover letter)",
+    Step("basis", "Basis for the open work permit", form_section="Basis for the open work permit and fee exemption",
          intro="The basis decides the exemption code, the evidence and the fees.",
          fields=(
              Field("basis", "Basis for the open work permit", kind="radio", options=BASIS_OPTIONS),
@@ -176,7 +176,7 @@ STEPS = (
          fields=(*(Field(key, label, kind="yesno") for key, label in BACKGROUND),
                  Field("background_details", "If you answered yes to any question, give details", kind="textarea",
                        show_if=any_background_yes))),
-    Step("medical", "Medical exam", form_section="Medical exam (guidance, domain E.5)",
+    Step("medical", "Medical exam", form_section="Medical exam",
          intro="Without a medical exam the permit says the holder may not work in child care, primary or "
                "secondary teaching, or health services.",
          fields=(
@@ -187,7 +187,7 @@ STEPS = (
              Field("upfront_medical_done", "Has an upfront medical exam been done with a panel physician?",
                    kind="yesno", show_if=medical_exam_needed),
          )),
-    Step("biometrics", "Biometrics", form_section="Biometrics (domain E.4)", fields=(
+    Step("biometrics", "Biometrics", form_section="Biometrics", fields=(
         Field("biometrics_given", "Has the applicant given biometrics for a Canadian application before?",
               kind="yesno"),
         Field("biometrics_date", "Date biometrics were given", kind="date", show_if=yes("biometrics_given")),
@@ -319,6 +319,27 @@ def fees(context: Context) -> list[FeeLine]:
     return lines
 
 
+def cover_letter(context: Context) -> list[str]:
+    """The basis and its exemption code, and the program, only when the agency chose to say so."""
+    basis = BASES.get(context.get("basis", ""))
+    if basis is None:
+        return []
+    code = f" (exemption code {basis.code})" if basis.code else ""
+    paragraphs = [f"The applicant asks for an open work permit under {basis.regulation}{code}: {basis.label[0].lower()}"
+                  f"{basis.label[1:]}."]
+    if basis.code == "S62":
+        paragraphs.append("The processing fee has been paid; the applicant is exempt from the open work permit holder "
+                          "fee. The receipt is enclosed as proof of fee exemption.")
+    elif not basis.pays_processing:
+        paragraphs.append("The applicant is exempt from the work permit fees for this basis.")
+    if ccms(context) and context.get("cover_letter_mentions_program") == "yes":
+        paragraphs.append(f"The applicant is a participant in a community case management and supervision program run "
+                          f"by {context.agency.get('name') or 'the agency'}. The program's referral letter and the "
+                          "reporting conditions are enclosed as evidence of the status of the removal order and of "
+                          "the applicant's need to work.")
+    return paragraphs
+
+
 PACKET = register(PacketType(
     key="imm_5710",
     title="Open work permit from inside Canada",
@@ -332,4 +353,5 @@ PACKET = register(PacketType(
     fees=fees,
     submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
                "(checklist IMM 5556).",
+    cover_letter=cover_letter,
 ))

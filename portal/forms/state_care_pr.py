@@ -141,6 +141,11 @@ def submission(context: Context | None = None) -> str:
             "supporting documents.")
 
 
+def cover_letter(context: Context) -> list[str]:
+    return ["This application is made under the public policy for foreign nationals who were in state care. "
+            "Processing, right of permanent residence and biometrics fees are waived under that policy."]
+
+
 PACKET = register(PacketType(
     key="state_care_pr",
     title="Permanent residence for people who were in state care",
@@ -160,4 +165,5 @@ PACKET = register(PacketType(
     submission=submission(),
     allows_family_members=True,
     available=available,
+    cover_letter=cover_letter,
 ))

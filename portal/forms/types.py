@@ -109,6 +109,8 @@ class PacketType:
     allows_family_members: bool = False
     # (may a new packet be started on this day, why not): for a pathway with a closing date; None = always
     available: Callable[[date], tuple[bool, str]] | None = None
+    # paragraphs the cover letter adds for this packet (the basis, an exemption code, a program); None = none
+    cover_letter: Callable[["Context"], list[str]] | None = None
 
     def step(self, key: str) -> Step | None:
         return next((step for step in self.steps if step.key == key), None)

@@ -25,7 +25,7 @@ class Basis:
 
 BASES: dict[str, Basis] = {
     "r206_1_b": Basis(
-        "r206_1_b", "Removal order that cannot be enforced, and you cannot support yourself without working",
+        "r206_1_b", "Removal order that cannot be enforced, and the applicant cannot support themself without working",
         "IRPR s.206(1)(b)", "S62", True, False,
         "canada.ca work permit while appealing a removal order: pay $155, do not pay the $100 open work permit "
         "holder fee; domain E.1"),
@@ -38,7 +38,7 @@ BASES: dict[str, Basis] = {
         "domain E.1: the holder fee is probably not payable (R303.2 lists only R207(b))",
         verify="whether the open work permit holder fee applies to A70"),
     "r208_b": Basis(
-        "r208_b", "Temporary resident permit valid for 6 months or more, and you cannot support yourself "
+        "r208_b", "Temporary resident permit valid for 6 months or more, and the applicant cannot support themself "
         "without working", "IRPR s.208(b)", "", True, True, "domain E.1 (fees not confirmed)",
         verify="the code and whether the holder fee applies to R208(b)"),
     "state_care": Basis(
