@@ -135,3 +135,22 @@ def test_cover_letter_names_the_basis_and_the_program_only_when_chosen():
     assert "program" not in letter(basis="r206_1_b", ccms_participant="yes", cover_letter_mentions_program="no")
     assert "exempt from the work permit fees" in letter(basis="r206_1_a")
     assert letter() == ""
+
+
+def test_history_rows_can_be_added_and_reordered_without_javascript(app, make, auth):
+    agency = make.agency()
+    worker = make.user(agency, role=Role.caseworker)
+    client = status_client(make, agency, date_of_birth=date(1990, 1, 1))
+    auth.login(worker)
+    packet_id = start(auth, client, "imm_5710", SIGNING)
+    rows = {"education_level": "secondary",
+            "employment__0__from": "2020-01-01", "employment__0__to": "2020-12-31",
+            "employment__0__activity": "Cook", "employment__0__where": "Toronto",
+            "employment__1__from": "2021-01-01", "employment__1__to": "",
+            "employment__1__activity": "Unemployed", "employment__1__where": "Toronto"}
+    added = auth.post(f"/packets/{packet_id}/steps/history", data={**rows, "add_row__employment": "1"})
+    assert added.status_code == 200
+    assert 'name="employment__2__from"' in added.get_data(as_text=True)
+    moved = auth.post(f"/packets/{packet_id}/steps/history", data={**rows, "down_row__employment__0": "1"})
+    page = moved.get_data(as_text=True)
+    assert page.index("Unemployed") < page.index("Cook")
