@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal import access, audit, forms, packets, review, triage, validation
 from portal.db import get_session
@@ -29,6 +30,12 @@ OPS = ("add_row", "remove_row", "up_row", "down_row")
 def answer_filter(value, item) -> str:
     """An answer as printed (labels for choices, Yes/No), for conflict notices."""
     return engine.display_value(item, value) or _("(empty)")
+
+
+@bp.app_template_global("render_panel")
+def render_panel(template: str, panel: dict, **page) -> Markup:
+    """One packet panel; its context is reachable both as `panel.x` and as `x`, whichever it uses."""
+    return Markup(render_template(template, **{**page, **(panel or {}), "panel": panel}))
 
 
 # ---- loading ------------------------------------------------------------------------------------

@@ -1,0 +1,186 @@
+"""Packet operations: start, save with optimistic locking, listeners, the signing date, concurrency."""
+import threading
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from portal import packets
+from portal.db import session_scope
+from portal.models import AuditEvent, Packet, PacketStatus, Role, User
+from tests.conftest import Factory
+from tests.fixtures_forms import load, save, start, summary
+
+
+@pytest.fixture
+def world(app, make):
+    agency = make.agency(name="Peel CAS")
+    worker = make.user(agency, role=Role.caseworker)
+    person = make.client(agency, family_name="Haddad", given_names="Amira", status_in_canada="permanent_resident",
+                         date_of_birth=date(2012, 5, 17), uci="12345678", country_of_birth="Syria")
+    return {"agency": agency, "worker": worker, "person": person}
+
+
+def test_start_fills_answers_from_the_client_file_and_audits(app, world):
+    packet = start(app, client=world["person"], user=world["worker"])
+    assert packet.status == PacketStatus.draft and packet.version == 1
+    assert packet.answers["family_name"] == "Haddad" and packet.answers["dob"] == "2012-05-17"
+    assert packet.answers["uci"] == "12345678" and packet.answers["birth_country"] == "Syria"
+    assert packet.answer_meta["family_name"]["role"] == "client_file"
+    with app.app_context(), session_scope(app) as db:
+        event = db.exec(select(AuditEvent).where(AuditEvent.action == "packet.create")).one()
+        assert event.record_id == str(packet.id) and "Haddad" not in event.detail
+
+
+def test_unknown_packet_type_is_a_key_error(app, world):
+    with pytest.raises(KeyError):
+        start(app, client=world["person"], user=world["worker"], key="cit_9999")
+
+
+def test_save_bumps_the_version_and_records_who(app, world):
+    packet = start(app, client=world["person"], user=world["worker"])
+    saved = save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo"}, in_person=True)
+    assert saved.version == 2
+    meta = saved.answer_meta["birth_city"]
+    assert meta["by"] == str(world["worker"].id) and meta["role"] == "caseworker" and meta["in_person"] is True
+    assert meta["v"] == 2 and meta["at"]
+
+
+def test_saving_the_same_value_changes_nothing(app, world):
+    packet = start(app, client=world["person"], user=world["worker"])
+    saved = save(app, packet=packet, user=world["worker"], changes={"family_name": "Haddad"})
+    assert saved.version == 1
+
+
+def test_stale_save_of_a_field_changed_since_is_refused_with_both_values(app, world, make):
+    packet = start(app, client=world["person"], user=world["worker"])
+    other = make.user(world["agency"], role=Role.caseworker)
+    save(app, packet=packet, user=other, changes={"birth_city": "Homs"})
+    with pytest.raises(packets.StaleSaveError) as raised:
+        save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo"}, base=1)
+    conflict = raised.value.conflicts[0]
+    assert (conflict.field, conflict.theirs, conflict.mine) == ("birth_city", "Homs", "Aleppo")
+    assert conflict.by == str(other.id) and raised.value.current_version == 2
+
+
+def test_stale_save_of_other_fields_merges(app, world, make):
+    packet = start(app, client=world["person"], user=world["worker"])
+    other = make.user(world["agency"], role=Role.caseworker)
+    save(app, packet=packet, user=other, changes={"birth_city": "Homs"})
+    merged = save(app, packet=packet, user=world["worker"], changes={"eye_colour": "brown"}, base=1)
+    assert merged.answers["birth_city"] == "Homs" and merged.answers["eye_colour"] == "brown"
+    assert merged.version == 3
+
+
+def test_stale_save_with_the_same_value_is_not_a_conflict(app, world, make):
+    packet = start(app, client=world["person"], user=world["worker"])
+    other = make.user(world["agency"], role=Role.caseworker)
+    save(app, packet=packet, user=other, changes={"birth_city": "Homs"})
+    assert save(app, packet=packet, user=world["worker"], changes={"birth_city": "Homs"}, base=1).version == 2
+
+
+def test_listeners_hear_every_save(app, world, monkeypatch):
+    heard = []
+    monkeypatch.setattr(packets, "ANSWER_CHANGE_LISTENERS", [
+        lambda session, *, packet, changed, user: heard.append((packet.id, changed, user.id))])
+    packet = start(app, client=world["person"], user=world["worker"])
+    save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo", "family_name": "Haddad"})
+    assert heard == [(packet.id, {"birth_city"}, world["worker"].id)]
+
+
+def test_saving_a_packet_in_review_is_refused(app, world, make):
+    person = world["person"]
+    packet = Factory(app).packet(person, status=PacketStatus.in_review)
+    with pytest.raises(packets.NotEditableError):
+        save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo"})
+    assert load(app, packet.id).version == 1
+
+
+def test_ask_caseworker_is_recorded_and_cleared_by_an_answer(app, world, make):
+    youth = make.user(world["agency"], role=Role.youth, client_id=world["person"].id)
+    packet = start(app, client=world["person"], user=world["worker"])
+    asked = save(app, packet=packet, user=youth, changes={}, ask_caseworker={"birth_city"})
+    assert asked.answer_meta["birth_city"]["ask_caseworker"] is True and asked.answer_meta["birth_city"]["role"] == "youth"
+    answered = save(app, packet=packet, user=youth, changes={"birth_city": "Aleppo"})
+    assert "ask_caseworker" not in answered.answer_meta["birth_city"]
+
+
+def test_changing_the_signing_date_re_runs_the_age_rules(app, world):
+    packet = start(app, client=world["person"], user=world["worker"], signing=date(2026, 12, 15))
+    rules = lambda: {finding.rule: finding for finding in summary(app, packet.id).findings}  # noqa: E731
+    assert "age.14_17" in rules()
+    with app.app_context(), session_scope(app) as db:
+        row = db.get(Packet, packet.id)
+        packets.set_planned_signing_date(db, packet=row, signing_date=date(2030, 6, 1), user=db.get(User, world["worker"].id))
+    assert rules()["age.minor"].level == "blocker"
+    assert load(app, packet.id).version == 2
+
+
+def test_signing_date_form_over_http(client, auth, app, world):
+    packet = start(app, client=world["person"], user=world["worker"])
+    auth.login(world["worker"])
+    response = auth.post(f"/packets/{packet.id}/signing-date", data={"planned_signing_date": "2030-06-01"})
+    assert response.status_code == 303
+    assert load(app, packet.id).planned_signing_date == date(2030, 6, 1)
+    page = client.get(f"/packets/{packet.id}").get_data(as_text=True)
+    assert "will be 18" in page
+    bad = auth.post(f"/packets/{packet.id}/signing-date", data={"planned_signing_date": "soon"}, follow_redirects=True)
+    assert b"year-month-day" in bad.data
+
+
+def test_concurrent_saves_from_the_same_version_cannot_both_win(any_app):
+    factory = Factory(any_app)
+    agency = factory.agency()
+    worker = factory.user(agency, role=Role.caseworker)
+    person = factory.client(agency, status_in_canada="permanent_resident")
+    packet = start(any_app, client=person, user=worker)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def attempt(city):
+        with any_app.app_context(), session_scope(any_app) as db:
+            row = db.get(Packet, packet.id)
+            barrier.wait()
+            try:
+                packets.save_answers(db, packet=row, changes={"birth_city": city}, base_version=1,
+                                     user=db.get(User, worker.id))
+                outcomes.append(("saved", city))
+            except packets.StaleSaveError:
+                outcomes.append(("stale", city))
+
+    threads = [threading.Thread(target=attempt, args=(city,)) for city in ("Homs", "Aleppo")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(kind for kind, _ in outcomes) == ["saved", "stale"]
+    winner = next(city for kind, city in outcomes if kind == "saved")
+    stored = load(any_app, packet.id)
+    assert stored.answers["birth_city"] == winner and stored.version == 2
+
+
+def test_client_panel_lists_packets_and_links_to_triage(client, auth, app, world):
+    packet = start(app, client=world["person"], user=world["worker"])
+    auth.login(world["worker"])
+    html = client.get(f"/clients/{world['person'].id}").get_data(as_text=True)
+    assert f"/packets/{packet.id}" in html and "Start an application" in html
+    assert f"/clients/{world['person'].id}/start" in html
+
+
+def test_triage_then_start_over_http(client, auth, app, world):
+    auth.login(world["worker"])
+    url = f"/clients/{world['person'].id}/start"
+    assert client.get(url).status_code == 200
+    page = auth.post(url, data={"status": "permanent_resident", "planned_signing_date": "2026-12-15"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Suggested:" in html and "CIT 0403" in html
+    fragment = auth.post(url, data={"status": "permanent_resident", "planned_signing_date": "2026-12-15"}, htmx=True)
+    assert fragment.data.lstrip().startswith(b'<div id="triage-result"')
+    bad = auth.post(url, data={"status": "permanent_resident", "planned_signing_date": "15/12/2026"})
+    assert bad.status_code == 422 and b"year-month-day" in bad.data
+    started = auth.post(f"/clients/{world['person'].id}/packets",
+                        data={"packet_type": "cit_0003", "planned_signing_date": "2026-12-15"})
+    assert started.status_code == 303 and "/packets/" in started.headers["Location"]
+    refused = auth.post(f"/clients/{world['person'].id}/packets", data={"packet_type": "nope",
+                                                                         "planned_signing_date": "2026-12-15"})
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("/start")
