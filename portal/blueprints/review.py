@@ -41,19 +41,23 @@ def _renders():
     return renders
 
 
-def _draft_pdf_url(db, packet) -> str | None:
+def _draft_pdf(db, packet) -> dict:
+    """The latest draft PDF to read beside the answers, and whether it predates the latest changes."""
     renders = _renders()
     if renders is None:
-        return None
+        return {"pdf_url": None, "pdf_render": None, "pdf_outdated": False}
     latest = renders.latest_render(db, packet=packet, final=False)
     if latest is None or latest.status != "done":
-        return None
-    for endpoint in ("documents.render_inline", "documents.render_pdf", "documents.view_render"):
-        try:
-            return url_for(endpoint, render_id=latest.id)
-        except BuildError:
-            continue
-    return None
+        return {"pdf_url": None, "pdf_render": latest, "pdf_outdated": False}
+    made = latest.finished_at or latest.created_at
+    changed = packet.updated_at
+    if made is not None and changed is not None and (made.tzinfo is None) != (changed.tzinfo is None):
+        made, changed = made.replace(tzinfo=None), changed.replace(tzinfo=None)
+    return {
+        "pdf_url": url_for("documents.render_pdf", packet_id=packet.id, render_id=latest.id),
+        "pdf_render": latest,
+        "pdf_outdated": latest.revision != packet.revision or (made is not None and changed is not None and made < changed),
+    }
 
 
 def _summary(db, packet, client):
@@ -82,12 +86,12 @@ def _review_context(db, packet, **extra):
         "changes": review.changes_since_approval(db, packet=packet),
         "approval": approval,
         "fingerprint": fingerprint,
-        "pdf_url": _draft_pdf_url(db, packet),
         "packet_url": packet_page(packet.id),
         "errors": {},
         "values": {},
         "transition_error": None,
     }
+    context.update(_draft_pdf(db, packet))
     context.update(_panel_context(db, current_user, packet, client))
     context.update(extra)
     return context
@@ -153,7 +157,7 @@ def _load(packet_id):
     return db, get_or_404(db, Packet, packet_id, current_user)
 
 
-@bp.route("/<packet_id>/review")
+@bp.route("/<packet_id>/staff-review")
 @allow(*CASE_ROLES)
 def show(packet_id):
     db, packet = _load(packet_id)
