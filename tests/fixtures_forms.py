@@ -1,4 +1,5 @@
 """Helpers for guided-form tests: start packets, turn answers into posted form data, walk the steps."""
+import uuid
 from datetime import date
 
 from portal import packets
@@ -98,3 +99,58 @@ def walk_steps(client, packet_id, key, answers, *, max_steps=20):
 
 
 __all__ = ["HTMX", "SIGNING", "start", "save", "load", "summary", "form_data", "token", "walk_steps"]
+
+
+def summarize_answers(key, answers=None, *, dob=date(2012, 5, 17), signing=SIGNING, status="permanent_resident",
+                      today=date(2026, 11, 27)):
+    """The summary of an unsaved packet: rules, signers, checklist and fees without a database."""
+    from portal.forms import summarize
+
+    agency = Agency(slug="peel", name="Peel Children's Aid Society")
+    person = Client(agency_id=agency.id, family_name="Haddad", given_names="Amira", date_of_birth=dob,
+                    status_in_canada=status, care_status="in_care")
+    packet = Packet(agency_id=agency.id, client_id=person.id, packet_type=key, answers=dict(answers or {}),
+                    planned_signing_date=signing)
+    return summarize(packet=packet, client=person, agency=agency, today=today)
+
+
+def rules_of(result) -> dict:
+    return {finding.rule: finding for finding in result.findings}
+
+
+def demo_world(app):
+    """The demo agencies, users and clients (portal/demo/people.py)."""
+    from portal.demo import DEMO_PASSWORD, people
+
+    with app.app_context(), session_scope(app) as db:
+        context = {"password": DEMO_PASSWORD}
+        people.seed(db, context)
+        db.flush()
+        users = {email: db.get(User, user.id) for email, user in context["users"].items()}
+        clients = {key: db.get(Client, client.id) for key, client in context["clients"].items()}
+        for record in [*users.values(), *clients.values()]:
+            db.expunge(record)
+    return users, clients, DEMO_PASSWORD
+
+
+def complete_over_http(app, client, auth, *, client_key, key, answers):
+    """Sign in as the client's caseworker, triage, start the packet and post every step without JS."""
+    users, clients, password = demo_world(app)
+    person = clients[client_key]
+    worker = next(user for user in users.values() if user.id == person.assigned_caseworker_id)
+    auth.login(worker, password=password)
+    triage_url = f"/clients/{person.id}/start"
+    page = client.post(triage_url, data={"csrf_token": token(client, triage_url), "status": person.status_in_canada,
+                                         "planned_signing_date": SIGNING.isoformat(),
+                                         "parent_citizen": "yes" if key == "cit_0003" else "",
+                                         "born_in_canada": "yes" if key == "cit_0001" else ""})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f'name="packet_type" value="{key}"' in html, "triage did not recommend " + key
+    started = client.post(f"/clients/{person.id}/packets", data={
+        "csrf_token": csrf_token_from(html), "packet_type": key, "planned_signing_date": SIGNING.isoformat()})
+    assert started.status_code == 303
+    packet_id = uuid.UUID(started.headers["Location"].rsplit("/", 1)[-1])
+    stored = load(app, packet_id).answers
+    visited = walk_steps(client, packet_id, key, {**stored, **answers})
+    return packet_id, visited
