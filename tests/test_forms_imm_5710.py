@@ -50,7 +50,8 @@ def test_s62_for_a_community_case_management_participant(app, make, auth):
 def test_s61_for_a_minor_refugee_claimant_in_care(app, make, auth):
     agency = make.agency(name="Peel CAS (test)")
     worker = make.user(agency, role=Role.caseworker)
-    client = status_client(make, agency, family_name="Singh", given_names="Harpreet Kaur", date_of_birth=date(2010, 3, 22),
+    client = status_client(make, agency, family_name="Singh", given_names="Harpreet Kaur",
+                           date_of_birth=date(2010, 3, 22),
                          status_in_canada=StatusInCanada.refugee_claimant, care_status=CareStatus.in_care)
     auth.login(worker)
     packet_id = start(auth, client, "imm_5710", SIGNING)
@@ -68,7 +69,8 @@ def test_s61_for_a_minor_refugee_claimant_in_care(app, make, auth):
 def test_designated_country_claimant_waits_180_days_from_referral(app, make, auth):
     agency = make.agency()
     worker = make.user(agency, role=Role.caseworker)
-    client = status_client(make, agency, date_of_birth=date(1990, 1, 1), status_in_canada=StatusInCanada.refugee_claimant)
+    client = status_client(make, agency, date_of_birth=date(1990, 1, 1),
+                           status_in_canada=StatusInCanada.refugee_claimant)
     auth.login(worker)
     packet_id = start(auth, client, "imm_5710", SIGNING)
     referral = SIGNING - timedelta(days=100)
@@ -118,6 +120,8 @@ def test_history_gaps_are_findings_with_the_missing_dates(app, make, auth):
     summary, _stored = summary_of(app, packet_id)
     gaps = [finding for finding in summary.findings if finding.rule == "history.employment.gap"]
     assert [gap.message.split(": ")[1].split(".")[0] for gap in gaps] == ["2020-01-31 is not covered (1 day)"]
+    review = auth.client.get(f"/packets/{packet_id}/review").get_data(as_text=True)
+    assert "2020-01-31 is not covered (1 day)" in review
 
 
 def test_cover_letter_names_the_basis_and_the_program_only_when_chosen():

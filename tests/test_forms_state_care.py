@@ -79,3 +79,17 @@ def test_cannot_be_started_after_the_closing_date():
                                                                "(1 day left).")
     allowed, reason = packet_type.available(date(2027, 1, 22))
     assert not allowed and "closed" in reason
+
+
+def test_triage_recommends_state_care_before_hc_for_a_youth_who_was_in_care(app, make, auth):
+    agency = make.agency()
+    worker = make.user(agency, role=Role.caseworker)
+    client = youth(make, agency, care_periods=[{"start": "2019-01-01", "end": "2021-06-30", "order": "ESC"}])
+    auth.login(worker)
+    page = auth.post(f"/clients/{client.id}/start", data={
+        "status": "no_status", "planned_signing_date": SIGNING.isoformat(), "came_before_19": "yes",
+        "care_one_year": "yes"})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'name="packet_type" value="state_care_pr"' in text
+    assert text.index("state-care PR pathway") < text.index("H&amp;C permanent residence")

@@ -41,8 +41,8 @@ def test_exactly_one_year_meets_the_minimum_and_a_day_less_does_not():
 
 
 def test_bad_periods_are_skipped_and_reported():
-    result = care_days([period("", "2020-01-01"), period("2021-02-01", "2021-01-01"), period("2021-01-01", "2021-01-10")],
-                       today=TODAY)
+    periods = [period("", "2020-01-01"), period("2021-02-01", "2021-01-01"), period("2021-01-01", "2021-01-10")]
+    result = care_days(periods, today=TODAY)
     assert result.skipped == (0, 1)
     assert result.days == 10
     assert result.working == ("2021-01-01 to 2021-01-10: 10 days",)

@@ -34,12 +34,13 @@ def test_180_day_wait_for_designated_country_claimants(today, designated, blocke
     assert ("r206.wait_180" in rules(findings)) is blocked
     if blocked:
         wait = next(finding for finding in findings if finding.rule == "r206.wait_180")
-        assert "2026-06-30" in wait.message and "1 days from now" in wait.message
+        assert "2026-06-30" in wait.message and "1 day from now" in wait.message
 
 
 @pytest.mark.parametrize("basis, answers, blockers", [
     ("r206_1_b", {"needs_work_to_support": True, "removal_order": True, "unenforceable_reason": "prra"}, []),
-    ("r206_1_b", {"needs_work_to_support": False, "removal_order": True, "unenforceable_reason": "prra"}, ["r206.need"]),
+    ("r206_1_b", {"needs_work_to_support": False, "removal_order": True, "unenforceable_reason": "prra"},
+     ["r206.need"]),
     ("r206_1_b", {"needs_work_to_support": True, "removal_order": False}, ["r206.removal_order"]),
     ("r206_1_b", {"needs_work_to_support": True, "removal_order": True, "unenforceable_reason": "no_passport_only"},
      ["r206.no_passport"]),

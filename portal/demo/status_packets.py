@@ -66,7 +66,8 @@ def imm_5710_answers(client: Client, *, basis: str, ccms: bool) -> dict:
                                           "bg_criminal", "bg_military", "bg_organization", "bg_government",
                                           "bg_ill_treatment")})
     if basis == "r206_1_b":
-        answers.update(removal_order="yes", unenforceable_reason="prra", removal_order_date=iso(TODAY - timedelta(days=200)),
+        answers.update(removal_order="yes", unenforceable_reason="prra",
+                       removal_order_date=iso(TODAY - timedelta(days=200)),
                        biometrics_given="yes", biometrics_date=iso(add_years(TODAY, -4)), biometrics_as_claimant="yes",
                        bg_refused="yes", background_details="Refugee claim refused by the RPD; removal order issued; "
                                                             "pre-removal risk assessment pending.")
@@ -81,7 +82,7 @@ def imm_5710_answers(client: Client, *, basis: str, ccms: bool) -> dict:
     else:
         answers["employment"] = activity_rows(since, [(14, "Unemployed", "Toronto, Canada"),
                                                       (30, "Warehouse worker", "Toronto, Canada"),
-                                                      (0, "Unemployed (in the supervision program)", "Toronto, Canada")])
+                                                      (0, "Unemployed (supervision program)", "Toronto, Canada")])
     return answers
 
 
@@ -113,7 +114,8 @@ def hc_answers(client: Client) -> dict:
                      family_ties="Aunt and cousins in Mississauga.",
                      bioc_age="16: in the middle of secondary school.",
                      bioc_relationships="Lives with her aunt, her only family; close to her cousins.",
-                     bioc_separation="Her parents' whereabouts are unknown; return would leave her without a caregiver.",
+                     bioc_separation="Her parents' whereabouts are unknown; return would leave her without a "
+                                     "caregiver.",
                      bioc_ties="Four years in Canada; school, friends, a church youth group.",
                      bioc_education="On track to graduate; school letter attached.",
                      hardship="No family or home to return to; the region she comes from is unsafe.",
@@ -138,7 +140,8 @@ def pr_card_answers(client: Client) -> dict:
 def vos_answers(client: Client) -> dict:
     return person(client, request="vos", reason_needed="Her citizenship application needs proof of PR; the record "
                                                         "of landing was lost when she came into care.",
-                  landing_date=iso(add_years(TODAY, -7)), landing_place="Toronto Pearson airport", court_appointed="yes")
+                  landing_date=iso(add_years(TODAY, -7)), landing_place="Toronto Pearson airport",
+                  court_appointed="yes")
 
 
 PLAN = [  # (client key, packet type, answers)

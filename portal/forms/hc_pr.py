@@ -116,7 +116,8 @@ CHECKLIST = (
     ChecklistItem("common_law", "Statutory declaration of common-law union (IMM 5409)",
                   why="because the applicant is in a common-law relationship",
                   show_if=answer_in("marital_status", "common_law")),
-    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order or written agreement)",
+    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order "
+                  "or written agreement)",
                   why="because the applicant is under 18 and a guardian signs", show_if=lambda c: not adult(c)),
     ChecklistItem("family_forms", "Forms for each family member", why="because family members are included",
                   show_if=has_family),
@@ -131,7 +132,8 @@ def bars_rule(context: Context) -> list[Finding]:
     return hc_bars(
         applying_on=context.signing_date, other_hc_pending=context.get("other_hc_pending") == "yes",
         refugee_claim_pending=context.get("refugee_claim_pending") == "yes",
-        negative_decision="" if context.get("negative_decision") in (None, "", "none") else context.get("negative_decision"),
+        negative_decision="" if context.get("negative_decision") in (None, "", "none")
+        else context.get("negative_decision"),
         negative_decision_date=as_date(context.get("negative_decision_date")),
         child_best_interests=children_affected(context), health_risk=context.get("health_risk") == "yes",
         security_inadmissible=context.get("security_inadmissible") == "yes")

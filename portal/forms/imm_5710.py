@@ -241,7 +241,8 @@ CHECKLIST = (
     ChecklistItem("medical_exam", "Upfront medical exam: panel physician's information sheet", required=False,
                   why="because the applicant will work where public health must be protected, or lived in a "
                       "designated country", show_if=medical_exam_needed),
-    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order or written agreement)",
+    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order "
+                  "or written agreement)",
                   why="because the applicant is under 18 and a guardian signs", show_if=minor),
     ChecklistItem("representative", "Use of a representative (IMM 5476), if one is used", required=False,
                   why="only if a representative acts for the applicant"),

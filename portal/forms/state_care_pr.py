@@ -89,7 +89,8 @@ CHECKLIST = (
     ChecklistItem("statutory_declaration", "Statutory declaration of identity",
                   why="because the applicant has no identity document",
                   show_if=answer_in("identity_document", "statutory_declaration", "none")),
-    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order or written agreement)",
+    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order "
+                  "or written agreement)",
                   why="because the applicant is under 18 and a guardian signs",
                   show_if=lambda c: not adult(c)),
     ChecklistItem("family_forms", "Forms for each family member (their own IMM 5406, and Schedule A if 18 or older)",
@@ -122,8 +123,8 @@ def deadline_rule(context: Context) -> list[Finding]:
     facts = status_facts(context.today)["state_care"]
     left = state_care.days_left(context.today, facts)
     return [Finding("warning" if left <= 60 else "info", "state_care.days_left",
-                    f"IRCC must receive the application by {facts['closes'].isoformat()}: {left} "
-                    f"{'day' if left == 1 else 'days'} left, today included.", state_care.SOURCE)]
+                    f"IRCC must receive the application by {facts['closes'].isoformat()}: "
+                    f"{state_care.plural_days(left)} left, today included.", state_care.SOURCE)]
 
 
 def fees(context: Context) -> list[FeeLine]:

@@ -99,7 +99,8 @@ def contact_fields() -> tuple[Field, ...]:
         Field("residential_same", "Is the residential address the same as the mailing address?", kind="yesno"),
         Field("residential_address", "Residential address", kind="textarea", max_length=500,
               show_if=answer_in("residential_same", "no")),
-        Field("phone", "Telephone number", kind="phone", required=False, prefill=lambda c: c.client.get("phone") or None),
+        Field("phone", "Telephone number", kind="phone", required=False,
+              prefill=lambda c: c.client.get("phone") or None),
         Field("email", "Email address", kind="email", required=False, prefill=lambda c: c.client.get("email") or None,
               help="IRCC writes here. Use the agency's address if the applicant's is not safe."),
     )

@@ -7,7 +7,8 @@ from datetime import date
 
 def status_facts(on: date | None = None) -> dict:
     """Every value the status rules need, as in force on `on` (fees change by date)."""
-    from portal.forms import facts as shared  # here, not at the top: portal.forms imports the packets, which import this
+    # Imported here, not at the top: portal.forms imports the packets, which import this module.
+    from portal.forms import facts as shared
 
     on = on or date.today()
 

@@ -40,9 +40,10 @@ def hc_bars(*, applying_on: date, other_hc_pending: bool = False, refugee_claim_
                                         f"does not apply because the application relies on {why}.",
                                         "IRPA s.25(1.2)(c) and (1.21); domain G [R]", working))
             else:
-                findings.append(Finding("blocker", "hc.one_year", f"An H&C cannot be made within 12 months of a negative "
-                                        f"{label} decision: the earliest date is {ends.isoformat()}, unless a child's "
-                                        "best interests or a risk to life from inadequate health care is relied on.",
+                findings.append(Finding("blocker", "hc.one_year", "An H&C cannot be made within 12 months of a "
+                                        f"negative {label} decision: the earliest date is {ends.isoformat()}, "
+                                        "unless a child's best interests or a risk to life from inadequate health "
+                                        "care is relied on.",
                                         "IRPA s.25(1.2)(c); domain G [R]", working))
     elif negative_decision and negative_decision_date is None:
         findings.append(Finding("warning", "hc.decision_date", "Enter the date of the negative decision: it decides "
@@ -69,6 +70,7 @@ def hc_fees(*, people: list[str], facts: dict, rprf_exempt: bool = False) -> lis
     for person in people:
         if person in ("principal", "spouse"):
             who = "principal applicant" if person == "principal" else "spouse or partner"
-            lines.append(FeeLine(f"Right of permanent residence fee ({who})", 0.0 if rprf_exempt else float(facts["rprf"]),
-                                 facts["source"]["rprf"], "Exempt in this situation" if rprf_exempt else note("rprf")))
+            amount = 0.0 if rprf_exempt else float(facts["rprf"])
+            lines.append(FeeLine(f"Right of permanent residence fee ({who})", amount, facts["source"]["rprf"],
+                                 "Exempt in this situation" if rprf_exempt else note("rprf")))
     return lines

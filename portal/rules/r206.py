@@ -62,6 +62,10 @@ UNENFORCEABLE_REASONS = (
 )
 
 
+def days(span: timedelta) -> str:
+    return "1 day" if span.days == 1 else f"{span.days} days"
+
+
 def designated_wait_ends(referral_date: date, *, wait_days: int) -> date:
     """R206(2): the first day a designated-country claimant may be issued the permit."""
     return referral_date + timedelta(days=wait_days)
@@ -82,7 +86,8 @@ def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_suppor
     if basis in ("r206_1_a", "r206_1_b", "r208_b") and needs_work_to_support is False:
         findings.append(Finding(
             "blocker", "r206.need", "This basis is only for someone who cannot support themself without working. "
-            "Add proof of need: a social assistance letter, bank statements, or a letter from a support group.", source))
+            "Add proof of need: a social assistance letter, bank statements, or a letter from a support group.",
+            source))
     if basis == "r206_1_b":
         if removal_order is False:
             findings.append(Finding("blocker", "r206.removal_order",
@@ -98,14 +103,15 @@ def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_suppor
                                     "R206(1)(a) is for a claim the Refugee Protection Division has not decided yet. "
                                     "After a negative decision, look at R206(1)(b).", source))
         if referral_date is None:
-            findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.", source))
+            findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.",
+                                    source))
         elif designated_country:
             wait = int(facts["designated_country_wait_days"])
             ends = designated_wait_ends(referral_date, wait_days=wait)
             if today < ends:
                 findings.append(Finding(
                     "blocker", "r206.wait_180", f"A claimant from a designated country must wait {wait} days after the "
-                    f"referral: the permit can be issued from {ends.isoformat()} ({(ends - today).days} days from now).",
+                    f"referral: the permit can be issued from {ends.isoformat()} ({days(ends - today)} from now).",
                     "IRPR s.206(2); domain E.1",
                     (f"referred {referral_date.isoformat()} + {wait} days = {ends.isoformat()}",)))
     if basis == "r207_d" and approval_in_principle_date is None:

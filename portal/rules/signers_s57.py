@@ -6,7 +6,8 @@ both parents are dead, the person legally responsible. Under 14: one parent, or 
 """
 from dataclasses import dataclass
 
-APPLICANT, PARENT, COURT_APPOINTED, LEGALLY_RESPONSIBLE = "applicant", "parent", "court_appointed", "legally_responsible"
+APPLICANT, PARENT = "applicant", "parent"
+COURT_APPOINTED, LEGALLY_RESPONSIBLE = "court_appointed", "legally_responsible"
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,11 @@ def can_start(today: date, facts: dict | None = None) -> tuple[bool, str]:
         return False, (f"The state-care PR pathway closed: IRCC had to receive applications by "
                        f"{closes.isoformat()}. Look at H&C permanent residence instead.")
     left = days_left(today, facts)
-    return True, f"IRCC must receive the application by {closes.isoformat()} ({left} {'day' if left == 1 else 'days'} left)."
+    return True, f"IRCC must receive the application by {closes.isoformat()} ({plural_days(left)} left)."
+
+
+def plural_days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
 
 
 def load_facts() -> dict:
@@ -87,8 +91,9 @@ def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date:
     if arrival_date is None:
         findings.append(Finding("warning", "state_care.arrival", "Enter the date of arrival in Canada.", SOURCE))
     elif age_on(date_of_birth, arrival_date) >= arrival_age:
-        findings.append(Finding("blocker", "state_care.arrival_age", f"Came to Canada at age "
-                                f"{age_on(date_of_birth, arrival_date)}: the pathway needs arrival before {arrival_age}.",
+        findings.append(Finding("blocker", "state_care.arrival_age", "Came to Canada at age "
+                                f"{age_on(date_of_birth, arrival_date)}: the pathway needs arrival before "
+                                f"{arrival_age}.",
                                 SOURCE, (f"born {date_of_birth.isoformat()}, arrived {arrival_date.isoformat()}",)))
     years = int(facts["residence_years"])
     started = residence_since or arrival_date
