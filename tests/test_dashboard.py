@@ -1,0 +1,191 @@
+"""The manager's dashboard against a hand-counted fixture; filters; routes; reassigning a client."""
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+
+from portal import charts, dashboard
+from portal.db import session_scope
+from portal.models import AuditEvent, Client, Packet, PacketStatus, Role, User
+from portal.review_models import Milestone, MilestoneKind, StatusSpell
+from tests.conftest import HTMX
+from tests.fixtures_review import fresh, request_context, team  # noqa: F401
+
+S = PacketStatus
+NOW = datetime.now(timezone.utc)
+
+
+def ago(days):
+    return NOW - timedelta(days=days)
+
+
+@pytest.fixture
+def caseload(app, team, make):
+    """Seven packets in one agency and one in another; every number below is counted by hand."""
+    w1, w2 = team.worker, team.other_worker
+    second = make.client(team.agency, assigned_caseworker_id=w2.id)
+    specs = [
+        # (client, owner, type, status, outcome, days in state, created)
+        (team.client, w1, "cit_0403", S.draft, None, 20, ago(40)),
+        (team.client, w1, "cit_0403", S.in_review, None, 2, ago(40)),
+        (team.client, w1, "cit_0002", S.approved, None, 30, ago(40)),
+        (team.client, w1, "cit_0403", S.submitted, None, 60, ago(100)),
+        (second, w2, "cit_0002", S.decided, "approved", 5, datetime(2025, 1, 10, tzinfo=timezone.utc)),
+        (second, w2, "cit_0403", S.decided, "refused", 5, datetime(2025, 2, 10, tzinfo=timezone.utc)),
+        (second, w2, "cit_0403", S.withdrawn, None, 50, ago(40)),
+    ]
+    packets = []
+    for client, owner, packet_type, status, outcome, days, created in specs:
+        packets.append(make.packet(client, packet_type=packet_type, owner_id=owner.id, status=status, outcome=outcome,
+                                   status_changed_at=ago(days), created_at=created))
+    elsewhere = make.client(make.agency())
+    make.packet(elsewhere, status=S.draft, status_changed_at=ago(90))
+    month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=15)  # mid last month
+    with app.app_context(), session_scope(app) as db:
+        db.delete(db.get(Packet, team.packet.id))  # the team's own packet is not part of this count
+        for packet, status, days in [(packets[0], S.draft, 2.0), (packets[1], S.draft, 4.0), (packets[1], S.in_review, 1.0)]:
+            db.add(StatusSpell(agency_id=team.agency.id, packet_id=packet.id, status=status, entered_at=ago(10),
+                               left_at=ago(9), days=days))
+        for packet, outcome in [(packets[4], "approved"), (packets[5], "refused"), (packets[3], "returned")]:
+            db.add(Milestone(agency_id=team.agency.id, packet_id=packet.id, kind=MilestoneKind.decision,
+                             occurred_on=month, outcome=outcome))
+    return packets
+
+
+def build(app, user_id, **filters):
+    with app.app_context(), session_scope(app) as db:
+        return dashboard.build(db, user=db.get(User, user_id), filters=dashboard.Filters(**filters))
+
+
+def test_numbers_match_the_hand_count(app, team, caseload, request_context):  # noqa: F811
+    board = build(app, team.manager.id)
+    assert board.total == 7
+    assert board.statuses == [(S.draft, 1), (S.in_review, 1), (S.changes_requested, 0), (S.approved, 1),
+                              (S.submitted, 1), (S.decided, 2), (S.withdrawn, 1)]
+    assert board.types == [("cit_0403", 5), ("cit_0002", 2)]
+    assert board.counts[(S.decided, "cit_0403")] == 1
+    assert board.stuck_total == 2  # the draft (20 days) and the approved packet (30); not submitted or withdrawn
+    assert [row[3] for row in board.stuck] == [S.approved, S.draft]
+    time = {row[0]: row for row in board.time_in_state}
+    assert time[S.draft][1:3] == (2, 3.0)  # two finished stays, average 3 days
+    assert time[S.in_review][1:3] == (1, 1.0)
+    assert time[S.draft][3] == 1 and 19.9 < time[S.draft][4] < 20.1  # one there now, for 20 days
+    workload = {row[0]: (row[2], row[3]) for row in board.workload}
+    assert workload[team.worker.id] == ({S.draft: 1, S.in_review: 1, S.approved: 1, S.submitted: 1}, 4)
+    assert workload[team.other_worker.id][1] == 0
+    month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    assert board.outcomes == [(month, 1, 1, 1)]
+
+
+def test_filters(app, team, caseload, request_context):  # noqa: F811
+    assert build(app, team.manager.id, caseworker_id=team.other_worker.id).total == 3
+    assert build(app, team.manager.id, packet_type="cit_0002").total == 2
+    in_2025 = build(app, team.manager.id, date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
+    assert in_2025.total == 1 and in_2025.outcomes[0][1:] == (1, 0, 0)
+
+
+def test_parse_filters_reports_bad_values(request_context):  # noqa: F811
+    known = {"00000000-0000-0000-0000-000000000001"}
+    filters, errors, values = dashboard.parse_filters(
+        {"caseworker": "00000000-0000-0000-0000-000000000009", "type": "nope", "from": "2026-13-01", "to": "x"},
+        caseworker_ids=known, packet_types={"cit_0403"}, today=date(2026, 6, 1))
+    assert set(errors) == {"caseworker", "type", "from", "to"} and values["type"] == "nope"
+    _f, errors, _v = dashboard.parse_filters({"from": "2026-05-01", "to": "2026-04-01"}, caseworker_ids=set(),
+                                             packet_types=set(), today=date(2026, 6, 1))
+    assert "to" in errors
+    filters, errors, _v = dashboard.parse_filters({"type": "cit_0403", "from": "2026-01-01"}, caseworker_ids=set(),
+                                                  packet_types={"cit_0403"}, today=date(2026, 6, 1))
+    assert not errors and filters == dashboard.Filters(packet_type="cit_0403", date_from=date(2026, 1, 1))
+
+
+def test_packet_list_is_filtered_and_paged(app, team, caseload, request_context):  # noqa: F811
+    with app.app_context(), session_scope(app) as db:
+        manager = db.get(User, team.manager.id)
+        rows, total = dashboard.packet_rows(db, user=manager, filters=dashboard.Filters(status=S.decided))
+        assert total == 2 and {row[4] for row in rows} == {S.decided}
+        rows, total = dashboard.packet_rows(db, user=manager, filters=dashboard.Filters(), page=2, page_size=5)
+        assert total == 7 and len(rows) == 2
+
+
+def test_charts_are_accessible():
+    svg = str(charts.bar_chart(title="Packets by state", rows=[("Draft", 3), ("In <review>", 1)]))
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert "Draft: 3; In &lt;review&gt;: 1" in svg and "style=" not in svg
+    columns = str(charts.stacked_columns(title="Decisions", categories=["2026-01"], series=[("Approved", [2])]))
+    assert "2026-01: Approved 2" in columns
+
+
+def test_dashboard_page_for_managers_only(auth, client, team, caseload):
+    auth.login(team.worker)
+    assert client.get("/dashboard/").status_code == 404
+    client.post("/sign-out", data={"csrf_token": auth.token()})
+    auth.login(team.manager)
+    page = client.get("/dashboard/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<html" in html
+    assert 'role="img"' in html and "Workload per caseworker" in html
+    fragment = client.get(f"/dashboard/?caseworker={team.other_worker.id}", headers=HTMX)
+    text = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in text and 'id="dashboard-results"' in text
+    bad = client.get("/dashboard/?from=yesterday")
+    assert bad.status_code == 422 and 'aria-describedby="from-error"' in bad.get_data(as_text=True)
+    assert 'value="yesterday"' in bad.get_data(as_text=True)
+
+
+def test_another_agencys_caseworker_is_not_a_filter(auth, client, team, make):
+    stranger = make.user(make.agency(), role=Role.caseworker)
+    auth.login(team.manager)
+    assert client.get(f"/dashboard/?caseworker={stranger.id}").status_code == 422
+    assert client.get(f"/dashboard/packets?caseworker={stranger.id}").status_code == 422
+
+
+def test_packet_list_page(auth, client, team, caseload):
+    auth.login(team.manager)
+    page = client.get("/dashboard/packets?status=decided")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "2 packets" in html
+    fragment = client.get("/dashboard/packets?status=draft", headers=HTMX)
+    assert "<html" not in fragment.get_data(as_text=True) and "1 packet," in fragment.get_data(as_text=True)
+
+
+def test_reassign_a_client_and_their_open_packets(auth, team, caseload, app):
+    auth.login(team.manager)
+    page = auth.client.get(f"/clients/{team.client.id}").get_data(as_text=True)
+    assert "Give the file to" in page
+    response = auth.post(f"/dashboard/clients/{team.client.id}/reassign",
+                         {"caseworker_id": str(team.other_worker.id), "with_packets": "yes"})
+    assert response.status_code == 303
+    assert fresh(app, Client, team.client.id).assigned_caseworker_id == team.other_worker.id
+    with app.app_context(), session_scope(app) as db:
+        owners = set(db.exec(select(Packet.owner_id).where(Packet.client_id == team.client.id)).all())
+        event = db.exec(select(AuditEvent).where(AuditEvent.action == "client.reassigned")).one()
+    assert owners == {team.other_worker.id} and "packets=4" in event.detail
+    bad = auth.post(f"/dashboard/clients/{team.client.id}/reassign", {"caseworker_id": "not-a-user"})
+    assert bad.status_code == 422 and "choose a caseworker" in bad.get_data(as_text=True)
+
+
+def test_reassign_routes_refuse_strangers_and_need_csrf(auth, team, make, app):
+    outsider = make.user(make.agency(), role=Role.manager)
+    auth.login(outsider)
+    response = auth.post(f"/dashboard/clients/{team.client.id}/reassign", {"caseworker_id": str(outsider.id)})
+    assert response.status_code == 404
+    auth.client.post("/sign-out", data={"csrf_token": auth.token()})
+    app.config["WTF_CSRF_ENABLED"] = True
+    auth.login(team.manager)
+    response = auth.client.post(f"/dashboard/clients/{team.client.id}/reassign",
+                                data={"caseworker_id": str(team.other_worker.id)})
+    assert response.status_code == 400
+    assert fresh(app, Client, team.client.id).assigned_caseworker_id == team.worker.id
+
+
+def test_my_work_orders_by_urgency(auth, team, app, make):
+    overdue = make.packet(team.client, owner_id=team.worker.id, planned_signing_date=date.today() - timedelta(days=100))
+    soon = make.client(team.agency, assigned_caseworker_id=team.worker.id,
+                       date_of_birth=date.today().replace(year=date.today().year - 18) + timedelta(days=3)
+                       if not (date.today().month == 2 and date.today().day == 29) else date(2008, 3, 3))
+    set_status = make.packet(team.client, owner_id=team.worker.id, status=S.changes_requested)
+    auth.login(team.worker)
+    html = auth.client.get("/my-work").get_data(as_text=True)
+    assert html.index("Overdue") < html.index("Signatures too old") < html.index("This week")
+    assert html.index("This week") < html.index("Changes were requested")
+    assert str(overdue.id) in html and str(set_status.id) in html and soon.given_names in html
