@@ -9,7 +9,7 @@ TODAY = date(2026, 11, 27)
 
 
 def period(start, end=None):
-    return {"start": start, "end": end, "order": "extended society care"}
+    return {"start": start, "end": end, "order": "extended_society_care"}
 
 
 @pytest.mark.parametrize("periods, days", [
@@ -46,3 +46,9 @@ def test_bad_periods_are_skipped_and_reported():
     assert result.skipped == (0, 1)
     assert result.days == 10
     assert result.working == ("2021-01-01 to 2021-01-10: 10 days",)
+
+
+def test_a_filter_leaves_out_kinds_of_care_that_do_not_count():
+    periods = [period("2021-01-01", "2021-01-10"), {"start": "2021-02-01", "end": "2021-02-10", "order": "agreement"}]
+    result = care_days(periods, today=TODAY, counts=lambda p: p["order"] != "agreement")
+    assert (result.days, result.excluded) == (10, (1,))

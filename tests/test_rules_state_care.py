@@ -10,8 +10,8 @@ from portal.triage import TriageAnswers, recommend
 
 FACTS = {"closes": date(2027, 1, 21), "arrival_before_age": 19, "min_care_days": 365, "residence_years": 3}
 DOB = date(2006, 10, 28)
-CARE = [{"start": "2018-03-01", "end": "2019-05-31", "order": "interim society care"},
-        {"start": "2020-01-01", "end": "2024-10-27", "order": "extended society care"}]
+CARE = [{"start": "2018-03-01", "end": "2019-05-31", "order": "interim_society_care"},
+        {"start": "2020-01-01", "end": "2024-10-27", "order": "extended_society_care"}]
 
 
 @pytest.mark.parametrize("today, left, open_", [
@@ -94,3 +94,14 @@ def test_triage_points_a_youth_who_was_in_care_to_state_care_before_hc():
     assert "hc_pr" in [option.key for option in recommendation.alternatives]
     without_care = recommend(TriageAnswers(status="no_status", date_of_birth=DOB, came_before_19=True), today=today)
     assert without_care.key == "hc_pr"
+
+
+def test_only_court_ordered_care_counts():
+    agreement = {"start": "2018-01-01", "end": "2020-12-31", "order": "temporary_care_agreement"}
+    short_order = {"start": "2021-01-01", "end": "2021-06-30", "order": "extended_society_care"}
+    findings = state_care.eligibility(**{**BASE, "care_periods": [agreement, short_order]})
+    care = next(f for f in findings if f.rule == "state_care.care_days")
+    assert care.level == "blocker" and "181 counted" in care.message
+    assert "state_care.not_court_ordered" in [f.rule for f in findings]
+    unclear = state_care.eligibility(**{**BASE, "care_periods": [{**short_order, "order": "other"}] + CARE})
+    assert "state_care.check_order" in [f.rule for f in unclear if f.level == "warning"]

@@ -13,7 +13,6 @@ from portal.rules.dates import add_years
 
 TODAY = date.today()
 SIGNING = TODAY + timedelta(days=14)
-CARE_ORDER = "Extended society care order (Ontario Court of Justice)"
 
 
 def iso(day: date) -> str:
@@ -160,8 +159,8 @@ def tesfaye_care_periods(client: Client) -> list[dict]:
     dob = client.date_of_birth
     return [
         {"start": iso(add_years(dob, 13)), "end": iso(add_years(dob, 13) + timedelta(days=200)),
-         "order": "Interim society care order"},
-        {"start": iso(add_years(dob, 14)), "end": iso(add_years(dob, 18) - timedelta(days=1)), "order": CARE_ORDER},
+         "order": "interim_society_care"},
+        {"start": iso(add_years(dob, 14)), "end": iso(add_years(dob, 18) - timedelta(days=1)), "order": "extended_society_care"},
     ]
 
 

@@ -13,7 +13,7 @@ from portal.forms.status_common import (
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
 from portal.rules.biometrics import biometrics_for
-from portal.rules.care import care_days
+from portal.rules.state_care import care_in_state
 from portal.rules.dates import as_date
 from portal.rules.facts import status_facts
 from portal.rules.r206 import BASES, BASIS_OPTIONS, UNENFORCEABLE_REASONS, basis_findings, work_permit_fees
@@ -271,7 +271,7 @@ def biometrics_result(context: Context):
 
 def state_care_eligible(context: Context) -> bool:
     facts = status_facts(context.today)["state_care"]
-    return care_days(context.client.get("care_periods"), today=context.today).at_least(facts["min_care_days"])
+    return care_in_state(context.client.get("care_periods"), today=context.today).at_least(facts["min_care_days"])
 
 
 def basis_rule(context: Context) -> list[Finding]:

@@ -5,6 +5,7 @@ care again); each calendar day counts once. An ongoing period (no end) runs to `
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable
 
 from portal.rules.dates import as_date
 
@@ -16,15 +17,20 @@ class CareSum:
     days: int  # distinct calendar days in care up to `today`
     spans: tuple[tuple[date, date], ...]  # the periods merged where they overlap or touch
     skipped: tuple[int, ...]  # periods without a readable start, or ending before they start
+    excluded: tuple[int, ...]  # periods whose kind of order does not count (see `counts`)
     working: tuple[str, ...]  # one line per merged span, shown on the review
 
     def at_least(self, minimum_days: int) -> bool:
         return self.days >= minimum_days
 
 
-def care_days(periods, *, today: date) -> CareSum:
-    ranges, skipped = [], []
+def care_days(periods, *, today: date, counts: Callable[[dict], bool] | None = None) -> CareSum:
+    """`counts(period)` decides whether a kind of order counts (for example only court orders)."""
+    ranges, skipped, excluded = [], [], []
     for index, period in enumerate(periods or ()):
+        if counts is not None and not counts(period):
+            excluded.append(index)
+            continue
         start = as_date(period.get("start"))
         end = as_date(period.get("end")) if period.get("end") else today
         if start is None or end is None or end < start:
@@ -40,7 +46,6 @@ def care_days(periods, *, today: date) -> CareSum:
         else:
             spans.append([start, end])
     merged = tuple((start, end) for start, end in spans)
-    counts = [(end - start).days + 1 for start, end in merged]
-    working = tuple(f"{start.isoformat()} to {end.isoformat()}: {count} days"
-                    for (start, end), count in zip(merged, counts))
-    return CareSum(sum(counts), merged, tuple(skipped), working)
+    days = [(end - start).days + 1 for start, end in merged]
+    working = tuple(f"{start.isoformat()} to {end.isoformat()}: {count} days" for (start, end), count in zip(merged, days))
+    return CareSum(sum(days), merged, tuple(skipped), tuple(excluded), working)

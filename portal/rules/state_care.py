@@ -12,6 +12,19 @@ from portal.rules.dates import add_years, age_on, as_date
 from portal.rules.facts import status_facts
 
 SOURCE = "Public policy for foreign nationals who were in state care; IMM 0204; domain F"
+# Kinds of care on the client file that are not a court order giving the province parental responsibility.
+NOT_COURT_ORDERED = {"temporary_care_agreement", "customary_care"}
+# Kinds that may or may not be such an order: counted, with a warning to check the papers.
+CHECK_ORDER = {"other", ""}
+
+
+def court_ordered(period: dict) -> bool:
+    return (period.get("order") or "") not in NOT_COURT_ORDERED
+
+
+def care_in_state(care_periods, *, today: date):
+    """Days under a court order giving the province parental responsibility (domain F: "state care")."""
+    return care_days(care_periods, today=today, counts=court_ordered)
 NO_STATUS = {"no_status", "refugee_claimant", "temporary_resident", "unknown"}
 
 
@@ -60,7 +73,7 @@ def eligible_for_triage(*, status_in_canada: str, date_of_birth: date, care_peri
         return TriageResult(False, "The pathway is for people without permanent status.", left)
     if left == 0:
         return TriageResult(False, f"The pathway closed on {closing_date(facts).isoformat()}.", 0)
-    care = care_days(care_periods, today=today)
+    care = care_in_state(care_periods, today=today)
     minimum = int(facts["min_care_days"])
     if not care.at_least(minimum):
         return TriageResult(False, f"{care.days} days in court-ordered care on the client file; the pathway needs "
@@ -106,7 +119,7 @@ def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date:
     if age_on(date_of_birth, receipt_date) >= arrival_age and continuous_since_19 is False:
         findings.append(Finding("blocker", "state_care.since_19", "Someone aged 19 or older must have lived in Canada "
                                 "continuously since turning 19.", SOURCE))
-    care = care_days(care_periods, today=today)
+    care = care_in_state(care_periods, today=today)
     minimum = int(facts["min_care_days"])
     if not care.at_least(minimum):
         findings.append(Finding("blocker", "state_care.care_days", f"At least {minimum} days (1 year) in court-ordered "
@@ -115,6 +128,13 @@ def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date:
     else:
         findings.append(Finding("info", "state_care.care_days", f"{care.days} days in court-ordered care counted "
                                 f"(at least {minimum} needed).", SOURCE, care.working))
+    if care.excluded:
+        findings.append(Finding("info", "state_care.not_court_ordered", f"{len(care.excluded)} care period(s) on the "
+                                "client file are agreements, not court orders, and do not count.", SOURCE))
+    if any((period.get("order") or "") in CHECK_ORDER for period in care_periods or ()):
+        findings.append(Finding("warning", "state_care.check_order", "Some care periods have no kind of order or "
+                                "'other': check the papers show a court order giving the province parental "
+                                "responsibility.", SOURCE))
     if care.skipped:
         findings.append(Finding("warning", "state_care.care_periods", "Some care periods on the client file have no "
                                 "start date or end before they start; fix them on the client file.", SOURCE))
