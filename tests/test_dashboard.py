@@ -189,3 +189,41 @@ def test_my_work_orders_by_urgency(auth, team, app, make):
     assert html.index("Overdue") < html.index("Signatures too old") < html.index("This week")
     assert html.index("This week") < html.index("Changes were requested")
     assert str(overdue.id) in html and str(set_status.id) in html and soon.given_names in html
+
+
+def test_aggregates_on_sqlite_and_postgresql(any_app):
+    """The dialect helpers (days, ages, months) give the same numbers on both databases."""
+    from tests.conftest import Factory
+    from portal import deadlines, exports
+
+    make = Factory(any_app)
+    agency = make.agency(stuck_after_days=10)
+    manager = make.user(agency, role=Role.manager)
+    worker = make.user(agency, role=Role.caseworker)
+    client = make.client(agency, assigned_caseworker_id=worker.id, date_of_birth=date(2010, 3, 1),
+                         country_of_birth="Eritrea")
+    stuck = make.packet(client, owner_id=worker.id, status=S.draft, status_changed_at=ago(12))
+    decided = make.packet(client, owner_id=worker.id, status=S.decided, outcome="approved", status_changed_at=ago(3),
+                          planned_signing_date=date(2025, 1, 1))
+    decision_day = date.today() - timedelta(days=3)
+    with any_app.app_context(), session_scope(any_app) as db:
+        db.add(Milestone(agency_id=agency.id, packet_id=decided.id, kind=MilestoneKind.submitted,
+                         occurred_on=decision_day - timedelta(days=100)))
+        db.add(Milestone(agency_id=agency.id, packet_id=decided.id, kind=MilestoneKind.decision,
+                         occurred_on=decision_day, outcome="approved"))
+        db.add(StatusSpell(agency_id=agency.id, packet_id=decided.id, status=S.submitted, entered_at=ago(103),
+                           left_at=ago(3), days=100.0))
+    with any_app.test_request_context("/"), session_scope(any_app) as db:
+        user = db.get(User, manager.id)
+        board = dashboard.build(db, user=user, filters=dashboard.Filters())
+        assert board.total == 2 and board.stuck_total == 1 and board.stuck[0][0] == stuck.id
+        assert 11.9 < board.stuck[0][5] < 12.1
+        assert {row[0]: row[2] for row in board.time_in_state}[S.submitted] == 100.0
+        assert board.outcomes == [(decision_day.strftime("%Y-%m"), 1, 0, 0)]
+        rows, total = dashboard.packet_rows(db, user=user, filters=dashboard.Filters(status=S.draft))
+        assert total == 1 and 11.9 < rows[0][10] < 12.1
+        age = (decision_day.year - 2010) - ((decision_day.month, decision_day.day) < (3, 1))
+        band = "14-17" if 14 <= age < 18 else "0-13" if age < 14 else "18-21"
+        assert exports.research_counts(db, user=user, filters=dashboard.Filters()) == [
+            ("cit_0403", "approved", band, "Africa", "3-6 months", 1)]
+        assert deadlines.deadlines_for(db, user=user) == []
