@@ -42,7 +42,8 @@ def test_completed_for_a_former_youth_in_care(app, make, auth):
 def test_too_little_care_is_a_blocker_with_the_days_counted(app, make, auth):
     agency = make.agency()
     worker = make.user(agency, role=Role.caseworker)
-    client = youth(make, agency, care_periods=[{"start": "2020-01-01", "end": "2020-06-30", "order": "interim_society_care"}])
+    client = youth(make, agency,
+                   care_periods=[{"start": "2020-01-01", "end": "2020-06-30", "order": "interim_society_care"}])
     auth.login(worker)
     packet_id = start(auth, client, "state_care_pr", SIGNING)
     complete(auth, packet_id, client, "state_care_pr", state_care_answers(client), SIGNING)
@@ -55,7 +56,8 @@ def test_too_little_care_is_a_blocker_with_the_days_counted(app, make, auth):
 def test_family_member_age_locked_in_on_the_receipt_day(app, make, auth):
     agency = make.agency()
     worker = make.user(agency, role=Role.caseworker)
-    client = youth(make, agency, care_periods=[{"start": "2019-01-01", "end": "2022-01-01", "order": "extended_society_care"}])
+    client = youth(make, agency,
+                   care_periods=[{"start": "2019-01-01", "end": "2022-01-01", "order": "extended_society_care"}])
     auth.login(worker)
     packet_id = start(auth, client, "state_care_pr", SIGNING)
     receipt = date(2027, 1, 10)
@@ -84,7 +86,8 @@ def test_cannot_be_started_after_the_closing_date():
 def test_triage_recommends_state_care_before_hc_for_a_youth_who_was_in_care(app, make, auth):
     agency = make.agency()
     worker = make.user(agency, role=Role.caseworker)
-    client = youth(make, agency, care_periods=[{"start": "2019-01-01", "end": "2021-06-30", "order": "extended_society_care"}])
+    client = youth(make, agency,
+                   care_periods=[{"start": "2019-01-01", "end": "2021-06-30", "order": "extended_society_care"}])
     auth.login(worker)
     page = auth.post(f"/clients/{client.id}/start", data={
         "status": "no_status", "planned_signing_date": SIGNING.isoformat(), "came_before_19": "yes",

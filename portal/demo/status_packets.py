@@ -160,7 +160,8 @@ def tesfaye_care_periods(client: Client) -> list[dict]:
     return [
         {"start": iso(add_years(dob, 13)), "end": iso(add_years(dob, 13) + timedelta(days=200)),
          "order": "interim_society_care"},
-        {"start": iso(add_years(dob, 14)), "end": iso(add_years(dob, 18) - timedelta(days=1)), "order": "extended_society_care"},
+        {"start": iso(add_years(dob, 14)), "end": iso(add_years(dob, 18) - timedelta(days=1)),
+         "order": "extended_society_care"},
     ]
 
 

@@ -47,5 +47,6 @@ def care_days(periods, *, today: date, counts: Callable[[dict], bool] | None = N
             spans.append([start, end])
     merged = tuple((start, end) for start, end in spans)
     days = [(end - start).days + 1 for start, end in merged]
-    working = tuple(f"{start.isoformat()} to {end.isoformat()}: {count} days" for (start, end), count in zip(merged, days))
+    working = tuple(f"{start.isoformat()} to {end.isoformat()}: {count} days"
+                    for (start, end), count in zip(merged, days))
     return CareSum(sum(days), merged, tuple(skipped), tuple(excluded), working)
