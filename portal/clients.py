@@ -165,10 +165,10 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
 
     values["status_in_canada"], error = validation.choice(raw["status_in_canada"], list(StatusInCanada), required=True)
     if error:
-        errors["status_in_canada"] = error
+        errors["status_in_canada"] = _l("Please choose the person's status in Canada today, or “Not known yet”.")
     values["care_status"], error = validation.choice(raw["care_status"], list(CareStatus), required=True)
     if error:
-        errors["care_status"] = error
+        errors["care_status"] = _l("Please choose the care status.")
 
     values["phone"], error = validation.phone(raw["phone"])
     if not error and len(values["phone"]) > 40:
