@@ -37,6 +37,16 @@ def upgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_slug'), ['slug'], unique=True)
 
+    op.create_table('publicformhit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('publicformhit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_publicformhit_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_publicformhit_key'), ['key'], unique=False)
+
     op.create_table('signinfailure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
@@ -120,6 +130,47 @@ def upgrade() -> None:
         batch_op.create_index('ix_client_agency_search', ['agency_id', 'archived', 'search_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_assigned_caseworker_id'), ['assigned_caseworker_id'], unique=False)
 
+    op.create_table('partner',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('services', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('languages', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('contact_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('website', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('address', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('notes', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('updated_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('partner', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partner_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index('ix_partner_agency_kind', ['agency_id', 'active', 'kind'], unique=False)
+
+    op.create_table('signincode',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('signincode', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signincode_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signincode_user_id'), ['user_id'], unique=False)
+
     op.create_table('usersession',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -161,6 +212,67 @@ def upgrade() -> None:
         batch_op.create_index('ix_packet_agency_owner', ['agency_id', 'owner_id', 'status'], unique=False)
         batch_op.create_index('ix_packet_agency_status', ['agency_id', 'status', 'packet_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_packet_client_id'), ['client_id'], unique=False)
+
+    op.create_table('referral',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('referrer_agency', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('referrer_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('referrer_email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('referrer_phone', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('child_name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('child_age', sa.Integer(), nullable=True),
+    sa.Column('child_date_of_birth', sa.Date(), nullable=True),
+    sa.Column('region', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('concern', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('concern_detail', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('urgency', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('urgency_date', sa.Date(), nullable=True),
+    sa.Column('urgency_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('consent', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('legal_basis', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('client_file_id', sa.Uuid(), nullable=True),
+    sa.Column('entered_by_id', sa.Uuid(), nullable=True),
+    sa.Column('decision_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_file_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referral_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index('ix_referral_agency_status', ['agency_id', 'status', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referral_reference'), ['reference'], unique=True)
+
+    op.create_table('referralout',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('partner_id', sa.Uuid(), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('referred_on', sa.Date(), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('outcome_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('created_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('referralout', schema=None) as batch_op:
+        batch_op.create_index('ix_referral_out_agency_date', ['agency_id', 'referred_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referralout_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referralout_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referralout_partner_id'), ['partner_id'], unique=False)
 
     op.create_table('checklistwaiver',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -204,6 +316,76 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_document_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('invitation',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=True),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('sent_to', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('created_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('used_by_id', sa.Uuid(), nullable=True),
+    sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['used_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invitation_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invitation_packet_id'), ['packet_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_invitation_token_hash'), ['token_hash'], unique=True)
+
+    op.create_table('milestone',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('occurred_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=True),
+    sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_milestone_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index('ix_milestone_agency_kind_due', ['agency_id', 'kind', 'due_on'], unique=False)
+        batch_op.create_index('ix_milestone_agency_kind_on', ['agency_id', 'kind', 'occurred_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_milestone_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('packetcontributor',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('last_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('packet_id', 'revision', 'user_id')
+    )
+    with op.batch_alter_table('packetcontributor', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_packetcontributor_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_packetcontributor_packet_id'), ['packet_id'], unique=False)
+
     op.create_table('packetevent',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -224,6 +406,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_packetevent_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_packetevent_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packetevent_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('referralevent',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('referral_id', sa.Uuid(), nullable=False),
+    sa.Column('actor_id', sa.Uuid(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('notified', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['referral_id'], ['referral.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('referralevent', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referralevent_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referralevent_referral_id'), ['referral_id'], unique=False)
 
     op.create_table('render',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -253,22 +453,153 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_render_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_render_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('reviewcomment',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('target', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('target_kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('author_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('resolved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('resolved_by_id', sa.Uuid(), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('reviewcomment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reviewcomment_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_reviewcomment_packet_id'), ['packet_id'], unique=False)
+        batch_op.create_index('ix_reviewcomment_packet_open', ['packet_id', 'resolved_at'], unique=False)
+
+    op.create_table('signature',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=False),
+    sa.Column('signer_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('typed_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('signed_on', sa.Date(), nullable=False),
+    sa.Column('signed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('covered_fields', sa.JSON(), nullable=False),
+    sa.Column('answers_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('voided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('void_reason', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('voided_fields', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('signature', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_signature_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_signature_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('statusspell',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('entered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('left_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('days', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('statusspell', schema=None) as batch_op:
+        batch_op.create_index('ix_statusspell_agency_status', ['agency_id', 'status', 'packet_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_statusspell_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('packetapproval',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('documents', sa.JSON(), nullable=False),
+    sa.Column('render_id', sa.Uuid(), nullable=True),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('approved_by_id', sa.Uuid(), nullable=True),
+    sa.Column('approved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['render_id'], ['render.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('packet_id', 'revision')
+    )
+    with op.batch_alter_table('packetapproval', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_packetapproval_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_packetapproval_packet_id'), ['packet_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('packetapproval', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_packetapproval_packet_id'))
+        batch_op.drop_index(batch_op.f('ix_packetapproval_agency_id'))
+
+    op.drop_table('packetapproval')
+    with op.batch_alter_table('statusspell', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_statusspell_packet_id'))
+        batch_op.drop_index('ix_statusspell_agency_status')
+
+    op.drop_table('statusspell')
+    with op.batch_alter_table('signature', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signature_packet_id'))
+        batch_op.drop_index(batch_op.f('ix_signature_agency_id'))
+
+    op.drop_table('signature')
+    with op.batch_alter_table('reviewcomment', schema=None) as batch_op:
+        batch_op.drop_index('ix_reviewcomment_packet_open')
+        batch_op.drop_index(batch_op.f('ix_reviewcomment_packet_id'))
+        batch_op.drop_index(batch_op.f('ix_reviewcomment_agency_id'))
+
+    op.drop_table('reviewcomment')
     with op.batch_alter_table('render', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_render_packet_id'))
         batch_op.drop_index(batch_op.f('ix_render_agency_id'))
 
     op.drop_table('render')
+    with op.batch_alter_table('referralevent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referralevent_referral_id'))
+        batch_op.drop_index(batch_op.f('ix_referralevent_agency_id'))
+
+    op.drop_table('referralevent')
     with op.batch_alter_table('packetevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_packetevent_packet_id'))
         batch_op.drop_index(batch_op.f('ix_packetevent_created_at'))
         batch_op.drop_index(batch_op.f('ix_packetevent_agency_id'))
 
     op.drop_table('packetevent')
+    with op.batch_alter_table('packetcontributor', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_packetcontributor_packet_id'))
+        batch_op.drop_index(batch_op.f('ix_packetcontributor_agency_id'))
+
+    op.drop_table('packetcontributor')
+    with op.batch_alter_table('milestone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_milestone_packet_id'))
+        batch_op.drop_index('ix_milestone_agency_kind_on')
+        batch_op.drop_index('ix_milestone_agency_kind_due')
+        batch_op.drop_index(batch_op.f('ix_milestone_agency_id'))
+
+    op.drop_table('milestone')
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_invitation_packet_id'))
+        batch_op.drop_index(batch_op.f('ix_invitation_client_id'))
+        batch_op.drop_index(batch_op.f('ix_invitation_agency_id'))
+
+    op.drop_table('invitation')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_packet_id'))
         batch_op.drop_index(batch_op.f('ix_document_agency_id'))
@@ -279,6 +610,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_checklistwaiver_agency_id'))
 
     op.drop_table('checklistwaiver')
+    with op.batch_alter_table('referralout', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referralout_partner_id'))
+        batch_op.drop_index(batch_op.f('ix_referralout_client_id'))
+        batch_op.drop_index(batch_op.f('ix_referralout_agency_id'))
+        batch_op.drop_index('ix_referral_out_agency_date')
+
+    op.drop_table('referralout')
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referral_reference'))
+        batch_op.drop_index('ix_referral_agency_status')
+        batch_op.drop_index(batch_op.f('ix_referral_agency_id'))
+
+    op.drop_table('referral')
     with op.batch_alter_table('packet', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_packet_client_id'))
         batch_op.drop_index('ix_packet_agency_status')
@@ -290,6 +634,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
     op.drop_table('usersession')
+    with op.batch_alter_table('signincode', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_signincode_user_id'))
+        batch_op.drop_index(batch_op.f('ix_signincode_created_at'))
+
+    op.drop_table('signincode')
+    with op.batch_alter_table('partner', schema=None) as batch_op:
+        batch_op.drop_index('ix_partner_agency_kind')
+        batch_op.drop_index(batch_op.f('ix_partner_agency_id'))
+
+    op.drop_table('partner')
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_client_assigned_caseworker_id'))
         batch_op.drop_index('ix_client_agency_search')
@@ -315,6 +669,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_signinfailure_at'))
 
     op.drop_table('signinfailure')
+    with op.batch_alter_table('publicformhit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_publicformhit_key'))
+        batch_op.drop_index(batch_op.f('ix_publicformhit_at'))
+
+    op.drop_table('publicformhit')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_slug'))
 
