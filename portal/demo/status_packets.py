@@ -129,7 +129,7 @@ def hc_answers(client: Client) -> dict:
 
 def pr_card_answers(client: Client) -> dict:
     became = add_years(TODAY, -6)
-    answers = person(client, reason="first", eye_colour="brown", height_cm=158, became_pr=iso(became),
+    answers = person(client, reason="first", in_canada="yes", eye_colour="brown", height_cm=158, became_pr=iso(became),
                      copr_number="", court_appointed="yes")
     answers["address_history"] = address_rows(add_years(SIGNING, -5), "Foster home, 12 Elm Street")
     answers["absences"] = []

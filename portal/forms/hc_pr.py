@@ -121,6 +121,8 @@ CHECKLIST = (
                   why="because the applicant is under 18 and a guardian signs", show_if=lambda c: not adult(c)),
     ChecklistItem("family_forms", "Forms for each family member", why="because family members are included",
                   show_if=has_family),
+    ChecklistItem("imm0008dep", "Additional dependants / declaration (IMM 0008DEP)",
+                  why="because there are more than 5 dependants", show_if=lambda c: len(family_roles(c)) > 6),
     ChecklistItem("representative", "IMM 5476 and IMM 5475, if used (the only forms to sign when filing online)",
                   required=False, why="only if a representative or another contact is named"),
     ChecklistItem("translations", "Certified translations with a copy of the original and the translator's "

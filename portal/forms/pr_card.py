@@ -22,6 +22,8 @@ STEPS = (
     Step("application", "Reason for applying", form_section="IMM 5444 Section A: reason for application", fields=(
         Field("language_of_service", "Service language", kind="radio", options=SERVICE_LANGUAGE),
         Field("reason", "Reason for this application", kind="radio", options=REASONS),
+        Field("in_canada", "Is the applicant in Canada now?", kind="yesno",
+              help="A PR card application can only be made from inside Canada."),
         Field("lost_details", "When, where and how the card was lost, stolen or destroyed", kind="textarea",
               show_if=answer_in("reason", "lost")),
         Field("police_report", "Was the theft reported to the police?", kind="yesno",
@@ -80,18 +82,22 @@ CHECKLIST = (
 
 
 def residency_rule(context: Context) -> list[Finding]:
+    findings = []
+    if context.get("in_canada") == "no":
+        findings.append(Finding("blocker", "pr.in_canada", "The applicant must be in Canada to apply for a PR card.",
+                                "domain H"))
     became = as_date(context.get("became_pr"))
     if became is None:
-        return []
+        return findings
     facts = status_facts(context.signing_date)["pr_card"]
     result = residency(became_pr=became, on=context.signing_date, absences=context.get("absences"))
     required = int(facts["residency_days"])
     if result.meets(required):
-        return [Finding("info", "pr.residency", f"{result.days_present:,} days in Canada counted (at least "
-                        f"{required} needed in 5 years).", "IRPA s.28; domain H", result.working)]
-    return [Finding("blocker", "pr.residency", f"Only {result.days_present:,} days in Canada counted: the residency "
-                    f"obligation is {required} days in 5 years. Get legal advice before applying.",
-                    "IRPA s.28; domain H", result.working)]
+        return findings + [Finding("info", "pr.residency", f"{result.days_present:,} days in Canada counted (at "
+                                   f"least {required} needed in 5 years).", "IRPA s.28; domain H", result.working)]
+    return findings + [Finding("blocker", "pr.residency", f"Only {result.days_present:,} days in Canada counted: the "
+                               f"residency obligation is {required} days in 5 years. Get legal advice before applying.",
+                               "IRPA s.28; domain H", result.working)]
 
 
 def fees(context: Context) -> list[FeeLine]:
