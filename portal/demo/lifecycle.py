@@ -1,0 +1,206 @@
+"""Demo packets in every state, with a year of history: reviews, comments, submissions, IRCC news, decisions.
+
+The guided-form steps make a few fully answered packets; this step adds more for the demo clients (answers
+kept minimal) so a manager who signs in sees a living dashboard. Ids are fixed, so running it twice
+changes nothing. History rows are written directly, back-dated, as the lifecycle would have written them.
+"""
+import random
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlmodel import Session
+
+from portal.models import Packet, PacketEvent, PacketStatus, Role
+from portal.review_models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
+
+S = PacketStatus
+NAMESPACE = uuid.UUID("6f1d3c1e-2b7a-4d5e-9a53-4c1f1d0a2026")
+TODAY = date.today()
+
+# (final state, outcome, how many) per agency; decided ones spread over the past year.
+PLAN = {
+    "peel-cas": [
+        (S.draft, None, 5), (S.in_review, None, 4), (S.changes_requested, None, 3), (S.approved, None, 3),
+        (S.submitted, None, 8), (S.decided, "approved", 14), (S.decided, "refused", 3), ("returned", None, 3),
+        (S.withdrawn, None, 2),
+    ],
+    "jhs-ccms": [
+        (S.draft, None, 2), (S.in_review, None, 2), (S.changes_requested, None, 1), (S.approved, None, 1),
+        (S.submitted, None, 4), (S.decided, "approved", 5), (S.decided, "refused", 2), ("returned", None, 1),
+        (S.withdrawn, None, 1),
+    ],
+}
+TYPES = {
+    "peel-cas": ["cit_0403", "cit_0403", "cit_0003", "cit_0002", "cit_0001", "pr_card", "vos", "state_care_pr"],
+    "jhs-ccms": ["imm_5710", "imm_5710", "hc_pr", "hc_pr", "state_care_pr", "pr_card"],
+}
+COMMENTS = [
+    ("identity", "Check the family name against the passport: the accent is missing."),
+    ("general", "The court order copy is the interim one; we need the extended society care order."),
+    ("presence", "Two absences overlap. Please check the dates with the youth."),
+    ("general", "Photos are more than six months old. Book new citizenship photos."),
+    ("service", "Ask the youth whether they want French service."),
+]
+CHANGE_NOTES = [
+    "Q8: the address history has a gap between 2021 and 2022.",
+    "Please attach the translated birth certificate and the translator's affidavit.",
+    "The signing date is after the youth's 18th birthday: use the adult form.",
+]
+RETURN_REASONS = [
+    "Returned as incomplete: outdated form version.",
+    "Returned as incomplete: the minor aged 14 to 17 did not sign.",
+    "Returned as incomplete: fee receipt missing.",
+]
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=timezone.utc)
+
+
+class _Story:
+    """Writes one packet's back-dated history, as lifecycle.transition would have."""
+
+    def __init__(self, session: Session, packet: Packet, worker, manager, start: date):
+        self.session, self.packet, self.worker, self.manager = session, packet, worker, manager
+        self.entered = _at(start, 9)
+
+    def move(self, day: date, action: str, to_status: str, actor, note: str = "", data: dict | None = None):
+        latest = datetime.now(timezone.utc) - timedelta(minutes=5)
+        moment = min(max(_at(min(day, TODAY), 11), self.entered + timedelta(hours=1)), latest)
+        packet = self.packet
+        self.session.add(StatusSpell(agency_id=packet.agency_id, packet_id=packet.id, status=packet.status,
+                                     entered_at=self.entered, left_at=moment,
+                                     days=(moment - self.entered).total_seconds() / 86400))
+        if action in ("reopen", "return"):
+            packet.revision += 1
+        self.session.add(PacketEvent(agency_id=packet.agency_id, packet_id=packet.id, actor_id=actor.id, kind=action,
+                                     from_status=packet.status, to_status=to_status, note=note,
+                                     data={"revision": packet.revision, **(data or {})}, created_at=moment))
+        if action == "approve":
+            self.session.add(PacketApproval(agency_id=packet.agency_id, packet_id=packet.id, revision=packet.revision,
+                                            answers=dict(packet.answers), documents=[], approved_by_id=actor.id,
+                                            approved_at=moment))
+        packet.status = to_status
+        packet.status_changed_at = moment
+        packet.updated_at = moment
+        self.entered = moment
+
+    def milestone(self, kind: str, day: date, **fields):
+        self.session.add(Milestone(agency_id=self.packet.agency_id, packet_id=self.packet.id,
+                                   revision=self.packet.revision, kind=kind, occurred_on=day,
+                                   recorded_by_id=self.worker.id, created_at=_at(day, 15), **fields))
+        if kind not in (MilestoneKind.submitted, MilestoneKind.decision):
+            self.session.add(PacketEvent(agency_id=self.packet.agency_id, packet_id=self.packet.id,
+                                         actor_id=self.worker.id, kind="milestone", created_at=_at(day, 15),
+                                         data={"milestone": kind, "on": day.isoformat()}))
+
+    def comment(self, day: date, target: str, body: str, resolved: bool):
+        self.session.add(ReviewComment(
+            agency_id=self.packet.agency_id, packet_id=self.packet.id, revision=self.packet.revision, target=target,
+            target_kind="field" if target not in ("general", "identity", "presence", "service") else "section",
+            body=body, author_id=self.manager.id, created_at=_at(day, 12),
+            resolved_at=_at(day + timedelta(days=2), 9) if resolved else None,
+            resolved_by_id=self.worker.id if resolved else None,
+        ))
+
+
+def _tell(story: _Story, final: str, outcome, rng: random.Random, index: int) -> None:
+    """Walk the packet from draft to its final state on plausible dates, ending before today."""
+    worker, manager = story.worker, story.manager
+    day = story.entered.date()
+    step = lambda low, high: timedelta(days=rng.randint(low, high))  # noqa: E731
+    if final == S.draft:
+        return
+    day += step(5, 25)
+    story.move(day, "send", S.in_review, worker)
+    if final == S.withdrawn:
+        story.move(day + step(3, 20), "withdraw", S.withdrawn, worker, note="The family moved out of province.")
+        return
+    if final == S.in_review:
+        if index % 2:
+            story.comment(day + step(1, 2), *COMMENTS[index % len(COMMENTS)], resolved=False)
+        return
+    if final == S.changes_requested or index % 3 == 0:
+        story.comment(day + step(1, 3), *COMMENTS[index % len(COMMENTS)], resolved=final != S.changes_requested)
+        day += step(2, 6)
+        story.move(day, "request_changes", S.changes_requested, manager, note=CHANGE_NOTES[index % len(CHANGE_NOTES)])
+        if final == S.changes_requested:
+            return
+        day += step(3, 12)
+        story.move(day, "send", S.in_review, worker)
+    day += step(1, 7)
+    story.move(day, "approve", S.approved, manager)
+    if final == S.approved:
+        return
+    day += step(1, 10)
+    mailed = index % 3 != 0
+    story.milestone(MilestoneKind.submitted, day, method="mail" if mailed else "online",
+                    reference=f"RN{100200300 + index}CA" if mailed else "")
+    story.move(day, "submit", S.submitted, worker, data={"sent_on": day.isoformat()})
+    ack = day + step(20, 45)
+    if ack < TODAY:
+        story.milestone(MilestoneKind.acknowledged, ack, reference=f"C{700000000 + index * 7919}")
+    if final == S.submitted:
+        if index % 2 == 0 and ack < TODAY:
+            asked = min(ack + step(10, 40), TODAY - timedelta(days=1))
+            due = asked + timedelta(days=30)
+            story.milestone(MilestoneKind.documents_requested, asked, due_on=due,
+                            note="School records for the last three years.")
+        elif ack < TODAY:
+            letter = min(ack + step(5, 20), TODAY - timedelta(days=1))
+            story.milestone(MilestoneKind.biometrics, letter, due_on=letter + timedelta(days=25))
+        return
+    decided = story.decided_on
+    if final == "returned":
+        story.milestone(MilestoneKind.decision, decided, outcome="returned", note=RETURN_REASONS[index % 3])
+        story.move(decided, "return", S.draft, worker, note=RETURN_REASONS[index % 3],
+                   data={"outcome": "returned", "decided_on": decided.isoformat()})
+        story.packet.outcome = "returned"
+        return
+    if index % 4 == 0 and ack < decided:
+        story.milestone(MilestoneKind.interview, ack + (decided - ack) // 2, due_on=ack + (decided - ack) // 2)
+    story.milestone(MilestoneKind.decision, decided, outcome=outcome)
+    story.move(decided, "decide", S.decided, worker, data={"outcome": outcome, "decided_on": decided.isoformat()})
+    story.packet.outcome = outcome
+
+
+def seed(session: Session, context: dict) -> None:
+    agencies, users, clients = context["agencies"], context["users"], context["clients"]
+    rng = random.Random(2026)
+    for slug, plan in PLAN.items():
+        agency = agencies[slug]
+        manager = next(user for user in users.values() if user.agency_id == agency.id and user.role == Role.manager)
+        staff = {user.id: user for user in users.values() if user.agency_id == agency.id}
+        agency_clients = sorted((client for client in clients.values() if client.agency_id == agency.id),
+                                key=lambda client: str(client.date_of_birth))
+        index = 0
+        for final, outcome, count in plan:
+            for _ in range(count):
+                index += 1
+                packet_id = uuid.uuid5(NAMESPACE, f"{slug}-{index}")
+                client = agency_clients[(index * 7) % len(agency_clients)]
+                packet_type = TYPES[slug][index % len(TYPES[slug])]
+                if session.get(Packet, packet_id) is not None:
+                    continue
+                worker = staff.get(client.assigned_caseworker_id, manager)
+                if final in (S.decided, "returned"):
+                    decided_on = TODAY - timedelta(days=rng.randint(5, 360))
+                    start = decided_on - timedelta(days=rng.randint(120, 330))
+                elif final == S.submitted:
+                    start, decided_on = TODAY - timedelta(days=rng.randint(60, 240)), None
+                else:
+                    start, decided_on = TODAY - timedelta(days=rng.randint(8, 70)), None
+                packet = Packet(
+                    id=packet_id, agency_id=agency.id, client_id=client.id, packet_type=packet_type,
+                    answers={"family_name": client.family_name, "given_names": client.given_names},
+                    owner_id=worker.id, created_by_id=worker.id, created_at=_at(start, 9), updated_at=_at(start, 9),
+                    status_changed_at=_at(start, 9),
+                    planned_signing_date=TODAY - timedelta(days=75) if final == S.approved and index % 2 else None,
+                )
+                session.add(packet)
+                session.flush()
+                story = _Story(session, packet, worker, manager, start)
+                story.decided_on = decided_on
+                _tell(story, final, outcome, rng, index)
+                session.add(packet)
+                session.flush()
