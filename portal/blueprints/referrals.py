@@ -17,7 +17,7 @@ def _choices() -> dict:
     return {
         "regions": referrals.REGIONS, "concerns": referrals.CONCERNS, "urgencies": referrals.URGENCIES,
         "consents": referrals.CONSENTS, "channels": [c for c in referrals.CHANNELS if c[0] != "online"],
-        "statuses": referrals.STATUSES,
+        "statuses": referrals.STATUSES, "channel_labels": dict(referrals.CHANNELS),
     }
 
 
@@ -69,12 +69,12 @@ def sent():
 @allow(*CASE_ROLES)
 def queue():
     db = get_session()
-    status = request.args.get("status", "open")
-    if status not in ("open", "all", *referrals.STATUSES):
-        status = "open"
+    shown = request.args.get("status", "open")
+    if shown not in ("open", "all", *referrals.STATUSES):
+        shown = "open"
     receives = referrals.receives_referrals(db, user=current_user)
-    rows = referrals.queue(db, user=current_user, status=status) if receives else []
-    return render("referrals/queue.html", block="results", rows=rows, status=status, receives=receives,
+    rows = referrals.queue(db, user=current_user, status=shown) if receives else []
+    return render("referrals/queue.html", block="results", rows=rows, shown=shown, receives=receives,
                   counts=referrals.counts(db, user=current_user) if receives else {}, **_choices())
 
 

@@ -1,0 +1,249 @@
+"""Referrals into the centre: the public form (validation, rate limit, honeypot, CSRF), staff entry,
+triage outcomes with their history and emails, and agency scoping."""
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from portal import mail, referrals
+from portal.audit import verify_chain
+from portal.db import session_scope
+from portal.models import AuditEvent, Client
+from portal.referral_models import PublicFormHit, Referral, ReferralEvent
+from tests.conftest import csrf_token_from
+from tests.fixtures_youth import sign_in, world  # noqa: F401
+
+REFERENCE = re.compile(r"REF-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
+
+
+def good_form(**overrides) -> dict:
+    form = {
+        "referrer_agency": "Halton Youth Services", "referrer_name": "Priya Natarajan",
+        "referrer_email": "priya@halton.example", "referrer_phone": "", "child_name": "Zeynep", "child_age": "17",
+        "child_date_of_birth": "", "region": "halton", "language": "Turkish", "concern": "pr_citizenship",
+        "concern_detail": "PR since 2019, in care, turning 18 soon.", "urgency": "turning_18",
+        "urgency_date": (date.today() + timedelta(days=40)).isoformat(), "urgency_note": "", "consent": "obtained",
+        "legal_basis": "", "website": "",
+    }
+    form.update(overrides)
+    return form
+
+
+def post_public(client, form, ip="203.0.113.7"):
+    page = client.get("/refer", environ_base={"REMOTE_ADDR": ip})
+    form = dict(form, csrf_token=csrf_token_from(page.get_data(as_text=True)))
+    return client.post("/refer", data=form, environ_base={"REMOTE_ADDR": ip})
+
+
+def count(app, model) -> int:
+    with app.app_context(), session_scope(app) as db:
+        return db.exec(select(func.count()).select_from(model)).one()
+
+
+def test_public_form_is_open_to_anyone(world, client):
+    page = client.get("/refer")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'name="website"' in html and 'class="hp"' in html  # the honeypot, hidden by CSS
+    assert 'for="child_name"' in html and "First name or initials" in html
+
+
+def test_a_referral_goes_to_the_centre_and_shows_only_its_reference(app, world, client):
+    response = post_public(client, good_form())
+    assert response.status_code == 303 and response.headers["Location"].endswith("/refer/sent")
+    page = client.get("/refer/sent").get_data(as_text=True)
+    reference = REFERENCE.search(page).group(0)
+    for detail in ("Zeynep", "Turkish", "turning", "Priya", "halton"):
+        assert detail not in page
+    assert REFERENCE.search(client.get("/refer/sent").get_data(as_text=True)) is None  # shown once
+    with app.app_context(), session_scope(app) as db:
+        referral = db.exec(select(Referral)).one()
+        assert referral.reference == reference
+        assert referral.agency_id == world.centre.id and referral.channel == "online" and referral.status == "new"
+        assert referral.child_age == 17 and referral.urgency_date == date.today() + timedelta(days=40)
+        assert db.exec(select(ReferralEvent)).one().kind == "received"
+    with app.app_context():
+        message = mail.outbox()[-1]
+    assert message["To"] == "priya@halton.example" and reference in message.get_content()
+    assert "Zeynep" not in message.get_content()
+
+
+def test_references_are_random_not_sequential():
+    drawn = {referrals.new_reference() for _ in range(200)}
+    assert len(drawn) == 200 and all(REFERENCE.fullmatch(reference) for reference in drawn)
+
+
+@pytest.mark.parametrize("overrides, field, message", [
+    ({"consent": ""}, "consent", "Please confirm consent was obtained, or give the legal basis"),
+    ({"consent": "without", "legal_basis": ""}, "legal_basis", "legal basis for referring without consent"),
+    ({"child_age": "", "child_date_of_birth": ""}, "child_age", "age or the date of birth"),
+    ({"child_age": "seventeen"}, "child_age", "number from 0 to 30"),
+    ({"child_name": "Zeynep Ayşe Yılmaz"}, "child_name", "Only a first name or initials"),
+    ({"child_name": ""}, "child_name", "Please fill this in"),
+    ({"urgency_date": ""}, "urgency_date", "Please enter a date"),
+    ({"urgency_date": "2001-01-01"}, "urgency_date", "This date has passed"),
+    ({"urgency": "other", "urgency_date": "", "urgency_note": ""}, "urgency_note", "Please fill this in"),
+    ({"referrer_email": "", "referrer_phone": ""}, "referrer_email", "email or a phone number"),
+    ({"referrer_email": "not an email"}, "referrer_email", "name@example.org"),
+    ({"region": "atlantis"}, "region", "choose one of the options"),
+    ({"referrer_agency": "x" * 201}, "referrer_agency", "200 characters or fewer"),
+])
+def test_validation_says_what_to_fix_and_keeps_what_was_typed(app, world, client, overrides, field, message):
+    response = post_public(client, good_form(**overrides))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert f'id="{field}-error"' in html
+    assert "Priya Natarajan" in html  # everything typed is kept
+    assert count(app, Referral) == 0 and count(app, PublicFormHit) == 0
+
+
+def test_legal_basis_is_enough_without_consent(app, world, client):
+    response = post_public(client, good_form(consent="without", legal_basis="CYFSA s.125 duty to report"))
+    assert response.status_code == 303
+    assert count(app, Referral) == 1
+
+
+def test_age_alone_or_birth_date_alone_is_enough(app, world, client):
+    assert post_public(client, good_form(child_age="", child_date_of_birth="2010-03-04")).status_code == 303
+    assert post_public(client, good_form(child_age="9")).status_code == 303
+
+
+def test_honeypot_pretends_success_and_stores_nothing(app, world, client):
+    response = post_public(client, good_form(website="http://spam.example"))
+    assert response.status_code == 303
+    assert REFERENCE.search(client.get("/refer/sent").get_data(as_text=True))
+    assert count(app, Referral) == 0 and count(app, PublicFormHit) == 0 and count(app, ReferralEvent) == 0
+    with app.app_context():
+        assert mail.outbox() == []
+
+
+def test_rate_limit_per_address(app, world, client):
+    for _ in range(referrals.RATE_LIMIT):
+        assert post_public(client, good_form()).status_code == 303
+    blocked = post_public(client, good_form())
+    assert blocked.status_code == 429
+    assert b"wait" in blocked.data and b"905-555-0100" in blocked.data and b"Halton Youth Services" in blocked.data
+    assert count(app, Referral) == referrals.RATE_LIMIT
+    assert post_public(client, good_form(), ip="198.51.100.9").status_code == 303  # another address is not blocked
+    with app.app_context(), session_scope(app) as db:
+        keys = db.exec(select(PublicFormHit.key)).all()
+        assert not any("203.0.113.7" in key for key in keys)  # the address is kept only as a hash
+
+
+def test_csrf_is_required(app, world, client):
+    response = client.post("/refer", data=good_form())
+    assert response.status_code == 400
+    assert count(app, Referral) == 0
+
+
+def test_no_centre_no_form(app, make, client):
+    make.agency()
+    assert client.get("/refer").status_code == 404
+
+
+# Staff: phone and email referrals, triage ---------------------------------------------------------
+
+def _staff_referral(app, world, client, **overrides):
+    auth = sign_in(client, world.caseworker)
+    response = auth.post("/referrals/new", data=good_form(channel="phone", **overrides))
+    assert response.status_code == 303, response.data[:400]
+    with app.app_context(), session_scope(app) as db:
+        referral = db.exec(select(Referral).order_by(Referral.created_at.desc())).first()
+    return auth, referral
+
+
+def test_staff_enter_phone_referrals_through_the_same_form(app, world, client):
+    auth, referral = _staff_referral(app, world, client)
+    assert referral.channel == "phone" and referral.entered_by_id == world.caseworker.id
+    missing = auth.post("/referrals/new", data=good_form(channel=""))
+    assert missing.status_code == 422 and b'id="channel-error"' in missing.data
+    online = auth.post("/referrals/new", data=good_form(channel="online"))
+    assert online.status_code == 422  # staff choose phone or email; the online channel is the public form's
+    queue = client.get("/referrals/").get_data(as_text=True)
+    assert referral.reference in queue and "Phone" in queue
+
+
+def test_accept_opens_the_client_file_and_links_it(app, world, client):
+    auth, referral = _staff_referral(app, world, client)
+    url = f"/referrals/{referral.id}/accept"
+    form = client.get(url)
+    assert form.status_code == 200 and b'value="Zeynep"' in form.data
+    bad = auth.post(url, data={"given_names": "Zeynep", "family_name": "Yılmaz", "date_of_birth": ""})
+    assert bad.status_code == 422 and b'id="date_of_birth-error"' in bad.data
+    response = auth.post(url, data={"given_names": "Zeynep", "family_name": "Yılmaz", "date_of_birth": "2008-11-02",
+                                    "preferred_language": "Turkish", "assigned_caseworker_id": str(world.caseworker.id)})
+    assert response.status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        stored = db.get(Referral, referral.id)
+        created = db.get(Client, stored.client_file_id)
+        assert stored.status == "accepted" and created.agency_id == world.centre.id
+        assert created.family_name == "Yılmaz" and created.assigned_caseworker_id == world.caseworker.id
+        assert response.headers["Location"].endswith(f"/clients/{created.id}/start")  # straight to triage
+        kinds = [event.kind for event in db.exec(select(ReferralEvent).order_by(ReferralEvent.created_at))]
+        assert kinds == ["received", "accepted"]
+        actions = set(db.exec(select(AuditEvent.action)).all())
+        assert {"referral.received", "referral.accepted", "client.created"} <= actions
+        assert verify_chain(db) is None
+    with app.app_context():
+        body = mail.outbox()[-1].get_content()
+    assert referral.reference in body and "accepted" in body and "Zeynep" not in body
+    again = auth.post(f"/referrals/{referral.id}/decline", data={"reason": "changed my mind"})
+    assert again.status_code == 422 and b"already" in again.data
+
+
+def test_ask_for_more_information_then_a_note_reopens_it(app, world, client):
+    auth, referral = _staff_referral(app, world, client)
+    empty = auth.post(f"/referrals/{referral.id}/request-info", data={"note": ""})
+    assert empty.status_code == 422 and b"what information is missing" in empty.data
+    assert auth.post(f"/referrals/{referral.id}/request-info", data={"note": "Need the date of birth"}).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Referral, referral.id).status == "info_requested"
+    with app.app_context():
+        body = mail.outbox()[-1].get_content()
+    assert referral.reference in body and "date of birth" not in body  # the outcome only, never the details
+    assert auth.post(f"/referrals/{referral.id}/note", data={"note": "Referrer called back: born 2008"}).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Referral, referral.id).status == "new"
+    page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
+    assert "Need the date of birth" in page and "Referrer called back" in page and "referrer emailed" in page
+
+
+def test_decline_needs_a_reason_and_tells_the_referrer(app, world, client):
+    auth, referral = _staff_referral(app, world, client)
+    empty = auth.post(f"/referrals/{referral.id}/decline", data={"reason": "  "})
+    assert empty.status_code == 422 and b"reason for declining" in empty.data
+    assert auth.post(f"/referrals/{referral.id}/decline", data={"reason": "Over 21 and never in care"}).status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        stored = db.get(Referral, referral.id)
+        assert stored.status == "declined" and stored.decision_reason == "Over 21 and never in care"
+    with app.app_context():
+        body = mail.outbox()[-1].get_content()
+    assert "not able to accept" in body and "Over 21" not in body
+    assert client.get(f"/referrals/{referral.id}/accept").status_code == 303  # already dealt with
+
+
+def test_another_agency_never_sees_the_centres_referrals(app, world, client):
+    _auth, referral = _staff_referral(app, world, client)
+    outsider = app.test_client()
+    auth = sign_in(outsider, world.outsider)
+    assert outsider.get(f"/referrals/{referral.id}").status_code == 404
+    assert outsider.get(f"/referrals/{referral.id}/accept").status_code == 404
+    for action in ("request-info", "decline", "note"):
+        assert auth.post(f"/referrals/{referral.id}/{action}", data={"note": "x", "reason": "x"}).status_code == 404
+    queue = outsider.get("/referrals/").get_data(as_text=True)
+    assert referral.reference not in queue and "does not receive referrals" in queue
+    assert outsider.get("/referrals/new").status_code == 404
+
+
+def test_queue_puts_urgent_referrals_first(app, world, client):
+    post_public(client, good_form(urgency="none", urgency_date="", child_name="Later"))
+    post_public(client, good_form(urgency="removal", urgency_date=(date.today() + timedelta(days=5)).isoformat(),
+                                  child_name="Soonest"))
+    post_public(client, good_form(child_name="Soon"))
+    sign_in(client, world.caseworker)
+    page = client.get("/referrals/").get_data(as_text=True)
+    assert page.index("Soonest") < page.index("Soon,") < page.index("Later")
+    fragment = client.get("/referrals/?status=accepted", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and b"<html" not in fragment.data and b"No referrals here" in fragment.data
