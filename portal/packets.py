@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Callable, Iterable
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from portal import audit, lifecycle
@@ -95,8 +96,9 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
     conditional UPDATE, so of two concurrent saves from the same version only one can win.
     """
     asked = set(ask_caseworker)
-    for _attempt in range(SAVE_ATTEMPTS):
-        session.refresh(packet)
+    for attempt in range(SAVE_ATTEMPTS):
+        if attempt:
+            session.refresh(packet)  # the first try trusts the packet as loaded; a stale one fails the UPDATE
         if not lifecycle.is_editable(packet):
             raise NotEditableError("This packet can no longer be changed in its current state.")
         conflicts = _conflicts(packet, changes, base_version)
@@ -127,17 +129,20 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
             return packet
         result = session.execute(
             update(Packet.__table__)
-            .where(Packet.__table__.c.id == packet.id, Packet.__table__.c.version == packet.version)
+            .where(Packet.__table__.c.id == packet.id, Packet.__table__.c.version == packet.version,
+                   Packet.__table__.c.status.in_([str(status) for status in lifecycle.EDITABLE_STATUSES]))
             .values(answers=answers, answer_meta=meta, version=new_version, updated_at=now)
         )
         if result.rowcount == 1:
-            session.refresh(packet)
+            for name, value in (("answers", answers), ("answer_meta", meta), ("version", new_version),
+                                ("updated_at", now)):
+                set_committed_value(packet, name, value)
             audit.record(session, action="packet.save", user=user, record_type="packet", record_id=packet.id,
                          detail=audit_detail or f"fields={len(changed)} version={new_version}")
             for listener in list(ANSWER_CHANGE_LISTENERS):
                 listener(session, packet=packet, changed=changed, user=user)
             return packet
-        # Someone saved between our read and our write: read again and re-check for conflicts.
+        # Someone saved (or moved the packet on) between our read and our write: read again, check again.
     raise PacketError("The packet is being changed by many people at once. Please try again.")
 
 

@@ -184,3 +184,15 @@ def test_triage_then_start_over_http(client, auth, app, world):
     refused = auth.post(f"/clients/{world['person'].id}/packets", data={"packet_type": "nope",
                                                                          "planned_signing_date": "2026-12-15"})
     assert refused.status_code == 303 and refused.headers["Location"].endswith("/start")
+
+
+def test_a_stale_packet_object_that_was_sent_for_review_is_not_saved(app, world):
+    packet = start(app, client=world["person"], user=world["worker"])
+    with app.app_context(), session_scope(app) as db:
+        stale = db.get(Packet, packet.id)
+        with session_scope(app) as other:
+            other.get(Packet, packet.id).status = PacketStatus.in_review
+        with pytest.raises(packets.NotEditableError):
+            packets.save_answers(db, packet=stale, changes={"birth_city": "Aleppo"}, base_version=1,
+                                 user=db.get(User, world["worker"].id))
+    assert "birth_city" not in load(app, packet.id).answers
