@@ -14,8 +14,9 @@ _ids = itertools.count(1)
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 190
-WIDTH = 640
+LABEL_WIDTH = 170
+WIDTH = 440
+COLUMNS_WIDTH = 640
 
 
 def _frame(*, title: str, desc: str, width: int, height: int, body: list[str], css: str) -> Markup:
@@ -33,7 +34,7 @@ def bar_chart(*, title: str, rows: list[tuple[str, float]], unit: str = "", css:
     """Horizontal bars, one per (label, value); the description lists every value."""
     rows = list(rows)
     biggest = max((value for _label, value in rows if value), default=0) or 1
-    plot = WIDTH - LABEL_WIDTH - 70
+    plot = WIDTH - LABEL_WIDTH - 50
     body = []
     for index, (label, value) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
@@ -57,14 +58,14 @@ def stacked_columns(*, title: str, categories: list[str], series: list[tuple[str
     totals = [sum(values[i] for _name, values in series) for i in range(len(categories))]
     biggest = max(totals, default=0) or 1
     top, plot_height, left = 34, 180, 36
-    column = max(18, min(48, (WIDTH - left - 10) // max(len(categories), 1) - 10))
+    column = max(18, min(48, (COLUMNS_WIDTH - left - 10) // max(len(categories), 1) - 10))
     step = column + 10
     body = []
     for index, (name, _values) in enumerate(series):
-        x = left + index * 150
+        x = left + index * 170
         body.append(f'<rect class="chart__bar chart__bar--{index}" x="{x}" y="6" width="14" height="14" rx="2"></rect>'
                     f'<text class="chart__label" x="{x + 20}" y="18">{escape(name)}</text>')
-    body.append(f'<line class="chart__axis" x1="{left}" y1="{top + plot_height}" x2="{WIDTH - 4}" '
+    body.append(f'<line class="chart__axis" x1="{left}" y1="{top + plot_height}" x2="{COLUMNS_WIDTH - 4}" '
                 f'y2="{top + plot_height}"></line>')
     body.append(f'<text class="chart__value" x="{left - 6}" y="{top + 10}" text-anchor="end">{biggest}</text>')
     for i, category in enumerate(categories):
@@ -80,7 +81,7 @@ def stacked_columns(*, title: str, categories: list[str], series: list[tuple[str
                         f'height="{height:.1f}"></rect>')
         body.append(f'<text class="chart__tick" x="{x + column / 2:.1f}" y="{top + plot_height + 16}" '
                     f'text-anchor="middle">{escape(category[2:] if len(category) == 7 else category)}</text>')
-    width = max(WIDTH, left + 8 + len(categories) * step)
+    width = max(COLUMNS_WIDTH, left + 8 + len(categories) * step)
     parts = []
     for i, category in enumerate(categories):
         counts = ", ".join(f"{name} {values[i]}" for name, values in series)
@@ -97,6 +98,6 @@ def _number(value) -> str:
     return f"{int(value)}"
 
 
-def _clip(text: str, length: int = 28) -> str:
+def _clip(text: str, length: int = 20) -> str:
     text = str(text)
     return text if len(text) <= length else text[: length - 1] + "…"

@@ -280,8 +280,8 @@ def review_queue(session: Session, *, user: User, limit: int = 100):
     agency = session.get(Agency, user.agency_id)
     wanted = []
     if is_approver(user, agency):
-        wanted.append((S.in_review, _l("Waiting for your review")))
-    wanted.append((S.changes_requested, _l("Changes were requested")))
+        wanted.append((S.in_review, lambda day: _l("Waiting for your review since %(day)s", day=day)))
+    wanted.append((S.changes_requested, lambda day: _l("Changes were requested on %(day)s", day=day)))
     items = []
     for status, title in wanted:
         statement = access.scope(
@@ -293,7 +293,7 @@ def review_queue(session: Session, *, user: User, limit: int = 100):
             mine = Packet.owner_id == user.id
             statement = statement.where(mine if status == S.changes_requested else Packet.owner_id != user.id)
         for packet_id, given, family, since in session.exec(statement.order_by(Packet.status_changed_at).limit(limit)):
-            items.append((packet_id, title, 1, f"{given} {family}".strip(), since.date()))
+            items.append((packet_id, title(since.date().isoformat()), 1, f"{given} {family}".strip(), None))
     return items
 
 

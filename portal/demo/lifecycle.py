@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlmodel import Session
 
+from portal.forms import get_packet_type
 from portal.models import Packet, PacketEvent, PacketStatus, Role
 from portal.review_models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
 
@@ -34,12 +35,12 @@ TYPES = {
     "peel-cas": ["cit_0403", "cit_0403", "cit_0003", "cit_0002", "cit_0001", "pr_card", "vos", "state_care_pr"],
     "jhs-ccms": ["imm_5710", "imm_5710", "hc_pr", "hc_pr", "state_care_pr", "pr_card"],
 }
-COMMENTS = [
-    ("identity", "Check the family name against the passport: the accent is missing."),
+COMMENTS = [  # "section": one of the packet type's own sections
+    ("section", "Check the family name against the passport: the accent is missing."),
     ("general", "The court order copy is the interim one; we need the extended society care order."),
-    ("presence", "Two absences overlap. Please check the dates with the youth."),
+    ("section", "Two dates overlap in this section. Please check them with the youth."),
     ("general", "Photos are more than six months old. Book new citizenship photos."),
-    ("service", "Ask the youth whether they want French service."),
+    ("section", "Ask the youth whether they want French service."),
 ]
 CHANGE_NOTES = [
     "Q8: the address history has a gap between 2021 and 2022.",
@@ -95,9 +96,11 @@ class _Story:
                                          data={"milestone": kind, "on": day.isoformat()}))
 
     def comment(self, day: date, target: str, body: str, resolved: bool):
+        if target != "general":  # a section of this packet's own type
+            target = self.sections[len(body) % len(self.sections)]
         self.session.add(ReviewComment(
             agency_id=self.packet.agency_id, packet_id=self.packet.id, revision=self.packet.revision, target=target,
-            target_kind="field" if target not in ("general", "identity", "presence", "service") else "section",
+            target_kind="section",
             body=body, author_id=self.manager.id, created_at=_at(day, 12),
             resolved_at=_at(day + timedelta(days=2), 9) if resolved else None,
             resolved_by_id=self.worker.id if resolved else None,
@@ -201,6 +204,7 @@ def seed(session: Session, context: dict) -> None:
                 session.flush()
                 story = _Story(session, packet, worker, manager, start)
                 story.decided_on = decided_on
+                story.sections = [step.key for step in get_packet_type(packet_type).steps]
                 _tell(story, final, outcome, rng, index)
                 session.add(packet)
                 session.flush()
