@@ -3,7 +3,9 @@
 Fonts: Noto Sans (Latin, accents, Cyrillic, Greek), Arabic and Devanagari come from the
 `fontpkg-noto-*` PyPI packages; Hebrew, Chinese (SC) and Korean from npm's `@fontsource/*`.
 The fontsource subsets are decompressed from WOFF2 to TrueType here, once, because doing it
-in every worker process costs about ten seconds; static/vendor/fonts/fonts.css lists them all.
+in every worker process costs about ten seconds; the variable pip fonts are cut into fixed regular
+and bold instances, because subsetting a variable font costs about 100 ms on every render.
+static/vendor/fonts/fonts.css lists them all.
 """
 import importlib
 import re
@@ -46,6 +48,23 @@ def _pip_font_file(package: str, filename: str) -> Path:
     return candidates[0]
 
 
+def _static_instance(source: Path, target: Path, weight: int) -> None:
+    """A fixed-weight copy of a variable font: PDF writers otherwise re-instance it on every render."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return
+    font = TTFont(source)
+    if "fvar" in font:
+        axes = {axis.axisTag: axis for axis in font["fvar"].axes}
+        location = {"wght": weight} if "wght" in axes else {}
+        if "wdth" in axes:
+            location["wdth"] = 100
+        font = instancer.instantiateVariableFont(font, location, updateFontNames=False)
+    font.save(target)
+
+
 def _npm_faces(package: str, only_subset: str | None) -> list[str]:
     from fontTools.ttLib import woff2
 
@@ -77,9 +96,10 @@ def copy_fonts() -> None:
     faces = []
     for package, filename, family in PIP_FONTS:
         source = _pip_font_file(package, filename)
-        target_name = family.replace(" ", "") + ".ttf"
-        shutil.copyfile(source, FONTS / target_name)
-        faces.append(f"@font-face {{ font-family: '{family}'; src: url({target_name}); }}")
+        for weight, style in ((400, "Regular"), (700, "Bold")):
+            target_name = f"{family.replace(' ', '')}-{style}.ttf"
+            _static_instance(source, FONTS / target_name, weight)
+            faces.append(f"@font-face {{ font-family: '{family}'; font-weight: {weight}; src: url({target_name}); }}")
     for package, subset in NPM_FONTS:
         faces.extend(_npm_faces(package, subset))
     (FONTS / "fonts.css").write_text("\n".join(faces) + "\n")
