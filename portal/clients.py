@@ -277,12 +277,6 @@ class Filters:
     archived: str = ""  # "" active only, "yes" archived only, "all"
     page: int = 1
 
-    def as_args(self, **override) -> dict:
-        args = {k: v for k, v in {**self.__dict__, **override}.items() if v not in ("", None)}
-        if args.get("page") == 1:
-            args.pop("page")
-        return args
-
 
 def read_filters(args) -> Filters:
     """The list's query string; anything unknown falls back to 'no filter' rather than an error."""

@@ -270,7 +270,7 @@ def test_search_folds_accents_and_reads_any_script(staff, auth, make):
     make.client(agency, family_name="梁", given_names="伟 Wei")
     make.client(agency, family_name="Коваленко Kovalenko", given_names="Олена Olena")
     make.client(agency, family_name="Smith", given_names="Jo", date_of_birth=date(2009, 4, 23))
-    get = lambda q: auth.client.get("/clients/", query_string={"q": q}).get_data(as_text=True)  # noqa: E731
+    get = lambda q: auth.post("/clients/", {"q": q}).get_data(as_text=True)  # noqa: E731
     assert "Mateo" in get("alvarez") and "Mateo" in get("ÁLVAREZ mat")
     assert "Mateo" not in get("alvarez smith")
     assert "伟 Wei" in get("梁")
@@ -283,13 +283,23 @@ def test_search_folds_accents_and_reads_any_script(staff, auth, make):
 def test_htmx_search_returns_only_the_results(staff, auth, make):
     agency, _caseworker = staff
     make.client(agency, given_names="Minh Anh", family_name="Nguyễn")
-    response = auth.client.get("/clients/?q=nguyen", headers=HTMX)
+    response = auth.post("/clients/", {"q": "nguyen"}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="client-results"')
     assert "Minh Anh" in html and "<html" not in html
     assert "HX-Request" in response.headers.get("Vary", "")
-    full = auth.client.get("/clients/?q=nguyen").get_data(as_text=True)
+    full = auth.post("/clients/", {"q": "nguyen"}).get_data(as_text=True)
     assert "<html" in full and "Minh Anh" in full
+
+
+def test_search_words_never_go_in_the_address(staff, auth, make):
+    agency, _caseworker = staff
+    make.client(agency, given_names="Minh Anh", family_name="Nguyễn")
+    html = auth.client.get("/clients/", query_string={"q": "zzzz"}).get_data(as_text=True)
+    assert "Minh Anh" in html  # a name in the URL is ignored, not searched
+    form = html.split('id="client-search"')[0].rsplit("<form", 1)[1] + html.split('id="client-search"')[1].split(">")[0]
+    assert 'method="post"' in form and "hx-push-url" not in form
+    assert auth.client.post("/clients/", data={"q": "nguyen"}).status_code == 400  # a search post needs the token too
 
 
 def test_filters(staff, auth, make):
@@ -323,7 +333,8 @@ def test_pagination(staff, auth, make, app):
             db.add(client)
     first = auth.client.get("/clients/").get_data(as_text=True)
     assert f"of {clients.PER_PAGE + 5} client files" in first and "Page 1 of 2" in first
-    second = auth.client.get("/clients/?page=2").get_data(as_text=True)
+    assert 'name="page" value="2"' in first
+    second = auth.post("/clients/", {"q": "page", "page": "2"}).get_data(as_text=True)
     assert "Person 029" in second and "Person 000" not in second
     beyond = auth.client.get("/clients/?page=99").get_data(as_text=True)
     assert "Page 2 of 2" in beyond
