@@ -240,3 +240,24 @@ def test_worker_killed_mid_render_redoes_or_fails_and_serves_nothing_half_writte
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
         app.extensions["db_engine"].dispose()
+
+
+def test_generate_again_without_changes_reuses_the_finished_file(app, auth, doc_world, fresh_queue):
+    packet = doc_world["packet"]
+    auth.login(doc_world["worker"])
+    auth.post(f"/packets/{packet.id}/renders")
+    _work(app)
+    auth.post(f"/packets/{packet.id}/renders")
+    _work(app)
+    with session_scope(app) as session:
+        first, second = session.exec(select(Render).order_by(Render.created_at)).all()
+    assert first.id != second.id and second.status == "done"
+    assert (second.storage_key, second.sha256, second.pages) == (first.storage_key, first.sha256, first.pages)
+
+
+def test_packet_page_shows_the_evidence_panel(app, client, auth, doc_world):
+    packet = doc_world["packet"]
+    auth.login(doc_world["worker"])
+    html = client.get(f"/packets/{packet.id}").get_data(as_text=True)
+    assert 'id="render-status"' in html and "Generate packet" in html
+    assert 'id="evidence-checklist"' in html and "Copy of passport" in html

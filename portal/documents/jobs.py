@@ -8,6 +8,7 @@ import uuid
 from flask import Flask, current_app, has_app_context
 from rq import get_current_job
 from rq.timeouts import JobTimeoutException
+from sqlmodel import select
 
 from portal.db import session_scope
 from portal.documents import pdf, storage
@@ -52,6 +53,19 @@ def reason_for(error: BaseException) -> str:
     return GENERIC_REASON
 
 
+def _same_render(session, render: Render) -> Render | None:
+    """A finished render of the same packet from an identical snapshot, whose file still exists."""
+    candidates = session.exec(
+        select(Render).where(Render.packet_id == render.packet_id, Render.final == render.final,
+                             Render.status == RenderStatus.done, Render.id != render.id)
+        .order_by(Render.created_at.desc()).limit(5)
+    )
+    for candidate in candidates:
+        if candidate.snapshot == render.snapshot and candidate.storage_key and storage.exists(candidate.storage_key):
+            return candidate
+    return None
+
+
 def render_packet(render_id: str) -> dict:
     """Render one packet PDF from its snapshot and store it encrypted; returns the figures."""
     app = _app()
@@ -64,6 +78,15 @@ def render_packet(render_id: str) -> dict:
             if render.status == RenderStatus.done:
                 return {"pages": render.pages, "sha256": render.sha256}
             snapshot, final = render.snapshot, render.final
+            twin = _same_render(session, render)
+            if twin is not None:
+                # Nothing changed since a finished render: it is the same PDF, so reuse its file.
+                for name in ("storage_key", "pages", "size", "sha256"):
+                    setattr(render, name, getattr(twin, name))
+                render.status, render.progress, render.error = RenderStatus.done, 100, ""
+                render.started_at = render.finished_at = utcnow()
+                session.add(render)
+                return {"pages": render.pages, "sha256": render.sha256}
         _update(app, render_uuid, status=RenderStatus.rendering, progress=10, error="", started_at=utcnow())
         try:
             result = pdf.render_packet_pdf(

@@ -11,7 +11,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -341,13 +340,6 @@ def checklist_rows(session: Session, *, packet: Packet, items, today: date | Non
                     warnings.append(warning)
         rows.append(ChecklistRow(item=item, documents=files, waiver=waivers.get(item.key), warnings=warnings))
     return rows
-
-
-def parse_uuid(value) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError):
-        return None
 
 
 def safe_display(name: str) -> str:
