@@ -236,3 +236,17 @@ def test_attachments_and_external_resources_never_reach_the_pdf(app, tmp_path):
             for annotation in page.get("/Annots", []):
                 assert annotation.get("/Subtype") != "/FileAttachment"
     assert any(url.startswith("file://") for url in fetcher.refused)
+
+
+def test_signature_page_shows_e_signatures_when_given(app, doc_world, monkeypatch):
+    from datetime import datetime
+
+    from portal import signatures
+
+    monkeypatch.setattr(signatures, "signatures_for", lambda session, packet: {
+        "minor": {"name": "Zoë Ñandú", "signed_at": datetime(2026, 5, 1, 10, 0), "method": "typed name", "user_id": None}})
+    queue.connection(app).flushall()
+    _, data = render_now(app, doc_world["packet"].id)
+    text = "\n".join(_texts(data))
+    assert "Signed electronically by Zoë Ñandú on 2026-05-01 (typed name)" in text
+    assert text.count("Signature") >= 2, "blank lines stay for wet signatures"

@@ -261,3 +261,21 @@ def test_packet_page_shows_the_evidence_panel(app, client, auth, doc_world):
     html = client.get(f"/packets/{packet.id}").get_data(as_text=True)
     assert 'id="render-status"' in html and "Generate packet" in html
     assert 'id="evidence-checklist"' in html and "Copy of passport" in html
+
+
+def test_a_render_that_runs_too_long_is_stopped_with_a_reason(app, auth, doc_world, fresh_queue, monkeypatch):
+    packet = doc_world["packet"]
+    auth.login(doc_world["worker"])
+    app.config["RENDER_JOB_TIMEOUT"] = 1
+
+    def slow(*args, **kwargs):
+        time.sleep(5)
+
+    monkeypatch.setattr(pdf, "render_packet_pdf", slow)
+    auth.post(f"/packets/{packet.id}/renders")
+    started = time.monotonic()
+    _work(app)
+    assert time.monotonic() - started < 8, "each try was stopped at its one-second limit, not after five"
+    with session_scope(app) as session:
+        render = session.exec(select(Render)).one()
+    assert render.status == "failed" and "took too long" in render.error
