@@ -18,6 +18,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("passage-no-such-account")
 
 
+def use_fast_hashing() -> None:
+    """Cheap argon2 parameters for the test suite only: thousands of sign-ins must not take minutes."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("passage-no-such-account")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

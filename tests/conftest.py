@@ -18,6 +18,7 @@ from portal.clients import refresh_search_name
 from portal.db import session_scope
 from portal.models import Agency, Client, Packet, Role, User
 
+accounts.use_fast_hashing()
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct horse battery"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
