@@ -5,7 +5,6 @@ account sees its own client's packets and nothing else.
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -173,18 +172,6 @@ def questions_for_staff(session: Session, *, user: User, limit: int = 200) -> li
             if len(questions) >= limit:
                 return questions
     return questions
-
-
-def is_youth_of(user: User, packet: Packet) -> bool:
-    return user.role == Role.youth and user.client_id is not None and user.client_id == packet.client_id
-
-
-def client_of(session: Session, *, packet: Packet) -> Client:
-    return session.get(Client, packet.client_id)
-
-
-def youth_account_id(session: Session, *, client_id: uuid.UUID) -> uuid.UUID | None:
-    return session.exec(select(User.id).where(User.client_id == client_id, User.role == Role.youth)).first()
 
 
 def today() -> date:

@@ -172,14 +172,4 @@ def accept(referral_id):
                       staff_options=staff_options)
     db.commit()
     flash(_("The referral is accepted and the client file is open. Start triage to choose the application."), "success")
-    return redirect(_triage_url(client), 303)
-
-
-def _triage_url(client) -> str:
-    """The guided forms' triage for the new client when that screen exists, else the client file."""
-    from werkzeug.routing import BuildError
-
-    try:
-        return url_for("packets.triage_page", client_id=client.id)
-    except BuildError:
-        return url_for("clients.show", client_id=client.id)
+    return redirect(url_for("packets.triage_page", client_id=client.id), 303)

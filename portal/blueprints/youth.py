@@ -8,7 +8,6 @@ import qrcode
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
-from werkzeug.routing import BuildError
 
 from portal import access, accounts, audit, invitations, participation, signatures
 from portal.access import allow, public
@@ -22,12 +21,9 @@ from portal.youth_models import Invitation
 bp = Blueprint("youth", __name__)
 
 
-def step_url(packet, step_key: str) -> str | None:
-    """The guided form's step screen (the guided forms serve youth too), or None if it is not there."""
-    try:
-        return url_for("packets.step", packet_id=packet.id, step_key=step_key)
-    except BuildError:
-        return None
+def step_url(packet, step_key: str) -> str:
+    """The guided form's step screen: the guided forms serve youth too, showing only their fields."""
+    return url_for("packets.step", packet_id=packet.id, step_key=step_key)
 
 
 # The youth's own pages -----------------------------------------------------------------------
@@ -268,14 +264,8 @@ def youth_questions(session, user) -> list[WorkItem]:
         url = step_url(question.packet, question.step_key) if question.step_key else None
         items.append(WorkItem(
             title=_("Question from the youth: %(label)s", label=question.label),
-            url=url or _packet_url(question.packet),
+            url=url or url_for("packets.show", packet_id=question.packet.id),
             urgency=1, kind="question", client_name=question.client.display_name,
         ))
     return items
 
-
-def _packet_url(packet) -> str:
-    try:
-        return url_for("packets.show", packet_id=packet.id)
-    except BuildError:
-        return url_for("clients.show", client_id=packet.client_id)
