@@ -232,8 +232,11 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     meta = packet.answer_meta or {}
     comments = review.open_comments(db, packet=packet) if role != "youth" else {}
     asked = {name for name, info in meta.items() if (info or {}).get("ask_caseworker")}
+    # One url_for, then substitution: a step page links every step twice and every field once.
+    step_base = url_for("packets.step", packet_id=packet.id, step_key="__step__")
     return render(
-        "packets/step.html", block=block, status=status, packet=packet, client=client, packet_type=packet_type,
+        "packets/step.html", step_urls={candidate.key: step_base.replace("__step__", candidate.key)
+                                        for candidate in steps}, block=block, status=status, packet=packet, client=client, packet_type=packet_type,
         step=step, steps=steps, fields=fields, values=values, errors=errors or {}, conflicts=conflicts or {},
         done=done, total=total, position=position, role=role, youth=role == "youth", asked=asked, meta=meta,
         previous=steps[position - 1] if position > 0 else None,
