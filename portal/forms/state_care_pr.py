@@ -41,15 +41,18 @@ STEPS = (
          intro="The pathway is for people who came to Canada before 19 and spent at least one year in court-ordered "
                "care. Care periods come from the client file.",
          fields=(
-             Field("arrival_date", "Date the applicant first came to Canada", kind="date"),
+             Field("arrival_date", "Date the applicant first came to Canada", kind="date", answered_by="either",
+                   youth_help="The day you first arrived in Canada. A close guess is fine for now; your worker "
+                              "will check it."),
              Field("residence_since", "Continuous residence in Canada since (if not the arrival date)", kind="date",
                    required=False),
              Field("continuous_since_19", "Has the applicant lived in Canada continuously since turning 19?",
                    kind="yesno", show_if=aged_19_or_more),
              Field("in_canada", "Is the applicant in Canada now, and will they stay until PR is granted?",
-                   kind="yesno"),
+                   kind="yesno", answered_by="either",
+                   youth_help="Are you in Canada now, and will you stay here until you get permanent residence?"),
              Field("intended_province", "Province or territory where the applicant plans to live", kind="choice",
-                   options=PROVINCES),
+                   options=PROVINCES, answered_by="either", youth_help="Where in Canada do you plan to live?"),
              Field("excluded_1f", "Has the applicant ever been involved in war crimes, crimes against humanity or "
                    "other acts that exclude from refugee protection (article 1F)?", kind="yesno"),
              Field("expected_receipt_date", "Date IRCC should receive the application", kind="date",
@@ -124,7 +127,10 @@ def deadline_rule(context: Context) -> list[Finding]:
     left = state_care.days_left(context.today, facts)
     return [Finding("warning" if left <= 60 else "info", "state_care.days_left",
                     f"IRCC must receive the application by {facts['closes'].isoformat()}: "
-                    f"{state_care.plural_days(left)} left, today included.", state_care.SOURCE)]
+                    f"{state_care.plural_days(left)} left, today included.", state_care.SOURCE),
+            Finding("info", "state_care.bridge", "While PR is processed, the applicant can have a temporary resident "
+                    "permit and a work or study permit with no fees (IMM 5710 packet, basis 'former child in state "
+                    "care').", "Ministerial Instructions of 2023-07-25; domain F")]
 
 
 def fees(context: Context) -> list[FeeLine]:
