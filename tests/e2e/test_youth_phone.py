@@ -1,0 +1,160 @@
+"""A youth on a 360-pixel phone does their part on the demo data: sign in, open their application,
+answer a question, leave one for their caseworker, and sign. Drives Debian's Chromium with Playwright
+against a live server started here (SQLite in a temporary folder, demo data loaded)."""
+import os
+import socket
+import threading
+from datetime import date
+
+import pytest
+from sqlmodel import SQLModel
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PHONE = {"width": 360, "height": 740}
+
+
+def _need_chromium():
+    reason = None
+    if not os.path.exists(CHROMIUM):
+        reason = f"Chromium is not installed at {CHROMIUM}"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as error:
+            reason = f"Playwright is not installed ({error})"
+    if reason:
+        if IN_CI:
+            pytest.fail(f"{reason}; CI=true requires it.")
+        pytest.skip(f"{reason}; the browser test runs in CI or where Chromium is installed.")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    _need_chromium()
+    from werkzeug.serving import make_server
+
+    from portal import create_app
+    from portal.db import session_scope
+    from portal.demo import seed
+
+    folder = tmp_path_factory.mktemp("youth-e2e")
+    app = create_app({
+        "TESTING": False, "SECRET_KEY": "e2e-" + os.urandom(8).hex(), "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
+        "DATA_DIR": str(folder / "data"), "MAIL_OUTBOX_DIR": str(folder / "outbox"), "REDIS_URL": None,
+    })
+    SQLModel.metadata.create_all(app.extensions["db_engine"])
+    with app.app_context(), session_scope(app) as session:
+        seed(session)
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def phone(live_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def _fits_the_phone(page) -> None:
+    """Nothing wider than the screen: no sideways scrolling on a 360-pixel phone."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+
+def _tall_enough(locator) -> None:
+    box = locator.bounding_box()
+    assert box and box["height"] >= 44, box  # a comfortable touch target
+
+
+def test_youth_does_their_part_on_a_phone(live_server, phone, tmp_path):
+    page = phone
+    shots = tmp_path / "shots"
+    shots.mkdir()
+
+    page.goto(live_server + "/sign-in")
+    page.fill("#email", "youth@peel.demo")
+    page.fill("#password", "passage-demo-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/me/")
+    page.get_by_role("heading", name="My applications").wait_for()
+    _fits_the_phone(page)
+    page.screenshot(path=str(shots / "home.png"), full_page=True)
+
+    # The application being filled in, with a signature for the youth to give.
+    card = page.locator("section.youth-card").filter(
+        has=page.locator(".timeline__stage--current", has_text="Filling in the form")
+    ).filter(has_text="Sign the declaration").first
+    _tall_enough(card.locator("a.youth-open"))
+    card.locator("a.youth-open").click()
+    page.wait_for_url("**/me/packets/*")
+    packet_url = page.url
+    _fits_the_phone(page)
+
+    # Answer the identity questions, and leave the height to the caseworker.
+    step = page.locator("a.youth-step", has_text="Identity")
+    _tall_enough(step)
+    step.click()
+    page.wait_for_url("**/steps/identity")
+    _fits_the_phone(page)
+    assert page.locator("input[name=authorised_person_name]").count() == 0  # staff-only fields never reach the youth
+    page.check("input[name=other_names_used][value=no]")
+    page.fill("input[name=birth_city]", "Guangzhou")
+    page.select_option("select[name=eye_colour]", index=1)
+    page.check("input[name=ask__height_cm]")
+    page.screenshot(path=str(shots / "step.png"), full_page=True)
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url(lambda url: "/steps/identity" not in url)
+
+    page.goto(packet_url)
+    page.get_by_text("You asked your caseworker about 1 question").wait_for()
+    identity = page.locator("a.youth-step", has_text="Identity")
+    assert "Done" in identity.inner_text()
+
+    # Sign: the declaration, the name as on file (any order, any case), today's date.
+    page.locator("a.youth-step", has_text="Sign the declaration").click()
+    page.wait_for_url("**/sign**")
+    _fits_the_phone(page)
+    page.fill("#typed_name", "Someone Else")
+    page.check("#confirm")
+    page.get_by_role("button", name="Sign", exact=True).click()
+    page.locator("#typed_name-error").wait_for()
+    assert page.input_value("#typed_name") == "Someone Else"  # what was typed is kept
+    page.fill("#typed_name", "wei liang")
+    assert page.input_value("#signed_on") == date.today().isoformat()
+    if not page.is_checked("#confirm"):
+        page.check("#confirm")
+    _tall_enough(page.get_by_role("button", name="Sign", exact=True))
+    page.screenshot(path=str(shots / "sign.png"), full_page=True)
+    page.get_by_role("button", name="Sign", exact=True).click()
+    page.wait_for_url(packet_url)
+    page.get_by_text("Thank you. You signed.").wait_for()
+    assert page.locator(".youth-step", has_text="Signed").count() == 1
+    _fits_the_phone(page)
+    page.screenshot(path=str(shots / "signed.png"), full_page=True)
+
+    # The youth cannot wander into staff pages.
+    response = page.goto(live_server + "/clients/")
+    assert response.status == 404
