@@ -163,3 +163,25 @@ def test_referral_out_counts_for_the_dashboard(app, world, partners):
 def test_youth_cannot_see_the_directory(app, world, client):
     sign_in(client, world.youth)
     assert client.get("/partners/").status_code == 404
+
+
+def test_demo_data_for_this_area_loads_twice_without_duplicates(app):
+    from portal.demo import seed
+    from portal.referral_models import Referral
+    from portal.youth_models import Invitation
+
+    def counts():
+        with app.app_context(), session_scope(app) as db:
+            return [len(db.exec(select(model)).all()) for model in (Partner, Referral, ReferralOut, Invitation)]
+
+    with app.app_context(), session_scope(app) as db:
+        seed(db)
+    first = counts()
+    with app.app_context(), session_scope(app) as db:
+        seed(db)
+    assert counts() == first
+    partners_n, referrals_n, out_n, invitations_n = first
+    assert partners_n >= 6 and referrals_n >= 4 and out_n >= 1 and invitations_n >= 1
+    with app.app_context(), session_scope(app) as db:
+        states = set(db.exec(select(Referral.status)).all())
+        assert {"new", "info_requested", "accepted", "declined"} <= states

@@ -247,3 +247,58 @@ def test_queue_puts_urgent_referrals_first(app, world, client):
     assert page.index("Soonest") < page.index("Soon,") < page.index("Later")
     fragment = client.get("/referrals/?status=accepted", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and b"<html" not in fragment.data and b"No referrals here" in fragment.data
+
+
+def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
+    """The queue, the rate limit, invitation expiry, signature digests and dashboard counts, on both databases."""
+    from portal import accounts, directory, invitations, signatures
+    from portal.models import Agency, Packet, Role, User, utcnow
+    from portal.referral_models import Partner, ReferralOut
+    from portal.youth_models import Invitation
+
+    app = any_app
+    with app.app_context(), session_scope(app) as db:
+        centre = Agency(slug="centre-x", name="Centre", is_centre=True)
+        db.add(centre)
+        db.flush()
+        worker = accounts.create_user(db, agency_id=centre.id, email="w@example.org", name="W", role=Role.caseworker,
+                                      password="a long password")
+        person = Client(agency_id=centre.id, family_name="Liang", given_names="Wei", date_of_birth=date(2010, 2, 3))
+        db.add(person)
+        db.flush()
+        youth = accounts.create_user(db, agency_id=centre.id, email="y@example.org", name="Y", role=Role.youth,
+                                     password="a long password", client_id=person.id)
+        packet = Packet(agency_id=centre.id, client_id=person.id, packet_type="cit_0403", answers={"birth_city": "Lima"})
+        db.add(packet)
+        db.flush()
+        form = referrals.read_form(good_form(), staff=False)
+        assert form.ok, form.errors
+        with app.test_request_context():
+            referral = referrals.create_referral(db, agency=centre, clean=form.clean)
+        for _ in range(referrals.RATE_LIMIT):
+            referrals.record_hit(db, ip="192.0.2.1")
+        assert referrals.rate_limit_wait(db, ip="192.0.2.1") > 3500
+        assert referrals.rate_limit_wait(db, ip="192.0.2.2") == 0
+        assert [row.id for row in referrals.queue(db, user=worker)] == [referral.id]
+        assert referrals.counts(db, user=worker) == {"new": 1}
+        invitation, token = invitations.create_invitation(db, client=person, by=worker, packet=packet)
+        invitation_id, packet_id, youth_id = invitation.id, packet.id, youth.id
+        partner = Partner(agency_id=centre.id, name="Clinic", kind="legal_clinic", region="peel", phone="905-555-0110")
+        db.add(partner)
+        db.flush()
+        db.add(ReferralOut(agency_id=centre.id, client_id=person.id, partner_id=partner.id, reason="r",
+                           referred_on=date.today()))
+        centre_id = centre.id
+    with app.app_context(), session_scope(app) as db:
+        row = db.get(Invitation, invitation_id)
+        assert invitations.find_invitation(db, token=token)[1] is None
+        expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=utcnow().tzinfo)
+        assert abs((expires - utcnow()) - timedelta(hours=72)).total_seconds() < 120
+        assert invitations.find_invitation(db, token=token, now=utcnow() + timedelta(hours=73))[1] == "expired"
+        assert [item.id for item in invitations.pending_invitations(db, client_id=row.client_id)] == [invitation_id]
+        packet = db.get(Packet, packet_id)
+        signatures.sign(db, packet=packet, user=db.get(User, youth_id), signer_key="minor", typed_name="Wei Liang",
+                        signed_on=date.today().isoformat(), confirmed=True)
+    with app.app_context(), session_scope(app) as db:
+        assert set(signatures.signatures_for(db, packet=db.get(Packet, packet_id))) == {"minor"}
+        assert directory.referral_out_counts(db, agency_id=centre_id)["by_kind"] == {"legal_clinic": 1}
