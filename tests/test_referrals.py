@@ -302,3 +302,21 @@ def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
     with app.app_context(), session_scope(app) as db:
         assert set(signatures.signatures_for(db, packet=db.get(Packet, packet_id))) == {"minor"}
         assert directory.referral_out_counts(db, agency_id=centre_id)["by_kind"] == {"legal_clinic": 1}
+
+
+def test_waiting_referrals_show_on_the_centre_staffs_work_list(app, world, client):
+    from portal.models import User
+    from portal.panels import WORK_ITEM_SOURCES
+
+    def items(user_id):
+        with app.test_request_context(), session_scope(app) as db:
+            user = db.get(User, user_id)
+            return [item for source in WORK_ITEM_SOURCES for item in source(db, user) if item.kind == "referral"]
+
+    assert items(world.caseworker.id) == []
+    post_public(client, good_form(urgency="removal", urgency_date=(date.today() + timedelta(days=3)).isoformat()))
+    post_public(client, good_form(urgency="none", urgency_date=""))
+    [item] = items(world.caseworker.id)
+    assert item.title == "2 referrals waiting for triage" and item.urgency == 1
+    assert item.due == date.today() + timedelta(days=3) and item.url.endswith("/referrals/?status=new")
+    assert items(world.outsider.id) == [] and items(world.youth.id) == []

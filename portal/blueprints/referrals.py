@@ -1,12 +1,16 @@
 """Referrals: the public referral form for other agencies' workers, and the centre's triage queue."""
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal import clients, referrals
 from portal.access import allow, public
 from portal.db import get_session
 from portal.models import CASE_ROLES, Agency
+from portal.panels import WorkItem, work_item_source
 from portal.web import render
 
 # No prefix: the public form lives at /refer, the staff queue under /referrals.
@@ -173,3 +177,20 @@ def accept(referral_id):
     db.commit()
     flash(_("The referral is accepted and the client file is open. Start triage to choose the application."), "success")
     return redirect(url_for("packets.triage_page", client_id=client.id), 303)
+
+
+@work_item_source
+def referrals_to_triage(session, user) -> list[WorkItem]:
+    """One line on the centre staff's "My work": how many referrals wait for triage, and the nearest deadline."""
+    if not referrals.receives_referrals(session, user=user):
+        return []
+    waiting = referrals.queue(session, user=user, status="new")
+    if not waiting:
+        return []
+    due = min((referral.urgency_date for referral in waiting if referral.urgency_date), default=None)
+    days = (due - date.today()).days if due else None
+    return [WorkItem(
+        title=ngettext("%(num)s referral waiting for triage", "%(num)s referrals waiting for triage", len(waiting)),
+        url=url_for("referrals.queue", status="new"), due=due, kind="referral",
+        urgency=0 if days is not None and days < 0 else 1 if days is not None and days <= 14 else 2,
+    )]
