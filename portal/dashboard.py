@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from portal import access, audit, validation
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
-from portal.review_models import Milestone, MilestoneKind, StatusSpell
+from portal.review_models import Milestone, MilestoneKind, StateTimeMonth, StatusSpell
 
 S = PacketStatus
 STATUS_ORDER = [S.draft, S.in_review, S.changes_requested, S.approved, S.submitted, S.decided, S.withdrawn]
@@ -82,9 +82,12 @@ def _start_of(day: date) -> datetime:
 
 
 def packet_conditions(session: Session, *, user: User, filters: Filters) -> list:
-    """WHERE clauses for the agency's packets under the filters (always through access.scope)."""
-    scoped = access.scope(select(Packet.id), Packet, user, session)
-    clauses = [scoped.whereclause]
+    """WHERE clauses for the packets in the user's reach under the filters."""
+    if user.role == Role.manager:
+        # A manager's reach is the whole agency (access.client_filter); the agency alone lets an index answer.
+        clauses = [Packet.agency_id == user.agency_id]
+    else:
+        clauses = [access.scope(select(Packet.id), Packet, user, session).whereclause]
     if filters.caseworker_id:
         clauses.append(Packet.owner_id == filters.caseworker_id)
     if filters.packet_type:
@@ -94,6 +97,10 @@ def packet_conditions(session: Session, *, user: User, filters: Filters) -> list
     if filters.date_to:
         clauses.append(Packet.created_at < _start_of(filters.date_to + timedelta(days=1)))
     return clauses
+
+
+def _narrowed(filters: Filters) -> bool:
+    return bool(filters.caseworker_id or filters.packet_type or filters.date_from or filters.date_to)
 
 
 # --- Dialect helpers (SQLite and PostgreSQL count days and ages differently) ---------------------
@@ -137,7 +144,8 @@ class Dashboard:
     counts: dict = field(default_factory=dict)  # {(status, packet_type): n}
     statuses: list = field(default_factory=list)  # [(status, n)]
     types: list = field(default_factory=list)  # [(packet_type, n)]
-    time_in_state: list = field(default_factory=list)  # [(status, finished stays, avg days, now there, avg days so far)]
+    # [(status, stays finished in the last 12 months, their average days, there now, average days so far)]
+    time_in_state: list = field(default_factory=list)
     stuck: list = field(default_factory=list)  # [(packet_id, client name, type, status, owner name, days)]
     stuck_total: int = 0
     stuck_after_days: int = 14
@@ -161,36 +169,43 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
     where = packet_conditions(session, user=user, filters=filters)
     board = Dashboard(stuck_after_days=agency.stuck_after_days)
 
-    rows = session.exec(
-        select(Packet.status, Packet.packet_type, func.count()).where(*where).group_by(Packet.status, Packet.packet_type)
+    # One pass over one index: counts per caseworker, state and type; the page adds these few groups up.
+    groups = session.exec(
+        select(Packet.owner_id, Packet.status, Packet.packet_type, func.count())
+        .where(*where).group_by(Packet.owner_id, Packet.status, Packet.packet_type)
     ).all()
-    board.counts = {(status, packet_type): n for status, packet_type, n in rows}
     by_status: dict = {}
     by_type: dict = {}
-    for (status, packet_type), n in board.counts.items():  # a few dozen groups, not rows
+    loads: dict = {}
+    for owner_id, status, packet_type, n in groups:  # at most caseworkers x states x types groups
+        board.counts[(status, packet_type)] = board.counts.get((status, packet_type), 0) + n
         by_status[status] = by_status.get(status, 0) + n
         by_type[packet_type] = by_type.get(packet_type, 0) + n
+        loads.setdefault(owner_id, {})[status] = loads.get(owner_id, {}).get(status, 0) + n
+    # Days so far, for packets still moving (a decided or withdrawn packet's wait has ended).
+    waited = dict(session.exec(
+        select(Packet.status, func.avg(days_since(session, Packet.status_changed_at, now)))
+        .where(*where, Packet.status.in_(ACTIONABLE + (S.submitted,))).group_by(Packet.status)
+    ).all())
     board.statuses = [(status, by_status.get(status, 0)) for status in STATUS_ORDER]
     board.types = sorted(by_type.items(), key=lambda item: (-item[1], item[0]))
     board.total = sum(by_status.values())
 
-    finished = dict(
-        (status, (n, avg))
-        for status, n, avg in session.exec(
-            select(StatusSpell.status, func.count(), func.avg(StatusSpell.days))
-            .join(Packet, Packet.id == StatusSpell.packet_id).where(*where).group_by(StatusSpell.status)
-        ).all()
-    )
-    current = dict(
-        (status, avg)
-        for status, avg in session.exec(
-            select(Packet.status, func.avg(days_since(session, Packet.status_changed_at, now)))
-            .where(*where).group_by(Packet.status)
-        ).all()
-    )
+    # Stays that ended in the last 12 months: how the agency works now, not years ago.
+    first_month = _months_back((today or date.today()).replace(day=1), 11)
+    if _narrowed(filters) or user.role != Role.manager:
+        spells = (select(StatusSpell.status, func.count(), func.avg(StatusSpell.days))
+                  .join(Packet, Packet.id == StatusSpell.packet_id)
+                  .where(*where, StatusSpell.left_at >= _start_of(first_month)).group_by(StatusSpell.status))
+    else:  # the whole agency: the lifecycle's monthly totals
+        spells = (select(StateTimeMonth.status, func.sum(StateTimeMonth.stays),
+                         func.sum(StateTimeMonth.days) / func.sum(StateTimeMonth.stays))
+                  .where(StateTimeMonth.agency_id == user.agency_id, StateTimeMonth.month >= first_month.strftime("%Y-%m"))
+                  .group_by(StateTimeMonth.status))
+    finished = {status: (int(n or 0), avg) for status, n, avg in session.exec(spells).all()}
     board.time_in_state = [
         (status, finished.get(status, (0, None))[0], _round(finished.get(status, (0, None))[1]),
-         by_status.get(status, 0), _round(current.get(status)))
+         by_status.get(status, 0), _round(waited.get(status)))
         for status in STATUS_ORDER
     ]
 
@@ -209,11 +224,6 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
     ]
 
     names = dict(caseworkers(session, agency_id=user.agency_id))
-    loads: dict = {}
-    for owner_id, status, n in session.exec(
-        select(Packet.owner_id, Packet.status, func.count()).where(*where).group_by(Packet.owner_id, Packet.status)
-    ).all():
-        loads.setdefault(owner_id, {})[status] = n
     board.workload = sorted(
         [
             (owner_id, names.get(owner_id, _l("Nobody") if owner_id is None else _l("Former staff")), counts,
@@ -224,14 +234,12 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
     )
 
     month = month_of(session, Milestone.occurred_on)
-    since = (today or date.today()).replace(day=1) - timedelta(days=365)
-    outcome_rows = session.exec(
-        select(month, Milestone.outcome, func.count())
-        .join(Packet, Packet.id == Milestone.packet_id)
-        .where(*where, Milestone.agency_id == user.agency_id, Milestone.kind == MilestoneKind.decision,
-               Milestone.occurred_on >= since)
-        .group_by(month, Milestone.outcome)
-    ).all()
+    since = first_month
+    outcomes = select(month, Milestone.outcome, func.count()).where(
+        Milestone.agency_id == user.agency_id, Milestone.kind == MilestoneKind.decision, Milestone.occurred_on >= since)
+    if _narrowed(filters) or user.role != Role.manager:
+        outcomes = outcomes.join(Packet, Packet.id == Milestone.packet_id).where(*where)
+    outcome_rows = session.exec(outcomes.group_by(month, Milestone.outcome)).all()
     months: dict = {}
     for label, outcome, n in outcome_rows:
         months.setdefault(label, {})[outcome] = n
@@ -240,6 +248,11 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
         for label in sorted(months)
     ]
     return board
+
+
+def _months_back(first_of_month: date, months: int) -> date:
+    year, month = divmod(first_of_month.year * 12 + first_of_month.month - 1 - months, 12)
+    return date(year, month + 1, 1)
 
 
 def _round(value):

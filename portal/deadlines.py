@@ -149,27 +149,31 @@ def _years_before(day: date, years: int) -> date:
         return date(day.year - years, 2, 28)
 
 
-def _client_scope(session: Session, user: User, caseworker_id=None):
+def _client_scope(session: Session, user: User, caseworker_id=None) -> list:
     """Clients this list is about: a caseworker's own; a manager's agency (or one caseworker's)."""
-    statement = access.scope(select(Client.id), Client, user, session).where(Client.archived.is_(False))
-    if user.role == Role.caseworker:
-        statement = statement.where(Client.assigned_caseworker_id == user.id)
-    elif caseworker_id is not None:
-        statement = statement.where(Client.assigned_caseworker_id == caseworker_id)
-    return statement
+    if user.role == Role.manager:  # a manager's reach is the whole agency (access.client_filter)
+        clauses = [Client.agency_id == user.agency_id]
+    else:
+        clauses = [access.scope(select(Client.id), Client, user, session).whereclause]
+    holder = user.id if user.role == Role.caseworker else caseworker_id
+    if holder is not None:
+        clauses.append(Client.assigned_caseworker_id == holder)
+    return clauses + [Client.archived.is_(False)]
 
 
-def _packet_scope(session: Session, user: User, caseworker_id=None):
+def _packet_scope(session: Session, user: User, caseworker_id=None) -> list:
     """Packets this list is about: those a caseworker owns or whose client they hold."""
-    statement = access.scope(select(Packet.id), Packet, user, session)
-    mine = caseworker_id if user.role != Role.caseworker else user.id
-    if mine is not None:
-        statement = statement.where(or_(
-            Packet.owner_id == mine,
-            and_(Packet.owner_id.is_(None), Packet.client_id.in_(
-                select(Client.id).where(Client.assigned_caseworker_id == mine))),
+    if user.role == Role.manager:
+        clauses = [Packet.agency_id == user.agency_id]
+    else:
+        clauses = [access.scope(select(Packet.id), Packet, user, session).whereclause]
+    holder = user.id if user.role == Role.caseworker else caseworker_id
+    if holder is not None:
+        clauses.append(or_(
+            Packet.owner_id == holder,
+            and_(Packet.owner_id.is_(None), Client.assigned_caseworker_id == holder),
         ))
-    return statement
+    return clauses
 
 
 def deadlines_for(session: Session, *, user: User, today: date | None = None, caseworker_id=None,
@@ -188,7 +192,7 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
     rows = session.exec(
         select(Client.id, Client.given_names, Client.family_name, Client.date_of_birth, Client.care_status,
                Client.assigned_caseworker_id)
-        .where(Client.id.in_(clients), or_(*ranges)).limit(limit)
+        .where(*clients, or_(*ranges)).limit(limit)
     ).all()
     for client_id, given, family, dob, care, owner in rows:
         name = f"{given} {family}".strip()
@@ -204,7 +208,8 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
         select(Document.expires_on, Document.checklist_item, Packet.id, Packet.client_id, Packet.owner_id,
                Client.given_names, Client.family_name)
         .join(Packet, Packet.id == Document.packet_id).join(Client, Client.id == Packet.client_id)
-        .where(Packet.id.in_(packets), Packet.status.in_(LIVE_STATUSES), Document.expires_on.is_not(None),
+        .where(*packets, Document.agency_id == user.agency_id, Packet.status.in_(LIVE_STATUSES),
+               Document.expires_on.is_not(None),
                Document.expires_on <= today + timedelta(days=HORIZON["document_expires"]))
         .order_by(Document.expires_on).limit(limit)
     ).all()
@@ -217,7 +222,7 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
     rows = session.exec(
         select(Milestone.due_on, Packet.id, Packet.client_id, Packet.owner_id, Client.given_names, Client.family_name)
         .join(Packet, Packet.id == Milestone.packet_id).join(Client, Client.id == Packet.client_id)
-        .where(Packet.id.in_(packets), Packet.status == PacketStatus.submitted,
+        .where(*packets, Milestone.agency_id == user.agency_id, Packet.status == PacketStatus.submitted,
                Milestone.kind == MilestoneKind.documents_requested, Milestone.done_on.is_(None),
                Milestone.due_on.is_not(None))
         .order_by(Milestone.due_on).limit(limit)
@@ -231,7 +236,7 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
         select(Packet.planned_signing_date, Packet.id, Packet.client_id, Packet.owner_id, Client.given_names,
                Client.family_name)
         .join(Client, Client.id == Packet.client_id)
-        .where(Packet.id.in_(packets), Packet.status.in_(OPEN_STATUSES), Packet.planned_signing_date.is_not(None),
+        .where(*packets, Packet.status.in_(OPEN_STATUSES), Packet.planned_signing_date.is_not(None),
                Packet.planned_signing_date <= latest_signing)
         .order_by(Packet.planned_signing_date).limit(limit)
     ).all()
@@ -248,7 +253,7 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
         rows = session.exec(
             select(Packet.id, Packet.client_id, Packet.owner_id, Client.given_names, Client.family_name)
             .join(Client, Client.id == Packet.client_id)
-            .where(Packet.id.in_(packets), Packet.status.in_(OPEN_STATUSES),
+            .where(*packets, Packet.status.in_(OPEN_STATUSES),
                    Packet.packet_type.in_(STATE_CARE_PACKET_TYPES))
             .limit(limit)
         ).all()

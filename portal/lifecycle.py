@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from portal import audit
 from portal.models import Agency, Document, Packet, PacketEvent, PacketStatus, Role, User, utcnow
-from portal.review_models import PacketApproval, PacketContributor, StatusSpell
+from portal.review_models import PacketApproval, PacketContributor, StateTimeMonth, StatusSpell
 
 S = PacketStatus
 
@@ -141,10 +141,11 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
     entered = packet.status_changed_at
     if entered.tzinfo is None:
         entered = entered.replace(tzinfo=now.tzinfo)
-    session.add(StatusSpell(
-        agency_id=packet.agency_id, packet_id=packet.id, status=from_status, entered_at=entered, left_at=now,
-        days=max((now - entered).total_seconds(), 0) / 86400,
-    ))
+    days = max((now - entered).total_seconds(), 0) / 86400
+    session.add(StatusSpell(agency_id=packet.agency_id, packet_id=packet.id, status=from_status, entered_at=entered,
+                            left_at=now, days=days))
+    add_state_time(session, agency_id=packet.agency_id, month=now.strftime("%Y-%m"), status=from_status, stays=1,
+                   days=days)
     if action == "decide":
         packet.outcome = data["outcome"]
     elif action == "return":
@@ -171,6 +172,36 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
     )
     session.flush()
     return event
+
+
+def add_state_time(session: Session, *, agency_id, month: str, status: str, stays: int, days: float) -> None:
+    """Add finished stays to the monthly totals; one upsert, so two transitions at once both count."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = StateTimeMonth.__table__
+    statement = insert(table).values(agency_id=agency_id, month=month, status=status, stays=stays, days=days)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["agency_id", "month", "status"],
+        set_={"stays": table.c.stays + statement.excluded.stays, "days": table.c.days + statement.excluded.days},
+    ))
+
+
+def rebuild_state_time(session: Session, *, agency_id) -> None:
+    """Recount an agency's monthly totals from its stays (after bulk loads that wrote stays directly)."""
+    from sqlalchemy import delete, func
+
+    session.execute(delete(StateTimeMonth).where(StateTimeMonth.agency_id == agency_id))
+    month = (func.to_char(StatusSpell.left_at, "YYYY-MM") if session.get_bind().dialect.name == "postgresql"
+             else func.strftime("%Y-%m", StatusSpell.left_at))
+    rows = session.exec(
+        select(month, StatusSpell.status, func.count(), func.sum(StatusSpell.days))
+        .where(StatusSpell.agency_id == agency_id).group_by(month, StatusSpell.status)
+    ).all()
+    for label, status, stays, days in rows:  # one row per month and state
+        add_state_time(session, agency_id=agency_id, month=label, status=status, stays=stays, days=float(days or 0))
 
 
 def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:

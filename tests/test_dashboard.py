@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from portal import charts, dashboard
+from portal import charts, dashboard, lifecycle
 from portal.db import session_scope
 from portal.models import AuditEvent, Client, Packet, PacketStatus, Role, User
 from portal.review_models import Milestone, MilestoneKind, StatusSpell
@@ -46,6 +46,8 @@ def caseload(app, team, make):
         for packet, status, days in [(packets[0], S.draft, 2.0), (packets[1], S.draft, 4.0), (packets[1], S.in_review, 1.0)]:
             db.add(StatusSpell(agency_id=team.agency.id, packet_id=packet.id, status=status, entered_at=ago(10),
                                left_at=ago(9), days=days))
+        db.flush()
+        lifecycle.rebuild_state_time(db, agency_id=team.agency.id)
         for packet, outcome in [(packets[4], "approved"), (packets[5], "refused"), (packets[3], "returned")]:
             db.add(Milestone(agency_id=team.agency.id, packet_id=packet.id, kind=MilestoneKind.decision,
                              occurred_on=month, outcome=outcome))
@@ -213,6 +215,8 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
                          occurred_on=decision_day, outcome="approved"))
         db.add(StatusSpell(agency_id=agency.id, packet_id=decided.id, status=S.submitted, entered_at=ago(103),
                            left_at=ago(3), days=100.0))
+        db.flush()
+        lifecycle.rebuild_state_time(db, agency_id=agency.id)
     with any_app.test_request_context("/"), session_scope(any_app) as db:
         user = db.get(User, manager.id)
         board = dashboard.build(db, user=user, filters=dashboard.Filters())

@@ -6,7 +6,7 @@ from portal import lifecycle
 from portal.db import session_scope
 from portal.lifecycle import TransitionError, transition
 from portal.models import Agency, AuditEvent, Packet, PacketEvent, PacketStatus, Role, User
-from portal.review_models import PacketApproval, StatusSpell
+from portal.review_models import PacketApproval, StateTimeMonth, StatusSpell
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("request_context")
@@ -59,6 +59,8 @@ def test_allowed_transitions(db, team, from_status, to_status, who, extra):
     assert audit[-1].record_id == str(packet.id) and from_status in audit[-1].detail
     spell = db.exec(select(StatusSpell).where(StatusSpell.packet_id == packet.id)).one()
     assert spell.status == from_status
+    month = db.exec(select(StateTimeMonth).where(StateTimeMonth.agency_id == packet.agency_id)).one()
+    assert (month.status, month.stays) == (from_status, 1)
 
 
 REFUSED = [
@@ -211,3 +213,14 @@ def test_is_editable():
     assert lifecycle.is_editable(Packet(status=S.approved))
     assert not lifecycle.is_editable(Packet(status=S.in_review))
     assert not lifecycle.is_editable(Packet(status=S.submitted))
+
+
+def test_monthly_totals_add_up_and_rebuild(db, team):
+    packet, manager, worker, _other, _agency = load(db, team)
+    transition(db, packet=packet, to_status=S.in_review, user=worker)
+    transition(db, packet=packet, to_status=S.draft, user=worker)
+    transition(db, packet=packet, to_status=S.in_review, user=worker)
+    totals = {row.status: row.stays for row in db.exec(select(StateTimeMonth)).all()}
+    assert totals == {S.draft: 2, S.in_review: 1}
+    lifecycle.rebuild_state_time(db, agency_id=packet.agency_id)
+    assert {row.status: row.stays for row in db.exec(select(StateTimeMonth)).all()} == totals

@@ -57,6 +57,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_signinfailure_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_signinfailure_key'), ['key'], unique=False)
 
+    op.create_table('statetimemonth',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('month', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('stays', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Float(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('agency_id', 'month', 'status')
+    )
     op.create_table('user',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -208,10 +219,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('packet', schema=None) as batch_op:
+        batch_op.create_index('ix_packet_agency_changed', ['agency_id', 'status_changed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packet_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index('ix_packet_agency_owner', ['agency_id', 'owner_id', 'status'], unique=False)
+        batch_op.create_index('ix_packet_agency_signing', ['agency_id', 'planned_signing_date'], unique=False)
         batch_op.create_index('ix_packet_agency_status', ['agency_id', 'status', 'packet_type'], unique=False)
+        batch_op.create_index('ix_packet_agency_status_changed', ['agency_id', 'status', 'status_changed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packet_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_packet_dashboard', ['agency_id', 'owner_id', 'status', 'packet_type', 'status_changed_at'], unique=False)
 
     op.create_table('referral',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -313,6 +328,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
+        batch_op.create_index('ix_document_agency_expires', ['agency_id', 'expires_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_packet_id'), ['packet_id'], unique=False)
 
@@ -366,7 +382,7 @@ def upgrade() -> None:
     with op.batch_alter_table('milestone', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_milestone_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index('ix_milestone_agency_kind_due', ['agency_id', 'kind', 'due_on'], unique=False)
-        batch_op.create_index('ix_milestone_agency_kind_on', ['agency_id', 'kind', 'occurred_on'], unique=False)
+        batch_op.create_index('ix_milestone_agency_kind_on', ['agency_id', 'kind', 'occurred_on', 'outcome'], unique=False)
         batch_op.create_index(batch_op.f('ix_milestone_packet_id'), ['packet_id'], unique=False)
 
     op.create_table('packetcontributor',
@@ -514,7 +530,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('statusspell', schema=None) as batch_op:
-        batch_op.create_index('ix_statusspell_agency_status', ['agency_id', 'status', 'packet_id'], unique=False)
+        batch_op.create_index('ix_statusspell_agency_left', ['agency_id', 'left_at', 'status', 'days'], unique=False)
         batch_op.create_index(batch_op.f('ix_statusspell_packet_id'), ['packet_id'], unique=False)
 
     op.create_table('packetapproval',
@@ -551,7 +567,7 @@ def downgrade() -> None:
     op.drop_table('packetapproval')
     with op.batch_alter_table('statusspell', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_statusspell_packet_id'))
-        batch_op.drop_index('ix_statusspell_agency_status')
+        batch_op.drop_index('ix_statusspell_agency_left')
 
     op.drop_table('statusspell')
     with op.batch_alter_table('signature', schema=None) as batch_op:
@@ -603,6 +619,7 @@ def downgrade() -> None:
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_packet_id'))
         batch_op.drop_index(batch_op.f('ix_document_agency_id'))
+        batch_op.drop_index('ix_document_agency_expires')
 
     op.drop_table('document')
     with op.batch_alter_table('checklistwaiver', schema=None) as batch_op:
@@ -624,10 +641,14 @@ def downgrade() -> None:
 
     op.drop_table('referral')
     with op.batch_alter_table('packet', schema=None) as batch_op:
+        batch_op.drop_index('ix_packet_dashboard')
         batch_op.drop_index(batch_op.f('ix_packet_client_id'))
+        batch_op.drop_index('ix_packet_agency_status_changed')
         batch_op.drop_index('ix_packet_agency_status')
+        batch_op.drop_index('ix_packet_agency_signing')
         batch_op.drop_index('ix_packet_agency_owner')
         batch_op.drop_index(batch_op.f('ix_packet_agency_id'))
+        batch_op.drop_index('ix_packet_agency_changed')
 
     op.drop_table('packet')
     with op.batch_alter_table('usersession', schema=None) as batch_op:
@@ -664,6 +685,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_user_agency_id'))
 
     op.drop_table('user')
+    op.drop_table('statetimemonth')
     with op.batch_alter_table('signinfailure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signinfailure_key'))
         batch_op.drop_index(batch_op.f('ix_signinfailure_at'))

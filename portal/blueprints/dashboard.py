@@ -59,7 +59,7 @@ def _charts(board, options) -> dict:
         "types": charts.bar_chart(title=_("Packets by type"),
                                   rows=[(titles.get(key, key), n) for key, n in board.types], css="chart--types"),
         "time": charts.bar_chart(
-            title=_("Average days in each state (finished stays)"),
+            title=_("Average days in each state (stays finished in the last 12 months)"),
             rows=[(str(labels[status]), avg or 0) for status, _done, avg, _now, _so_far in board.time_in_state
                   if status not in (PacketStatus.decided, PacketStatus.withdrawn)],
             unit=" d", css="chart--time"),

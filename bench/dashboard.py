@@ -1,0 +1,307 @@
+"""Manager's dashboard benchmark: `python bench/dashboard.py` (or `make bench`).
+
+Seeds 100,000 packets across 2,000 clients and 50 caseworkers in two agencies (bulk inserts, with
+their state history and IRCC milestones), starts the portal under gunicorn on loopback, and has 4
+then 16 signed-in managers load the dashboard and the filtered packet list in a closed loop. Prints
+requests per second, median and p95 per page, on SQLite and then (when a server answers at
+127.0.0.1:5432) on a temporary PostgreSQL database. The last line is key=value pairs.
+"""
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PACKETS = 100_000
+CLIENTS = 2_000
+CASEWORKERS = 50
+PASSWORD = "bench-password-123"
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+TARGET_P95_MS = 50.0
+TYPES = ["cit_0403", "cit_0003", "cit_0002", "cit_0001", "imm_5710", "state_care_pr", "hc_pr", "pr_card", "vos"]
+# Final states in rough real proportions: most packets are long decided.
+STATES = (["decided"] * 45 + ["submitted"] * 15 + ["draft"] * 15 + ["in_review"] * 6 + ["changes_requested"] * 4
+          + ["approved"] * 5 + ["withdrawn"] * 10)
+ORDER = ["draft", "in_review", "approved", "submitted", "decided"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
+    """Bulk-insert the two agencies' caseload; returns the managers' emails and a filter to use."""
+    from sqlalchemy import insert
+    from sqlmodel import SQLModel
+
+    import portal.all_models  # noqa: F401
+    from portal import accounts, create_app
+    from portal.models import Agency, Client, Packet, User
+    from portal.review_models import Milestone, StatusSpell
+
+    app = create_app({"DATABASE_URL": database_url, "DATA_DIR": data_dir, "SECRET_KEY": "bench-" + uuid.uuid4().hex})
+    engine = app.extensions["db_engine"]
+    SQLModel.metadata.create_all(engine)
+    rng = random.Random(7)
+    now = datetime.now(timezone.utc)
+    password_hash = accounts.hash_password(PASSWORD)  # one hash for every bench user: hashing is slow on purpose
+    started = time.perf_counter()
+    with app.app_context():
+        agencies = [{"id": uuid.uuid4(), "slug": f"bench-{n}-{uuid.uuid4().hex[:6]}", "name": f"Bench agency {n}",
+                     "created_at": now} for n in range(2)]
+        managers, users = [], []
+        for agency in agencies:
+            email = f"manager-{agency['slug']}@bench.test"
+            managers.append(email)
+            users.append({"id": uuid.uuid4(), "agency_id": agency["id"], "email": email, "name": "Bench manager",
+                          "role": "manager", "active": True, "created_at": now})
+        workers = []
+        for number in range(CASEWORKERS):
+            agency = agencies[number % 2]
+            worker = {"id": uuid.uuid4(), "agency_id": agency["id"], "email": f"worker{number}-{agency['slug']}@bench.test",
+                      "name": f"Caseworker {number:02d}", "role": "caseworker", "active": True, "created_at": now}
+            users.append(worker)
+            workers.append(worker)
+        clients = []
+        for number in range(CLIENTS):
+            worker = workers[number % CASEWORKERS]
+            clients.append({"id": uuid.uuid4(), "agency_id": worker["agency_id"], "family_name": f"Family{number}",
+                            "given_names": f"Given{number}", "date_of_birth": date(2000, 1, 1) + timedelta(days=rng.randint(0, 8000)),
+                            "country_of_birth": rng.choice(["Syria", "Eritrea", "India", "Haiti", "Ukraine", "Ghana"]),
+                            "assigned_caseworker_id": worker["id"], "search_name": f"given{number} family{number}",
+                            "care_periods": [], "archived": False, "created_at": now, "updated_at": now,
+                            "status_in_canada": "permanent_resident", "care_status": "in_care"})
+        packets, spells, milestones = [], [], []
+        for number in range(PACKETS):
+            client = clients[number % CLIENTS]
+            final = rng.choice(STATES)
+            created = now - timedelta(days=rng.uniform(1, 720))
+            moment, status = created, "draft"
+            path = ORDER[: ORDER.index(final) + 1] if final in ORDER else ["draft", "in_review", final]
+            packet_id = uuid.uuid4()
+            for following in path[1:]:
+                later = min(moment + timedelta(days=rng.uniform(0.5, 60)), now)
+                spells.append({"id": uuid.uuid4(), "agency_id": client["agency_id"], "packet_id": packet_id,
+                               "status": status, "entered_at": moment, "left_at": later,
+                               "days": (later - moment).total_seconds() / 86400})
+                if following == "submitted":
+                    milestones.append({"id": uuid.uuid4(), "agency_id": client["agency_id"], "packet_id": packet_id,
+                                       "revision": 1, "kind": "submitted", "occurred_on": later.date(), "reference": "",
+                                       "method": "online", "note": "", "outcome": None, "created_at": later})
+                if following == "decided":
+                    outcome = rng.choice(["approved"] * 7 + ["refused", "returned"])
+                    milestones.append({"id": uuid.uuid4(), "agency_id": client["agency_id"], "packet_id": packet_id,
+                                       "revision": 1, "kind": "decision", "occurred_on": later.date(), "reference": "",
+                                       "method": "", "note": "", "outcome": outcome, "created_at": later})
+                moment, status = later, following
+            packets.append({"id": packet_id, "agency_id": client["agency_id"], "client_id": client["id"],
+                            "packet_type": rng.choice(TYPES), "status": status,
+                            "outcome": milestones[-1].get("outcome") if status == "decided" else None,
+                            "answers": {}, "answer_meta": {}, "version": 1, "revision": 1,
+                            "owner_id": client["assigned_caseworker_id"], "created_by_id": client["assigned_caseworker_id"],
+                            "created_at": created, "updated_at": moment, "status_changed_at": moment})
+        with engine.begin() as connection:
+            connection.execute(insert(Agency.__table__), agencies)
+            connection.execute(insert(User.__table__), [dict(user, password_hash=password_hash) for user in users])
+            connection.execute(insert(Client.__table__), clients)
+            for table, rows in ((Packet.__table__, packets), (StatusSpell.__table__, spells),
+                                (Milestone.__table__, milestones)):
+                for start in range(0, len(rows), 5000):
+                    connection.execute(insert(table), rows[start:start + 5000])
+        from portal.db import session_scope
+        from portal.lifecycle import rebuild_state_time
+
+        with session_scope(app) as db:
+            for agency in agencies:
+                rebuild_state_time(db, agency_id=agency["id"])
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as connection:
+                connection.exec_driver_sql("ANALYZE")
+        else:
+            with engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
+    print(f"seeded {len(packets):,} packets, {len(spells):,} state stays, {len(milestones):,} milestones "
+          f"in {time.perf_counter() - started:.1f} s ({engine.dialect.name})", flush=True)
+    engine.dispose()
+    return managers, {"caseworker": str(workers[0]["id"]), "type": "cit_0403", "status": "draft"}
+
+
+def start_server(database_url: str, instance: str, port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, DATABASE_URL=database_url, PASSAGE_INSTANCE_DIR=instance, SECRET_KEY="bench-secret-key",
+               PASSAGE_DATA_DIR=str(Path(instance) / "data"))
+    env.pop("REDIS_URL", None)
+    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+               "--worker-class", "gthread", "--threads", "4", "--keep-alive", "10", "--log-level", "warning",
+               "portal:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    import requests
+
+    for _ in range(200):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return server
+        except requests.RequestException:
+            time.sleep(0.1)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def signed_in(base: str, email: str):
+    import requests
+
+    http = requests.Session()
+    page = http.get(f"{base}/sign-in").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = http.post(f"{base}/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token},
+                         allow_redirects=False)
+    assert response.status_code == 303, f"sign-in failed: {response.status_code}"
+    return http
+
+
+def run_load(sessions: list, url: str, seconds: float, headers: dict) -> dict:
+    """A closed loop: each client sends its next request as soon as the last one answers."""
+    latencies, failures = [], []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(http):
+        while time.perf_counter() < stop:
+            began = time.perf_counter()
+            response = http.get(url, headers=headers)
+            elapsed = (time.perf_counter() - began) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+
+    threads = [threading.Thread(target=client, args=(http,)) for http in sessions]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    took = time.perf_counter() - began
+    ordered = sorted(latencies)
+    return {"count": len(ordered), "failures": len(failures), "rps": len(ordered) / took,
+            "median": statistics.median(ordered), "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)]}
+
+
+def bench_database(label: str, database_url: str, args) -> list[dict]:
+    instance = tempfile.mkdtemp(prefix=f"passage-bench-{label}-")
+    try:
+        managers, filters = seed(database_url, str(Path(instance) / "data"))
+        port = free_port()
+        server = start_server(database_url, instance, port, args.workers)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            pages = [
+                ("dashboard", f"{base}/dashboard/", {}),
+                ("dashboard, filtered (htmx)", f"{base}/dashboard/?type={filters['type']}", {"HX-Request": "true"}),
+                ("packet list, filtered", f"{base}/dashboard/packets?caseworker={filters['caseworker']}"
+                 f"&type={filters['type']}&status={filters['status']}", {}),
+            ]
+            results = []
+            for clients in args.clients:
+                sessions = [signed_in(base, managers[0]) for _ in range(clients)]
+                for name, url, headers in pages:
+                    run_load(sessions[:2], url, 1.0, headers)  # warm the workers and their connections
+                    result = run_load(sessions, url, args.seconds, headers)
+                    results.append(dict(result, label=label, page=name, clients=clients))
+                    print(f"  {label:<7} {name:<27} {clients:>3} clients: {result['rps']:6.1f} req/s, "
+                          f"median {result['median']:6.1f} ms, p95 {result['p95']:6.1f} ms", flush=True)
+            return results
+        finally:
+            stop_server(server)
+    finally:
+        shutil.rmtree(instance, ignore_errors=True)
+
+
+def postgres_database():
+    """A fresh temporary database on the local server, or (None, None) when no server answers."""
+    from sqlalchemy import create_engine, text
+
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means there is no usable server
+        print(f"PostgreSQL not reachable at 127.0.0.1:5432 ({error.__class__.__name__}); skipping it.")
+        return None, None
+    name = "passage_bench_" + uuid.uuid4().hex[:10]
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each run")
+    parser.add_argument("--clients", type=int, nargs="+", default=[4, 16], help="concurrent clients per run")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (4 threads each)")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    args.clients = [min(max(1, n), 64) for n in args.clients]  # loopback only, and bounded
+
+    results = []
+    sqlite_dir = tempfile.mkdtemp(prefix="passage-bench-db-")
+    try:
+        results += bench_database("sqlite", f"sqlite:///{sqlite_dir}/bench.db", args)
+    finally:
+        shutil.rmtree(sqlite_dir, ignore_errors=True)
+    if not args.no_postgres:
+        url, drop = postgres_database()
+        if url:
+            try:
+                results += bench_database("pg", url, args)
+            finally:
+                drop()
+
+    print(f"\nManager's dashboard over {PACKETS:,} packets, {CLIENTS:,} clients, {CASEWORKERS} caseworkers, two agencies; "
+          f"gunicorn {args.workers} workers x 4 threads, loopback, closed loop")
+    print(f"{'database':<9} {'page':<28} {'clients':>7} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'fail':>5}")
+    for row in results:
+        print(f"{row['label']:<9} {row['page']:<28} {row['clients']:>7} {row['rps']:>7.1f} {row['median']:>10.1f} "
+              f"{row['p95']:>8.1f} {row['failures']:>5}")
+    pairs = []
+    for row in results:
+        key = f"{row['label']}_{row['page'].split(',')[0].replace(' ', '_')}{'_filtered' if ',' in row['page'] else ''}"
+        pairs.append(f"{key}_c{row['clients']}_p95_ms={row['p95']:.1f}")
+    worst = max((row["p95"] for row in results if row["clients"] == 4), default=0.0)
+    pairs.append(f"worst_p95_ms_at_4_clients={worst:.1f}")
+    pairs.append(f"target_met={'yes' if worst < TARGET_P95_MS else 'no'}")
+    print(" ".join(pairs))
+
+
+if __name__ == "__main__":
+    main()
