@@ -127,3 +127,24 @@ def test_completed_end_to_end_over_http_for_the_demo_client(app, client, auth):
     assert "Every question that applies has an answer." in review
     assert "How physical presence was counted" in review and "presence.1095" in review
     assert result.context.signing_date == SIGNING
+
+
+def test_review_shows_the_shortfall_its_working_and_who_answered(app, client, auth, make):
+    from portal.models import Role
+    from tests.fixtures_forms import save, start
+
+    agency = make.agency(name="Peel CAS")
+    worker = make.user(agency, role=Role.caseworker, name="Samira Benali")
+    person = make.client(agency, status_in_canada="permanent_resident", date_of_birth=date(2012, 5, 17))
+    packet = start(app, client=person, user=worker)
+    save(app, packet=packet, user=worker, in_person=True, changes={
+        "pr_date": "2024-01-01", "before_pr_in_canada": "no", "absent": "yes",
+        "absences": [{"left": "2025-07-01", "returned": "2025-07-12", "destination": "Lebanon", "reason": ""}]})
+    auth.login(worker)
+    html = client.get(f"/packets/{packet.id}/review").get_data(as_text=True)
+    assert "fewer than 1,095 days of physical presence: 1,069 counted (26 short)" in html
+    assert "How physical presence was counted" in html and "Window: 2021-12-15 to 2026-12-14" in html
+    assert "minus 10 days outside Canada" in html and "Absence: left 2025-07-01, returned 2025-07-12" in html
+    assert "Answered by Samira Benali (caseworker)" in html and "given by the youth in person" in html
+    assert f"/packets/{packet.id}/steps/presence?next=review" in html
+    assert "<td dir=\"auto\">Lebanon</td>" in html

@@ -16,7 +16,6 @@ from markupsafe import Markup
 from portal import access, audit, forms, packets, review, triage, validation
 from portal.db import get_session
 from portal.forms import engine
-from portal.forms.citizenship import presence_for
 from portal.models import CASE_ROLES, Agency, Client, Packet, Role
 from portal.panels import PACKET_PANELS, client_panel, render_panels
 from portal.web import render
@@ -445,12 +444,11 @@ def review_page(packet_id):
     summary = forms.summarize(packet=packet, client=client, agency=agency, packet_type=packet_type)
     meta = packet.answer_meta or {}
     names = packets.user_names(db, agency_id=packet.agency_id, ids=[(info or {}).get("by") for info in meta.values()])
-    presence = presence_for(summary.context) if packet_type.step("presence") else None
     comments = review.open_comments(db, packet=packet)
     audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=packet.id,
                  detail="review")
     db.commit()
     return render("packets/review.html", packet=packet, client=client, packet_type=packet_type, summary=summary,
-                  names=names, presence=presence, comments=comments, fee_total=sum(fee.amount for fee in summary.fees),
+                  names=names, comments=comments, fee_total=sum(fee.amount for fee in summary.fees),
                   age=forms.age_at_signing(summary.context))
 
