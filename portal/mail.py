@@ -15,6 +15,10 @@ from flask import current_app
 DEFAULT_SENDER = "Passage <no-reply@passage.invalid>"
 
 
+class MailError(RuntimeError):
+    """The message could not be handed to the mail server (the caller decides what that means)."""
+
+
 def smtp_settings() -> dict | None:
     """SMTP settings from the environment, or None when mail goes to the outbox folder."""
     host = os.environ.get("PASSAGE_SMTP_HOST", "").strip()
@@ -50,19 +54,28 @@ def send(*, to: str, subject: str, body: str, outbox_dir: str | None = None) -> 
     message = build(to=to, subject=subject, body=body)
     settings = smtp_settings()
     if settings:
-        with smtplib.SMTP(settings["host"], settings["port"], timeout=20) as server:
-            if settings["starttls"]:
-                server.starttls()
-            if settings["user"]:
-                server.login(settings["user"], settings["password"])
-            server.send_message(message)
+        try:
+            with smtplib.SMTP(settings["host"], settings["port"], timeout=20) as server:
+                if settings["starttls"]:
+                    server.starttls()
+                if settings["user"]:
+                    server.login(settings["user"], settings["password"])
+                server.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            # The log names the failure, never the recipient or the body.
+            current_app.logger.warning("mail not sent: %s", error.__class__.__name__)
+            raise MailError(error.__class__.__name__) from error
         return "smtp"
     folder = Path(outbox_dir or current_app.config["MAIL_OUTBOX_DIR"])
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.eml"
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(message.as_bytes())
-    temporary.replace(path)  # a reader never sees half a message
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(message.as_bytes())
+        temporary.replace(path)  # a reader never sees half a message
+    except OSError as error:
+        current_app.logger.warning("mail not written to the outbox: %s", error.__class__.__name__)
+        raise MailError(error.__class__.__name__) from error
     return str(path)
 
 

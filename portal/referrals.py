@@ -212,7 +212,7 @@ def _event(session: Session, referral: Referral, *, actor: User | None, kind: st
 
 
 def tell_referrer(referral: Referral, *, what: str, centre_name: str) -> bool:
-    """Email the referring worker the reference number and the outcome only; False when no email was given."""
+    """Email the referring worker the reference number and the outcome only; False when no email went out."""
     if not referral.referrer_email:
         return False
     lines = {
@@ -232,7 +232,10 @@ def tell_referrer(referral: Referral, *, what: str, centre_name: str) -> bool:
         "",
         centre_name,
     ])
-    mail.send(to=referral.referrer_email, subject=f"Referral {referral.reference}", body=body)
+    try:
+        mail.send(to=referral.referrer_email, subject=f"Referral {referral.reference}", body=body)
+    except mail.MailError:
+        return False  # the history shows the referrer was not emailed; staff can phone instead
     return True
 
 

@@ -219,3 +219,81 @@ def test_password_mode_accounts_cannot_use_codes(app, world):
     with app.app_context(), session_scope(app) as db:
         invitations.request_code(db, email=world.youth.email, ip="10.0.0.2", link="http://x/")
         assert db.exec(select(SignInCode)).all() == []
+
+
+# Email through SMTP, and when the mail server is down ---------------------------------------------
+
+class FakeSMTP:
+    """Just enough of an SMTP server, in a thread, to receive one message."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.received = []
+        self.server = socket.socket()
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(1)
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        connection, _address = self.server.accept()
+        stream = connection.makefile("rwb")
+
+        def reply(line):
+            stream.write(line.encode() + b"\r\n")
+            stream.flush()
+
+        reply("220 fake")
+        data = None
+        for raw in stream:
+            line = raw.decode().rstrip("\r\n")
+            if data is not None:
+                if line == ".":
+                    self.received.append("\n".join(data))
+                    data = None
+                    reply("250 queued")
+                else:
+                    data.append(line)
+            elif line.upper().startswith(("EHLO", "HELO")):
+                reply("250 fake")
+            elif line.upper() == "DATA":
+                data = []
+                reply("354 go ahead")
+            elif line.upper() == "QUIT":
+                reply("221 bye")
+                break
+            else:
+                reply("250 ok")
+        connection.close()
+        self.server.close()
+
+
+def test_mail_goes_through_smtp_when_configured(app, monkeypatch):
+    server = FakeSMTP()
+    monkeypatch.setenv("PASSAGE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PASSAGE_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("PASSAGE_SMTP_STARTTLS", "false")
+    with app.app_context():
+        assert mail.send(to="someone@example.org", subject="Referral REF-AAAA-BBBB", body="Reference only") == "smtp"
+        assert mail.outbox() == []
+    server.thread.join(timeout=5)
+    assert len(server.received) == 1 and "Reference only" in server.received[0]
+
+
+def test_mail_server_down(app, world, client, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("PASSAGE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PASSAGE_SMTP_PORT", str(closed_port))
+    auth = sign_in(client, world.caseworker)
+    response = auth.post("/invitations/new", data={"packet_id": str(world.packet.id), "channel": "email",
+                                                   "email": "tomas@example.org"})
+    assert response.status_code == 503 and b"could not be sent" in response.data and b"tomas@example.org" in response.data
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(Invitation)).all() == []

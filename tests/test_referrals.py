@@ -320,3 +320,19 @@ def test_waiting_referrals_show_on_the_centre_staffs_work_list(app, world, clien
     assert item.title == "2 referrals waiting for triage" and item.urgency == 1
     assert item.due == date.today() + timedelta(days=3) and item.url.endswith("/referrals/?status=new")
     assert items(world.outsider.id) == [] and items(world.youth.id) == []
+
+
+def test_a_referral_is_kept_when_the_mail_server_is_down(app, world, client, monkeypatch):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("PASSAGE_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PASSAGE_SMTP_PORT", str(closed_port))
+    response = post_public(client, good_form())
+    assert response.status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        referral = db.exec(select(Referral)).one()
+        event = db.exec(select(ReferralEvent).where(ReferralEvent.referral_id == referral.id)).one()
+        assert event.notified is False

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from portal import access, accounts, audit, invitations, participation, signatures
+from portal import access, accounts, audit, invitations, mail, participation, signatures
 from portal.access import allow, public
 from portal.db import get_session
 from portal.models import CASE_ROLES, Client, Packet, Role
@@ -150,8 +150,13 @@ def code_sign_in():
     email = request.form.get("email", "")[:254].strip()
     step, error, status = "email", None, 200
     if request.method == "POST" and request.form.get("action") == "send":
-        wait = invitations.request_code(db, email=email, ip=request.remote_addr or "",
-                                        link=url_for("youth.code_sign_in", _external=True))
+        try:
+            wait = invitations.request_code(db, email=email, ip=request.remote_addr or "",
+                                            link=url_for("youth.code_sign_in", _external=True))
+        except mail.MailError:
+            db.rollback()
+            return render("youth/code_sign_in.html", block="form", status=503, step="email", email=email,
+                          error=_("We could not send the code just now. Please try again in a few minutes."))
         db.commit()
         if wait:
             error, status = _("You asked for several codes. Please wait %(n)s minutes and try again.",
@@ -189,7 +194,15 @@ def invite():
     link = url_for("youth.join", token=token, _external=True)
     if invitation.channel == "email":
         agency = access.agency_of(db, current_user)
-        invitations.send_invitation_email(invitation=invitation, link=link, agency_name=agency.name)
+        try:
+            invitations.send_invitation_email(invitation=invitation, link=link, agency_name=agency.name)
+        except mail.MailError:
+            db.rollback()
+            context = invitation_panel(session=db, user=current_user, packet=item)
+            context.update(errors={"email": _("The email could not be sent just now. Try again in a few minutes, "
+                                              "or show a QR code instead.")},
+                           typed_email=request.form.get("email", ""), channel=channel)
+            return render("youth/invite_error.html", block="panel", status=503, panel=context, packet=item)
         flash(_("The invitation was emailed. The link works once, for 72 hours."), "success")
     else:
         # The token is never stored: keep it in this browser's session just long enough to show it once.
