@@ -207,3 +207,34 @@ def test_youth_home_with_no_packets_says_so(app, make, client):
 def test_staff_are_sent_away_from_youth_pages(app, world, client):
     sign_in(client, world.caseworker)
     assert client.get("/me/").status_code == 404
+
+
+def test_open_questions_are_found_on_sqlite_and_postgresql(any_app):
+    from datetime import date
+
+    from portal import accounts
+    from portal.models import Agency, Client, Role
+
+    app = any_app
+    with app.app_context(), session_scope(app) as db:
+        agency = Agency(slug="qa", name="QA")
+        db.add(agency)
+        db.flush()
+        worker = accounts.create_user(db, agency_id=agency.id, email="cw@example.org", name="CW", role=Role.caseworker,
+                                      password="a long password")
+        person = Client(agency_id=agency.id, family_name="Liang", given_names="Wei", date_of_birth=date(2010, 2, 3),
+                        assigned_caseworker_id=worker.id)
+        db.add(person)
+        db.flush()
+        youth = accounts.create_user(db, agency_id=agency.id, email="yy@example.org", name="Y", role=Role.youth,
+                                     password="a long password", client_id=person.id)
+        asked = Packet(agency_id=agency.id, client_id=person.id, packet_type="cit_0403")
+        quiet = Packet(agency_id=agency.id, client_id=person.id, packet_type="cit_0403", answers={"birth_city": "Lima"})
+        db.add_all([asked, quiet])
+        db.flush()
+        packets.save_answers(db, packet=asked, changes={"birth_city": None}, base_version=asked.version, user=youth,
+                             ask_caseworker={"birth_city"})
+        worker_id, asked_id = worker.id, asked.id
+    with app.app_context(), session_scope(app) as db:
+        found = participation.questions_for_staff(db, user=db.get(User, worker_id))
+        assert [(question.packet.id, question.field_name) for question in found] == [(asked_id, "birth_city")]
