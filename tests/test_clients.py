@@ -394,3 +394,13 @@ class _MultiDict(dict):
     def getlist(self, key):
         value = self.get(key, [])
         return value if isinstance(value, list) else [value]
+
+
+def test_managers_get_a_link_to_the_files_audit_trail(make, auth, client):
+    agency = make.agency()
+    record = make.client(agency)
+    auth.login(make.user(agency, role=Role.caseworker))
+    assert f"/audit/?record={record.id}" not in client.get(f"/clients/{record.id}").get_data(as_text=True)
+    auth.post("/sign-out")
+    auth.login(make.user(agency, role=Role.manager))
+    assert f"/audit/?record={record.id}" in client.get(f"/clients/{record.id}").get_data(as_text=True)
