@@ -30,7 +30,7 @@ STATUS_LABELS = {
 CARE_LABELS = {
     CareStatus.in_care: _l("In care"),
     CareStatus.extended_society_care: _l("Extended society care"),
-    CareStatus.former_crown_ward: _l("Former crown ward / formerly in extended society care"),
+    CareStatus.former_crown_ward: _l("Former crown ward (left care)"),
     CareStatus.not_in_care: _l("Not in care"),
 }
 
