@@ -66,7 +66,7 @@ def _live(session: Session, packet: Packet) -> list[Signature]:
 
 
 def signatures_for(session, *, packet) -> dict:
-    """Valid signatures keyed by signer key: each has name, signed_at, method and user_id.
+    """Valid signatures keyed by signer key: each has name, signed_at, signed_on, method, user_id and drawing.
 
     A signature whose answers no longer match is left out even if nothing voided it yet, so the PDF
     can never print a signature under answers it did not cover.
@@ -80,13 +80,30 @@ def signatures_for(session, *, packet) -> dict:
                 "signed_on": signature.signed_on,
                 "method": signature.method,
                 "user_id": signature.user_id,
+                "drawing": signature.drawing,  # SVG path data in a 0 0 300 100 box, or ""
             }
     return valid
 
 
+DRAWING = re.compile(r"(?:M\d{1,3} \d{1,3}(?: L\d{1,3} \d{1,3})* ?){1,400}")
+DRAWING_MAX = 20000
+
+
+def clean_drawing(value: str) -> tuple[str, str | None]:
+    """SVG path data from the drawing pad (moves and lines in a 300 x 100 box), or an error."""
+    value = " ".join((value or "").split())
+    if not value:
+        return "", None
+    if len(value) > DRAWING_MAX or not DRAWING.fullmatch(value):
+        return "", _l("The drawing could not be read. Please clear it and draw again, or sign with your name only.")
+    if any(int(x) > 300 or int(y) > 100 for x, y in re.findall(r"[ML](\d+) (\d+)", value)):
+        return "", _l("The drawing could not be read. Please clear it and draw again, or sign with your name only.")
+    return value, None
+
+
 def sign(
     session: Session, *, packet: Packet, user: User, signer_key: str, typed_name: str, signed_on: str,
-    confirmed: bool, today: date | None = None, now: datetime | None = None,
+    confirmed: bool, drawing: str = "", today: date | None = None, now: datetime | None = None,
 ) -> Signature:
     """Record the youth's signature, or raise SignatureError with a message per field."""
     now = now or utcnow()
@@ -117,6 +134,9 @@ def sign(
     else:
         if abs(written - today) > timedelta(days=1):  # a day either way, for time zones
             errors["signed_on"] = _l("Please enter today's date: %(d)s.", d=today.isoformat())
+    drawing, error = clean_drawing(drawing)
+    if error:
+        errors["drawing"] = error
     if errors:
         raise SignatureError(errors)
     # A stale signature by the same signer is replaced, not stacked.
@@ -127,7 +147,8 @@ def sign(
     fields = covered_fields(packet)
     signature = Signature(
         agency_id=packet.agency_id, packet_id=packet.id, signer_key=signer_key, user_id=user.id, typed_name=typed_name,
-        signed_on=written, signed_at=now, method="typed", revision=packet.revision, covered_fields=fields,
+        signed_on=written, signed_at=now, method="typed_and_drawn" if drawing else "typed", drawing=drawing,
+        revision=packet.revision, covered_fields=fields,
         answers_digest=_digest(packet.answers or {}, fields),
     )
     session.add(signature)

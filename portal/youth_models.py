@@ -49,7 +49,9 @@ class Signature(SQLModel, table=True):
     typed_name: str = Field(max_length=200)
     signed_on: date  # the date the signer wrote
     signed_at: datetime = Field(default_factory=utcnow)
-    method: str = Field(default="typed", max_length=20)
+    method: str = Field(default="typed", max_length=20)  # typed | typed_and_drawn
+    # Optional drawn signature: SVG path data in a 300 x 100 box ("M12 40 L13 41 ...").
+    drawing: str = Field(default="", max_length=20000)
     revision: int = 1
     # The answers the declaration covered, and a digest of their values when signed.
     covered_fields: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))

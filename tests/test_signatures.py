@@ -165,3 +165,26 @@ def test_dates_a_day_either_way_are_accepted_for_time_zones(app, world):
 def test_staff_cannot_use_the_youth_signature_page(app, world, client):
     sign_in(client, world.caseworker)
     assert client.get(f"/me/packets/{world.packet.id}/sign").status_code == 404
+
+
+@pytest.mark.parametrize("drawing, ok", [
+    ("M10 20 L30 40 L50 60 M100 50 L120 55", True),
+    ("", True),
+    ("M10 20 L999 40", False),  # outside the box
+    ("M10 20 L30 40\"/><script>alert(1)</script>", False),
+    ("M1 1" + " L2 2" * 5000, False),  # too long
+])
+def test_drawings_are_checked(drawing, ok):
+    value, error = signatures.clean_drawing(drawing)
+    assert (error is None) is ok
+    assert value == (drawing if ok else "")
+
+
+def test_an_optional_drawing_is_kept_with_the_signature(app, world, client):
+    _sign(app, world, drawing="M10 20 L30 40 L50 60")
+    with app.app_context(), session_scope(app) as db:
+        found = signatures.signatures_for(db, packet=db.get(Packet, world.packet.id))["minor"]
+        assert found["method"] == "typed_and_drawn" and found["drawing"] == "M10 20 L30 40 L50 60"
+    sign_in(client, world.caseworker)
+    page = client.get(f"/packets/{world.packet.id}").get_data(as_text=True)
+    assert '<path d="M10 20 L30 40 L50 60"' in page

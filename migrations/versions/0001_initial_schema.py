@@ -502,6 +502,7 @@ def upgrade() -> None:
     sa.Column('signed_on', sa.Date(), nullable=False),
     sa.Column('signed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('drawing', sqlmodel.sql.sqltypes.AutoString(length=20000), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('covered_fields', sa.JSON(), nullable=False),
     sa.Column('answers_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),

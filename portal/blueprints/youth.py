@@ -82,7 +82,8 @@ def sign(packet_id):
         values = {"typed_name": request.form.get("typed_name", "")[:200], "signed_on": request.form.get("signed_on", "")[:20]}
         try:
             signatures.sign(db, packet=item, user=current_user, signer_key=signer_key, typed_name=values["typed_name"],
-                            signed_on=values["signed_on"], confirmed=request.form.get("confirm") == "yes")
+                            signed_on=values["signed_on"], confirmed=request.form.get("confirm") == "yes",
+                            drawing=request.form.get("drawing", "")[:signatures.DRAWING_MAX + 100])
         except signatures.SignatureError as error:
             db.rollback()
             errors = error.errors

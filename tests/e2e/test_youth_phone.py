@@ -2,6 +2,7 @@
 answer a question, leave one for their caseworker, and sign. Drives Debian's Chromium with Playwright
 against a live server started here (SQLite in a temporary folder, demo data loaded)."""
 import os
+import re
 import socket
 import threading
 from datetime import date
@@ -146,6 +147,16 @@ def test_youth_does_their_part_on_a_phone(live_server, phone, tmp_path):
     assert page.input_value("#signed_on") == date.today().isoformat()
     if not page.is_checked("#confirm"):
         page.check("#confirm")
+    # The optional drawing pad appears with JavaScript; a finger stroke becomes SVG path data.
+    canvas = page.locator("[data-signature-pad] canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    for step_x in range(1, 8):
+        page.mouse.move(box["x"] + 20 + step_x * 25, box["y"] + box["height"] * (0.3 if step_x % 2 else 0.7))
+    page.mouse.up()
+    assert re.fullmatch(r"M\d+ \d+( L\d+ \d+)+", page.input_value("input[name=drawing]"))
     _tall_enough(page.get_by_role("button", name="Sign", exact=True))
     page.screenshot(path=str(shots / "sign.png"), full_page=True)
     page.get_by_role("button", name="Sign", exact=True).click()
