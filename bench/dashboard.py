@@ -125,11 +125,11 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
                 for start in range(0, len(rows), 5000):
                     connection.execute(insert(table), rows[start:start + 5000])
         from portal.db import session_scope
-        from portal.lifecycle import rebuild_state_time
+        from portal.lifecycle import rebuild_monthly_totals
 
         with session_scope(app) as db:
             for agency in agencies:
-                rebuild_state_time(db, agency_id=agency["id"])
+                rebuild_monthly_totals(db, agency_id=agency["id"])
         if engine.dialect.name == "postgresql":
             with engine.connect() as connection:
                 connection.exec_driver_sql("ANALYZE")

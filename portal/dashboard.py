@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, case, cast, func, literal
+from sqlalchemy import Integer, case, cast, func, literal, literal_column
 from sqlmodel import Session, select
 
 from portal import access, audit, validation
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
-from portal.review_models import Milestone, MilestoneKind, StateTimeMonth, StatusSpell
+from portal.review_models import Milestone, MilestoneKind, OutcomeMonth, StateTimeMonth, StatusSpell
 
 S = PacketStatus
 STATUS_ORDER = [S.draft, S.in_review, S.changes_requested, S.approved, S.submitted, S.decided, S.withdrawn]
@@ -99,8 +99,18 @@ def packet_conditions(session: Session, *, user: User, filters: Filters) -> list
     return clauses
 
 
-def _narrowed(filters: Filters) -> bool:
-    return bool(filters.caseworker_id or filters.packet_type or filters.date_from or filters.date_to)
+def _from_monthly_totals(user: User, filters: Filters) -> bool:
+    """Whether the lifecycle's monthly totals answer these filters (they know type and caseworker, not start date)."""
+    return user.role == Role.manager and not (filters.date_from or filters.date_to)
+
+
+def _total_conditions(model, user: User, filters: Filters) -> list:
+    clauses = [model.agency_id == user.agency_id]
+    if filters.caseworker_id:
+        clauses.append(model.owner == filters.caseworker_id.hex)
+    if filters.packet_type:
+        clauses.append(model.packet_type == filters.packet_type)
+    return clauses
 
 
 # --- Dialect helpers (SQLite and PostgreSQL count days and ages differently) ---------------------
@@ -132,9 +142,10 @@ def age_on(session: Session, day, date_of_birth):
 
 
 def month_of(session: Session, column):
+    """YYYY-MM; the format is inlined so SELECT and GROUP BY are the same expression to PostgreSQL."""
     if _dialect(session) == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+        return func.to_char(column, literal_column("'YYYY-MM'"))
+    return func.strftime(literal_column("'%Y-%m'"), column)
 
 
 # --- The dashboard -------------------------------------------------------------------------------
@@ -193,15 +204,16 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
 
     # Stays that ended in the last 12 months: how the agency works now, not years ago.
     first_month = _months_back((today or date.today()).replace(day=1), 11)
-    if _narrowed(filters) or user.role != Role.manager:
+    totals = _from_monthly_totals(user, filters)
+    if totals:
+        spells = (select(StateTimeMonth.status, func.sum(StateTimeMonth.stays),
+                         func.sum(StateTimeMonth.days) / func.sum(StateTimeMonth.stays))
+                  .where(*_total_conditions(StateTimeMonth, user, filters), StateTimeMonth.month >= first_month.strftime("%Y-%m"))
+                  .group_by(StateTimeMonth.status))
+    else:  # packets started in a date range: from the stays themselves
         spells = (select(StatusSpell.status, func.count(), func.avg(StatusSpell.days))
                   .join(Packet, Packet.id == StatusSpell.packet_id)
                   .where(*where, StatusSpell.left_at >= _start_of(first_month)).group_by(StatusSpell.status))
-    else:  # the whole agency: the lifecycle's monthly totals
-        spells = (select(StateTimeMonth.status, func.sum(StateTimeMonth.stays),
-                         func.sum(StateTimeMonth.days) / func.sum(StateTimeMonth.stays))
-                  .where(StateTimeMonth.agency_id == user.agency_id, StateTimeMonth.month >= first_month.strftime("%Y-%m"))
-                  .group_by(StateTimeMonth.status))
     finished = {status: (int(n or 0), avg) for status, n, avg in session.exec(spells).all()}
     board.time_in_state = [
         (status, finished.get(status, (0, None))[0], _round(finished.get(status, (0, None))[1]),
@@ -233,13 +245,20 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
         key=lambda item: (-item[3], str(item[1])),
     )
 
-    month = month_of(session, Milestone.occurred_on)
-    since = first_month
-    outcomes = select(month, Milestone.outcome, func.count()).where(
-        Milestone.agency_id == user.agency_id, Milestone.kind == MilestoneKind.decision, Milestone.occurred_on >= since)
-    if _narrowed(filters) or user.role != Role.manager:
-        outcomes = outcomes.join(Packet, Packet.id == Milestone.packet_id).where(*where)
-    outcome_rows = session.exec(outcomes.group_by(month, Milestone.outcome)).all()
+    if totals:
+        outcome_rows = session.exec(
+            select(OutcomeMonth.month, OutcomeMonth.outcome, func.sum(OutcomeMonth.decisions))
+            .where(*_total_conditions(OutcomeMonth, user, filters), OutcomeMonth.month >= first_month.strftime("%Y-%m"))
+            .group_by(OutcomeMonth.month, OutcomeMonth.outcome)
+        ).all()
+    else:
+        month = month_of(session, Milestone.occurred_on)
+        outcome_rows = session.exec(
+            select(month, Milestone.outcome, func.count()).join(Packet, Packet.id == Milestone.packet_id)
+            .where(*where, Milestone.agency_id == user.agency_id, Milestone.kind == MilestoneKind.decision,
+                   Milestone.occurred_on >= first_month)
+            .group_by(month, Milestone.outcome)
+        ).all()
     months: dict = {}
     for label, outcome, n in outcome_rows:
         months.setdefault(label, {})[outcome] = n

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from portal import audit
 from portal.models import Agency, Document, Packet, PacketEvent, PacketStatus, Role, User, utcnow
-from portal.review_models import PacketApproval, PacketContributor, StateTimeMonth, StatusSpell
+from portal.review_models import OutcomeMonth, PacketApproval, PacketContributor, StateTimeMonth, StatusSpell
 
 S = PacketStatus
 
@@ -144,12 +144,14 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
     days = max((now - entered).total_seconds(), 0) / 86400
     session.add(StatusSpell(agency_id=packet.agency_id, packet_id=packet.id, status=from_status, entered_at=entered,
                             left_at=now, days=days))
-    add_state_time(session, agency_id=packet.agency_id, month=now.strftime("%Y-%m"), status=from_status, stays=1,
-                   days=days)
-    if action == "decide":
-        packet.outcome = data["outcome"]
-    elif action == "return":
-        packet.outcome = "returned"
+    owner = packet.owner_id.hex if packet.owner_id else ""
+    add_state_time(session, agency_id=packet.agency_id, month=now.strftime("%Y-%m"), status=from_status,
+                   packet_type=packet.packet_type, owner=owner, stays=1, days=days)
+    if action in ("decide", "return"):
+        packet.outcome = data["outcome"] if action == "decide" else "returned"
+        decided_on = str(data.get("decided_on") or now.date().isoformat())
+        add_outcome(session, agency_id=packet.agency_id, month=decided_on[:7], outcome=packet.outcome,
+                    packet_type=packet.packet_type, owner=packet.owner_id.hex if packet.owner_id else "")
     elif to_status in (S.in_review, S.submitted):
         packet.outcome = None
     if action in ("reopen", "return", "new_revision"):
@@ -174,34 +176,68 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
     return event
 
 
-def add_state_time(session: Session, *, agency_id, month: str, status: str, stays: int, days: float) -> None:
-    """Add finished stays to the monthly totals; one upsert, so two transitions at once both count."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
+def _upsert(session: Session, model, *, keys: dict, add: dict) -> None:
+    """Add to a monthly total in one statement, so two transitions at once both count."""
+    if session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    table = StateTimeMonth.__table__
-    statement = insert(table).values(agency_id=agency_id, month=month, status=status, stays=stays, days=days)
+    table = model.__table__
+    statement = insert(table).values(**keys, **add)
     session.execute(statement.on_conflict_do_update(
-        index_elements=["agency_id", "month", "status"],
-        set_={"stays": table.c.stays + statement.excluded.stays, "days": table.c.days + statement.excluded.days},
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in add},
     ))
 
 
-def rebuild_state_time(session: Session, *, agency_id) -> None:
-    """Recount an agency's monthly totals from its stays (after bulk loads that wrote stays directly)."""
-    from sqlalchemy import delete, func
+def add_state_time(session: Session, *, agency_id, month: str, status: str, packet_type: str, owner: str,
+                   stays: int, days: float) -> None:
+    _upsert(session, StateTimeMonth, keys={"agency_id": agency_id, "month": month, "status": status,
+                                           "packet_type": packet_type, "owner": owner},
+            add={"stays": stays, "days": days})
 
+
+def add_outcome(session: Session, *, agency_id, month: str, outcome: str, packet_type: str, owner: str,
+                decisions: int = 1) -> None:
+    _upsert(session, OutcomeMonth, keys={"agency_id": agency_id, "month": month, "outcome": outcome,
+                                         "packet_type": packet_type, "owner": owner},
+            add={"decisions": decisions})
+
+
+def rebuild_monthly_totals(session: Session, *, agency_id) -> None:
+    """Recount an agency's monthly totals from its stays and decisions (after bulk loads that wrote them)."""
+    from sqlalchemy import delete, func, literal_column
+
+    from portal.review_models import Milestone, MilestoneKind
+
+    postgres = session.get_bind().dialect.name == "postgresql"
+
+    def month_of(column):
+        # The format is inlined so SELECT and GROUP BY are the same expression to PostgreSQL.
+        return func.to_char(column, literal_column("'YYYY-MM'")) if postgres else \
+            func.strftime(literal_column("'%Y-%m'"), column)
+
+    owner = Packet.owner_id
     session.execute(delete(StateTimeMonth).where(StateTimeMonth.agency_id == agency_id))
-    month = (func.to_char(StatusSpell.left_at, "YYYY-MM") if session.get_bind().dialect.name == "postgresql"
-             else func.strftime("%Y-%m", StatusSpell.left_at))
-    rows = session.exec(
-        select(month, StatusSpell.status, func.count(), func.sum(StatusSpell.days))
-        .where(StatusSpell.agency_id == agency_id).group_by(month, StatusSpell.status)
+    session.execute(delete(OutcomeMonth).where(OutcomeMonth.agency_id == agency_id))
+    stays = session.exec(
+        select(month_of(StatusSpell.left_at), StatusSpell.status, Packet.packet_type, owner, func.count(),
+               func.sum(StatusSpell.days))
+        .join(Packet, Packet.id == StatusSpell.packet_id).where(StatusSpell.agency_id == agency_id)
+        .group_by(month_of(StatusSpell.left_at), StatusSpell.status, Packet.packet_type, owner)
     ).all()
-    for label, status, stays, days in rows:  # one row per month and state
-        add_state_time(session, agency_id=agency_id, month=label, status=status, stays=stays, days=float(days or 0))
+    for month, status, packet_type, holder, n, days in stays:  # one row per group
+        add_state_time(session, agency_id=agency_id, month=month, status=status, packet_type=packet_type,
+                       owner=holder.hex if holder else "", stays=n, days=float(days or 0))
+    decisions = session.exec(
+        select(month_of(Milestone.occurred_on), Milestone.outcome, Packet.packet_type, owner, func.count())
+        .join(Packet, Packet.id == Milestone.packet_id)
+        .where(Milestone.agency_id == agency_id, Milestone.kind == MilestoneKind.decision)
+        .group_by(month_of(Milestone.occurred_on), Milestone.outcome, Packet.packet_type, owner)
+    ).all()
+    for month, outcome, packet_type, holder, n in decisions:
+        add_outcome(session, agency_id=agency_id, month=month, outcome=outcome, packet_type=packet_type,
+                    owner=holder.hex if holder else "", decisions=n)
 
 
 def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:

@@ -105,17 +105,33 @@ class StatusSpell(SQLModel, table=True):
 
 
 class StateTimeMonth(SQLModel, table=True):
-    """Stays finished per agency, month and state, kept up to date by the lifecycle, so the dashboard's
-    unfiltered "time in each state" reads a few dozen rows instead of every stay."""
+    """Stays finished per month, state, packet type and caseworker, kept up to date by the lifecycle, so the
+    dashboard's "time in each state" reads a few hundred rows instead of every stay."""
 
-    __table_args__ = (UniqueConstraint("agency_id", "month", "status"),)
+    __table_args__ = (UniqueConstraint("agency_id", "month", "status", "packet_type", "owner"),)
 
     id: int | None = Field(default=None, primary_key=True)
     agency_id: uuid.UUID = Field(foreign_key="agency.id")
     month: str = Field(max_length=7)  # YYYY-MM of the day the stay ended
     status: str = Field(max_length=30)
+    packet_type: str = Field(max_length=40)
+    owner: str = Field(default="", max_length=36)  # the caseworker's id then, "" for none
     stays: int = 0
     days: float = 0.0  # the stays' total
+
+
+class OutcomeMonth(SQLModel, table=True):
+    """IRCC decisions per month, outcome, packet type and caseworker, kept up to date by the lifecycle."""
+
+    __table_args__ = (UniqueConstraint("agency_id", "month", "outcome", "packet_type", "owner"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agency_id: uuid.UUID = Field(foreign_key="agency.id")
+    month: str = Field(max_length=7)  # YYYY-MM of the decision
+    outcome: str = Field(max_length=30)
+    packet_type: str = Field(max_length=40)
+    owner: str = Field(default="", max_length=36)
+    decisions: int = 0
 
 
 # Indexes the dashboard and the deadline lists read (declared here, on the shared tables, so they stay

@@ -46,11 +46,11 @@ def caseload(app, team, make):
         for packet, status, days in [(packets[0], S.draft, 2.0), (packets[1], S.draft, 4.0), (packets[1], S.in_review, 1.0)]:
             db.add(StatusSpell(agency_id=team.agency.id, packet_id=packet.id, status=status, entered_at=ago(10),
                                left_at=ago(9), days=days))
-        db.flush()
-        lifecycle.rebuild_state_time(db, agency_id=team.agency.id)
         for packet, outcome in [(packets[4], "approved"), (packets[5], "refused"), (packets[3], "returned")]:
             db.add(Milestone(agency_id=team.agency.id, packet_id=packet.id, kind=MilestoneKind.decision,
                              occurred_on=month, outcome=outcome))
+        db.flush()
+        lifecycle.rebuild_monthly_totals(db, agency_id=team.agency.id)
     return packets
 
 
@@ -216,7 +216,7 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
         db.add(StatusSpell(agency_id=agency.id, packet_id=decided.id, status=S.submitted, entered_at=ago(103),
                            left_at=ago(3), days=100.0))
         db.flush()
-        lifecycle.rebuild_state_time(db, agency_id=agency.id)
+        lifecycle.rebuild_monthly_totals(db, agency_id=agency.id)
     with any_app.test_request_context("/"), session_scope(any_app) as db:
         user = db.get(User, manager.id)
         board = dashboard.build(db, user=user, filters=dashboard.Filters())
@@ -224,6 +224,10 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
         assert 11.9 < board.stuck[0][5] < 12.1
         assert {row[0]: row[2] for row in board.time_in_state}[S.submitted] == 100.0
         assert board.outcomes == [(decision_day.strftime("%Y-%m"), 1, 0, 0)]
+        # Packets started in a date range: counted from the stays and decisions themselves.
+        ranged = dashboard.build(db, user=user, filters=dashboard.Filters(date_from=date.today() - timedelta(days=30)))
+        assert ranged.outcomes == board.outcomes and ranged.total == 2
+        assert {row[0]: row[2] for row in ranged.time_in_state}[S.submitted] == 100.0
         rows, total = dashboard.packet_rows(db, user=user, filters=dashboard.Filters(status=S.draft))
         assert total == 1 and 11.9 < rows[0][10] < 12.1
         age = (decision_day.year - 2010) - ((decision_day.month, decision_day.day) < (3, 1))

@@ -6,7 +6,7 @@ from portal import lifecycle
 from portal.db import session_scope
 from portal.lifecycle import TransitionError, transition
 from portal.models import Agency, AuditEvent, Packet, PacketEvent, PacketStatus, Role, User
-from portal.review_models import PacketApproval, StateTimeMonth, StatusSpell
+from portal.review_models import OutcomeMonth, PacketApproval, StateTimeMonth, StatusSpell
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("request_context")
@@ -118,8 +118,12 @@ def test_decision_needs_an_outcome(db, team):
     at(db, packet, S.submitted)
     with pytest.raises(TransitionError, match="approved or refused"):
         transition(db, packet=packet, to_status=S.decided, user=worker, data={"outcome": "maybe"})
-    transition(db, packet=packet, to_status=S.decided, user=worker, data={"outcome": "refused"})
+    transition(db, packet=packet, to_status=S.decided, user=worker, data={"outcome": "refused",
+                                                                           "decided_on": "2026-03-04"})
     assert packet.outcome == "refused"
+    total = db.exec(select(OutcomeMonth)).one()
+    assert (total.month, total.outcome, total.packet_type, total.owner, total.decisions) == (
+        "2026-03", "refused", "cit_0403", worker.id.hex, 1)
 
 
 def test_caseworker_approves_only_when_agency_allows_and_not_their_own(db, team):
@@ -222,5 +226,5 @@ def test_monthly_totals_add_up_and_rebuild(db, team):
     transition(db, packet=packet, to_status=S.in_review, user=worker)
     totals = {row.status: row.stays for row in db.exec(select(StateTimeMonth)).all()}
     assert totals == {S.draft: 2, S.in_review: 1}
-    lifecycle.rebuild_state_time(db, agency_id=packet.agency_id)
+    lifecycle.rebuild_monthly_totals(db, agency_id=packet.agency_id)
     assert {row.status: row.stays for row in db.exec(select(StateTimeMonth)).all()} == totals

@@ -57,16 +57,30 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_signinfailure_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_signinfailure_key'), ['key'], unique=False)
 
+    op.create_table('outcomemonth',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('month', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('packet_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('owner', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('decisions', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('agency_id', 'month', 'outcome', 'packet_type', 'owner')
+    )
     op.create_table('statetimemonth',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
     sa.Column('month', sqlmodel.sql.sqltypes.AutoString(length=7), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('packet_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('owner', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('stays', sa.Integer(), nullable=False),
     sa.Column('days', sa.Float(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('agency_id', 'month', 'status')
+    sa.UniqueConstraint('agency_id', 'month', 'status', 'packet_type', 'owner')
     )
     op.create_table('user',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -687,6 +701,7 @@ def downgrade() -> None:
 
     op.drop_table('user')
     op.drop_table('statetimemonth')
+    op.drop_table('outcomemonth')
     with op.batch_alter_table('signinfailure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signinfailure_key'))
         batch_op.drop_index(batch_op.f('ix_signinfailure_at'))

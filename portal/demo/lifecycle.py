@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlmodel import Session
 
 from portal.forms import get_packet_type
-from portal.lifecycle import rebuild_state_time
+from portal.lifecycle import rebuild_monthly_totals
 from portal.models import Packet, PacketEvent, PacketStatus, Role
 from portal.review_models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
 
@@ -209,4 +209,4 @@ def seed(session: Session, context: dict) -> None:
                 _tell(story, final, outcome, rng, index)
                 session.add(packet)
                 session.flush()
-        rebuild_state_time(session, agency_id=agency.id)  # the stays above were written directly
+        rebuild_monthly_totals(session, agency_id=agency.id)  # the stays above were written directly
