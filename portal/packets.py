@@ -137,10 +137,11 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
             for name, value in (("answers", answers), ("answer_meta", meta), ("version", new_version),
                                 ("updated_at", now)):
                 set_committed_value(packet, name, value)
-            audit.record(session, action="packet.save", user=user, record_type="packet", record_id=packet.id,
-                         detail=audit_detail or f"fields={len(changed)} version={new_version}")
             for listener in list(ANSWER_CHANGE_LISTENERS):
                 listener(session, packet=packet, changed=changed, user=user)
+            # Last, because on PostgreSQL the audit row holds a lock until the caller commits.
+            audit.record(session, action="packet.save", user=user, record_type="packet", record_id=packet.id,
+                         detail=audit_detail or f"fields={len(changed)} version={new_version}")
             return packet
         # Someone saved (or moved the packet on) between our read and our write: read again, check again.
     raise PacketError("The packet is being changed by many people at once. Please try again.")
