@@ -387,3 +387,22 @@ def test_context_copies_the_client_file(world, app):
                                 agency=db.get(Agency, packet.agency_id), today=TODAY)
     assert context.client["dob"] == date(2012, 5, 17) and context.client["status"] == "permanent_resident"
     assert context.signing_date == date(2026, 12, 15) and context.agency["name"] == "Peel CAS"
+
+
+def test_group_autosave_stores_complete_rows_and_leaves_the_rows_as_typed(client, auth, world, app):
+    save(app, packet=world["packet"], user=world["worker"], changes={"absent": "yes"})
+    auth.login(world["worker"])
+    url = field_url(world["packet"], "presence", "absences")
+    headers = {**HTMX, "X-CSRFToken": token(client)}
+    half = client.post(url, data={"version": "2", "absences__0__left": "2023-01-01"}, headers=headers)
+    assert half.status_code == 200 and half.headers["HX-Reswap"] == "none"
+    assert load(app, world["packet"].id).version == 2  # an unfinished row is not stored
+    full = client.post(url, data={"version": "2", "absences__0__left": "2023-01-01", "absences__0__returned":
+                                  "2023-01-09", "absences__0__destination": "Lebanon"}, headers=headers)
+    assert full.headers["HX-Reswap"] == "none"
+    assert b'id="packet-version" value="3" hx-swap-oob="true"' in full.data
+    assert load(app, world["packet"].id).answers["absences"] == [
+        {"left": "2023-01-01", "returned": "2023-01-09", "destination": "Lebanon", "reason": ""}]
+    wrong = client.post(url, data={"version": "3", "absences__0__left": "2023-01-09", "absences__0__returned":
+                                   "2023-01-01", "absences__0__destination": "Lebanon"}, headers=headers)
+    assert wrong.status_code == 422 and b'id="absences__0__returned-error"' in wrong.data

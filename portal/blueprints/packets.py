@@ -406,7 +406,7 @@ def save_field(packet_id, step_key, name):
         if errors:
             return field_response(422, errors)
         if incomplete or op and op[0] == "add_row":
-            return field_response(200)  # nothing to store until every row is complete
+            return _version_only(packet.version)  # nothing to store until every row is complete
     else:
         value, error = engine.check_value(item, typed_value, context, required_check=False)
         if error:
@@ -430,9 +430,16 @@ def save_field(packet_id, step_key, name):
         # The answer brings other questions in or out: redraw the whole step region.
         body, status = _step_page(db, packet, client, agency, packet_type, current)
         return body, status, {"HX-Retarget": "#step-region", "HX-Reswap": "outerHTML"}
-    if item.kind != "group":
-        typed_value = engine._form_string(item, value)
+    if item.kind == "group":
+        return _version_only(packet.version)  # redrawing the rows could drop what is being typed in the next cell
+    typed_value = engine._form_string(item, value)
     return field_response()
+
+
+def _version_only(version: int):
+    """Leave the form as the user sees it and only update the packet version (out of band)."""
+    body = render_template("packets/_version.html", version=version)
+    return body, 200, {"HX-Reswap": "none"}
 
 
 # ---- review -------------------------------------------------------------------------------------
