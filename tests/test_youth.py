@@ -238,3 +238,12 @@ def test_open_questions_are_found_on_sqlite_and_postgresql(any_app):
     with app.app_context(), session_scope(app) as db:
         found = participation.questions_for_staff(db, user=db.get(User, worker_id))
         assert [(question.packet.id, question.field_name) for question in found] == [(asked_id, "birth_city")]
+
+
+def test_the_packet_page_offers_the_youth_their_signature(app, world, client):
+    sign_in(client, world.youth)
+    page = client.get(f"/packets/{world.packet.id}").get_data(as_text=True)
+    assert "What's next for you" in page and f"/me/packets/{world.packet.id}/sign?signer=minor" in page
+    staff = app.test_client()
+    sign_in(staff, world.caseworker)
+    assert "What's next for you" not in staff.get(f"/packets/{world.packet.id}").get_data(as_text=True)

@@ -270,6 +270,15 @@ def invitation_panel(*, session, user, packet, **_ignored):
     }
 
 
+@packet_panel("youth/_youth_panel.html", order=5)
+def youth_panel(*, session, user, packet, **_ignored):
+    """On the packet page a youth lands on after their last step: their signature, and the way back home."""
+    if user.role != Role.youth or user.client_id != packet.client_id:
+        return None
+    states = signatures.signature_states(session, packet=packet)
+    return {"packet": packet, "signatures": states, "editable": packet.status in ("draft", "changes_requested", "approved")}
+
+
 @work_item_source
 def youth_questions(session, user) -> list[WorkItem]:
     """Questions a youth left for their caseworker ("I'm not sure: ask my caseworker")."""
