@@ -255,10 +255,11 @@ def test_autosave_with_a_bad_value_shows_the_error_and_saves_nothing(client, aut
 
 def test_autosave_that_brings_in_questions_redraws_the_step(client, auth, world):
     auth.login(world["worker"])
-    response = client.post(field_url(world["packet"], "presence", "absent"), data={"version": "1", "absent": "yes"},
-                           headers={**HTMX, "X-CSRFToken": token(client)})
+    response = client.post(field_url(world["packet"], "presence", "absent"), data={
+        "version": "1", "absent": "yes", "sentence": "no"}, headers={**HTMX, "X-CSRFToken": token(client)})
     assert response.headers["HX-Retarget"] == "#step-region"
     assert b'name="absences__0__left"' in response.data
+    assert b'name="sentence" value="no" checked' in response.data  # typed elsewhere on the page, not yet saved
 
 
 def test_stale_autosave_is_refused_with_both_values(client, auth, world, app, make):

@@ -427,8 +427,11 @@ def save_field(packet_id, step_key, name):
     context = _context(packet, client, agency)
     after = [f.name for f in forms.visible_fields(current, context, role)]
     if after != before:
-        # The answer brings other questions in or out: redraw the whole step region.
-        body, status = _step_page(db, packet, client, agency, packet_type, current)
+        # The answer brings other questions in or out: redraw the step, keeping what the form held.
+        typed = {key: value for key, value in _typed_from_form(current, form, role).items() if key in form
+                 or any(k.startswith(key + "__") for k in form.keys())}
+        typed[name] = engine.rows_from_value(item, value) if item.kind == "group" else engine._form_string(item, value)
+        body, status = _step_page(db, packet, client, agency, packet_type, current, typed=typed)
         return body, status, {"HX-Retarget": "#step-region", "HX-Reswap": "outerHTML"}
     if item.kind == "group":
         return _version_only(packet.version)  # redrawing the rows could drop what is being typed in the next cell
