@@ -336,3 +336,10 @@ def test_a_referral_is_kept_when_the_mail_server_is_down(app, world, client, mon
         referral = db.exec(select(Referral)).one()
         event = db.exec(select(ReferralEvent).where(ReferralEvent.referral_id == referral.id)).one()
         assert event.notified is False
+
+
+def test_error_summary_links_reach_their_fields(app, world, client):
+    html = post_public(client, good_form(consent="", child_name="")).get_data(as_text=True)
+    for target in re.findall(r'<div class="error-summary".*?</div>', html, re.S)[0].split('href="#')[1:]:
+        anchor = target.split('"')[0]
+        assert f'id="{anchor}"' in html, anchor
