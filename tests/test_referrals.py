@@ -343,3 +343,16 @@ def test_error_summary_links_reach_their_fields(app, world, client):
     for target in re.findall(r'<div class="error-summary".*?</div>', html, re.S)[0].split('href="#')[1:]:
         anchor = target.split('"')[0]
         assert f'id="{anchor}"' in html, anchor
+
+
+def test_accepting_for_another_caseworker_when_caseworkers_see_only_their_own(app, world, client):
+    from portal.models import Agency
+
+    with app.app_context(), session_scope(app) as db:
+        db.get(Agency, world.centre.id).caseworkers_see_all_clients = False
+    auth, referral = _staff_referral(app, world, client)
+    response = auth.post(f"/referrals/{referral.id}/accept", data={
+        "given_names": "Zeynep", "family_name": "Yılmaz", "date_of_birth": "2008-11-02",
+        "assigned_caseworker_id": str(world.other_caseworker.id)})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/referrals/{referral.id}")
+    assert b"assigned to another caseworker" in client.get(response.headers["Location"]).data

@@ -5,11 +5,12 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlmodel import select
 
-from portal import clients, referrals
+from portal import access, clients, referrals
 from portal.access import allow, public
 from portal.db import get_session
-from portal.models import CASE_ROLES, Agency
+from portal.models import CASE_ROLES, Agency, Client
 from portal.panels import WorkItem, work_item_source
 from portal.web import render
 
@@ -175,6 +176,10 @@ def accept(referral_id):
         return render("referrals/accept.html", block="form", status=422, referral=referral, form=error.form,
                       staff_options=staff_options)
     db.commit()
+    if db.exec(access.scope(select(Client.id).where(Client.id == client.id), Client, current_user, db)).first() is None:
+        # Caseworkers who see only their own clients cannot open a file assigned to someone else.
+        flash(_("The referral is accepted and the client file is open, assigned to another caseworker."), "success")
+        return redirect(url_for("referrals.show", referral_id=referral.id), 303)
     flash(_("The referral is accepted and the client file is open. Start triage to choose the application."), "success")
     return redirect(url_for("packets.triage_page", client_id=client.id), 303)
 
