@@ -4,7 +4,7 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 """
 from sqlmodel import Session
 
-from portal.demo import community, lifecycle, people, status_packets
+from portal.demo import community, evidence, lifecycle, people, status_packets
 from portal.demo import packets as citizenship_packets
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
@@ -18,7 +18,7 @@ DEMO_LOGINS = [
     ("caseworker@jhs.demo", "caseworker", "John Howard Society – Community Case Management"),
 ]
 
-STEPS = [people, citizenship_packets, status_packets, lifecycle, community]
+STEPS = [people, citizenship_packets, status_packets, lifecycle, community, evidence]
 
 
 def seed(session: Session) -> list:
