@@ -159,7 +159,8 @@ def test_code_mode_join_needs_no_password(app, code_world, client):
     csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
     done = client.post(f"/me/join/{token}", data={"csrf_token": csrf, "email": "tomas@example.org"})
     assert done.status_code == 303
-    assert client.get("/me/").status_code == 200
+    home = client.get("/me/")
+    assert home.status_code == 200 and b"/me/sign-in" in home.data  # where to sign in next time
 
 
 def test_code_sign_in_works_once_and_only_while_fresh(app, code_world, client):

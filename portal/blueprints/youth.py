@@ -34,7 +34,8 @@ def home():
     db = get_session()
     packets = participation.youth_packets(db, user=current_user)
     cards = [_packet_card(db, packet) for packet in packets]
-    return render("youth/home.html", cards=cards)
+    code_mode = invitations.login_mode(db, agency_id=current_user.agency_id) == "one_time_code"
+    return render("youth/home.html", cards=cards, code_mode=code_mode)
 
 
 def _packet_card(db, packet: Packet) -> dict:
