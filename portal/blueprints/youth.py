@@ -60,7 +60,7 @@ def _packet_card(db, packet: Packet) -> dict:
 def packet(packet_id):
     db = get_session()
     item = participation.youth_packet(db, user=current_user, packet_id=packet_id)
-    audit.record(db, action="packet.viewed", user=current_user, record_type="packet", record_id=item.id, detail="youth")
+    audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=item.id, detail="youth")
     db.commit()
     return render("youth/packet.html", card=_packet_card(db, item))
 
