@@ -5,6 +5,9 @@ Python. Filters (caseworker, packet type, packets started in a date range) apply
 """
 from __future__ import annotations
 
+import os
+import threading
+import time as time_module
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -269,6 +272,37 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
     return board
 
 
+# A built dashboard is kept for a short while per agency and filters, and used again only while the
+# agency's packets are unchanged: every change that moves a number bumps Packet.updated_at (an index
+# answers max() at once). The time limit covers what does not (a purge deleting rows).
+CACHE_SECONDS = float(os.environ.get("PASSAGE_DASHBOARD_CACHE_SECONDS", "30"))
+CACHE_ENTRIES = 256
+_cache: dict = {}
+_cache_lock = threading.Lock()
+
+
+def _fingerprint(session: Session, agency_id) -> str:
+    return str(session.exec(select(func.max(Packet.updated_at)).where(Packet.agency_id == agency_id)).one())
+
+
+def build_cached(session: Session, *, user: User, filters: Filters, today: date | None = None) -> Dashboard:
+    """build(), or the same board built moments ago when nothing in the agency changed since."""
+    if CACHE_SECONDS <= 0 or user.role != Role.manager:
+        return build(session, user=user, filters=filters, today=today)
+    key = (user.agency_id, filters, today or date.today())
+    fingerprint = _fingerprint(session, user.agency_id)
+    now = time_module.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now and hit[1] == fingerprint:
+        return hit[2]
+    board = build(session, user=user, filters=filters, today=today)
+    with _cache_lock:
+        if len(_cache) >= CACHE_ENTRIES:
+            _cache.pop(min(_cache, key=lambda k: _cache[k][0]))
+        _cache[key] = (now + CACHE_SECONDS, fingerprint, board)
+    return board
+
+
 def _months_back(first_of_month: date, months: int) -> date:
     year, month = divmod(first_of_month.year * 12 + first_of_month.month - 1 - months, 12)
     return date(year, month + 1, 1)
@@ -349,6 +383,7 @@ def reassign_packet(session: Session, *, packet: Packet, to_user_id, by: User) -
     target = _new_holder(session, agency_id=packet.agency_id, to_user_id=to_user_id)
     previous = packet.owner_id
     packet.owner_id = target.id
+    packet.updated_at = utcnow()
     session.add(packet)
     audit.record(session, action="packet.reassigned", user=by, record_type="packet", record_id=packet.id,
                  detail=f"from={previous or ''} to={target.id}")
@@ -370,7 +405,7 @@ def reassign_client(session: Session, *, client: Client, to_user_id, by: User, w
         result = session.execute(
             update(Packet).where(Packet.client_id == client.id, Packet.agency_id == client.agency_id,
                                  Packet.status.not_in((S.decided, S.withdrawn)))
-            .values(owner_id=target.id)
+            .values(owner_id=target.id, updated_at=utcnow())
         )
         moved = result.rowcount or 0
     audit.record(session, action="client.reassigned", user=by, record_type="client", record_id=client.id,

@@ -140,5 +140,6 @@ Index("ix_packet_dashboard", Packet.agency_id, Packet.owner_id, Packet.status, P
       Packet.status_changed_at)
 Index("ix_packet_agency_status_changed", Packet.agency_id, Packet.status, Packet.status_changed_at)
 Index("ix_packet_agency_changed", Packet.agency_id, Packet.status_changed_at)
+Index("ix_packet_agency_updated", Packet.agency_id, Packet.updated_at)  # the dashboard cache's freshness check
 Index("ix_packet_agency_signing", Packet.agency_id, Packet.planned_signing_date)
 Index("ix_document_agency_expires", Document.agency_id, Document.expires_on)

@@ -235,3 +235,21 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
         assert exports.research_counts(db, user=user, filters=dashboard.Filters()) == [
             ("cit_0403", "approved", band, "Africa", "3-6 months", 1)]
         assert deadlines.deadlines_for(db, user=user) == []
+
+
+def test_cached_board_is_rebuilt_after_a_change(app, team, caseload, request_context):  # noqa: F811
+    with app.app_context(), session_scope(app) as db:
+        manager = db.get(User, team.manager.id)
+        first = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
+        assert dashboard.build_cached(db, user=manager, filters=dashboard.Filters()) is first
+        packet = db.get(Packet, caseload[1].id)
+        lifecycle.transition(db, packet=packet, to_status=S.changes_requested, user=manager, note="Q8")
+        db.flush()
+        second = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
+        assert second is not first
+        assert dict(second.statuses)[S.changes_requested] == 1 and dict(second.statuses)[S.in_review] == 0
+        dashboard.reassign_packet(db, packet=packet, to_user_id=team.other_worker.id, by=manager)
+        db.flush()
+        third = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
+        assert third is not second
+        assert {row[0]: row[3] for row in third.workload}[team.other_worker.id] == 1

@@ -239,6 +239,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_packet_agency_signing', ['agency_id', 'planned_signing_date'], unique=False)
         batch_op.create_index('ix_packet_agency_status', ['agency_id', 'status', 'packet_type'], unique=False)
         batch_op.create_index('ix_packet_agency_status_changed', ['agency_id', 'status', 'status_changed_at'], unique=False)
+        batch_op.create_index('ix_packet_agency_updated', ['agency_id', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packet_client_id'), ['client_id'], unique=False)
         batch_op.create_index('ix_packet_dashboard', ['agency_id', 'owner_id', 'status', 'packet_type', 'status_changed_at'], unique=False)
 
@@ -658,6 +659,7 @@ def downgrade() -> None:
     with op.batch_alter_table('packet', schema=None) as batch_op:
         batch_op.drop_index('ix_packet_dashboard')
         batch_op.drop_index(batch_op.f('ix_packet_client_id'))
+        batch_op.drop_index('ix_packet_agency_updated')
         batch_op.drop_index('ix_packet_agency_status_changed')
         batch_op.drop_index('ix_packet_agency_status')
         batch_op.drop_index('ix_packet_agency_signing')

@@ -16,20 +16,16 @@ from portal.web import render
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
-def _packet_types(db) -> list[tuple[str, str]]:
-    """(key, title) of every registered packet type, plus any key the agency's packets still carry."""
+def _packet_types() -> list[tuple[str, str]]:
+    """(key, title) of every registered packet type, by title."""
     from portal.forms import PACKET_TYPES
 
-    keys = set(PACKET_TYPES) | set(db.exec(
-        select(Packet.packet_type).where(Packet.agency_id == current_user.agency_id).distinct()
-    ).all())
-    return sorted(((key, PACKET_TYPES[key].title if key in PACKET_TYPES else key) for key in keys),
-                  key=lambda item: item[1])
+    return sorted(((key, packet_type.title) for key, packet_type in PACKET_TYPES.items()), key=lambda item: item[1])
 
 
 def _filters(db):
     staff = dashboard.caseworkers(db, agency_id=current_user.agency_id)
-    types = _packet_types(db)
+    types = _packet_types()
     filters, errors, values = dashboard.parse_filters(
         request.args, caseworker_ids={user_id for user_id, _name in staff}, packet_types={key for key, _t in types}
     )
@@ -43,7 +39,7 @@ def _filters(db):
 def index():
     db = get_session()
     filters, errors, values, options = _filters(db)
-    board = dashboard.build(db, user=current_user, filters=filters)
+    board = dashboard.build_cached(db, user=current_user, filters=filters)
     upcoming = deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id, limit=15)
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=upcoming,
                    today=date.today(), charts=_charts(board, options), query=filters.query_args())
