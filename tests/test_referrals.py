@@ -189,6 +189,8 @@ def test_accept_opens_the_client_file_and_links_it(app, world, client):
     with app.app_context():
         body = mail.outbox()[-1].get_content()
     assert referral.reference in body and "accepted" in body and "Zeynep" not in body
+    client_page = client.get(f"/clients/{created.id}").get_data(as_text=True)
+    assert "Referred to us" in client_page and referral.reference in client_page
     again = auth.post(f"/referrals/{referral.id}/decline", data={"reason": "changed my mind"})
     assert again.status_code == 422 and b"already" in again.data
 

@@ -11,7 +11,7 @@ from portal import access, clients, referrals
 from portal.access import allow, public
 from portal.db import get_session
 from portal.models import CASE_ROLES, Agency, Client
-from portal.panels import WorkItem, work_item_source
+from portal.panels import WorkItem, client_panel, work_item_source
 from portal.web import render
 
 # No prefix: the public form lives at /refer, the staff queue under /referrals.
@@ -199,3 +199,13 @@ def referrals_to_triage(session, user) -> list[WorkItem]:
         url=url_for("referrals.queue", status="new"), due=due, kind="referral",
         urgency=0 if days is not None and days < 0 else 1 if days is not None and days <= 14 else 2,
     )]
+
+
+@client_panel("referrals/_client_panel.html", order=55)
+def referral_in_panel(*, session, user, client, **_ignored):
+    """On a client file opened from a referral: where it came from, with a link to its history."""
+    if user.role not in CASE_ROLES:
+        return None
+    found = session.exec(access.scope(select(referrals.Referral).where(referrals.Referral.client_file_id == client.id),
+                                      referrals.Referral, user, session)).first()
+    return {"referral": found} if found else None
