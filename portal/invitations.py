@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from portal import accounts, audit, mail
 from portal.models import Agency, Client, Packet, Role, User, utcnow
 from portal.referral_models import PublicFormHit
+from portal.referrals import purge_old_hits
 from portal.validation import email as valid_email
 from portal.youth_models import Invitation, SignInCode
 
@@ -240,6 +241,7 @@ def request_code(session: Session, *, email: str, ip: str, link: str, now: datet
     if wait:
         audit.record(session, action="sign_in_code.throttled")
         return wait
+    purge_old_hits(session, now=now)
     session.add(PublicFormHit(key=_address_key(ip), at=now))
     user = _code_user(session, email)
     if user is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, func, select
+from sqlmodel import Session, delete, func, select
 
 from portal import access, audit, clients, mail, validation
 from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User, utcnow
@@ -177,8 +177,18 @@ def rate_limit_wait(session: Session, *, ip: str, now: datetime | None = None) -
     return max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1)
 
 
+HIT_RETENTION = timedelta(days=1)  # longer than any window that reads the hits
+
+
 def record_hit(session: Session, *, ip: str, now: datetime | None = None) -> None:
-    session.add(PublicFormHit(key=_address_key(ip), at=now or utcnow()))
+    now = now or utcnow()
+    purge_old_hits(session, now=now)
+    session.add(PublicFormHit(key=_address_key(ip), at=now))
+
+
+def purge_old_hits(session: Session, *, now: datetime) -> None:
+    """Rate-limit rows are only kept as long as a window needs them."""
+    session.exec(delete(PublicFormHit).where(PublicFormHit.at < now - HIT_RETENTION))
 
 
 def create_referral(session: Session, *, agency: Agency, clean: dict, entered_by: User | None = None,
@@ -333,6 +343,12 @@ class AcceptForm:
     errors: dict = field(default_factory=dict)
 
 
+class AcceptError(ValueError):
+    def __init__(self, form: AcceptForm):
+        super().__init__("the client file could not be opened")
+        self.form = form
+
+
 def accept_form_defaults(referral: Referral, *, user: User) -> dict:
     return {
         "given_names": referral.child_name,
@@ -382,10 +398,4 @@ def accept(session: Session, *, referral: Referral, user: User, form, staff_ids:
     audit.record(session, action="referral.accepted", user=user, record_type="referral", record_id=referral.id,
                  detail=f"client={client.id}")
     return client
-
-
-class AcceptError(ValueError):
-    def __init__(self, form: AcceptForm):
-        super().__init__("the client file could not be opened")
-        self.form = form
 

@@ -358,3 +358,16 @@ def test_accepting_for_another_caseworker_when_caseworkers_see_only_their_own(ap
         "assigned_caseworker_id": str(world.other_caseworker.id)})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/referrals/{referral.id}")
     assert b"assigned to another caseworker" in client.get(response.headers["Location"]).data
+
+
+def test_old_rate_limit_rows_are_purged(app, world):
+    from portal.models import utcnow
+
+    with app.app_context(), session_scope(app) as db:
+        db.add(PublicFormHit(key="referral-address:old", at=utcnow() - timedelta(days=2)))
+        db.add(PublicFormHit(key="referral-address:recent", at=utcnow() - timedelta(minutes=5)))
+    with app.app_context(), session_scope(app) as db:
+        referrals.record_hit(db, ip="192.0.2.50")
+    with app.app_context(), session_scope(app) as db:
+        keys = set(db.exec(select(PublicFormHit.key)).all())
+        assert "referral-address:old" not in keys and "referral-address:recent" in keys and len(keys) == 2
