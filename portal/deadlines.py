@@ -176,6 +176,14 @@ def _packet_scope(session: Session, user: User, caseworker_id=None) -> list:
     return clauses
 
 
+def _checklist_label(packet_type: str, item: str) -> str:
+    from portal.forms import PACKET_TYPES
+
+    definition = PACKET_TYPES.get(packet_type)
+    found = next((entry for entry in definition.checklist if entry.key == item), None) if definition else None
+    return found.label if found else item.replace("_", " ")
+
+
 def deadlines_for(session: Session, *, user: User, today: date | None = None, caseworker_id=None,
                   limit: int = 200) -> list[Deadline]:
     """Every deadline in the user's reach, most urgent first."""
@@ -206,16 +214,16 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
 
     rows = session.exec(
         select(Document.expires_on, Document.checklist_item, Packet.id, Packet.client_id, Packet.owner_id,
-               Client.given_names, Client.family_name)
+               Client.given_names, Client.family_name, Packet.packet_type)
         .join(Packet, Packet.id == Document.packet_id).join(Client, Client.id == Packet.client_id)
         .where(*packets, Document.agency_id == user.agency_id, Packet.status.in_(LIVE_STATUSES),
                Document.expires_on.is_not(None),
                Document.expires_on <= today + timedelta(days=HORIZON["document_expires"]))
         .order_by(Document.expires_on).limit(limit)
     ).all()
-    for expires_on, item, packet_id, client_id, owner, given, family in rows:
-        label = _l("Expired: %(item)s", item=item.replace("_", " ")) if expires_on < today else \
-            _l("Expires: %(item)s", item=item.replace("_", " "))
+    for expires_on, item, packet_id, client_id, owner, given, family, packet_type in rows:
+        name = _checklist_label(packet_type, item)
+        label = _l("Expired: %(item)s", item=name) if expires_on < today else _l("Expires: %(item)s", item=name)
         found.append(Deadline("document_expires", expires_on, label, client_id, packet_id,
                               f"{given} {family}".strip(), owner))
 

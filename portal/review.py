@@ -164,9 +164,16 @@ def attach_final_render(session: Session, *, packet: Packet, render) -> PacketAp
 
 def approval_fingerprint(session: Session, *, approval: PacketApproval) -> str | None:
     """The final PDF's SHA-256, copied into the approval the first time the render is seen done."""
-    if approval.sha256 or approval.render_id is None:
+    if approval.sha256:
         return approval.sha256
-    render = session.get(Render, approval.render_id)
+    if approval.render_id is None:  # asked for elsewhere (e.g. the packet page) for the approved version
+        render = session.exec(select(Render).where(
+            Render.packet_id == approval.packet_id, Render.final.is_(True), Render.revision == approval.revision,
+            Render.sha256.is_not(None)).order_by(Render.created_at.desc())).first()
+        if render is not None:
+            approval.render_id = render.id
+    else:
+        render = session.get(Render, approval.render_id)
     if render is not None and render.sha256 and render.final:
         approval.sha256 = render.sha256
         session.add(approval)

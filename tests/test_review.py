@@ -310,6 +310,7 @@ ROUTES = [
     ("post", "/packets/{id}/milestones/new"),
     ("post", "/packets/{id}/milestones/{id}/sent"),
     ("post", "/packets/{id}/reassign"),
+    ("post", "/packets/{id}/final-pdf"),
 ]
 
 
@@ -346,3 +347,30 @@ def test_htmx_comment_post_returns_block(auth, team, app):
     auth.login(team.manager)
     response = auth.client.get(f"/packets/{team.packet.id}/staff-review", headers=HTMX)
     assert response.status_code == 200
+
+
+def test_final_pdf_can_be_asked_for_again(auth, team, app):
+    set_status(app, team.packet.id, S.in_review)
+    with app.app_context(), session_scope(app) as db:
+        transition(db, packet=db.get(Packet, team.packet.id), to_status=S.approved, user=db.get(User, team.manager.id))
+    auth.login(team.worker)
+    assert "Make the final PDF" in auth.client.get(f"/packets/{team.packet.id}/staff-review").get_data(as_text=True)
+    response = auth.post(f"/packets/{team.packet.id}/final-pdf", {})
+    assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
+    with app.app_context(), session_scope(app) as db:
+        approval = db.exec(select(PacketApproval)).one()
+        assert db.get(Render, approval.render_id).final is True
+    set_status(app, team.packet.id, S.draft)
+    assert auth.post(f"/packets/{team.packet.id}/final-pdf").status_code == 409
+
+
+def test_fingerprint_found_from_a_final_render_made_elsewhere(app, team, request_context):  # noqa: F811
+    set_status(app, team.packet.id, S.in_review)
+    with app.app_context(), session_scope(app) as db:
+        packet = db.get(Packet, team.packet.id)
+        transition(db, packet=packet, to_status=S.approved, user=db.get(User, team.manager.id))
+        db.add(Render(agency_id=packet.agency_id, packet_id=packet.id, final=True, revision=1,
+                      status=RenderStatus.done, sha256="c" * 64))
+        db.flush()
+        approval = db.exec(select(PacketApproval)).one()
+        assert review.approval_fingerprint(db, approval=approval) == "c" * 64

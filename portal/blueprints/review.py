@@ -1,7 +1,7 @@
 """Staff review of a packet: the review page, transitions, comments, submission, IRCC milestones, reassigning."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -9,7 +9,7 @@ from werkzeug.routing import BuildError
 from portal import audit, dashboard, lifecycle, review
 from portal.access import allow, get_or_404
 from portal.db import get_session
-from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Role
+from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
 from portal.panels import WorkItem, packet_panel, work_item_source
 from portal.web import render
 
@@ -86,6 +86,7 @@ def _review_context(db, packet, **extra):
         "changes": review.changes_since_approval(db, packet=packet),
         "approval": approval,
         "fingerprint": fingerprint,
+        "final_render": db.get(Render, approval.render_id) if approval and approval.render_id else None,
         "packet_url": packet_page(packet.id),
         "errors": {},
         "values": {},
@@ -162,8 +163,9 @@ def _load(packet_id):
 def show(packet_id):
     db, packet = _load(packet_id)
     audit.record(db, action="packet.review_viewed", user=current_user, record_type="packet", record_id=packet.id)
-    db.commit()
-    return render("review/show.html", **_review_context(db, packet))
+    context = _review_context(db, packet)
+    db.commit()  # with the final PDF's fingerprint, when it was just seen done
+    return render("review/show.html", **context)
 
 
 @bp.route("/<packet_id>/transition", methods=["POST"])
@@ -179,10 +181,10 @@ def transition(packet_id):
         packet = db.get(Packet, packet.id)
         return render("review/show.html", status=422, **_review_context(
             db, packet, transition_error=str(error), values={"note": note, "to_status": to_status}))
-    if to_status == PacketStatus.approved:
-        _render_final(db, packet)
     db.commit()
     flash(_("Saved: the packet is now “%(status)s”.", status=lifecycle.STATUS_LABELS[packet.status]), "success")
+    if to_status == PacketStatus.approved:
+        _render_final(db, packet)
     return redirect(_next_url(url_for("review.show", packet_id=packet.id)), code=303)
 
 
@@ -191,8 +193,26 @@ def _render_final(db, packet) -> None:
     renders = _renders()
     if renders is None:
         return
-    render_row = renders.request_render(db, packet=packet, user=current_user, final=True)
+    try:
+        render_row = renders.request_render(db, packet=packet, user=current_user, final=True)
+    except Exception:  # noqa: BLE001 - the approval stands; the final PDF can be asked for again
+        db.rollback()
+        current_app.logger.exception("final render request failed for packet %s", packet.id)
+        flash(_("The final PDF could not be started. Use “Make the final PDF” on the review page."), "warning")
+        return
     review.attach_final_render(db, packet=packet, render=render_row)
+    db.commit()
+
+
+@bp.route("/<packet_id>/final-pdf", methods=["POST"])
+@allow(*CASE_ROLES)
+def final_pdf(packet_id):
+    db, packet = _load(packet_id)
+    approval = review.last_approval(db, packet=packet)
+    if packet.status != PacketStatus.approved or approval is None or approval.revision != packet.revision:
+        abort(409)
+    _render_final(db, packet)
+    return redirect(url_for("review.show", packet_id=packet.id), code=303)
 
 
 @bp.route("/<packet_id>/comments", methods=["POST"])
