@@ -297,14 +297,14 @@ def _centre_name(session: Session, referral: Referral) -> str:
 
 def _require_open(referral: Referral) -> None:
     if referral.status not in OPEN_STATUSES:
-        raise ReferralError(str(_l("This referral was already %(status)s.", status=str(STATUSES[referral.status]).lower())))
+        raise ReferralError(_l("This referral was already dealt with (%(status)s).", status=STATUSES[referral.status]))
 
 
 def request_information(session: Session, *, referral: Referral, user: User, note: str) -> None:
     _require_open(referral)
     note, error = validation.text(note, required=True, max_length=1000, multiline=True)
     if error:
-        raise ReferralError(str(_l("Please say what information is missing (for your team; it is not emailed).")))
+        raise ReferralError(_l("Please say what information is missing (for your team; it is not emailed)."))
     referral.status = "info_requested"
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="info_requested", centre_name=_centre_name(session, referral))
@@ -316,7 +316,7 @@ def add_note(session: Session, *, referral: Referral, user: User, note: str) -> 
     """A note, for example the information the referrer gave by phone; reopens a referral waiting for it."""
     note, error = validation.text(note, required=True, max_length=1000, multiline=True)
     if error:
-        raise ReferralError(str(_l("Please write the note.")))
+        raise ReferralError(_l("Please write the note."))
     if referral.status == "info_requested":
         referral.status = "new"
     referral.updated_at = utcnow()
@@ -328,7 +328,7 @@ def decline(session: Session, *, referral: Referral, user: User, reason: str) ->
     _require_open(referral)
     reason, error = validation.text(reason, required=True, max_length=1000, multiline=True)
     if error:
-        raise ReferralError(str(_l("Please give the reason for declining.")))
+        raise ReferralError(_l("Please give the reason for declining."))
     referral.status = "declined"
     referral.decision_reason = reason
     referral.updated_at = utcnow()
