@@ -2,6 +2,7 @@
 import io
 import re
 import subprocess
+from datetime import date, timedelta
 
 import pikepdf
 import pytest
@@ -46,7 +47,8 @@ def render_now(app, packet_id, *, final=False, user_id=None) -> tuple[Render, by
 @pytest.fixture
 def rendered(app, doc_world):
     queue.connection(app).flushall()
-    _attach(app, doc_world, "passport", "passport.pdf", pdf_bytes(2, text="Passport scan"))
+    _attach(app, doc_world, "passport", "passport.pdf", pdf_bytes(2, text="Passport scan"),
+            expires_on=date.today() + timedelta(days=30))
     _attach(app, doc_world, "passport", "photo.jpg", jpeg_bytes(1200, 900))
     with session_scope(app) as session:
         from portal.documents import uploads
@@ -108,6 +110,7 @@ def test_application_data_labelled_as_on_the_form(rendered):
     assert re.search(r"Q8D Explain gaps in validity\s*N/A", text), "a question that does not apply says N/A"
     assert re.search(r"Q4C Other names used\s*N/A", text)
     assert "Attached: 2 files, 3 pages" in text
+    assert "Expires within 12 months, possibly before the decision." in text, "the job words expiry warnings itself"
     assert "Not applicable: Applying online" in text
     assert re.search(r"Court order giving the agency authority\s*Missing", text)
     assert "Authorised person" in text and "Capacity: agency under court order" in text

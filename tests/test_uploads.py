@@ -83,8 +83,8 @@ def test_content_decides_not_the_name():
 
 def test_expiry_warning():
     today = date(2026, 1, 1)
-    assert "expired" in uploads.expiry_warning(date(2025, 12, 1), today=today)
-    assert "before IRCC is likely to decide" in uploads.expiry_warning(today + timedelta(days=100), today=today)
+    assert uploads.expiry_warning(date(2025, 12, 1), today=today) == "expired"
+    assert uploads.expiry_warning(today + timedelta(days=100), today=today) == "expires_soon"
     assert uploads.expiry_warning(today + timedelta(days=800), today=today) is None
 
 

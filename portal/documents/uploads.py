@@ -297,15 +297,14 @@ def unwaive_item(session: Session, *, packet: Packet, user: User, checklist_item
 
 
 def expiry_warning(expires_on: date | None, *, today: date | None = None) -> str | None:
-    """Plain words when a document expires before the likely decision, else None."""
+    """"expired" or "expires_soon" (before the likely decision), else None; templates word it."""
     if expires_on is None:
         return None
     today = today or date.today()
     if expires_on < today:
-        return str(_l("This document has expired. IRCC needs a valid one: renew it before sending the packet."))
+        return "expired"
     if expires_on < today + timedelta(days=LIKELY_DECISION_DAYS):
-        return str(_l("This document expires before IRCC is likely to decide (about %(months)s months). Consider renewing it now.",
-                      months=LIKELY_DECISION_DAYS // 30))
+        return "expires_soon"
     return None
 
 
@@ -314,7 +313,7 @@ class ChecklistRow:
     item: object  # forms.types.ChecklistItem
     documents: list[Document]
     waiver: ChecklistWaiver | None
-    warnings: list[str]
+    warnings: list[str]  # expiry_warning() codes, one per file that has one
 
     @property
     def status(self) -> str:
