@@ -407,3 +407,20 @@ def test_group_autosave_stores_complete_rows_and_leaves_the_rows_as_typed(client
     wrong = client.post(url, data={"version": "3", "absences__0__left": "2023-01-09", "absences__0__returned":
                                    "2023-01-01", "absences__0__destination": "Lebanon"}, headers=headers)
     assert wrong.status_code == 422 and b'id="absences__0__returned-error"' in wrong.data
+
+
+@pytest.mark.parametrize("key", sorted(__import__("portal.forms", fromlist=["PACKET_TYPES"]).PACKET_TYPES))
+def test_every_registered_packet_type_renders_on_the_same_screens(client, auth, app, make, key):
+    from portal.forms import PACKET_TYPES
+
+    agency = make.agency()
+    worker = make.user(agency, role=Role.caseworker)
+    person = make.client(agency, status_in_canada="no_status", date_of_birth=date(2005, 3, 1))
+    packet = start(app, client=person, user=worker, key=key)
+    auth.login(worker)
+    assert client.get(f"/packets/{packet.id}").status_code == 200
+    for step in PACKET_TYPES[key].steps:
+        response = client.get(f"/packets/{packet.id}/steps/{step.key}")
+        assert response.status_code in (200, 303), (key, step.key)
+    review = client.get(f"/packets/{packet.id}/review")
+    assert review.status_code == 200 and b"Still missing" in review.data
