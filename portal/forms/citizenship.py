@@ -494,17 +494,24 @@ PROHIBITION_DOCS = ChecklistItem("court_documents", "Court documents for each 'y
 
 # ---- signers ------------------------------------------------------------------------------------
 
+ORDER_PHRASE = {
+    "interim_society_care": "an interim society care order",
+    "extended_society_care": "an extended society care order",
+    "customary_care": "a customary care agreement",
+    "other": "a court order or written agreement",
+}
+
+
 def authorised_capacity(context: Context) -> str:
     kind = context.get("authority_kind")
-    order = dict(ORDER_KIND).get(context.get("order_kind"), "court order or written agreement").lower()
+    order = ORDER_PHRASE.get(context.get("order_kind"), "a court order or written agreement")
     if kind == "agency":
         agency = context.get("authorised_organization") or context.agency.get("name") or "the agency"
-        return f"for {agency}, the society with care of the minor under an {order}" if order[0] in "aeiou" else (
-            f"for {agency}, the society with care of the minor under a {order}")
+        return f"for {agency}, the society with care of the minor under {order}"
     if kind == "parent":
         return "parent with custody of the minor"
     if kind == "guardian":
-        return f"legal guardian of the minor, under a {order}"
+        return f"legal guardian of the minor, under {order}"
     if kind == "agreement":
         return "person empowered to act for the minor by a written agreement"
     return "person with custody of the minor or empowered by court order, written agreement or law"
