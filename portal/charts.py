@@ -14,8 +14,8 @@ _ids = itertools.count(1)
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 170
-WIDTH = 440
+LABEL_WIDTH = 150
+WIDTH = 380
 COLUMNS_WIDTH = 640
 
 
@@ -34,7 +34,7 @@ def bar_chart(*, title: str, rows: list[tuple[str, float]], unit: str = "", css:
     """Horizontal bars, one per (label, value); the description lists every value."""
     rows = list(rows)
     biggest = max((value for _label, value in rows if value), default=0) or 1
-    plot = WIDTH - LABEL_WIDTH - 50
+    plot = WIDTH - LABEL_WIDTH - 64
     body = []
     for index, (label, value) in enumerate(rows):
         y = GAP + index * (BAR_HEIGHT + GAP)
@@ -98,6 +98,6 @@ def _number(value) -> str:
     return f"{int(value)}"
 
 
-def _clip(text: str, length: int = 20) -> str:
+def _clip(text: str, length: int = 18) -> str:
     text = str(text)
     return text if len(text) <= length else text[: length - 1] + "…"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, case, cast, func, literal, literal_column
+from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_
 from sqlmodel import Session, select
 
 from portal import access, audit, validation
@@ -355,9 +355,10 @@ def review_queue(session: Session, *, user: User, limit: int = 100):
             .join(Client, Client.id == Packet.client_id).where(Packet.status == status),
             Packet, user, session,
         )
-        if status == S.changes_requested or user.role == Role.caseworker:
-            mine = Packet.owner_id == user.id
-            statement = statement.where(mine if status == S.changes_requested else Packet.owner_id != user.id)
+        if status == S.changes_requested:
+            statement = statement.where(Packet.owner_id == user.id)
+        else:  # nobody reviews their own packet
+            statement = statement.where(or_(Packet.owner_id.is_(None), Packet.owner_id != user.id))
         for packet_id, given, family, since in session.exec(statement.order_by(Packet.status_changed_at).limit(limit)):
             items.append((packet_id, title(since.date().isoformat()), 1, f"{given} {family}".strip(), None))
     return items
