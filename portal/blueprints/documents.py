@@ -44,9 +44,12 @@ def _page(packet: Packet, *, status: int = 200, errors: dict | None = None, kept
     return response, code, {"Vary": "HX-Request"}
 
 
-def _back(packet: Packet):
+def _back(packet: Packet, message: str | None = None):
+    """htmx: the updated list in place; a plain form post: back to the page, with a message."""
     if request.headers.get("HX-Request"):
         return _page(packet)
+    if message:
+        flash(message, "ok")
     return redirect(url_for("documents.evidence_page", packet_id=packet.id), code=303)
 
 
@@ -102,8 +105,7 @@ def upload(packet_id, item_key):
     session.commit()
     if refused:
         return _page(packet, status=422, errors={f"{key}-files": " ".join(refused)}, kept={f"{key}-expires": raw_expiry})
-    flash(_("%(n)s file(s) added.", n=len(attached)), "ok")
-    return _back(packet)
+    return _back(packet, _("%(n)s file(s) added.", n=len(attached)))
 
 
 @bp.post("/<packet_id>/documents/<document_id>/replace")
@@ -125,8 +127,7 @@ def replace(packet_id, document_id):
         return _page(packet, status=422, errors={field: str(error)})
     uploads.replace_document(session, document=document, user=current_user, checked=checked)
     session.commit()
-    flash(_("The file was replaced."), "ok")
-    return _back(packet)
+    return _back(packet, _("The file was replaced."))
 
 
 def _max_bytes() -> int:
@@ -145,8 +146,7 @@ def remove(packet_id, document_id):
         return blocked
     uploads.remove_document(session, document=document, user=current_user)
     session.commit()
-    flash(_("The file was removed."), "ok")
-    return _back(packet)
+    return _back(packet, _("The file was removed."))
 
 
 @bp.post("/<packet_id>/documents/<document_id>/move")
