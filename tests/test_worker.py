@@ -70,7 +70,7 @@ def test_status_component_polls_while_running_and_stops_when_done(app, client, a
     html = client.get(f"/packets/{packet.id}/renders/status", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "every 1s" not in html and "View the PDF" in html and "Download" in html
     full = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
-    assert "<html" in full and "View the PDF" in full
+    assert "<html" in full and "View the PDF" in full and "Earlier versions" in full
     with session_scope(app) as session:
         render = session.exec(select(Render)).one()
         assert (render.status, render.progress) == ("done", 100)

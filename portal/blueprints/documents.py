@@ -251,7 +251,9 @@ def generate(packet_id):
 
 
 def _status(packet: Packet, render_row):
-    response, code = render("evidence/status_page.html", block="status", packet=packet, render_row=render_row)
+    versions = [] if request.headers.get("HX-Request") else renders.renders_of(get_session(), packet=packet)
+    response, code = render("evidence/status_page.html", block="status", packet=packet, render_row=render_row,
+                            versions=[v for v in versions if v.status == RenderStatus.done])
     return response, code, {"Vary": "HX-Request"}
 
 
