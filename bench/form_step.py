@@ -76,7 +76,7 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def start_server(database_url: str, instance: str, port: int, workers: int = 4, threads: int = 1) -> subprocess.Popen:
+def start_server(database_url: str, instance: str, port: int, workers: int = 3, threads: int = 4) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=database_url, PASSAGE_INSTANCE_DIR=instance, SECRET_KEY="bench-secret-key",
                PASSAGE_DATA_DIR=str(Path(instance) / "data"))
     env.pop("REDIS_URL", None)
@@ -228,8 +228,8 @@ def main() -> None:
     parser.add_argument("--ramp-seconds", type=float, default=5.0, help="length of each faster run")
     parser.add_argument("--max-rate", type=float, default=400.0)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
