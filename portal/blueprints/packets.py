@@ -210,7 +210,7 @@ def _shown_value(item, packet, typed):
     stored = (packet.answers or {}).get(item.name)
     if item.kind == "group":
         return engine.rows_from_value(item, stored)
-    return engine._form_string(item, stored)
+    return engine.form_string(item, stored)
 
 
 def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, errors=None, conflicts=None,
@@ -430,12 +430,12 @@ def save_field(packet_id, step_key, name):
         # The answer brings other questions in or out: redraw the step, keeping what the form held.
         typed = {key: value for key, value in _typed_from_form(current, form, role).items() if key in form
                  or any(k.startswith(key + "__") for k in form.keys())}
-        typed[name] = engine.rows_from_value(item, value) if item.kind == "group" else engine._form_string(item, value)
+        typed[name] = engine.rows_from_value(item, value) if item.kind == "group" else engine.form_string(item, value)
         body, status = _step_page(db, packet, client, agency, packet_type, current, typed=typed)
         return body, status, {"HX-Retarget": "#step-region", "HX-Reswap": "outerHTML"}
     if item.kind == "group":
         return _version_only(packet.version)  # redrawing the rows could drop what is being typed in the next cell
-    typed_value = engine._form_string(item, value)
+    typed_value = engine.form_string(item, value)
     return field_response()
 
 

@@ -9,6 +9,8 @@ import re
 from datetime import date
 from typing import Any, Iterable
 
+from flask_babel import lazy_gettext as _l
+
 from portal import validation
 from portal.forms.types import (
     AnswerLine,
@@ -159,7 +161,7 @@ def clean_value(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
         if not text:
             return None, None
         if not re.fullmatch(r"\d{1,6}", text):
-            return text, validation._l("Enter a whole number, for example 3.")
+            return text, _l("Enter a whole number, for example 3.")
         return int(text), None
     if kind in ("choice", "radio", "yesno"):
         options = [value for value, _label in (item.options or YES_NO)]
@@ -171,9 +173,9 @@ def clean_value(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
 def check_value(item: Field, raw: Any, context: Context, *, required_check: bool = True) -> tuple[Any, str | None]:
     value, error = clean_value(item, raw, context)
     if error is None and required_check and item.required and is_missing(item, value):
-        error = validation._l("Please choose one.") if item.kind in ("choice", "radio", "yesno") else (
-            validation._l("Please tick this box to confirm.") if item.kind == "checkbox"
-            else validation._l("Please fill this in."))
+        error = _l("Please choose one.") if item.kind in ("choice", "radio", "yesno") else (
+            _l("Please tick this box to confirm.") if item.kind == "checkbox"
+            else _l("Please fill this in."))
     if error is None and not is_blank(value):
         for validator in item.validators:
             error = validator(value, context)
@@ -201,11 +203,12 @@ def rows_from_value(item: Field, value: Any) -> list[dict[str, str]]:
     """Stored rows as form strings, for showing them in inputs."""
     rows = []
     for row in value or []:
-        rows.append({column.name: _form_string(column, row.get(column.name)) for column in item.columns})
+        rows.append({column.name: form_string(column, row.get(column.name)) for column in item.columns})
     return rows
 
 
-def _form_string(item: Field, value: Any) -> str:
+def form_string(item: Field, value: Any) -> str:
+    """A stored answer as the text an input shows."""
     if value is None:
         return ""
     if item.kind == "checkbox":
@@ -228,7 +231,7 @@ def clean_rows(item: Field, rows: list[dict[str, str]], context: Context, *, req
                 errors[row_key(item.name, index, column.name)] = error
         cleaned.append(row)
     if required_check and item.required and not cleaned:
-        errors[item.name] = str(validation._l("Please add at least one row."))
+        errors[item.name] = str(_l("Please add at least one row."))
     return cleaned, errors
 
 
@@ -252,7 +255,7 @@ def group_rule_errors(item: Field, rows: list[dict], context: Context) -> dict[s
             a, b = row.get(first), row.get(second)
             if isinstance(a, str) and isinstance(b, str) and len(a) == 10 and len(b) == 10 and b < a:
                 errors[row_key(item.name, index, second)] = str(
-                    validation._l("This date is before the one it follows. Please check both dates."))
+                    _l("This date is before the one it follows. Please check both dates."))
     return errors
 
 
