@@ -41,6 +41,7 @@ ALLOWED = [
     (S.submitted, S.draft, "worker", {"note": "Missing photos"}),
     (S.draft, S.withdrawn, "worker", {}),
     (S.in_review, S.withdrawn, "manager", {}),
+    (S.changes_requested, S.withdrawn, "worker", {}),
     (S.approved, S.withdrawn, "worker", {}),
     (S.submitted, S.withdrawn, "worker", {}),
     (S.withdrawn, S.draft, "manager", {}),
@@ -61,6 +62,10 @@ def test_allowed_transitions(db, team, from_status, to_status, who, extra):
     assert spell.status == from_status
     month = db.exec(select(StateTimeMonth).where(StateTimeMonth.agency_id == packet.agency_id)).one()
     assert (month.status, month.stays) == (from_status, 1)
+
+
+def test_every_transition_is_tested():
+    assert set(lifecycle.MOVES) == {(from_status, to_status) for from_status, to_status, _who, _extra in ALLOWED}
 
 
 REFUSED = [
