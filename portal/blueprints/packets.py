@@ -233,10 +233,10 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     asked = {name for name, info in meta.items() if (info or {}).get("ask_caseworker")}
     # One url_for, then substitution: a step page links every step twice and every field once.
     step_base = url_for("packets.step", packet_id=packet.id, step_key="__step__")
+    step_urls = {candidate.key: step_base.replace("__step__", candidate.key) for candidate in steps}
     return render(
-        "packets/step.html", step_urls={candidate.key: step_base.replace("__step__", candidate.key)
-                                        for candidate in steps}, block=block, status=status, packet=packet, client=client, packet_type=packet_type,
-        step=step, steps=steps, fields=fields, values=values, errors=errors or {}, conflicts=conflicts or {},
+        "packets/step.html", block=block, status=status, step_urls=step_urls, packet=packet, client=client,
+        packet_type=packet_type, step=step, steps=steps, fields=fields, values=values, errors=errors or {}, conflicts=conflicts or {},
         done=done, total=total, position=position, role=role, youth=role == "youth", asked=asked, meta=meta,
         previous=steps[position - 1] if position > 0 else None,
         step_done={candidate.key: forms.step_done(candidate, context, role) for candidate in steps},
@@ -321,8 +321,8 @@ def step(packet_id, step_key):
         item = packet_type.field(op[1])
         if item is not None and item.kind == "group" and item.name in typed:
             typed[item.name] = _apply_op(typed[item.name], op[0], op[2])
-        return _step_page(db, packet, client, agency, packet_type, current, typed=typed, version=_base_version(form,
-                          packet))
+        return _step_page(db, packet, client, agency, packet_type, current, typed=typed,
+                          version=_base_version(form, packet))
 
     asked = {name[len("ask__"):] for name in form.keys() if name.startswith("ask__")}
     values, errors, typed = forms.check_step(current, form, context, role, ask_caseworker=asked)
