@@ -26,14 +26,14 @@ LINES_PER_PAGE = 19  # answers that fit on one page of the application section, 
 
 def _evidence_files():
     import pikepdf
-    from PIL import Image
+    from PIL import Image, ImageFilter
 
     files = {}
     for number in range(5):
-        # Noise compresses badly, like a real scan: about 1.5 MB of JPEG.
-        image = Image.effect_noise((2480, 3300), 60 + number).convert("RGB")
+        # A letter page at 300 dpi with grain that compresses like a real scan: about 1.5 MB of JPEG.
+        image = Image.effect_noise((2480, 3300), 45 + number).filter(ImageFilter.GaussianBlur(1)).convert("RGB")
         out = io.BytesIO()
-        image.save(out, format="JPEG", quality=80)
+        image.save(out, format="JPEG", quality=75)
         files[f"jpeg{number}"] = (out.getvalue(), "image/jpeg", 1)
     for number in range(5):
         pdf = pikepdf.new()
