@@ -196,3 +196,23 @@ def test_a_stale_packet_object_that_was_sent_for_review_is_not_saved(app, world)
             packets.save_answers(db, packet=stale, changes={"birth_city": "Aleppo"}, base_version=1,
                                  user=db.get(User, world["worker"].id))
     assert "birth_city" not in load(app, packet.id).answers
+
+
+def test_demo_packets_are_made_once_and_four_are_complete(app):
+    from portal.demo import DEMO_PASSWORD, people
+    from portal.demo import packets as demo_packets
+    from portal.forms import summarize
+    from portal.models import Agency, Client
+
+    for _ in range(2):
+        with app.app_context(), session_scope(app) as db:
+            context = {"password": DEMO_PASSWORD}
+            people.seed(db, context)
+            db.flush()
+            demo_packets.seed(db, context)
+    with app.app_context(), session_scope(app) as db:
+        rows = db.exec(select(Packet)).all()
+        assert len(rows) == len(demo_packets.PACKETS) == 6
+        complete = [row.packet_type for row in rows if not summarize(
+            packet=row, client=db.get(Client, row.client_id), agency=db.get(Agency, row.agency_id)).missing]
+    assert sorted(complete) == ["cit_0001", "cit_0002", "cit_0003", "cit_0403"]
