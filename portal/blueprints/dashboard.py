@@ -14,6 +14,7 @@ from portal.panels import client_panel
 from portal.web import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+DEADLINES_COUNTED = 200  # the dashboard lists the 15 most urgent and counts up to this many
 
 
 def _packet_types() -> list[tuple[str, str]]:
@@ -40,8 +41,9 @@ def index():
     db = get_session()
     filters, errors, values, options = _filters(db)
     board = dashboard.build_cached(db, user=current_user, filters=filters)
-    upcoming = deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id, limit=15)
-    context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=upcoming,
+    every = deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id, limit=DEADLINES_COUNTED)
+    context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
+                   deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
                    today=date.today(), charts=_charts(board, options), query=filters.query_args())
     return render("dashboard/index.html", block="results", status=422 if errors else 200, **context)
 
