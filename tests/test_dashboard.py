@@ -253,3 +253,13 @@ def test_cached_board_is_rebuilt_after_a_change(app, team, caseload, request_con
         third = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
         assert third is not second
         assert {row[0]: row[3] for row in third.workload}[team.other_worker.id] == 1
+
+
+def test_dashboard_page_follows_changes(auth, client, team, caseload, app):
+    auth.login(team.manager)
+    before = client.get("/dashboard/", headers=HTMX).get_data(as_text=True)
+    assert client.get("/dashboard/", headers=HTMX).get_data(as_text=True) == before
+    auth.post(f"/packets/{caseload[1].id}/transition", {"to_status": "changes_requested", "note": "Q8"})
+    after = client.get("/dashboard/", headers=HTMX).get_data(as_text=True)
+    assert after != before
+    assert "Changes requested: 1" in after and "Changes requested: 0" in before

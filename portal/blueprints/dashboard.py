@@ -2,8 +2,11 @@
 from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from sqlmodel import select
 
 from portal import charts, dashboard, deadlines, exports, lifecycle
@@ -44,8 +47,31 @@ def index():
     every = deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id, limit=DEADLINES_COUNTED)
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
-                   today=date.today(), charts=_charts(board, options), query=filters.query_args())
-    return render("dashboard/index.html", block="results", status=422 if errors else 200, **context)
+                   today=date.today(), query=filters.query_args())
+    if errors:
+        return render("dashboard/index.html", block="results", status=422, charts=_charts(board, options), **context)
+    context["results_html"] = _results_html(board, every, context, options)
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return context["results_html"], 200
+    return render("dashboard/index.html", **context)
+
+
+# The results as HTML, kept with the board they show: drawing the charts and tables again for the same
+# board and the same deadlines would give the same page.
+_results: dict = {}
+
+
+def _results_html(board, every, context, options) -> Markup:
+    key = (current_user.agency_id, context["filters"], str(get_locale()))
+    same = (tuple(every[:15]), len(every), context["today"])
+    kept = _results.get(key)
+    if kept is not None and kept[0] is board and kept[1] == same:
+        return kept[2]
+    html = Markup(render_block("dashboard/index.html", "results", charts=_charts(board, options), **context))
+    if len(_results) >= 256:
+        _results.clear()
+    _results[key] = (board, same, html)
+    return html
 
 
 def _charts(board, options) -> dict:
