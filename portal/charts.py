@@ -98,6 +98,6 @@ def _number(value) -> str:
     return f"{int(value)}"
 
 
-def _clip(text: str, length: int = 18) -> str:
+def _clip(text: str, length: int = 16) -> str:
     text = str(text)
     return text if len(text) <= length else text[: length - 1] + "…"
