@@ -1,7 +1,8 @@
 """The manager's dashboard: aggregate queries over the agency's packets, and reassigning work.
 
-Every number comes from one GROUP BY query on indexed columns; nothing loops over packet rows in
-Python. Filters (caseworker, packet type, packets started in a date range) apply to every panel.
+Every number comes from a GROUP BY query answered by an index, or from the monthly totals the
+lifecycle keeps; nothing loops over packet rows in Python. Filters (caseworker, packet type, packets
+started in a date range) apply to every panel.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_
+from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_, update
 from sqlmodel import Session, select
 
 from portal import access, audit, validation
@@ -401,8 +402,6 @@ def reassign_client(session: Session, *, client: Client, to_user_id, by: User, w
     session.add(client)
     moved = 0
     if with_packets:
-        from sqlalchemy import update
-
         result = session.execute(
             update(Packet).where(Packet.client_id == client.id, Packet.agency_id == client.agency_id,
                                  Packet.status.not_in((S.decided, S.withdrawn)))
