@@ -424,3 +424,13 @@ def test_every_registered_packet_type_renders_on_the_same_screens(client, auth, 
         assert response.status_code in (200, 303), (key, step.key)
     review = client.get(f"/packets/{packet.id}/review")
     assert review.status_code == 200 and b"Still missing" in review.data
+
+
+def test_a_save_without_a_version_cannot_overwrite_anything(client, auth, world, app, make):
+    other = make.user(world["agency"], role=Role.caseworker)
+    save(app, packet=world["packet"], user=other, changes={"birth_city": "Homs"})
+    auth.login(world["worker"])
+    response = client.post(field_url(world["packet"], "identity", "birth_city"), data={"birth_city": "Aleppo",
+                           "version": "not a number"}, headers={**HTMX, "X-CSRFToken": token(client)})
+    assert response.status_code == 409
+    assert load(app, world["packet"].id).answers["birth_city"] == "Homs"

@@ -280,10 +280,11 @@ def _typed_from_form(step, form, role):
 
 
 def _base_version(form, packet) -> int:
+    """The version the form was opened at; without one, every answer saved since counts as newer."""
     try:
         return int(form.get("version", ""))
     except ValueError:
-        return packet.version
+        return 0
 
 
 def _after_step_url(packet, packet_type, context, role, step, next_target):
