@@ -280,9 +280,12 @@ def _typed_from_form(step, form, role):
 
 
 def _base_version(form, packet) -> int:
-    """The version the form was opened at; without one, every answer saved since counts as newer."""
+    """The version the form was opened at. A post without one (a script, not our forms) saves over
+    the current version; a garbled one counts as the oldest, so it cannot overwrite anything."""
+    if "version" not in form:
+        return packet.version
     try:
-        return int(form.get("version", ""))
+        return int(form["version"])
     except ValueError:
         return 0
 
