@@ -50,9 +50,14 @@ class StaleSaveError(PacketError):
 
 
 def start_packet(session: Session, *, client: Client, packet_type_key: str, user: User,
-                 planned_signing_date: date | None, packet_id: uuid.UUID | None = None) -> Packet:
+                 planned_signing_date: date | None, packet_id: uuid.UUID | None = None,
+                 today: date | None = None) -> Packet:
     """A new draft packet for a client, with answers the client file already gives filled in."""
     packet_type = get_packet_type(packet_type_key)
+    if packet_type.available is not None:
+        may_start, reason = packet_type.available(today or date.today())
+        if not may_start:
+            raise PacketError(reason)
     packet = Packet(
         id=packet_id or uuid.uuid4(), agency_id=client.agency_id, client_id=client.id, packet_type=packet_type.key, status=PacketStatus.draft,
         planned_signing_date=planned_signing_date, owner_id=user.id, created_by_id=user.id,

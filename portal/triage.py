@@ -11,6 +11,7 @@ from datetime import date
 
 from portal.forms import facts
 from portal.forms.engine import age_on
+from portal.rules import state_care
 
 STATUSES = (
     ("citizen", "Canadian citizen (born in Canada, or born abroad to a Canadian parent)"),
@@ -74,8 +75,8 @@ def _option(key: str, reason: str) -> Option:
 
 
 def state_care_days_left(today: date) -> int:
-    """Days until the state-care pathway closes (the application must be RECEIVED by that date)."""
-    return (facts.a_date("state_care_pathway_closes") - today).days
+    """Days on which IRCC can still RECEIVE a state-care application, today included (0 once closed)."""
+    return state_care.days_left(today, state_care.load_facts())
 
 
 def recommend(answers: TriageAnswers, *, today: date | None = None) -> Recommendation:
@@ -141,7 +142,7 @@ def recommend(answers: TriageAnswers, *, today: date | None = None) -> Recommend
     if answers.status in ("no_status", "temporary_resident", "refugee_claimant", "protected_person", "unknown"):
         days_left = state_care_days_left(today)
         if answers.came_before_19 and answers.care_one_year and answers.status != "protected_person":
-            if days_left >= 0:
+            if days_left > 0:
                 notes.append(f"The state-care pathway closes on "
                              f"{facts.a_date('state_care_pathway_closes').isoformat()}: {days_left:,} days left "
                              "for IRCC to RECEIVE the application.")

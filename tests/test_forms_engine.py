@@ -434,3 +434,17 @@ def test_a_save_without_a_version_cannot_overwrite_anything(client, auth, world,
                            "version": "not a number"}, headers={**HTMX, "X-CSRFToken": token(client)})
     assert response.status_code == 409
     assert load(app, world["packet"].id).answers["birth_city"] == "Homs"
+
+
+def test_an_open_end_date_in_a_history_prints_as_present_not_na():
+    from portal.forms.engine import display_rows
+    from portal.forms.types import Field
+
+    history = Field("history", "Addresses", kind="group", columns=(
+        Field("from", "From", kind="date"),
+        Field("to", "To", kind="date", required=False, blank_display="Present"),
+        Field("note", "Note", required=False),
+    ))
+    rows = display_rows(history, [{"from": "2020-01-01", "to": None, "note": ""}])
+    assert rows[0][1] == "Present"
+    assert rows[0][2] == "N/A"

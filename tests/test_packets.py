@@ -37,6 +37,20 @@ def test_unknown_packet_type_is_a_key_error(app, world):
         start(app, client=world["person"], user=world["worker"], key="cit_9999")
 
 
+@pytest.mark.parametrize("today, allowed", [(date(2027, 1, 21), True), (date(2027, 1, 22), False)])
+def test_state_care_packet_cannot_be_started_after_the_pathway_closes(app, world, today, allowed):
+    with app.app_context(), session_scope(app) as db:
+        client, user = db.merge(world["person"]), db.merge(world["worker"])
+        if allowed:
+            packet = packets.start_packet(db, client=client, packet_type_key="state_care_pr", user=user,
+                                          planned_signing_date=today, today=today)
+            assert packet.packet_type == "state_care_pr"
+        else:
+            with pytest.raises(packets.PacketError, match="closed"):
+                packets.start_packet(db, client=client, packet_type_key="state_care_pr", user=user,
+                                     planned_signing_date=today, today=today)
+
+
 def test_save_bumps_the_version_and_records_who(app, world):
     packet = start(app, client=world["person"], user=world["worker"])
     saved = save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo"}, in_person=True)

@@ -54,8 +54,11 @@ def test_state_care_pathway_comes_before_hc_and_shows_days_left():
                  date_of_birth=born(20))
     assert result.key == "state_care_pr"
     assert {option.key for option in result.alternatives} >= {"hc_pr", "imm_5710"}
-    assert any("2027-01-21" in note and "55 days left" in note for note in result.notes)
-    assert state_care_days_left(TODAY) == 55
+    # Days on which IRCC can still receive it, today included: the same count the packet's own rules show.
+    assert any("2027-01-21" in note and "56 days left" in note for note in result.notes)
+    assert state_care_days_left(TODAY) == 56
+    assert state_care_days_left(date(2027, 1, 21)) == 1
+    assert state_care_days_left(date(2027, 1, 22)) == 0
 
 
 def test_after_the_state_care_closing_date_hc_is_recommended():

@@ -18,6 +18,7 @@ from portal.db import get_session
 from portal.forms import engine
 from portal.models import CASE_ROLES, Agency, Client, Packet, Role
 from portal.panels import PACKET_PANELS, client_panel, render_panels
+from portal.rules import state_care
 from portal.web import render
 
 bp = Blueprint("packets", __name__)
@@ -80,11 +81,7 @@ def _client_packets_panel(*, session, user, client, **_kwargs):
 
 
 def _triage_defaults(client: Client) -> dict:
-    care_days = 0
-    for period in client.care_periods or []:
-        start, end = validation.parse_date(period.get("start") or ""), validation.parse_date(period.get("end") or "")
-        if start:
-            care_days += ((end or date.today()) - start).days + 1
+    care = state_care.care_in_state(client.care_periods or [], today=date.today())
     return {
         "status": client.status_in_canada or "unknown",
         "planned_signing_date": "",
@@ -92,7 +89,7 @@ def _triage_defaults(client: Client) -> dict:
         "born_abroad_to_canadian_parent": False,
         "parent_citizen": False,
         "came_before_19": False,
-        "care_one_year": care_days >= 365,
+        "care_one_year": care.at_least(int(state_care.load_facts()["min_care_days"])),
         "removal_order": False,
         "refugee_claim": client.status_in_canada == "refugee_claimant",
         "hc_approved_in_principle": False,
@@ -146,8 +143,13 @@ def start(client_id):
     if key not in forms.PACKET_TYPES or error:
         flash(_("Choose a packet and a planned signing date (year-month-day) to start."), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
-    packet = packets.start_packet(db, client=client, packet_type_key=key, user=current_user,
-                                  planned_signing_date=signing)
+    try:
+        packet = packets.start_packet(db, client=client, packet_type_key=key, user=current_user,
+                                      planned_signing_date=signing)
+    except packets.PacketError as problem:
+        db.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     db.commit()
     flash(_("Application started."), "success")
     return redirect(url_for("packets.show", packet_id=packet.id), code=303)

@@ -150,7 +150,7 @@ def identity_step(*, marital: bool = False, section: str = "Q4–Q6") -> Step:
 
 ADDRESS_COLUMNS = (
     Field("from", "From", kind="date"),
-    Field("to", "To (leave empty if current)", kind="date", required=False),
+    Field("to", "To (leave empty if current)", kind="date", required=False, blank_display="Present"),
     Field("address", "Street address, city, province or country", kind="text", max_length=300),
 )
 

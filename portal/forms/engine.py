@@ -325,7 +325,8 @@ def display_value(item: Field, value: Any) -> str:
 def display_rows(item: Field, value: Any) -> tuple[tuple[str, ...], ...]:
     rows = []
     for row in value or []:
-        rows.append(tuple(display_value(column, row.get(column.name)) or NOT_APPLICABLE for column in item.columns))
+        rows.append(tuple(display_value(column, row.get(column.name)) or column.blank_display or NOT_APPLICABLE
+                          for column in item.columns))
     return tuple(rows)
 
 

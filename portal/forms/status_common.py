@@ -111,7 +111,8 @@ def history_group(name: str, label: str, *, what: str, what_label: str, where_la
     """A repeatable history: one row per period, from/to dates (to empty = still now)."""
     return Field(name, label, kind="group", form_ref=form_ref, help=help, columns=(
         Field("from", "From", kind="date", validators=(_not_after_signing,)),
-        Field("to", "To", kind="date", required=False, help="Leave empty if this is still true now."),
+        Field("to", "To", kind="date", required=False, help="Leave empty if this is still true now.",
+              blank_display="Present"),
         Field(what, what_label, max_length=200),
         Field("where", where_label, max_length=200),
     ))

@@ -44,6 +44,7 @@ class Field:
     max_length: int = 200
     columns: tuple["Field", ...] = ()  # for kind == "group": the fields of one row
     prefill: Callable[[Context], Any] | None = None  # a value from the client file, offered before asking
+    blank_display: str = ""  # what an empty optional answer means when printed, e.g. "Present" for an open end date
 
 
 @dataclass(frozen=True)
