@@ -434,6 +434,8 @@ EVENT_LABELS = {
     "withdraw": _l("Withdrawn"),
     "restore": _l("Restored to draft"),
     "milestone": _l("IRCC milestone"),
+    "signature": _l("Signed"),
+    "signature_voided": _l("A signature was voided because an answer changed"),
 }
 
 
