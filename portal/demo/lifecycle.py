@@ -32,10 +32,22 @@ PLAN = {
         (S.withdrawn, None, 1),
     ],
 }
-TYPES = {
-    "peel-cas": ["cit_0403", "cit_0403", "cit_0003", "cit_0002", "cit_0001", "pr_card", "vos", "state_care_pr"],
-    "jhs-ccms": ["imm_5710", "imm_5710", "hc_pr", "hc_pr", "state_care_pr", "pr_card"],
-}
+IN_CARE = {"in_care", "extended_society_care", "former_crown_ward"}
+
+
+def _fitting_types(client) -> list[str]:
+    """Packet types that fit the client's situation, so the demo never shows a grant for a citizen."""
+    age = (TODAY - client.date_of_birth).days // 365
+    status = client.status_in_canada
+    if status == "citizen":
+        return ["cit_0001"]
+    if status == "permanent_resident":
+        return (["cit_0403", "pr_card", "cit_0403", "vos"] if age < 18 else ["cit_0002", "pr_card", "cit_0002"])
+    if status == "refugee_claimant" or status == "protected_person":
+        return ["imm_5710"]
+    if client.care_status in IN_CARE:
+        return ["state_care_pr", "imm_5710"]
+    return ["imm_5710", "hc_pr"]
 COMMENTS = [  # "section": one of the packet type's own sections
     ("section", "Check the family name against the passport: the accent is missing."),
     ("general", "The court order copy is the interim one; we need the extended society care order."),
@@ -183,7 +195,8 @@ def seed(session: Session, context: dict) -> None:
                 index += 1
                 packet_id = uuid.uuid5(NAMESPACE, f"{slug}-{index}")
                 client = agency_clients[(index * 7) % len(agency_clients)]
-                packet_type = TYPES[slug][index % len(TYPES[slug])]
+                fitting = _fitting_types(client)
+                packet_type = fitting[index % len(fitting)]
                 if session.get(Packet, packet_id) is not None:
                     continue
                 worker = staff.get(client.assigned_caseworker_id, manager)
