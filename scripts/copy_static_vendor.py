@@ -1,7 +1,8 @@
 """Copy browser libraries and PDF fonts installed by npm and pip into static/vendor/ (ignored by git).
 
 Fonts: Noto Sans (Latin, accents, Cyrillic, Greek), Arabic and Devanagari come from the
-`fontpkg-noto-*` PyPI packages; Hebrew, Chinese (SC) and Korean from npm's `@fontsource/*`.
+`fontpkg-noto-*` PyPI packages; Hebrew, Chinese (SC), Korean, Tamil, Ethiopic (Ge'ez) and Thai from
+npm's `@fontsource/*`.
 The fontsource subsets are decompressed from WOFF2 to TrueType here, once, because doing it
 in every worker process costs about ten seconds; the variable pip fonts are cut into fixed regular
 and bold instances, because subsetting a variable font costs about 100 ms on every render.
@@ -30,6 +31,9 @@ NPM_FONTS = [
     ("noto-sans-hebrew", "hebrew"),
     ("noto-sans-sc", None),
     ("noto-sans-kr", None),
+    ("noto-sans-tamil", "tamil"),
+    ("noto-sans-ethiopic", "ethiopic"),
+    ("noto-sans-thai", "thai"),
 ]
 FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.S)
 SRC = re.compile(r"url\(\./files/(?P<name>[^)]+\.woff2)\)")

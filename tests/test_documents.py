@@ -253,3 +253,24 @@ def test_signature_page_shows_e_signatures_when_given(app, doc_world, monkeypatc
     text = "\n".join(_texts(data))
     assert "Signed electronically by Zoë Ñandú on 2026-05-01 (typed name)" in text
     assert text.count("Signature") >= 2, "blank lines stay for wet signatures"
+
+
+def test_names_in_every_demo_script_are_drawn_with_an_embedded_font_for_that_script(app):
+    from portal.documents import pdf
+
+    names = {
+        "Noto-Sans-Tamil": "அஞ்சலி சிவகுமார்",
+        "Noto-Sans-Ethiopic": "ሰላም ተክለ",
+        "Noto-Sans-Thai": "สมชาย ใจดี",
+        "Noto-Sans-Hebrew": "נועה כהן",
+        "Noto-Sans-KR": "김지우",
+    }
+    fonts, sheets = pdf._shared_resources(app)
+    html = "<html lang='en'><body>" + "".join(f"<p>{name}</p>" for name in names.values()) + "</body></html>"
+    data = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher(app.static_folder)).write_pdf(
+        stylesheets=sheets, font_config=fonts)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        used = {str((font.DescendantFonts[0] if "/DescendantFonts" in font else font).BaseFont)
+                for page in document.pages for font in page.Resources.get("/Font", {}).values()}
+    for family in names:
+        assert any(family in name for name in used), f"{family} missing from {sorted(used)}"
