@@ -91,6 +91,10 @@ def test_demo_packets_are_complete_idempotent_and_render_to_pdf(app):
     from portal.forms import summarize
     from portal.models import Agency, Client, Packet
 
+    import io
+
+    from pypdf import PdfReader
+
     names = {row[2]: (row[3], row[4]) for row in CLIENTS}
 
     def planned(session):
@@ -125,5 +129,10 @@ def test_demo_packets_are_complete_idempotent_and_render_to_pdf(app):
                 result = pdf.render_packet_pdf(snapshot.build(session, packet=packet, user=None), final=False,
                                                load=storage.load, app=app)
                 assert result.pages >= 3 and result.data.startswith(b"%PDF")
+                cover = PdfReader(io.BytesIO(result.data)).pages[0].extract_text()
+                if packet_type == "imm_5710":
+                    assert "open work permit under" in cover, "the cover letter names the basis"
+                if packet_type == "state_care_pr":
+                    assert "were in state care" in cover, "the cover letter names the public policy"
                 rendered.add(packet_type)
             assert rendered == {"imm_5710", "state_care_pr", "hc_pr", "pr_card", "vos"}

@@ -113,6 +113,8 @@ def build(session: Session, *, packet: Packet, user: User | None, today: date | 
             "form_code": packet_type.form_code,
             "revision": packet.revision,
             "submission": packet_type.submission,
+            # Packet-specific paragraphs (basis and fee exemption, program participation when chosen).
+            "cover_letter": list(packet_type.cover_letter(summary.context)) if packet_type.cover_letter else [],
         },
         "agency": {"name": agency.name, "address": agency.address, "phone": agency.phone, "email": agency.email},
         "applicant": {
