@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, delete, func, select
 
 from portal import audit
-from portal.models import Role, SignInFailure, User, UserSession, utcnow
+from portal.models import Agency, Role, SignInFailure, User, UserSession, utcnow
 
 FAILURES_ALLOWED = 5
 FAILURE_WINDOW = timedelta(minutes=1)
@@ -68,6 +68,7 @@ def throttle_wait_seconds(session: Session, *, email: str, ip: str, now: datetim
 class SignInResult:
     user: User | None = None
     wait_seconds: int = 0
+    needs_code: bool = False  # a youth whose agency signs youth in with one-time codes, not passwords
 
 
 def sign_in(session: Session, *, email: str, password: str, ip: str, now: datetime | None = None) -> SignInResult:
@@ -79,6 +80,10 @@ def sign_in(session: Session, *, email: str, password: str, ip: str, now: dateti
         return SignInResult(wait_seconds=wait)
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()
     if user is not None and user.active and password_matches(user.password_hash, password):
+        agency = session.get(Agency, user.agency_id)
+        if user.role == Role.youth and agency is not None and agency.youth_login_mode == "one_time_code":
+            audit.record(session, action="sign_in.needs_code", user=user, record_type="user", record_id=user.id)
+            return SignInResult(needs_code=True)
         session.exec(delete(SignInFailure).where(SignInFailure.key == _account_key(email)))
         user.last_sign_in_at = now
         audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id)

@@ -171,3 +171,15 @@ def test_sign_out_needs_post(auth, make, client):
     auth.login(make.user())
     assert client.get("/sign-out").status_code == 405
     assert client.get("/my-work").status_code == 200
+
+
+def test_youth_of_an_agency_using_codes_cannot_sign_in_with_a_password(auth, make, app, client):
+    agency = make.agency(youth_login_mode="one_time_code")
+    person = make.client(agency)
+    youth = make.user(agency, role=Role.youth, client_id=person.id)
+    response = auth.login(youth)
+    assert response.status_code == 422
+    assert b"signs youth in with a code sent by email, not a password" in response.data
+    assert client.get("/me/").status_code != 200
+    staff = make.user(agency, role=Role.caseworker)
+    assert auth.login(staff).status_code == 303, "staff still sign in with passwords"

@@ -46,7 +46,10 @@ def sign_in():
             return redirect(next_url or _home_for(result.user), 303)
         db.commit()
         status = 429 if result.wait_seconds else 422
-        if result.wait_seconds:
+        if result.needs_code:
+            error = _("Your agency signs youth in with a code sent by email, not a password. "
+                      "Please use \"sign in with a code\" below.")
+        elif result.wait_seconds:
             error = _("Too many attempts. Please try again in %(n)s seconds.", n=result.wait_seconds)
         else:
             error = _("That email and password do not match an active account. Please check them and try again.")
