@@ -21,3 +21,15 @@ def test_every_demo_packet_fits_its_clients_status(app):
             assert status == "permanent_resident", (packet_type, status)
         if packet_type in {"state_care_pr", "hc_pr"}:
             assert status not in {"citizen", "permanent_resident"}, (packet_type, status)
+
+
+def test_no_demo_client_has_two_packets_of_the_same_type(app):
+    from collections import Counter
+
+    with app.app_context(), session_scope(app) as db:
+        seed(db)
+        seed(db)  # idempotent: a second run adds nothing
+    with app.app_context(), session_scope(app) as db:
+        pairs = db.exec(select(Packet.client_id, Packet.packet_type)).all()
+    repeated = [pair for pair, count in Counter(pairs).items() if count > 1]
+    assert repeated == []

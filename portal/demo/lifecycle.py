@@ -8,7 +8,7 @@ import random
 import uuid
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.forms import get_packet_type
 from portal.lifecycle import rebuild_monthly_totals
@@ -65,6 +65,17 @@ RETURN_REASONS = [
     "Returned as incomplete: the minor aged 14 to 17 did not sign.",
     "Returned as incomplete: fee receipt missing.",
 ]
+
+
+def _free_pair(clients: list, index: int, taken: set):
+    """The next client (from a spread-out starting point) with a fitting packet type they do not have yet."""
+    for step in range(len(clients)):
+        client = clients[(index * 7 + step) % len(clients)]
+        for packet_type in _fitting_types(client):
+            if (client.id, packet_type) not in taken:
+                return client, packet_type
+    client = clients[(index * 7) % len(clients)]
+    return client, _fitting_types(client)[0]
 
 
 def _at(day: date, hour: int = 10) -> datetime:
@@ -190,15 +201,16 @@ def seed(session: Session, context: dict) -> None:
         agency_clients = sorted((client for client in clients.values() if client.agency_id == agency.id),
                                 key=lambda client: str(client.date_of_birth))
         index = 0
+        # One packet per client and type, counting those the earlier demo steps made.
+        taken = set(session.exec(select(Packet.client_id, Packet.packet_type).where(Packet.agency_id == agency.id)).all())
         for final, outcome, count in plan:
             for _ in range(count):
                 index += 1
                 packet_id = uuid.uuid5(NAMESPACE, f"{slug}-{index}")
-                client = agency_clients[(index * 7) % len(agency_clients)]
-                fitting = _fitting_types(client)
-                packet_type = fitting[index % len(fitting)]
                 if session.get(Packet, packet_id) is not None:
                     continue
+                client, packet_type = _free_pair(agency_clients, index, taken)
+                taken.add((client.id, packet_type))
                 worker = staff.get(client.assigned_caseworker_id, manager)
                 if final in (S.decided, "returned"):
                     decided_on = TODAY - timedelta(days=rng.randint(5, 360))
