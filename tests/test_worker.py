@@ -260,7 +260,7 @@ def test_packet_page_shows_the_evidence_panel(app, client, auth, doc_world):
     auth.login(doc_world["worker"])
     html = client.get(f"/packets/{packet.id}").get_data(as_text=True)
     assert 'id="render-status"' in html and "Generate packet" in html
-    assert 'id="evidence-checklist"' in html and "Copy of passport" in html
+    assert 'id="evidence-summary"' in html and "Copy of passport" in html and "Add or change documents" in html
 
 
 def test_a_render_that_runs_too_long_is_stopped_with_a_reason(app, auth, doc_world, fresh_queue, monkeypatch):
