@@ -12,6 +12,7 @@ from sqlmodel import select
 from portal import charts, dashboard, deadlines, exports, lifecycle
 from portal.access import allow, get_or_404
 from portal.db import get_session
+from portal.forms import get_packet_type
 from portal.models import Client, Packet, PacketStatus, Role
 from portal.panels import client_panel
 from portal.web import render
@@ -74,14 +75,23 @@ def _results_html(board, every, context, options) -> Markup:
     return html
 
 
+def _form_label(key: str, titles: dict) -> str:
+    try:
+        # "IMM 0008 (guide IMM 0204)" -> "IMM 0008"; "IMM 0008 / IMM 5283" -> "IMM 5283", the form that sets it apart.
+        return get_packet_type(key).form_code.split(" (")[0].split(" / ")[-1]
+    except KeyError:
+        return titles.get(key, key)
+
+
 def _charts(board, options) -> dict:
     labels = options["status_labels"]
     titles = options["type_titles"]
     return {
         "statuses": charts.bar_chart(title=_("Packets by state"),
                                      rows=[(str(labels[status]), n) for status, n in board.statuses]),
+        # Form codes label the bars: several titles start alike ("Citizenship for ...") and would clip the same.
         "types": charts.bar_chart(title=_("Packets by type"),
-                                  rows=[(titles.get(key, key), n) for key, n in board.types], css="chart--types"),
+                                  rows=[(_form_label(key, titles), n) for key, n in board.types], css="chart--types"),
         "time": charts.bar_chart(
             title=_("Average days in each state (stays finished in the last 12 months)"),
             rows=[(str(labels[status]), avg or 0) for status, _done, avg, _now, _so_far in board.time_in_state
