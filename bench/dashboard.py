@@ -7,14 +7,10 @@ requests per second, median and p95 per page, on SQLite and then (when a server 
 127.0.0.1:5432) on a temporary PostgreSQL database. The last line is key=value pairs.
 """
 import argparse
-import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,24 +21,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import free_port, postgres_database, signed_in, start_server, stop_server  # noqa: E402
 
 PACKETS = 100_000
 CLIENTS = 2_000
 CASEWORKERS = 50
 PASSWORD = "bench-password-123"
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TARGET_P95_MS = 50.0
 TYPES = ["cit_0403", "cit_0003", "cit_0002", "cit_0001", "imm_5710", "state_care_pr", "hc_pr", "pr_card", "vos"]
 # Final states in rough real proportions: most packets are long decided.
 STATES = (["decided"] * 45 + ["submitted"] * 15 + ["draft"] * 15 + ["in_review"] * 6 + ["changes_requested"] * 4
           + ["approved"] * 5 + ["withdrawn"] * 10)
 ORDER = ["draft", "in_review", "approved", "submitted", "decided"]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
@@ -143,49 +135,6 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
     return managers, {"caseworker": str(workers[0]["id"]), "type": "cit_0403", "status": "draft"}
 
 
-def start_server(database_url: str, instance: str, port: int, workers: int, cache: bool) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url, PASSAGE_INSTANCE_DIR=instance, SECRET_KEY="bench-secret-key",
-               PASSAGE_DATA_DIR=str(Path(instance) / "data"))
-    if not cache:
-        env["PASSAGE_DASHBOARD_CACHE_SECONDS"] = "0"
-    env.pop("REDIS_URL", None)
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", "4", "--keep-alive", "10", "--log-level", "warning",
-               "portal:create_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
-    import requests
-
-    for _ in range(200):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except requests.RequestException:
-            time.sleep(0.1)
-    stop_server(server)
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-
-
-def signed_in(base: str, email: str):
-    import requests
-
-    http = requests.Session()
-    page = http.get(f"{base}/sign-in").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = http.post(f"{base}/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                         allow_redirects=False)
-    assert response.status_code == 303, f"sign-in failed: {response.status_code}"
-    return http
-
-
 def run_load(sessions: list, url: str, seconds: float, headers: dict) -> dict:
     """A closed loop: each client sends its next request as soon as the last one answers."""
     latencies, failures = [], []
@@ -221,7 +170,8 @@ def bench_database(label: str, database_url: str, args) -> list[dict]:
         results = []
         for cache in (True, False):
             port = free_port()
-            server = start_server(database_url, instance, port, args.workers, cache)
+            server = start_server(database_url, instance, port, workers=args.workers,
+                                  extra_env=None if cache else {"PASSAGE_DASHBOARD_CACHE_SECONDS": "0"})
             try:
                 base = f"http://127.0.0.1:{port}"
                 if cache:
@@ -236,7 +186,7 @@ def bench_database(label: str, database_url: str, args) -> list[dict]:
                              ("dashboard, by type, no reuse", f"{base}/dashboard/?type={filters['type']}",
                               {"HX-Request": "true"})]
                 for clients in args.clients:
-                    sessions = [signed_in(base, managers[0]) for _ in range(clients)]
+                    sessions = [signed_in(base, managers[0], PASSWORD) for _ in range(clients)]
                     for name, url, headers in pages:
                         run_load(sessions[:2], url, 1.0, headers)  # warm the workers and their connections
                         result = run_load(sessions, url, args.seconds, headers)
@@ -248,29 +198,6 @@ def bench_database(label: str, database_url: str, args) -> list[dict]:
         return results
     finally:
         shutil.rmtree(instance, ignore_errors=True)
-
-
-def postgres_database():
-    """A fresh temporary database on the local server, or (None, None) when no server answers."""
-    from sqlalchemy import create_engine, text
-
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means there is no usable server
-        print(f"PostgreSQL not reachable at 127.0.0.1:5432 ({error.__class__.__name__}); skipping it.")
-        return None, None
-    name = "passage_bench_" + uuid.uuid4().hex[:10]
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def main() -> None:

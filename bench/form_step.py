@@ -13,10 +13,7 @@ import queue
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,17 +25,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import free_port, postgres_database, signed_in, start_server, stop_server  # noqa: E402
 
 USERS = 50
 PASSWORD = "bench-password-123"
-PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 P95_LIMIT_MS = 100.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
@@ -76,47 +69,11 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def start_server(database_url: str, instance: str, port: int, workers: int = 3, threads: int = 4) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url, PASSAGE_INSTANCE_DIR=instance, SECRET_KEY="bench-secret-key",
-               PASSAGE_DATA_DIR=str(Path(instance) / "data"))
-    env.pop("REDIS_URL", None)
-    command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-               "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "10", "--log-level", "warning",
-               "portal:create_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              start_new_session=True)
-    import requests
-
-    for _ in range(150):
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return server
-        except requests.RequestException:
-            time.sleep(0.1)
-    stop_server(server)
-    raise RuntimeError("gunicorn did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-
-
 class Worker:
     """One signed-in caseworker: a keep-alive session, the CSRF token, and the packet's version."""
 
     def __init__(self, base: str, email: str, packet_id: str):
-        import requests
-
-        self.http = requests.Session()
-        page = self.http.get(f"{base}/sign-in").text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = self.http.post(f"{base}/sign-in", data={"email": email, "password": PASSWORD,
-                                                          "csrf_token": token}, allow_redirects=False)
-        assert response.status_code == 303, f"sign-in failed: {response.status_code}"
+        self.http = signed_in(base, email, PASSWORD)
         self.url = f"{base}/packets/{packet_id}/steps/service"
         page = self.http.get(self.url).text
         self.csrf = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
@@ -178,7 +135,7 @@ def bench_database(label: str, database_url: str, args) -> dict:
     try:
         pairs = seed(database_url, str(Path(instance) / "data"))
         port = free_port()
-        server = start_server(database_url, instance, port, args.workers, args.threads)
+        server = start_server(database_url, instance, port, workers=args.workers, threads=args.threads)
         try:
             base = f"http://127.0.0.1:{port}"
             workers = [Worker(base, email, packet_id) for email, packet_id in pairs]
@@ -196,29 +153,6 @@ def bench_database(label: str, database_url: str, args) -> dict:
             stop_server(server)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
-
-
-def postgres_database():
-    """A fresh temporary database on the local server, or None when no server answers."""
-    from sqlalchemy import create_engine, text
-
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means there is no usable server
-        print(f"PostgreSQL not reachable at 127.0.0.1:5432 ({error.__class__.__name__}); skipping it.")
-        return None, None
-    name = "passage_bench_" + uuid.uuid4().hex[:10]
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def main() -> None:
