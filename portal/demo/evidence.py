@@ -31,7 +31,9 @@ def _scan(pages: int, text: str) -> bytes:
         pdf.add_blank_page(page_size=(612, 792))
         page = pdf.pages[-1]
         page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
-        page.Contents = pdf.make_stream(f"BT /F1 20 Tf 72 700 Td (DEMO - {text}, page {number + 1}) Tj ET".encode())
+        # Two short lines: one long line would run off the page.
+        page.Contents = pdf.make_stream(
+            f"BT /F1 20 Tf 72 700 Td (DEMO - {text}) Tj 0 -28 Td (Page {number + 1}) Tj ET".encode())
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
