@@ -110,12 +110,41 @@ def copy_fonts() -> None:
     print(f"static/vendor/fonts/ ({len(faces)} font faces)")
 
 
+# Scripts many devices lack a font for: the web pages load these subsets only when a name needs them.
+WEB_FONTS = ["noto-sans-tamil", "noto-sans-ethiopic", "noto-sans-thai", "noto-sans-hebrew", "noto-sans-devanagari"]
+
+
+def copy_web_fonts() -> None:
+    """WOFF2 subsets with their unicode-range, for the pages (the PDF uses the TrueType files above)."""
+    target = FONTS / "web"
+    target.mkdir(parents=True, exist_ok=True)
+    faces = []
+    for package in WEB_FONTS:
+        folder = ROOT / "node_modules" / "@fontsource" / package
+        for weight in (400, 700):
+            css = (folder / f"{weight}.css").read_text()
+            for face in FACE.finditer(css):
+                body = face.group("body")
+                source = SRC.search(body)
+                script = package.removeprefix("noto-sans-")
+                if source is None or f"-{script}-{weight}-" not in source.group("name"):
+                    continue  # only the script's own subset: Latin and the rest come from the device's font
+                shutil.copyfile(folder / "files" / source.group("name"), target / source.group("name"))
+                family = re.search(r"font-family:\s*([^;]+);", body).group(1)
+                ranges = re.search(r"unicode-range:\s*([^;]+);", body).group(1)
+                faces.append(f"@font-face {{ font-family: {family}; font-weight: {weight}; font-display: swap; "
+                             f"src: url(web/{source.group('name')}) format('woff2'); unicode-range: {ranges}; }}")
+    (FONTS / "web.css").write_text("\n".join(faces) + "\n")
+    print(f"static/vendor/fonts/web.css ({len(faces)} font faces)")
+
+
 def main() -> None:
     VENDOR.mkdir(parents=True, exist_ok=True)
     for source, target in FILES.items():
         shutil.copyfile(ROOT / source, VENDOR / target)
         print(f"static/vendor/{target}")
     copy_fonts()
+    copy_web_fonts()
 
 
 if __name__ == "__main__":
