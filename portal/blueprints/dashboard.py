@@ -123,25 +123,24 @@ def packets():
 @bp.route("/packets.csv")
 @allow(Role.manager)
 def packets_csv():
-    db = get_session()
-    filters, errors, _values, _options = _filters(db)
-    if errors:
-        return packets()
-    text = exports.packet_list_csv(db, user=current_user, filters=filters)
-    db.commit()
-    return _download(text, f"packets-{date.today().isoformat()}.csv")
+    return _export(exports.packet_list_csv, "packets", on_error=packets)
 
 
 @bp.route("/research.csv")
 @allow(Role.manager)
 def research_csv():
+    return _export(exports.research_csv, "research-counts", on_error=index)
+
+
+def _export(build, stem: str, *, on_error):
+    """A CSV of the filtered packets (the export is audited by `build`); bad filters show the page with errors."""
     db = get_session()
     filters, errors, _values, _options = _filters(db)
     if errors:
-        return index()
-    text = exports.research_csv(db, user=current_user, filters=filters)
+        return on_error()
+    text = build(db, user=current_user, filters=filters)
     db.commit()
-    return _download(text, f"research-counts-{date.today().isoformat()}.csv")
+    return _download(text, f"{stem}-{date.today().isoformat()}.csv")
 
 
 def _download(text: str, filename: str) -> Response:
