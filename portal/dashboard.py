@@ -288,20 +288,29 @@ def _fingerprint(session: Session, agency_id) -> str:
 
 def build_cached(session: Session, *, user: User, filters: Filters, today: date | None = None) -> Dashboard:
     """build(), or the same board built moments ago when nothing in the agency changed since."""
+    return reused(session, user=user, key=("board", filters, today or date.today()),
+                  make=lambda: build(session, user=user, filters=filters, today=today))
+
+
+def reused(session: Session, *, user: User, key: tuple, make):
+    """make(), or what it gave for the same key moments ago when no packet in the agency changed since.
+
+    Only a manager's agency-wide views are kept: they are the same for every manager of the agency.
+    """
     if CACHE_SECONDS <= 0 or user.role != Role.manager:
-        return build(session, user=user, filters=filters, today=today)
-    key = (user.agency_id, filters, today or date.today())
+        return make()
+    key = (user.agency_id, *key)
     fingerprint = _fingerprint(session, user.agency_id)
     now = time_module.monotonic()
     hit = _cache.get(key)
     if hit is not None and hit[0] > now and hit[1] == fingerprint:
         return hit[2]
-    board = build(session, user=user, filters=filters, today=today)
+    value = make()
     with _cache_lock:
         if len(_cache) >= CACHE_ENTRIES:
             _cache.pop(min(_cache, key=lambda k: _cache[k][0]))
-        _cache[key] = (now + CACHE_SECONDS, fingerprint, board)
-    return board
+        _cache[key] = (now + CACHE_SECONDS, fingerprint, value)
+    return value
 
 
 def _months_back(first_of_month: date, months: int) -> date:

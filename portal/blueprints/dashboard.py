@@ -34,9 +34,11 @@ def _filters(db):
     filters, errors, values = dashboard.parse_filters(
         request.args, caseworker_ids={user_id for user_id, _name in staff}, packet_types={key for key, _t in types}
     )
-    return filters, errors, values, {"staff": staff, "packet_types": types, "type_titles": dict(types),
-                                     "status_labels": lifecycle.STATUS_LABELS,
-                                     "outcome_labels": lifecycle.OUTCOME_LABELS}
+    # Labels translated once here, not once per row in the tables.
+    return filters, errors, values, {"staff": staff, "packet_types": types,
+                                     "type_titles": {key: str(title) for key, title in types},
+                                     "status_labels": {key: str(label) for key, label in lifecycle.STATUS_LABELS.items()},
+                                     "outcome_labels": {key: str(label) for key, label in lifecycle.OUTCOME_LABELS.items()}}
 
 
 @bp.route("/")
@@ -45,7 +47,9 @@ def index():
     db = get_session()
     filters, errors, values, options = _filters(db)
     board = dashboard.build_cached(db, user=current_user, filters=filters)
-    every = deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id, limit=DEADLINES_COUNTED)
+    every = dashboard.reused(db, user=current_user, key=("deadlines", filters.caseworker_id, date.today()),
+                             make=lambda: deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id,
+                                                                  limit=DEADLINES_COUNTED))
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
                    today=date.today(), query=filters.query_args())
