@@ -115,15 +115,21 @@ def _token_hash(token: str) -> str:
 
 def session_user(session: Session, *, token: str, user_id: str, idle: timedelta) -> User | None:
     """The user of a live session; None when it ended, idled out, or the user was deactivated."""
-    row = session.get(UserSession, _token_hash(token))
+    # One query for both rows: this runs on every signed-in request.
+    found = session.exec(
+        select(UserSession, User).join(User, User.id == UserSession.user_id, isouter=True)
+        .where(UserSession.id == _token_hash(token))
+    ).first()
     now = utcnow()
-    if row is None or row.ended_at is not None or str(row.user_id) != user_id:
+    if found is None:
+        return None
+    row, user = found
+    if row.ended_at is not None or str(row.user_id) != user_id:
         return None
     if now - row.last_seen_at > idle:
         row.ended_at = now
         session.commit()
         return None
-    user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
     # Write the heartbeat at most once a minute: reads should not cost a write each.
