@@ -13,7 +13,7 @@ from portal.models import Agency, Role
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, create_agency, create_user, seed_demo, serve):
+    for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit):
         app.cli.add_command(command)
     from portal.documents import cli as documents_cli
 
@@ -29,6 +29,20 @@ def db_upgrade():
 
     upgrade(current_app)
     click.echo("Database is up to date.")
+
+
+@click.command("verify-audit")
+@with_appcontext
+def verify_audit():
+    """Chain any audit rows still waiting, then check the whole chain; exits 1 when a row was altered."""
+    from portal import audit
+
+    with session_scope() as session:
+        bad = audit.verify_chain(session)
+    if bad is not None:
+        click.echo(f"The audit log was altered: the chain breaks at event {bad}.", err=True)
+        sys.exit(1)
+    click.echo("The audit log is whole.")
 
 
 @click.command("create-agency")

@@ -265,9 +265,13 @@ class Render(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only and hash-chained: each row's hash covers the previous row's hash."""
+    """Append-only and hash-chained: each row's hash covers the previous row's hash.
+
+    `seq` is the row's place in the chain, given when the row is sealed (portal.audit).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
+    seq: int | None = Field(default=None, unique=True, index=True)
     agency_id: uuid.UUID | None = Field(default=None, foreign_key="agency.id", index=True)
     user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True)
     action: str = Field(max_length=60)

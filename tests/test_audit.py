@@ -1,9 +1,10 @@
 """The audit log: what is recorded, the tamper-evident chain, and the managers' browser."""
 import re
+import time
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from portal import audit
 from portal.db import session_scope
@@ -76,6 +77,52 @@ def test_verify_chain_detects_a_deleted_row(app):
     with app.app_context(), session_scope(app) as db:
         assert audit.verify_chain(db) == rows[2].id
 
+
+
+def test_concurrent_writers_do_not_wait_for_each_other_and_every_row_is_chained(pg_app):
+    """A writer that finds another transaction sealing leaves its row for the next writer."""
+    app = pg_app
+    engine = app.extensions["db_engine"]
+    with app.app_context():
+        first, second = Session(engine), Session(engine)
+        try:
+            audit.record(first, action="client.viewed", record_type="client", record_id="a")  # holds the seal
+            started = time.perf_counter()
+            waiting = audit.record(second, action="client.viewed", record_type="client", record_id="b")
+            assert time.perf_counter() - started < 2  # did not queue behind the first transaction
+            assert waiting.seq is None
+            second.commit()
+            first.commit()
+        finally:
+            first.close()
+            second.close()
+        with session_scope(app) as db:
+            later = audit.record(db, action="client.viewed", record_type="client", record_id="c")
+        with session_scope(app) as db:
+            rows = db.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
+            assert [row.record_id for row in rows] == ["a", "b", "c"]
+            assert [row.seq for row in rows] == [1, 2, 3] and later.seq == 3
+            assert audit.verify_chain(db) is None
+
+
+def test_verify_chain_seals_rows_still_waiting(pg_app):
+    app = pg_app
+    engine = app.extensions["db_engine"]
+    with app.app_context():
+        first, second = Session(engine), Session(engine)
+        try:
+            audit.record(first, action="sign_in", record_type="user", record_id="u1")
+            audit.record(second, action="sign_in", record_type="user", record_id="u2")
+            second.commit()
+            first.commit()
+        finally:
+            first.close()
+            second.close()
+        with session_scope(app) as db:
+            assert db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()
+            assert audit.verify_chain(db) is None
+        with session_scope(app) as db:
+            assert not db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()
 
 # --- the browser ------------------------------------------------------------------------------
 

@@ -134,3 +134,20 @@ def test_seed_demo_care_periods_are_valid(runner, app):
         tesfaye = next(c for c in clients if c.family_name == "Tesfaye")
         days = sum((date.fromisoformat(p["end"]) - date.fromisoformat(p["start"])).days for p in tesfaye.care_periods)
         assert 3.9 * 365 < days < 4.1 * 365
+
+
+def test_verify_audit_reports_a_whole_chain_and_an_altered_one(app, runner):
+    from sqlalchemy import text
+
+    from portal import audit
+    from portal.db import session_scope
+
+    with app.app_context(), session_scope(app) as db:
+        for n in range(3):
+            audit.record(db, action="client.viewed", record_type="client", record_id=f"c{n}")
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 0 and "whole" in result.output
+    with app.app_context(), session_scope(app) as db:
+        db.exec(text("UPDATE auditevent SET detail = 'edited' WHERE seq = 2"))
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1 and "breaks at event" in result.output

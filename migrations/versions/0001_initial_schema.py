@@ -103,6 +103,7 @@ def upgrade() -> None:
 
     op.create_table('auditevent',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=True),
     sa.Column('agency_id', sa.Uuid(), nullable=True),
     sa.Column('user_id', sa.Uuid(), nullable=True),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
@@ -121,6 +122,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_auditevent_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_auditevent_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_auditevent_record_id'), ['record_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_auditevent_seq'), ['seq'], unique=True)
         batch_op.create_index(batch_op.f('ix_auditevent_user_id'), ['user_id'], unique=False)
 
     op.create_table('client',
@@ -691,6 +693,7 @@ def downgrade() -> None:
     op.drop_table('client')
     with op.batch_alter_table('auditevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auditevent_user_id'))
+        batch_op.drop_index(batch_op.f('ix_auditevent_seq'))
         batch_op.drop_index(batch_op.f('ix_auditevent_record_id'))
         batch_op.drop_index(batch_op.f('ix_auditevent_created_at'))
         batch_op.drop_index(batch_op.f('ix_auditevent_agency_id'))
