@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -52,7 +52,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _select_locale() -> str:
+def _select_locale() -> str | None:
+    if not has_request_context():
+        return None  # jobs and commands: the default locale
     return request.accept_languages.best_match(["en", "fr"]) or "en"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale
 from sqlmodel import Session
 
 from portal.documents import uploads
@@ -51,7 +52,12 @@ def _is_release_section(step) -> bool:
 
 def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
     """The snapshot of one packet: answers in the form's order, checklist with files, signers, people."""
-    today = today or date.today()
+    # The packet goes to IRCC in the official forms' English, whatever language the person asking reads.
+    with force_locale("en"):
+        return _build(session, packet=packet, user=user, today=today or date.today())
+
+
+def _build(session: Session, *, packet: Packet, user: User | None, today: date) -> dict:
     client = session.get(Client, packet.client_id)
     agency = session.get(Agency, packet.agency_id)
     summary = _summary(packet=packet, client=client, agency=agency, today=today)
@@ -63,16 +69,16 @@ def build(session: Session, *, packet: Packet, user: User | None, today: date | 
     for section in summary.sections:
         lines = [
             {
-                "label": line.field.label,
+                "label": str(line.field.label),
                 "form_ref": line.field.form_ref,
                 "display": line.display or ("Not answered yet" if line.missing else "N/A"),
                 "missing": bool(line.missing),
                 "rows": [list(row) for row in line.rows],
-                "columns": [column.label for column in line.field.columns],
+                "columns": [str(column.label) for column in line.field.columns],
             }
             for line in section.lines
         ]
-        entry = {"key": section.step.key, "title": section.step.title, "form_section": section.step.form_section,
+        entry = {"key": section.step.key, "title": str(section.step.title), "form_section": section.step.form_section,
                  "lines": lines}
         sections.append(entry)
         if _is_release_section(section.step):
@@ -81,8 +87,8 @@ def build(session: Session, *, packet: Packet, user: User | None, today: date | 
     for row in rows:
         checklist.append({
             "key": row.item.key,
-            "label": row.item.label,
-            "why": row.item.why,
+            "label": str(row.item.label),
+            "why": str(row.item.why),
             "required": row.item.required,
             "has_expiry": row.item.has_expiry,
             "status": row.status,
@@ -109,7 +115,7 @@ def build(session: Session, *, packet: Packet, user: User | None, today: date | 
         "packet": {
             "id": str(packet.id),
             "type": packet.packet_type,
-            "title": packet_type.title,
+            "title": str(packet_type.title),
             "form_code": packet_type.form_code,
             "revision": packet.revision,
             "submission": packet_type.submission,
@@ -132,7 +138,7 @@ def build(session: Session, *, packet: Packet, user: User | None, today: date | 
         "release": release,
         "checklist": checklist,
         "signers": [
-            {"key": signer.key, "role": signer.role, "capacity": capacity or "",
+            {"key": signer.key, "role": str(signer.role), "capacity": capacity or "",
              "signature": signatures.get(signer.key)}
             for signer, capacity in summary.signers
         ],

@@ -1,4 +1,6 @@
 """CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
+from flask_babel import lazy_gettext as _l
+
 from portal.forms import facts, register
 from portal.forms import citizenship as c
 from portal.forms.engine import age_at_signing
@@ -21,52 +23,52 @@ def born_abroad(context) -> bool:
 def rule_basis(context):
     findings = []
     if context.client.get("status") not in ("citizen", None, ""):
-        findings.append(Finding("warning", "status.citizen", "The client file does not show the applicant as a "
-                                "citizen: proof of citizenship is only for people who already are citizens "
-                                "(born in Canada, or born abroad to a Canadian parent).", "domain 0, D"))
+        findings.append(Finding("warning", "status.citizen", _l(
+            "The client file does not show the applicant as a citizen: proof of citizenship is only for people who "
+            "already are citizens (born in Canada, or born abroad to a Canadian parent)."), "domain 0, D"))
     if born_abroad(context) and context.get("parent_basis") == "born_abroad":
         c3 = facts.lookup("date", "bill_c3_in_force")
-        findings.append(Finding("warning", "citizenship.bill_c3", "Born abroad to a parent who was also born abroad: "
-                                f"since {c3.value.isoformat()} (Bill C-3) people born before that date who were "
-                                "blocked only by the first-generation limit are citizens. Check the family's dates.",
-                                c3.cite()))
+        findings.append(Finding("warning", "citizenship.bill_c3", _l(
+            "Born abroad to a parent who was also born abroad: since %(date)s (Bill C-3) people born before that date "
+            "who were blocked only by the first-generation limit are citizens. Check the family's dates.",
+            date=c3.value.isoformat()), c3.cite()))
     return findings
 
 
 PACKET = register(PacketType(
     key="cit_0001",
-    title="Proof of citizenship",
+    title=_l("Proof of citizenship"),
     form_code="CIT 0001",
-    description="A citizenship certificate for someone who is already a citizen: born in Canada, or born abroad to "
-                "a Canadian parent. For a minor, the parent or legal guardian (for a child in care, the society) "
-                "files.",
+    description=_l("A citizenship certificate for someone who is already a citizen: born in Canada, or born abroad to "
+                   "a Canadian parent. For a minor, the parent or legal guardian (for a child in care, the society) "
+                   "files."),
     steps=(
-        Step("applicant", "Who is applying", c.authority_fields(),
+        Step("applicant", _l("Who is applying"), c.authority_fields(),
              form_section="Person applying for the minor", show_if=minor),
         c.identity_step(section="Applicant's details"),
-        Step("basis", "How the applicant is a citizen", (
-            Field("citizenship_basis", "The applicant is a citizen because they were", kind="radio", options=(
-                ("born_in_canada", "Born in Canada"),
-                ("born_abroad", "Born outside Canada to a Canadian parent"),
-                ("granted", "Granted citizenship before (certificate lost or never received)"),
+        Step("basis", _l("How the applicant is a citizen"), (
+            Field("citizenship_basis", _l("The applicant is a citizen because they were"), kind="radio", options=(
+                ("born_in_canada", _l("Born in Canada")),
+                ("born_abroad", _l("Born outside Canada to a Canadian parent")),
+                ("granted", _l("Granted citizenship before (certificate lost or never received)")),
             )),
-            Field("birth_province", "Province or territory of birth", kind="text",
+            Field("birth_province", _l("Province or territory of birth"), kind="text",
                   show_if=c.answer_is("citizenship_basis", "born_in_canada")),
-            Field("birth_registration_number", "Birth certificate registration number", kind="text", required=False,
+            Field("birth_registration_number", _l("Birth certificate registration number"), kind="text", required=False,
                   show_if=c.answer_is("citizenship_basis", "born_in_canada")),
-            Field("citizen_parent_name", "Canadian parent's full name", kind="name", show_if=born_abroad),
-            Field("citizen_parent_dob", "Canadian parent's date of birth", kind="date", show_if=born_abroad),
-            Field("parent_basis", "The Canadian parent is a citizen because they were", kind="radio",
-                  show_if=born_abroad, options=(("born_in_canada", "Born in Canada"),
-                                                ("naturalized", "Granted citizenship (naturalized)"),
-                                                ("born_abroad", "Born outside Canada to a Canadian parent"))),
-            Field("previous_certificate", "Has a citizenship certificate been issued before?", kind="yesno"),
-            Field("previous_certificate_number", "Certificate number, if known", kind="text", required=False,
+            Field("citizen_parent_name", _l("Canadian parent's full name"), kind="name", show_if=born_abroad),
+            Field("citizen_parent_dob", _l("Canadian parent's date of birth"), kind="date", show_if=born_abroad),
+            Field("parent_basis", _l("The Canadian parent is a citizen because they were"), kind="radio",
+                  show_if=born_abroad, options=(("born_in_canada", _l("Born in Canada")),
+                                                ("naturalized", _l("Granted citizenship (naturalized)")),
+                                                ("born_abroad", _l("Born outside Canada to a Canadian parent")))),
+            Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
+            Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
                   show_if=c.yes("previous_certificate")),
         ), form_section="Citizenship details"),
         c.contact_step(section="Contact details"),
-        Step("declaration", "Declaration", (
-            Field("uses_representative", "Is a representative (someone acting for a fee or not) used?",
+        Step("declaration", _l("Declaration"), (
+            Field("uses_representative", _l("Is a representative (someone acting for a fee or not) used?"),
                   kind="yesno"),
             *c.declaration_step().fields,
         ), form_section="Declaration and signature"),
@@ -75,21 +77,21 @@ PACKET = register(PacketType(
         c.form_item("CIT 0001"),
         c.PHOTOS,
         c.TWO_ID,
-        ChecklistItem("birth_certificate", "The applicant's birth certificate", why="every applicant"),
-        ChecklistItem("parent_citizenship_proof", "Proof of the Canadian parent's citizenship",
-                      why="the applicant was born outside Canada", show_if=born_abroad),
-        ChecklistItem("proof_of_authority", "Proof of guardianship or authority (court order or agreement)",
-                      why="a guardian or the society applies for a minor",
+        ChecklistItem("birth_certificate", _l("The applicant's birth certificate"), why=_l("every applicant")),
+        ChecklistItem("parent_citizenship_proof", _l("Proof of the Canadian parent's citizenship"),
+                      why=_l("the applicant was born outside Canada"), show_if=born_abroad),
+        ChecklistItem("proof_of_authority", _l("Proof of guardianship or authority (court order or agreement)"),
+                      why=_l("a guardian or the society applies for a minor"),
                       show_if=lambda ctx: minor(ctx) and ctx.get("authority_kind") in ("agency", "guardian",
                                                                                        "agreement")),
-        ChecklistItem("imm_5476", "Use of a representative (IMM 5476)", why="a representative is used",
+        ChecklistItem("imm_5476", _l("Use of a representative (IMM 5476)"), why=_l("a representative is used"),
                       show_if=c.yes("uses_representative")),
         c.FEE_RECEIPT,
         c.TRANSLATIONS,
     ),
     signers=(
-        Signer("authorised_person", "Parent or legal guardian", capacity=c.authorised_capacity, show_if=minor),
-        Signer("applicant", "Applicant", capacity="the applicant, signing for themself", show_if=adult,
+        Signer("authorised_person", _l("Parent or legal guardian"), capacity=c.authorised_capacity, show_if=minor),
+        Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", show_if=adult,
                youth_signs=True),
     ),
     rules=(rule_basis, c.rule_signing_date, c.rule_form_version("CIT 0001")),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from portal import presence
 from portal.forms import facts
 from portal.forms.engine import age_at_signing
@@ -43,52 +45,53 @@ def in_care(context: Context) -> bool:
 
 # ---- option lists -------------------------------------------------------------------------------
 
-SEX = (("F", "Female"), ("M", "Male"), ("X", "Another gender (X)"))
-EYES = (("black", "Black"), ("blue", "Blue"), ("brown", "Brown"), ("green", "Green"), ("grey", "Grey"),
-        ("hazel", "Hazel"), ("other", "Other"))
-SERVICE_LANGUAGE = (("en", "English"), ("fr", "French"))
+SEX = (("F", _l("Female")), ("M", _l("Male")), ("X", _l("Another gender (X)")))
+EYES = (("black", _l("Black")), ("blue", _l("Blue")), ("brown", _l("Brown")), ("green", _l("Green")),
+        ("grey", _l("Grey")), ("hazel", _l("Hazel")), ("other", _l("Other")))
+SERVICE_LANGUAGE = (("en", _l("English")), ("fr", _l("French")))
 STATUS_BEFORE_PR = (
-    ("temporary_resident", "Temporary resident (visitor, student, worker, permit holder)"),
-    ("protected_person", "Protected person"),
-    ("refugee_claimant", "Refugee claimant (waiting for a decision)"),
-    ("no_status", "No status"),
+    ("temporary_resident", _l("Temporary resident (visitor, student, worker, permit holder)")),
+    ("protected_person", _l("Protected person")),
+    ("refugee_claimant", _l("Refugee claimant (waiting for a decision)")),
+    ("no_status", _l("No status")),
 )
 AUTHORITY = (
-    ("agency", "The agency (children's aid society) under a court order"),
-    ("parent", "A parent with custody"),
-    ("guardian", "A legal guardian"),
-    ("agreement", "Someone named in a written agreement"),
+    ("agency", _l("The agency (children's aid society) under a court order")),
+    ("parent", _l("A parent with custody")),
+    ("guardian", _l("A legal guardian")),
+    ("agreement", _l("Someone named in a written agreement")),
 )
 ORDER_KIND = (
-    ("interim_society_care", "Interim society care order"),
-    ("extended_society_care", "Extended society care order (formerly Crown wardship)"),
-    ("customary_care", "Customary care agreement"),
-    ("other", "Another court order or written agreement"),
+    ("interim_society_care", _l("Interim society care order")),
+    ("extended_society_care", _l("Extended society care order (formerly Crown wardship)")),
+    ("customary_care", _l("Customary care agreement")),
+    ("other", _l("Another court order or written agreement")),
 )
-PR_DOCUMENT = (("imm_1000", "Record of Landing (IMM 1000)"), ("copr", "Confirmation of PR (IMM 5292 / IMM 5688)"),
-               ("pr_card", "PR card only"), ("none", "No document in hand (explain below)"))
+PR_DOCUMENT = (("imm_1000", _l("Record of Landing (IMM 1000)")),
+               ("copr", _l("Confirmation of PR (IMM 5292 / IMM 5688)")),
+               ("pr_card", _l("PR card only")), ("none", _l("No document in hand (explain below)")))
 
 
 def _valid_sin(value, _context):
     digits = "".join(ch for ch in str(value) if ch.isdigit())
     if len(digits) != 9 or len(str(value).replace(" ", "").replace("-", "")) != 9:
-        return "A social insurance number has 9 digits, for example 123 456 789."
+        return _l("A social insurance number has 9 digits, for example 123 456 789.")
     return None
 
 
 def _height(value, _context):
     if not 30 <= value <= 250:
-        return "Enter the height in centimetres, for example 165."
+        return _l("Enter the height in centimetres, for example 165.")
     return None
 
 
 def _at_most_5(value, _context):
-    return None if 0 <= value <= 5 else "Enter a number from 0 to 5."
+    return None if 0 <= value <= 5 else _l("Enter a number from 0 to 5.")
 
 
 def _not_after_signing(value, context):
     if isinstance(value, str) and value > context.signing_date.isoformat():
-        return "This date is after the planned signing date. Please check it."
+        return _l("This date is after the planned signing date. Please check it.")
     return None
 
 
@@ -96,203 +99,209 @@ def _not_after_signing(value, context):
 
 def service_step(*, applied_before: bool = False, section: str = "Q2–Q3") -> Step:
     fields = [
-        Field("language_of_service", "Language of service", kind="radio", options=SERVICE_LANGUAGE, form_ref="Q2",
-              answered_by="either", youth_help="Do you want IRCC to write to you in English or in French?"),
-        Field("special_needs", "Does the applicant need an accommodation (for example at the interview or ceremony)?",
-              kind="yesno", form_ref="Q3", answered_by="either",
-              youth_help="Do you need any help at appointments, like a sign-language interpreter or a ramp?"),
-        Field("special_needs_details", "Describe the accommodation needed", kind="textarea", form_ref="Q3",
+        Field("language_of_service", _l("Language of service"), kind="radio", options=SERVICE_LANGUAGE, form_ref="Q2",
+              answered_by="either", youth_help=_l("Do you want IRCC to write to you in English or in French?")),
+        Field("special_needs", _l("Does the applicant need an accommodation (for example at the interview or "
+                                  "ceremony)?"), kind="yesno", form_ref="Q3", answered_by="either",
+              youth_help=_l("Do you need any help at appointments, like a sign-language interpreter or a ramp?")),
+        Field("special_needs_details", _l("Describe the accommodation needed"), kind="textarea", form_ref="Q3",
               answered_by="either", show_if=yes("special_needs"),
-              youth_help="Tell us what would help you."),
+              youth_help=_l("Tell us what would help you.")),
     ]
     if applied_before:
-        fields.append(Field("applied_before", "Has the applicant applied for citizenship before?", kind="yesno",
-                            form_ref="Q2", answered_by="either", youth_help="Have you asked for citizenship before?"))
-        fields.append(Field("applied_before_details", "When, and what happened (UCI or file number if known)",
+        fields.append(Field("applied_before", _l("Has the applicant applied for citizenship before?"), kind="yesno",
+                            form_ref="Q2", answered_by="either",
+                            youth_help=_l("Have you asked for citizenship before?")))
+        fields.append(Field("applied_before_details", _l("When, and what happened (UCI or file number if known)"),
                             kind="textarea", show_if=yes("applied_before"), answered_by="either"))
-    return Step("service", "Language and accommodation", tuple(fields), form_section=section,
-                youth_intro="A few questions about how IRCC should talk with you.")
+    return Step("service", _l("Language and accommodation"), tuple(fields), form_section=section,
+                youth_intro=_l("A few questions about how IRCC should talk with you."))
 
 
 def identity_step(*, marital: bool = False, section: str = "Q4–Q6") -> Step:
     fields = [
-        Field("uci", "UCI (client identifier on immigration documents)", kind="uci", required=False, form_ref="Q4",
+        Field("uci", _l("UCI (client identifier on immigration documents)"), kind="uci", required=False, form_ref="Q4",
               prefill=lambda c: c.client.get("uci") or None,
-              help="8 or 10 digits, on the PR card or confirmation of PR."),
-        Field("family_name", "Family name, exactly as on the PR document", kind="name", required=False,
+              help=_l("8 or 10 digits, on the PR card or confirmation of PR.")),
+        Field("family_name", _l("Family name, exactly as on the PR document"), kind="name", required=False,
               prefill=lambda c: c.client.get("family_name") or None,
-              help="Leave empty only if the document shows one name and it is in 'Given names' as IRCC asks."),
-        Field("given_names", "Given names, exactly as on the PR document", kind="name",
+              help=_l("Leave empty only if the document shows one name and it is in 'Given names' as IRCC asks.")),
+        Field("given_names", _l("Given names, exactly as on the PR document"), kind="name",
               prefill=lambda c: c.client.get("given_names") or c.client.get("family_name") or None),
-        Field("other_names_used", "Has the applicant used any other name?", kind="yesno", answered_by="either",
-              youth_help="Have you ever been known by another name, like a nickname on school records?"),
-        Field("other_names", "Other names used", kind="textarea", required=True, show_if=yes("other_names_used"),
+        Field("other_names_used", _l("Has the applicant used any other name?"), kind="yesno", answered_by="either",
+              youth_help=_l("Have you ever been known by another name, like a nickname on school records?")),
+        Field("other_names", _l("Other names used"), kind="textarea", required=True, show_if=yes("other_names_used"),
               answered_by="either", prefill=lambda c: c.client.get("other_names") or None),
-        Field("dob", "Date of birth", kind="date", prefill=lambda c: c.client.get("dob").isoformat()
+        Field("dob", _l("Date of birth"), kind="date", prefill=lambda c: c.client.get("dob").isoformat()
               if c.client.get("dob") else None),
-        Field("birth_city", "City or town of birth", kind="text", answered_by="either",
-              youth_help="The city or town where you were born, if you know it."),
-        Field("birth_country", "Country of birth", kind="country",
+        Field("birth_city", _l("City or town of birth"), kind="text", answered_by="either",
+              youth_help=_l("The city or town where you were born, if you know it.")),
+        Field("birth_country", _l("Country of birth"), kind="country",
               prefill=lambda c: c.client.get("country_of_birth") or None),
-        Field("sex", "Sex, as on the PR document", kind="radio", options=SEX),
-        Field("height_cm", "Height (cm)", kind="number", answered_by="either", validators=(_height,),
-              youth_help="How tall are you, in centimetres? (160 cm is about 5 feet 3 inches.)"),
-        Field("eye_colour", "Eye colour", kind="choice", options=EYES, answered_by="either",
-              youth_help="What colour are your eyes?"),
+        Field("sex", _l("Sex, as on the PR document"), kind="radio", options=SEX),
+        Field("height_cm", _l("Height (cm)"), kind="number", answered_by="either", validators=(_height,),
+              youth_help=_l("How tall are you, in centimetres? (160 cm is about 5 feet 3 inches.)")),
+        Field("eye_colour", _l("Eye colour"), kind="choice", options=EYES, answered_by="either",
+              youth_help=_l("What colour are your eyes?")),
     ]
     if marital:
-        fields.append(Field("marital_status", "Marital status", kind="choice", answered_by="either", options=(
-            ("single", "Single"), ("married", "Married"), ("common_law", "Common-law"), ("separated", "Separated"),
-            ("divorced", "Divorced"), ("widowed", "Widowed"))))
-    return Step("identity", "Identity", tuple(fields), form_section=section,
-                youth_intro="Some details about you. Your caseworker fills in the rest.")
+        fields.append(Field("marital_status", _l("Marital status"), kind="choice", answered_by="either", options=(
+            ("single", _l("Single")), ("married", _l("Married")), ("common_law", _l("Common-law")),
+            ("separated", _l("Separated")), ("divorced", _l("Divorced")), ("widowed", _l("Widowed")))))
+    return Step("identity", _l("Identity"), tuple(fields), form_section=section,
+                youth_intro=_l("Some details about you. Your caseworker fills in the rest."))
 
 
 ADDRESS_COLUMNS = (
-    Field("from", "From", kind="date"),
-    Field("to", "To (leave empty if current)", kind="date", required=False, blank_display="Present"),
-    Field("address", "Street address, city, province or country", kind="text", max_length=300),
+    Field("from", _l("From"), kind="date"),
+    Field("to", _l("To (leave empty if current)"), kind="date", required=False, blank_display="Present"),
+    Field("address", _l("Street address, city, province or country"), kind="text", max_length=300),
 )
 
 
 def contact_step(*, section: str = "Contact details") -> Step:
-    return Step("contact", "Contact details and addresses", (
-        Field("mailing_address", "Mailing address (street, city, province)", kind="text", max_length=300,
-              help="For a child in care, the agency's address is usual."),
-        Field("postal_code", "Postal code", kind="postal_code"),
-        Field("phone", "Telephone", kind="phone"),
-        Field("email", "Email", kind="email", required=False, answered_by="either",
-              youth_help="An email you check, if you want IRCC to write to you. You can leave this empty."),
-        Field("address_history", "Addresses in the last 5 years, most recent first", kind="group", required=True,
-              columns=ADDRESS_COLUMNS, help="No gaps: include every place, with dates."),
+    return Step("contact", _l("Contact details and addresses"), (
+        Field("mailing_address", _l("Mailing address (street, city, province)"), kind="text", max_length=300,
+              help=_l("For a child in care, the agency's address is usual.")),
+        Field("postal_code", _l("Postal code"), kind="postal_code"),
+        Field("phone", _l("Telephone"), kind="phone"),
+        Field("email", _l("Email"), kind="email", required=False, answered_by="either",
+              youth_help=_l("An email you check, if you want IRCC to write to you. You can leave this empty.")),
+        Field("address_history", _l("Addresses in the last 5 years, most recent first"), kind="group", required=True,
+              columns=ADDRESS_COLUMNS, help=_l("No gaps: include every place, with dates.")),
     ), form_section=section)
 
 
 def pr_step(*, section: str = "Permanent resident status") -> Step:
-    return Step("pr", "Permanent resident status", (
-        Field("pr_date", "Date the applicant became a permanent resident", kind="date",
-              validators=(_not_after_signing,), help="As on the Record of Landing or the confirmation of PR."),
-        Field("pr_document", "PR document held", kind="choice", options=PR_DOCUMENT),
-        Field("pr_document_number", "Number of the PR document", kind="text", max_length=40,
+    return Step("pr", _l("Permanent resident status"), (
+        Field("pr_date", _l("Date the applicant became a permanent resident"), kind="date",
+              validators=(_not_after_signing,), help=_l("As on the Record of Landing or the confirmation of PR.")),
+        Field("pr_document", _l("PR document held"), kind="choice", options=PR_DOCUMENT),
+        Field("pr_document_number", _l("Number of the PR document"), kind="text", max_length=40,
               show_if=lambda c: c.get("pr_document") not in (None, "", "none")),
-        Field("pr_document_missing", "Explain why there is no PR document", kind="textarea",
+        Field("pr_document_missing", _l("Explain why there is no PR document"), kind="textarea",
               show_if=answer_is("pr_document", "none"),
-              help="A Verification of Status (IMM 5009) can replace a lost IMM 1000."),
-        Field("pr_conditions", "Does the applicant have unfulfilled conditions on their PR status?", kind="yesno"),
-        Field("removal_order", "Is the applicant under a removal order?", kind="yesno"),
+              help=_l("A Verification of Status (IMM 5009) can replace a lost IMM 1000.")),
+        Field("pr_conditions", _l("Does the applicant have unfulfilled conditions on their PR status?"), kind="yesno"),
+        Field("removal_order", _l("Is the applicant under a removal order?"), kind="yesno"),
     ), form_section=section)
 
 
 def travel_documents_step(*, section: str = "Passports and travel documents (5 years)", q_missing: str = "Q8C",
                           q_gaps: str = "Q8D") -> Step:
-    return Step("travel_documents", "Passports and travel documents", (
-        Field("had_passport", "Did the applicant hold a passport or travel document in the last 5 years?",
+    return Step("travel_documents", _l("Passports and travel documents"), (
+        Field("had_passport", _l("Did the applicant hold a passport or travel document in the last 5 years?"),
               kind="yesno", answered_by="either",
-              youth_help="Did you have a passport (from any country) in the last 5 years?"),
-        Field("passports", "Passports and travel documents", kind="group", show_if=yes("had_passport"), columns=(
-            Field("country", "Country of issue", kind="country"),
-            Field("number", "Number", kind="passport"),
-            Field("issued", "Issued", kind="date"),
-            Field("expires", "Expires", kind="date"),
+              youth_help=_l("Did you have a passport (from any country) in the last 5 years?")),
+        Field("passports", _l("Passports and travel documents"), kind="group", show_if=yes("had_passport"), columns=(
+            Field("country", _l("Country of issue"), kind="country"),
+            Field("number", _l("Number"), kind="passport"),
+            Field("issued", _l("Issued"), kind="date"),
+            Field("expires", _l("Expires"), kind="date"),
         )),
-        Field("passports_not_held", "Documents no longer held, and why", kind="textarea", required=False,
+        Field("passports_not_held", _l("Documents no longer held, and why"), kind="textarea", required=False,
               form_ref=q_missing),
-        Field("passport_gaps", "Gaps in validity, and why", kind="textarea", required=False, form_ref=q_gaps),
+        Field("passport_gaps", _l("Gaps in validity, and why"), kind="textarea", required=False, form_ref=q_gaps),
     ), form_section=section)
 
 
 def presence_step(*, section: str = "Physical presence") -> Step:
-    return Step("presence", "Time in Canada", (
-        Field("before_pr_in_canada", "Did the applicant live in Canada before becoming a permanent resident, "
-              "in the 5 years before signing?", kind="yesno"),
-        Field("status_periods", "Periods in Canada before PR, and the status in each", kind="group",
+    return Step("presence", _l("Time in Canada"), (
+        Field("before_pr_in_canada", _l("Did the applicant live in Canada before becoming a permanent resident, "
+                                        "in the 5 years before signing?"), kind="yesno"),
+        Field("status_periods", _l("Periods in Canada before PR, and the status in each"), kind="group",
               show_if=yes("before_pr_in_canada"),
-              help="Temporary resident and protected-person days count half (at most 365 days); refugee-claimant "
-                   "and no-status days count zero.",
-              columns=(Field("from", "From", kind="date"), Field("to", "To", kind="date"),
-                       Field("status", "Status", kind="choice", options=STATUS_BEFORE_PR))),
-        Field("absent", "Was the applicant outside Canada at any time in the 5 years before signing?", kind="yesno",
-              answered_by="either", youth_help="Did you leave Canada at all in the last 5 years, even for a short trip?"),
-        Field("absences", "Trips outside Canada", kind="group", show_if=yes("absent"), answered_by="either",
-              youth_help="Add each trip: the day you left and the day you came back.",
-              help="The day of leaving and the day of return both count as days in Canada.",
-              columns=(Field("left", "Left Canada", kind="date"), Field("returned", "Came back", kind="date"),
-                       Field("destination", "Where", kind="country"),
-                       Field("reason", "Why", kind="text", required=False))),
-        Field("sentence", "Did the applicant serve a sentence (custody, probation, parole) in the 5 years?",
+              help=_l("Temporary resident and protected-person days count half (at most 365 days); refugee-claimant "
+                      "and no-status days count zero."),
+              columns=(Field("from", _l("From"), kind="date"), Field("to", _l("To"), kind="date"),
+                       Field("status", _l("Status"), kind="choice", options=STATUS_BEFORE_PR))),
+        Field("absent", _l("Was the applicant outside Canada at any time in the 5 years before signing?"), kind="yesno",
+              answered_by="either",
+              youth_help=_l("Did you leave Canada at all in the last 5 years, even for a short trip?")),
+        Field("absences", _l("Trips outside Canada"), kind="group", show_if=yes("absent"), answered_by="either",
+              youth_help=_l("Add each trip: the day you left and the day you came back."),
+              help=_l("The day of leaving and the day of return both count as days in Canada."),
+              columns=(Field("left", _l("Left Canada"), kind="date"), Field("returned", _l("Came back"), kind="date"),
+                       Field("destination", _l("Where"), kind="country"),
+                       Field("reason", _l("Why"), kind="text", required=False))),
+        Field("sentence", _l("Did the applicant serve a sentence (custody, probation, parole) in the 5 years?"),
               kind="yesno"),
-        Field("sentences", "Sentences served", kind="group", show_if=yes("sentence"),
-              columns=(Field("start", "From", kind="date"), Field("end", "To", kind="date"),
-                       Field("youth_completed", "Completed youth sentence (YCJA)", kind="checkbox", required=False))),
-    ), form_section=section, youth_intro="Questions about trips outside Canada.")
+        Field("sentences", _l("Sentences served"), kind="group", show_if=yes("sentence"),
+              columns=(Field("start", _l("From"), kind="date"), Field("end", _l("To"), kind="date"),
+                       Field("youth_completed", _l("Completed youth sentence (YCJA)"), kind="checkbox",
+                             required=False))),
+    ), form_section=section, youth_intro=_l("Questions about trips outside Canada."))
 
 
 def tax_step(*, section: str = "Income tax") -> Step:
-    return Step("tax", "Income tax", (
-        Field("tax_required", "Was the applicant required to file income tax returns in any of the last 5 years?",
-              kind="yesno", help="Most children with no income are not required to file."),
-        Field("sin", "Social insurance number", kind="text", max_length=11, required=False,
+    return Step("tax", _l("Income tax"), (
+        Field("tax_required", _l("Was the applicant required to file income tax returns in any of the last 5 years?"),
+              kind="yesno", help=_l("Most children with no income are not required to file.")),
+        Field("sin", _l("Social insurance number"), kind="text", max_length=11, required=False,
               show_if=yes("tax_required"), validators=(_valid_sin,)),
-        Field("tax_years_filed", "How many of the last 5 years were returns filed for?", kind="number",
+        Field("tax_years_filed", _l("How many of the last 5 years were returns filed for?"), kind="number",
               show_if=yes("tax_required"), validators=(_at_most_5,)),
     ), form_section=section)
 
 
 PROHIBITION_QUESTIONS = (
-    ("prohib_charged", "Is the applicant charged with, on trial for, or appealing an offence in Canada or abroad?"),
-    ("prohib_convicted", "In the last 4 years, was the applicant convicted of an indictable offence in Canada "
-                         "or abroad?"),
-    ("prohib_custody", "Is the applicant now in prison, on parole or on probation?"),
-    ("prohib_revoked", "Was the applicant's citizenship ever revoked, or an application refused for "
-                       "misrepresentation in the last 10 years?"),
+    ("prohib_charged", _l("Is the applicant charged with, on trial for, or appealing an offence in Canada or abroad?")),
+    ("prohib_convicted", _l("In the last 4 years, was the applicant convicted of an indictable offence in Canada "
+                            "or abroad?")),
+    ("prohib_custody", _l("Is the applicant now in prison, on parole or on probation?")),
+    ("prohib_revoked", _l("Was the applicant's citizenship ever revoked, or an application refused for "
+                          "misrepresentation in the last 10 years?")),
 )
 
 
 def prohibitions_step(*, section: str = "Prohibitions") -> Step:
     fields = [Field(name, label, kind="yesno") for name, label in PROHIBITION_QUESTIONS]
-    fields.append(Field("prohib_details", "Give the details (dates, place, outcome)", kind="textarea",
+    fields.append(Field("prohib_details", _l("Give the details (dates, place, outcome)"), kind="textarea",
                         show_if=lambda c: any(c.get(name) == "yes" for name, _ in PROHIBITION_QUESTIONS)))
-    return Step("prohibitions", "Prohibitions", tuple(fields), form_section=section,
-                intro="IRCC asks these of every applicant. A 'yes' does not always end the application: "
-                      "speak with a lawyer before filing.")
+    return Step("prohibitions", _l("Prohibitions"), tuple(fields), form_section=section,
+                intro=_l("IRCC asks these of every applicant. A 'yes' does not always end the application: "
+                         "speak with a lawyer before filing."))
 
 
 def parent_fields(*, citizen_parent_required: bool) -> tuple[Field, ...]:
     return (
-        Field("parent1_name", "Parent 1: full name", kind="name", required=False,
-              help="Leave empty if unknown; say so in the explanation below."),
-        Field("parent1_citizen", "Is parent 1 a Canadian citizen?", kind="radio",
-              options=(("yes", "Yes"), ("no", "No"), ("applying", "Applying at the same time"),
-                       ("unknown", "Not known"))),
-        Field("parent1_relationship", "Parent 1 is the applicant's", kind="choice",
-              options=(("natural", "Natural (birth) parent"), ("adoptive", "Legally adoptive parent"),
-                       ("step", "Step-parent (not adopted)"), ("other", "Other (grandparent, relative: not adopted)"))),
-        Field("parent2_name", "Parent 2: full name", kind="name", required=False),
-        Field("parent2_citizen", "Is parent 2 a Canadian citizen?", kind="radio", required=False,
-              options=(("yes", "Yes"), ("no", "No"), ("applying", "Applying at the same time"),
-                       ("unknown", "Not known"))),
-        Field("parent2_relationship", "Parent 2 is the applicant's", kind="choice", required=False,
-              options=(("natural", "Natural (birth) parent"), ("adoptive", "Legally adoptive parent"),
-                       ("step", "Step-parent (not adopted)"), ("other", "Other (not adopted)"))),
-        Field("parents_unknown_explanation", "Anything IRCC should know about the parents", kind="textarea",
+        Field("parent1_name", _l("Parent 1: full name"), kind="name", required=False,
+              help=_l("Leave empty if unknown; say so in the explanation below.")),
+        Field("parent1_citizen", _l("Is parent 1 a Canadian citizen?"), kind="radio",
+              options=(("yes", _l("Yes")), ("no", _l("No")), ("applying", _l("Applying at the same time")),
+                       ("unknown", _l("Not known")))),
+        Field("parent1_relationship", _l("Parent 1 is the applicant's"), kind="choice",
+              options=(("natural", _l("Natural (birth) parent")), ("adoptive", _l("Legally adoptive parent")),
+                       ("step", _l("Step-parent (not adopted)")),
+                       ("other", _l("Other (grandparent, relative: not adopted)")))),
+        Field("parent2_name", _l("Parent 2: full name"), kind="name", required=False),
+        Field("parent2_citizen", _l("Is parent 2 a Canadian citizen?"), kind="radio", required=False,
+              options=(("yes", _l("Yes")), ("no", _l("No")), ("applying", _l("Applying at the same time")),
+                       ("unknown", _l("Not known")))),
+        Field("parent2_relationship", _l("Parent 2 is the applicant's"), kind="choice", required=False,
+              options=(("natural", _l("Natural (birth) parent")), ("adoptive", _l("Legally adoptive parent")),
+                       ("step", _l("Step-parent (not adopted)")), ("other", _l("Other (not adopted)")))),
+        Field("parents_unknown_explanation", _l("Anything IRCC should know about the parents"), kind="textarea",
               required=False),
-    ) + ((Field("parent_citizen_proof", "Proof of the parent's citizenship", kind="choice", options=(
-        ("birth_certificate", "Canadian birth certificate"), ("citizenship_certificate", "Citizenship certificate"),
-        ("naturalization", "Naturalization certificate"), ("applying", "Parent's own application, sent together"))),)
+    ) + ((Field("parent_citizen_proof", _l("Proof of the parent's citizenship"), kind="choice", options=(
+        ("birth_certificate", _l("Canadian birth certificate")),
+        ("citizenship_certificate", _l("Citizenship certificate")),
+        ("naturalization", _l("Naturalization certificate")),
+        ("applying", _l("Parent's own application, sent together")))),)
         if citizen_parent_required else ())
 
 
 def authority_fields() -> tuple[Field, ...]:
     return (
-        Field("authority_kind", "Who makes the application for the minor", kind="radio", options=AUTHORITY,
+        Field("authority_kind", _l("Who makes the application for the minor"), kind="radio", options=AUTHORITY,
               show_if=signs_for_minor),
-        Field("authorised_person_name", "Name of the authorised person (the signing staff member for an agency)",
+        Field("authorised_person_name", _l("Name of the authorised person (the signing staff member for an agency)"),
               kind="name", show_if=signs_for_minor),
-        Field("authorised_organization", "Agency name", kind="text",
+        Field("authorised_organization", _l("Agency name"), kind="text",
               show_if=answer_is("authority_kind", "agency"), prefill=lambda c: c.agency.get("name") or None),
-        Field("order_kind", "Court order or agreement giving the authority", kind="choice", options=ORDER_KIND,
+        Field("order_kind", _l("Court order or agreement giving the authority"), kind="choice", options=ORDER_KIND,
               show_if=lambda c: signs_for_minor(c) and c.get("authority_kind") in ("agency", "guardian", "agreement")),
-        Field("order_date", "Date of the order or agreement", kind="date",
+        Field("order_date", _l("Date of the order or agreement"), kind="date",
               show_if=lambda c: signs_for_minor(c) and c.get("authority_kind") in ("agency", "guardian", "agreement")),
     )
 
@@ -300,16 +309,17 @@ def authority_fields() -> tuple[Field, ...]:
 def declaration_step(*, waiver_box: bool = False, section: str = "Declaration and signatures") -> Step:
     fields = []
     if waiver_box:
-        fields.append(Field("waiver_box", "Section 19: tick the box for a minor seeking a waiver of the "
-                            "authorised person", kind="checkbox", show_if=answer_is("applying_as", "minor_waiver"),
-                            help="IRCC will ask for more information about why no one can apply for the minor."))
+        fields.append(Field("waiver_box", _l("Section 19: tick the box for a minor seeking a waiver of the "
+                                             "authorised person"), kind="checkbox",
+                            show_if=answer_is("applying_as", "minor_waiver"),
+                            help=_l("IRCC will ask for more information about why no one can apply for the minor.")))
     fields += [
-        Field("signing_place", "Place where the form will be signed (city)", kind="text"),
-        Field("declaration_read", "The declaration has been read to (or by) everyone who signs, in a language they "
-              "understand", kind="checkbox", answered_by="either",
-              youth_help="Tick this when someone has gone through the declaration with you and you understand it."),
+        Field("signing_place", _l("Place where the form will be signed (city)"), kind="text"),
+        Field("declaration_read", _l("The declaration has been read to (or by) everyone who signs, in a language "
+                                     "they understand"), kind="checkbox", answered_by="either",
+              youth_help=_l("Tick this when someone has gone through the declaration with you and you understand it.")),
     ]
-    return Step("declaration", "Declaration and signatures", tuple(fields), form_section=section)
+    return Step("declaration", _l("Declaration and signatures"), tuple(fields), form_section=section)
 
 
 # ---- rules --------------------------------------------------------------------------------------
@@ -318,63 +328,65 @@ def _fmt(value: int) -> str:
     return f"{value:,}"
 
 
-def _age_text(context: Context) -> str:
-    age = age_at_signing(context)
-    return f"{age} on the planned signing date {context.signing_date.isoformat()}"
-
-
 def rule_minor_age(context: Context) -> list[Finding]:
     age = age_at_signing(context)
     if age is None:
-        return [Finding("warning", "age.unknown", "The date of birth is missing from the client file, so no age "
-                        "rule can be checked.", "domain 0")]
+        return [Finding("warning", "age.unknown", _l(
+            "The date of birth is missing from the client file, so no age rule can be checked."), "domain 0")]
     if age >= 18:
-        return [Finding("blocker", "age.minor", f"The applicant will be {_age_text(context)}: a minor's form needs "
-                        "the applicant under 18 on the day it is signed. Use CIT 0002 (adults), or sign earlier.",
-                        "Citizenship Act s.5(1), 5(2); domain 0, A.1")]
+        return [Finding("blocker", "age.minor", _l(
+            "The applicant will be %(age)s on the planned signing date %(date)s: a minor's form needs the applicant "
+            "under 18 on the day it is signed. Use CIT 0002 (adults), or sign earlier.",
+            age=age, date=context.signing_date.isoformat()), "Citizenship Act s.5(1), 5(2); domain 0, A.1")]
     findings = []
     if age >= 14:
-        findings.append(Finding("info", "age.14_17", f"The applicant will be {_age_text(context)}: they must "
-                                "countersign, and take the oath if 14 or older at the decision.",
-                                "IRCC OB minors [C]; domain A.2"))
+        findings.append(Finding("info", "age.14_17", _l(
+            "The applicant will be %(age)s on the planned signing date %(date)s: they must countersign, and take the "
+            "oath if 14 or older at the decision.", age=age, date=context.signing_date.isoformat()),
+            "IRCC OB minors [C]; domain A.2"))
     return findings
 
 
 def rule_adult_age(context: Context) -> list[Finding]:
     age = age_at_signing(context)
     if age is None:
-        return [Finding("warning", "age.unknown", "The date of birth is missing from the client file.", "domain 0")]
+        return [Finding("warning", "age.unknown", _l("The date of birth is missing from the client file."), "domain 0")]
     if age < 18:
-        return [Finding("blocker", "age.adult", f"The applicant will be {_age_text(context)}: the adult form "
-                        "needs 18 or older on the signing day. Use CIT 0403 or CIT 0003, or plan a later date.",
-                        "Citizenship Act s.5(1); domain 0, C")]
+        return [Finding("blocker", "age.adult", _l(
+            "The applicant will be %(age)s on the planned signing date %(date)s: the adult form needs 18 or older on "
+            "the signing day. Use CIT 0403 or CIT 0003, or plan a later date.",
+            age=age, date=context.signing_date.isoformat()), "Citizenship Act s.5(1); domain 0, C")]
     if age <= 54:
-        return [Finding("info", "age.18_54", f"The applicant will be {_age_text(context)}: proof of language "
-                        "(CLB 4) and the knowledge test apply.", "Citizenship Act s.5(1)(d),(e); domain C")]
+        return [Finding("info", "age.18_54", _l(
+            "The applicant will be %(age)s on the planned signing date %(date)s: proof of language (CLB 4) and the "
+            "knowledge test apply.", age=age, date=context.signing_date.isoformat()),
+            "Citizenship Act s.5(1)(d),(e); domain C")]
     return []
 
 
 def rule_pr(context: Context) -> list[Finding]:
     findings = []
     if context.client.get("status") not in ("permanent_resident", None, ""):
-        findings.append(Finding("blocker", "status.pr", "The client file does not show permanent resident status: "
-                                "a grant of citizenship needs PR first.", "Citizenship Act s.5; domain 0"))
+        findings.append(Finding("blocker", "status.pr", _l(
+            "The client file does not show permanent resident status: a grant of citizenship needs PR first."),
+            "Citizenship Act s.5; domain 0"))
     if context.get("pr_conditions") == "yes":
-        findings.append(Finding("blocker", "status.pr_conditions", "The applicant has unfulfilled conditions on "
-                                "their PR status.", "Citizenship Act s.5(1)(a); domain A.1"))
+        findings.append(Finding("blocker", "status.pr_conditions", _l(
+            "The applicant has unfulfilled conditions on their PR status."), "Citizenship Act s.5(1)(a); domain A.1"))
     return findings
 
 
 def rule_removal_and_prohibitions(context: Context) -> list[Finding]:
     findings = []
     if context.get("removal_order") == "yes":
-        findings.append(Finding("blocker", "prohibition.removal_order", "The applicant is under a removal order: "
-                                "citizenship cannot be granted while it stands.", "Citizenship Act s.22; domain A.1"))
+        findings.append(Finding("blocker", "prohibition.removal_order", _l(
+            "The applicant is under a removal order: citizenship cannot be granted while it stands."),
+            "Citizenship Act s.22; domain A.1"))
     flagged = [label for name, label in PROHIBITION_QUESTIONS if context.get(name) == "yes"]
     if flagged:
-        findings.append(Finding("blocker", "prohibition.s21_22", f"{len(flagged)} prohibition question(s) answered "
-                                "'yes': the applicant may be prohibited. Get legal advice before filing.",
-                                "Citizenship Act s.21, 22; domain A.1"))
+        findings.append(Finding("blocker", "prohibition.s21_22", _l(
+            "%(count)s prohibition question(s) answered 'yes': the applicant may be prohibited. Get legal advice "
+            "before filing.", count=len(flagged)), "Citizenship Act s.21, 22; domain A.1"))
     return findings
 
 
@@ -416,79 +428,87 @@ def rule_presence(context: Context) -> list[Finding]:
     source = "Citizenship Act s.5(1)(c); IRCC Physical Presence Calculator FAQ; domain A.1, I.0"
     result = presence_for(context)
     if result is None:
-        return [Finding("warning", "presence.1095", "Physical presence cannot be counted until the PR date is "
-                        "entered.", source)]
+        return [Finding("warning", "presence.1095", _l(
+            "Physical presence cannot be counted until the PR date is entered."), source)]
     if result.meets:
-        return [Finding("info", "presence.1095", f"{_fmt(result.total)} days of physical presence counted: at least "
-                        f"{_fmt(result.required)} needed.", source, working=result.lines)]
-    return [Finding("blocker", "presence.1095", f"fewer than {_fmt(result.required)} days of physical presence: "
-                    f"{_fmt(result.total)} counted ({_fmt(result.shortfall)} short). A later signing date adds days; "
-                    "a discretionary grant under s.5(4) is the exception.", source, working=result.lines)]
+        return [Finding("info", "presence.1095", _l(
+            "%(total)s days of physical presence counted: at least %(required)s needed.",
+            total=_fmt(result.total), required=_fmt(result.required)), source, working=result.lines)]
+    return [Finding("blocker", "presence.1095", _l(
+        "fewer than %(required)s days of physical presence: %(total)s counted (%(short)s short). A later signing "
+        "date adds days; a discretionary grant under s.5(4) is the exception.", required=_fmt(result.required),
+        total=_fmt(result.total), short=_fmt(result.shortfall)), source, working=result.lines)]
 
 
 def rule_tax(context: Context) -> list[Finding]:
     if context.get("tax_required") == "yes":
         filed = context.get("tax_years_filed")
         if isinstance(filed, int) and filed < 3:
-            return [Finding("blocker", "tax.3_of_5", f"Income tax filed for {filed} of the last 5 years: at least 3 "
-                            "are needed when filing was required.", "Citizenship Act s.5(1)(c)(iii); domain A.1")]
+            return [Finding("blocker", "tax.3_of_5", _l(
+                "Income tax filed for %(filed)s of the last 5 years: at least 3 are needed when filing was required.",
+                filed=filed), "Citizenship Act s.5(1)(c)(iii); domain A.1")]
     return []
 
 
 def rule_signing_date(context: Context) -> list[Finding]:
     if context.signing_date < context.today:
-        return [Finding("warning", "signing.past", f"The planned signing date {context.signing_date.isoformat()} "
-                        "is in the past: update it so the age and presence rules use the real date.", "domain 0")]
+        return [Finding("warning", "signing.past", _l(
+            "The planned signing date %(date)s is in the past: update it so the age and presence rules use the real "
+            "date.", date=context.signing_date.isoformat()), "domain 0")]
     return []
 
 
 def rule_form_version(code: str):
     def rule(context: Context) -> list[Finding]:
         version = facts.form_version(code, context.signing_date)
-        return [Finding("info", "form.version", f"Use {code} version {version.value} or later: IRCC returns "
-                        "applications on older versions.", version.cite() + "; domain I.4")]
+        return [Finding("info", "form.version", _l(
+            "Use %(code)s version %(version)s or later: IRCC returns applications on older versions.",
+            code=code, version=version.value), version.cite() + "; domain I.4")]
     return rule
 
 
 # ---- checklist items ----------------------------------------------------------------------------
 
 def form_item(code: str) -> ChecklistItem:
-    return ChecklistItem("form", f"Completed {code}, on the current version, signed and dated",
-                         why="every application")
+    return ChecklistItem("form", _l("Completed %(code)s, on the current version, signed and dated", code=code),
+                         why=_l("every application"))
 
 
-PR_PROOF = ChecklistItem("pr_proof", "Copy of PR proof: IMM 1000 or confirmation of PR (IMM 5292 / 5688), and the PR "
-                         "card, both sides", why="the applicant is a permanent resident", has_expiry=True)
-PRESENCE_PRINTOUT = ChecklistItem("presence_printout", "Physical presence calculator printout (or CIT 0407), signed "
-                                  "and dated the same day as the form",
-                                  why="the 1,095-day physical presence rule applies")
-PASSPORTS = ChecklistItem("passports", "Copies of every passport or travel document held in the 5 years, all pages",
-                          why="the applicant held a passport in the 5 years", show_if=yes("had_passport"),
+PR_PROOF = ChecklistItem("pr_proof", _l("Copy of PR proof: IMM 1000 or confirmation of PR (IMM 5292 / 5688), and "
+                                        "the PR card, both sides"),
+                         why=_l("the applicant is a permanent resident"), has_expiry=True)
+PRESENCE_PRINTOUT = ChecklistItem("presence_printout", _l("Physical presence calculator printout (or CIT 0407), "
+                                                          "signed and dated the same day as the form"),
+                                  why=_l("the 1,095-day physical presence rule applies"))
+PASSPORTS = ChecklistItem("passports", _l("Copies of every passport or travel document held in the 5 years, all pages"),
+                          why=_l("the applicant held a passport in the 5 years"), show_if=yes("had_passport"),
                           has_expiry=True)
-PASSPORTS_MISSING = ChecklistItem("passports_explanation", "Written explanation for any passport no longer held",
-                                  why="a passport is no longer held",
+PASSPORTS_MISSING = ChecklistItem("passports_explanation", _l("Written explanation for any passport no longer held"),
+                                  why=_l("a passport is no longer held"),
                                   show_if=lambda c: bool(c.get("passports_not_held")))
-TWO_ID = ChecklistItem("two_id", "Two pieces of ID with name and date of birth, one with a photo (both sides)",
-                       why="every applicant")
-BIRTH_CERTIFICATE = ChecklistItem("birth_certificate", "Birth certificate or adoption order naming the parents",
-                                  why="every minor applicant")
-PROOF_OF_AUTHORITY = ChecklistItem("proof_of_authority", "Proof of authority: the court order or written agreement "
-                                   "(for a society: the child-protection order)",
-                                   why="someone applies and signs for the minor",
+TWO_ID = ChecklistItem("two_id", _l("Two pieces of ID with name and date of birth, one with a photo (both sides)"),
+                       why=_l("every applicant"))
+BIRTH_CERTIFICATE = ChecklistItem("birth_certificate", _l("Birth certificate or adoption order naming the parents"),
+                                  why=_l("every minor applicant"))
+PROOF_OF_AUTHORITY = ChecklistItem("proof_of_authority", _l("Proof of authority: the court order or written "
+                                                            "agreement (for a society: the child-protection order)"),
+                                   why=_l("someone applies and signs for the minor"),
                                    show_if=lambda c: signs_for_minor(c) and c.get("authority_kind") != "parent")
-PHOTOS = ChecklistItem("photos", "Two citizenship photos (not passport photos) for a paper application",
-                       why="paper applications")
-FEE_RECEIPT = ChecklistItem("fee_receipt", "Fee receipt for the amount in force on the payment date",
-                            why="every application with a fee")
-TRANSLATIONS = ChecklistItem("translations", "Certified translations and translator affidavit for any document not "
-                             "in English or French", why="a document is not in English or French", required=False)
-PR_EXPLANATION = ChecklistItem("pr_document_letter", "Letter explaining the missing PR document (or a Verification "
-                               "of Status)", why="no PR document is in hand", show_if=answer_is("pr_document", "none"))
-TAX_PROOF = ChecklistItem("tax_proof", "Notices of assessment or CRA proof for the years filed",
-                          why="the applicant was required to file income tax", show_if=yes("tax_required"),
+PHOTOS = ChecklistItem("photos", _l("Two citizenship photos (not passport photos) for a paper application"),
+                       why=_l("paper applications"))
+FEE_RECEIPT = ChecklistItem("fee_receipt", _l("Fee receipt for the amount in force on the payment date"),
+                            why=_l("every application with a fee"))
+TRANSLATIONS = ChecklistItem("translations", _l("Certified translations and translator affidavit for any document "
+                                                "not in English or French"),
+                             why=_l("a document is not in English or French"), required=False)
+PR_EXPLANATION = ChecklistItem("pr_document_letter", _l("Letter explaining the missing PR document (or a "
+                                                        "Verification of Status)"),
+                               why=_l("no PR document is in hand"), show_if=answer_is("pr_document", "none"))
+TAX_PROOF = ChecklistItem("tax_proof", _l("Notices of assessment or CRA proof for the years filed"),
+                          why=_l("the applicant was required to file income tax"), show_if=yes("tax_required"),
                           required=False)
-PROHIBITION_DOCS = ChecklistItem("court_documents", "Court documents for each 'yes' prohibition answer",
-                                 why="a prohibition question was answered 'yes'",
+PROHIBITION_DOCS = ChecklistItem("court_documents", _l("Court documents for each 'yes' prohibition answer"),
+                                 why=_l("a prohibition question was answered 'yes'"),
                                  show_if=lambda c: any(c.get(n) == "yes" for n, _ in PROHIBITION_QUESTIONS))
 
 
@@ -517,9 +537,9 @@ def authorised_capacity(context: Context) -> str:
     return "person with custody of the minor or empowered by court order, written agreement or law"
 
 
-AUTHORISED_PERSON = Signer("authorised_person", "Authorised person", capacity=authorised_capacity,
+AUTHORISED_PERSON = Signer("authorised_person", _l("Authorised person"), capacity=authorised_capacity,
                            show_if=signs_for_minor)
-MINOR_COUNTERSIGNS = Signer("minor", "Applicant (minor aged 14 to 17)", capacity="the applicant, countersigning",
+MINOR_COUNTERSIGNS = Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, countersigning",
                             show_if=minor_14_to_17, youth_signs=True)
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import Any, Iterable
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import validation
@@ -23,7 +24,7 @@ from portal.forms.types import (
 )
 
 NOT_APPLICABLE = "N/A"
-YES_NO = (("yes", "Yes"), ("no", "No"))
+YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 YOUTH_ROLES = ("youth", "either")
 ROW_SEPARATOR = "__"  # absences__0__left: field, row index, column
 
@@ -312,7 +313,7 @@ def display_value(item: Field, value: Any) -> str:
         labels = dict(item.options or YES_NO)
         return str(labels.get(value, value))
     if item.kind == "checkbox":
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if item.kind == "date":
         return str(value)
     if item.kind == "number":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from portal.forms import register
 from portal.forms.engine import age_at_signing
 from portal.forms.status_common import (
@@ -37,71 +39,74 @@ def receipt_date(context: Context) -> date:
 
 
 STEPS = (
-    Step("eligibility", "Eligibility", form_section="Eligibility (guide IMM 0204)",
-         intro="The pathway is for people who came to Canada before 19 and spent at least one year in court-ordered "
-               "care. Care periods come from the client file.",
+    Step("eligibility", _l("Eligibility"), form_section="Eligibility (guide IMM 0204)",
+         intro=_l("The pathway is for people who came to Canada before 19 and spent at least one year in court-ordered "
+                  "care. Care periods come from the client file."),
          fields=(
-             Field("arrival_date", "Date the applicant first came to Canada", kind="date", answered_by="either",
-                   youth_help="The day you first arrived in Canada. A close guess is fine for now; your worker "
-                              "will check it."),
-             Field("residence_since", "Continuous residence in Canada since (if not the arrival date)", kind="date",
+             Field("arrival_date", _l("Date the applicant first came to Canada"), kind="date", answered_by="either",
+                   youth_help=_l("The day you first arrived in Canada. A close guess is fine for now; your worker "
+                                 "will check it.")),
+             Field("residence_since", _l("Continuous residence in Canada since (if not the arrival date)"), kind="date",
                    required=False),
-             Field("continuous_since_19", "Has the applicant lived in Canada continuously since turning 19?",
+             Field("continuous_since_19", _l("Has the applicant lived in Canada continuously since turning 19?"),
                    kind="yesno", show_if=aged_19_or_more),
-             Field("in_canada", "Is the applicant in Canada now, and will they stay until PR is granted?",
+             Field("in_canada", _l("Is the applicant in Canada now, and will they stay until PR is granted?"),
                    kind="yesno", answered_by="either",
-                   youth_help="Are you in Canada now, and will you stay here until you get permanent residence?"),
-             Field("intended_province", "Province or territory where the applicant plans to live", kind="choice",
-                   options=PROVINCES, answered_by="either", youth_help="Where in Canada do you plan to live?"),
-             Field("excluded_1f", "Has the applicant ever been involved in war crimes, crimes against humanity or "
-                   "other acts that exclude from refugee protection (article 1F)?", kind="yesno"),
-             Field("expected_receipt_date", "Date IRCC should receive the application", kind="date",
-                   help="Age is locked in on the day IRCC receives it; allow time for the mail."),
+                   youth_help=_l("Are you in Canada now, and will you stay here until you get permanent residence?")),
+             Field("intended_province", _l("Province or territory where the applicant plans to live"), kind="choice",
+                   options=PROVINCES, answered_by="either", youth_help=_l("Where in Canada do you plan to live?")),
+             Field("excluded_1f", _l("Has the applicant ever been involved in war crimes, crimes against humanity or "
+                                     "other acts that exclude from refugee protection (article 1F)?"), kind="yesno"),
+             Field("expected_receipt_date", _l("Date IRCC should receive the application"), kind="date",
+                   help=_l("Age is locked in on the day IRCC receives it; allow time for the mail.")),
          )),
     imm0008_step(),
     schedule_a_step(show_if=adult),
-    imm5406_step(family_help="Spouse or partner, dependent children, the partner's dependent children, and "
-                             "grandchildren who are dependent children of a dependent child. All must be in Canada."),
-    Step("care_proof", "Proof of state care", form_section="Proof of state care (checklist IMM 0203)", fields=(
-        Field("care_agency", "Agency that had legal responsibility (children's aid society)",
+    imm5406_step(family_help=_l("Spouse or partner, dependent children, the partner's dependent children, and "
+                                "grandchildren who are dependent children of a dependent child. All must be in "
+                                "Canada.")),
+    Step("care_proof", _l("Proof of state care"), form_section="Proof of state care (checklist IMM 0203)", fields=(
+        Field("care_agency", _l("Agency that had legal responsibility (children's aid society)"),
               prefill=lambda c: c.agency.get("name") or None),
-        Field("care_letter_requested", "Has the confirmation letter or the records been asked for?", kind="yesno",
-              help="In Ontario a society must answer a request for a person's own records within 30 days, free."),
-        Field("care_letter_requested_on", "Date asked", kind="date", show_if=yes("care_letter_requested")),
+        Field("care_letter_requested", _l("Has the confirmation letter or the records been asked for?"), kind="yesno",
+              help=_l("In Ontario a society must answer a request for a person's own records within 30 days, free.")),
+        Field("care_letter_requested_on", _l("Date asked"), kind="date", show_if=yes("care_letter_requested")),
     )),
-    Step("declaration", "Declaration", form_section="Declarations and signatures (IMM 0008, Schedule A, IMM 5406)",
+    Step("declaration", _l("Declaration"), form_section="Declarations and signatures (IMM 0008, Schedule A, IMM 5406)",
          fields=(
-             Field("declaration_read", "The applicant has read the declarations and the answers are complete and "
-                   "true", kind="checkbox"),
+             Field("declaration_read", _l("The applicant has read the declarations and the answers are complete and "
+                                          "true"), kind="checkbox"),
          )),
 )
 
 CHECKLIST = (
-    ChecklistItem("imm0008", "Generic application form IMM 0008, signed", why="a mandatory form at intake"),
-    ChecklistItem("schedule_a", "Schedule A (IMM 5669) for the applicant and each family member 18 or older",
-                  why="a mandatory form for everyone 18 or older", show_if=adult),
-    ChecklistItem("imm5406", "Additional family information (IMM 5406)", why="a mandatory form at intake"),
-    ChecklistItem("proof_of_care", "Proof of state care: court documents, agency records or a confirmation letter "
-                  "from the children's aid society", why="shows at least one year under the province's legal "
-                  "responsibility by court order"),
-    ChecklistItem("proof_of_residence", "Proof of 3 years' residence in Canada (leases, bills, landlord or school "
-                  "letters)", why="shows the 3 years of continuous residence"),
-    ChecklistItem("identity_document", "Passport, travel document or identity document", has_expiry=True,
-                  why="because the applicant has an identity document",
+    ChecklistItem("imm0008", _l("Generic application form IMM 0008, signed"), why=_l("a mandatory form at intake")),
+    ChecklistItem("schedule_a", _l("Schedule A (IMM 5669) for the applicant and each family member 18 or older"),
+                  why=_l("a mandatory form for everyone 18 or older"), show_if=adult),
+    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form at intake")),
+    ChecklistItem("proof_of_care", _l("Proof of state care: court documents, agency records or a confirmation "
+                                      "letter from the children's aid society"),
+                  why=_l("shows at least one year under the province's legal responsibility by court order")),
+    ChecklistItem("proof_of_residence", _l("Proof of 3 years' residence in Canada (leases, bills, landlord or school "
+                                           "letters)"), why=_l("shows the 3 years of continuous residence")),
+    ChecklistItem("identity_document", _l("Passport, travel document or identity document"), has_expiry=True,
+                  why=_l("because the applicant has an identity document"),
                   show_if=answer_in("identity_document", "passport", "travel_document", "national_id")),
-    ChecklistItem("statutory_declaration", "Statutory declaration of identity",
-                  why="because the applicant has no identity document",
+    ChecklistItem("statutory_declaration", _l("Statutory declaration of identity"),
+                  why=_l("because the applicant has no identity document"),
                   show_if=answer_in("identity_document", "statutory_declaration", "none")),
-    ChecklistItem("proof_of_authority", "Proof of authority to sign for the minor (court order, guardianship order "
-                  "or written agreement)",
-                  why="because the applicant is under 18 and a guardian signs",
+    ChecklistItem("proof_of_authority", _l("Proof of authority to sign for the minor (court order, guardianship order "
+                                           "or written agreement)"),
+                  why=_l("because the applicant is under 18 and a guardian signs"),
                   show_if=lambda c: not adult(c)),
-    ChecklistItem("family_forms", "Forms for each family member (their own IMM 5406, and Schedule A if 18 or older)",
-                  why="because family members are included; all go in one envelope", show_if=has_family),
-    ChecklistItem("police_certificates", "Police certificates, only if IRCC asks", required=False,
-                  why="only on IRCC's request"),
-    ChecklistItem("representative", "Use of a representative (IMM 5476) and release of information (IMM 5475), if "
-                  "used", required=False, why="only if a representative or another contact is named"),
+    ChecklistItem("family_forms", _l("Forms for each family member (their own IMM 5406, and Schedule A if 18 or "
+                                     "older)"),
+                  why=_l("because family members are included; all go in one envelope"), show_if=has_family),
+    ChecklistItem("police_certificates", _l("Police certificates, only if IRCC asks"), required=False,
+                  why=_l("only on IRCC's request")),
+    ChecklistItem("representative", _l("Use of a representative (IMM 5476) and release of information (IMM "
+                                       "5475), if used"),
+                  required=False, why=_l("only if a representative or another contact is named")),
 )
 
 
@@ -126,11 +131,12 @@ def deadline_rule(context: Context) -> list[Finding]:
     facts = status_facts(context.today)["state_care"]
     left = state_care.days_left(context.today, facts)
     return [Finding("warning" if left <= 60 else "info", "state_care.days_left",
-                    f"IRCC must receive the application by {facts['closes'].isoformat()}: "
-                    f"{state_care.plural_days(left)} left, today included.", state_care.SOURCE),
-            Finding("info", "state_care.bridge", "While PR is processed, the applicant can have a temporary resident "
-                    "permit and a work or study permit with no fees (IMM 5710 packet, basis 'former child in state "
-                    "care').", "Ministerial Instructions of 2023-07-25; domain F")]
+                    _l("IRCC must receive the application by %(date)s: %(days)s left, today included.",
+                       date=facts["closes"].isoformat(), days=state_care.plural_days(left)), state_care.SOURCE),
+            Finding("info", "state_care.bridge", _l(
+                "While PR is processed, the applicant can have a temporary resident permit and a work or study permit "
+                "with no fees (IMM 5710 packet, basis 'former child in state care')."),
+                "Ministerial Instructions of 2023-07-25; domain F")]
 
 
 def fees(context: Context) -> list[FeeLine]:
@@ -155,15 +161,15 @@ def cover_letter(context: Context) -> list[str]:
 
 PACKET = register(PacketType(
     key="state_care_pr",
-    title="Permanent residence for people who were in state care",
+    title=_l("Permanent residence for people who were in state care"),
     form_code="IMM 0008 (guide IMM 0204)",
-    description="The public policy for foreign nationals who came before 19 and spent at least one year in "
-                "court-ordered care. No fees.",
+    description=_l("The public policy for foreign nationals who came before 19 and spent at least one year in "
+                   "court-ordered care. No fees."),
     steps=STEPS,
     checklist=CHECKLIST,
     signers=imm0008_signers() + (
-        Signer("family_adults", "Each family member 18 or older", capacity="signs their own Schedule A and IMM 5406",
-               show_if=adult_family_members),
+        Signer("family_adults", _l("Each family member 18 or older"),
+               capacity="signs their own Schedule A and IMM 5406", show_if=adult_family_members),
     ),
     rules=(deadline_rule, eligibility_rule, family_rule("state_care", must_be_in_canada=True),
            history_rule("personal_history", "Schedule A personal history"),

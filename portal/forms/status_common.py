@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from portal.forms.engine import age_at_signing
 from portal.forms.types import Context, Field, Finding, Signer, Step
 from portal.rules.dates import add_years, as_date
@@ -13,15 +15,16 @@ from portal.rules.signers_s57 import (
     APPLICANT, COURT_APPOINTED, LEGALLY_RESPONSIBLE, PARENT, RequiredSignature, s57_signers,
 )
 
-YES_NO = (("yes", "Yes"), ("no", "No"))
-SEX = (("F", "Female"), ("M", "Male"), ("X", "Another gender (X)"), ("U", "Unknown"))
-SERVICE_LANGUAGE = (("en", "English"), ("fr", "French"))
-MARITAL = (("single", "Single"), ("married", "Married"), ("common_law", "Common-law"), ("separated", "Separated"),
-           ("divorced", "Divorced"), ("widowed", "Widowed"), ("annulled", "Annulled marriage"))
-PROVINCES = (("AB", "Alberta"), ("BC", "British Columbia"), ("MB", "Manitoba"), ("NB", "New Brunswick"),
-             ("NL", "Newfoundland and Labrador"), ("NS", "Nova Scotia"), ("NT", "Northwest Territories"),
-             ("NU", "Nunavut"), ("ON", "Ontario"), ("PE", "Prince Edward Island"), ("QC", "Quebec"),
-             ("SK", "Saskatchewan"), ("YT", "Yukon"))
+YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+SEX = (("F", _l("Female")), ("M", _l("Male")), ("X", _l("Another gender (X)")), ("U", _l("Unknown")))
+SERVICE_LANGUAGE = (("en", _l("English")), ("fr", _l("French")))
+MARITAL = (("single", _l("Single")), ("married", _l("Married")), ("common_law", _l("Common-law")),
+           ("separated", _l("Separated")), ("divorced", _l("Divorced")), ("widowed", _l("Widowed")),
+           ("annulled", _l("Annulled marriage")))
+PROVINCES = (("AB", _l("Alberta")), ("BC", _l("British Columbia")), ("MB", _l("Manitoba")), ("NB", _l("New Brunswick")),
+             ("NL", _l("Newfoundland and Labrador")), ("NS", _l("Nova Scotia")), ("NT", _l("Northwest Territories")),
+             ("NU", _l("Nunavut")), ("ON", _l("Ontario")), ("PE", _l("Prince Edward Island")), ("QC", _l("Quebec")),
+             ("SK", _l("Saskatchewan")), ("YT", _l("Yukon")))
 
 
 def yes(name: str):
@@ -58,7 +61,7 @@ def _client_date(key: str):
 
 def _not_after_signing(value, context):
     if isinstance(value, str) and value > context.signing_date.isoformat():
-        return "This date is after the planned signing date. Please check it."
+        return _l("This date is after the planned signing date. Please check it.")
     return None
 
 
@@ -66,43 +69,44 @@ def _not_after_signing(value, context):
 
 def name_fields(*, as_on: str) -> tuple[Field, ...]:
     return (
-        Field("family_name", f"Family name (as on {as_on})", kind="name", required=False,
+        Field("family_name", _l("Family name (as on %(document)s)", document=as_on), kind="name", required=False,
               prefill=lambda c: c.client.get("family_name") or None,
-              help="Someone with one name only: leave this empty and put the name in 'Given names'."),
-        Field("given_names", f"Given names (as on {as_on})", kind="name",
+              help=_l("Someone with one name only: leave this empty and put the name in 'Given names'.")),
+        Field("given_names", _l("Given names (as on %(document)s)", document=as_on), kind="name",
               prefill=lambda c: c.client.get("given_names") or c.client.get("family_name") or None),
-        Field("other_names_used", "Have you ever used any other name (nickname, maiden name, alias)?", kind="yesno",
-              answered_by="either", youth_help="Have you ever been known by another name?"),
-        Field("other_names", "Other names used", kind="textarea", show_if=yes("other_names_used"),
+        Field("other_names_used", _l("Have you ever used any other name (nickname, maiden name, alias)?"), kind="yesno",
+              answered_by="either", youth_help=_l("Have you ever been known by another name?")),
+        Field("other_names", _l("Other names used"), kind="textarea", show_if=yes("other_names_used"),
               answered_by="either", prefill=lambda c: c.client.get("other_names") or None),
     )
 
 
 def birth_fields() -> tuple[Field, ...]:
     return (
-        Field("sex", "Sex", kind="radio", options=SEX),
-        Field("dob", "Date of birth", kind="date", prefill=_client_date("dob")),
-        Field("birth_city", "Place of birth: city or town", answered_by="either",
-              youth_help="The city or town where you were born, if you know it."),
-        Field("birth_country", "Place of birth: country or territory", kind="country",
+        Field("sex", _l("Sex"), kind="radio", options=SEX),
+        Field("dob", _l("Date of birth"), kind="date", prefill=_client_date("dob")),
+        Field("birth_city", _l("Place of birth: city or town"), answered_by="either",
+              youth_help=_l("The city or town where you were born, if you know it.")),
+        Field("birth_country", _l("Place of birth: country or territory"), kind="country",
               prefill=lambda c: c.client.get("country_of_birth") or None),
-        Field("citizenship", "Citizenship", kind="country", prefill=lambda c: c.client.get("citizenships") or None,
-              help="Write 'Stateless' if the applicant has no citizenship."),
+        Field("citizenship", _l("Citizenship"), kind="country", prefill=lambda c: c.client.get("citizenships") or None,
+              help=_l("Write 'Stateless' if the applicant has no citizenship.")),
     )
 
 
 def contact_fields() -> tuple[Field, ...]:
     return (
-        Field("mailing_address", "Current mailing address", kind="textarea", max_length=500,
+        Field("mailing_address", _l("Current mailing address"), kind="textarea", max_length=500,
               prefill=lambda c: c.client.get("address") or None,
-              help="An agency address is fine if the applicant has no safe mailing address."),
-        Field("residential_same", "Is the residential address the same as the mailing address?", kind="yesno"),
-        Field("residential_address", "Residential address", kind="textarea", max_length=500,
+              help=_l("An agency address is fine if the applicant has no safe mailing address.")),
+        Field("residential_same", _l("Is the residential address the same as the mailing address?"), kind="yesno"),
+        Field("residential_address", _l("Residential address"), kind="textarea", max_length=500,
               show_if=answer_in("residential_same", "no")),
-        Field("phone", "Telephone number", kind="phone", required=False,
+        Field("phone", _l("Telephone number"), kind="phone", required=False,
               prefill=lambda c: c.client.get("phone") or None),
-        Field("email", "Email address", kind="email", required=False, prefill=lambda c: c.client.get("email") or None,
-              help="IRCC writes here. Use the agency's address if the applicant's is not safe."),
+        Field("email", _l("Email address"), kind="email", required=False,
+              prefill=lambda c: c.client.get("email") or None,
+              help=_l("IRCC writes here. Use the agency's address if the applicant's is not safe.")),
     )
 
 
@@ -110,8 +114,8 @@ def history_group(name: str, label: str, *, what: str, what_label: str, where_la
                   help: str = "") -> Field:
     """A repeatable history: one row per period, from/to dates (to empty = still now)."""
     return Field(name, label, kind="group", form_ref=form_ref, help=help, columns=(
-        Field("from", "From", kind="date", validators=(_not_after_signing,)),
-        Field("to", "To", kind="date", required=False, help="Leave empty if this is still true now.",
+        Field("from", _l("From"), kind="date", validators=(_not_after_signing,)),
+        Field("to", _l("To"), kind="date", required=False, help=_l("Leave empty if this is still true now."),
               blank_display="Present"),
         Field(what, what_label, max_length=200),
         Field("where", where_label, max_length=200),
@@ -119,16 +123,16 @@ def history_group(name: str, label: str, *, what: str, what_label: str, where_la
 
 
 def family_group(*, help: str) -> Field:
-    return Field("family_members", "Family members included in the application", kind="group", required=False,
+    return Field("family_members", _l("Family members included in the application"), kind="group", required=False,
                  help=help, columns=(
-                     Field("relationship", "Relationship to the applicant", kind="choice", options=RELATIONSHIPS),
-                     Field("family_name", "Family name", kind="name", required=False),
-                     Field("given_names", "Given names", kind="name"),
-                     Field("date_of_birth", "Date of birth", kind="date"),
-                     Field("married", "Married or in a common-law relationship?", kind="yesno"),
-                     Field("dependent_by_condition", "Dependent because of a physical or mental condition?",
+                     Field("relationship", _l("Relationship to the applicant"), kind="choice", options=RELATIONSHIPS),
+                     Field("family_name", _l("Family name"), kind="name", required=False),
+                     Field("given_names", _l("Given names"), kind="name"),
+                     Field("date_of_birth", _l("Date of birth"), kind="date"),
+                     Field("married", _l("Married or in a common-law relationship?"), kind="yesno"),
+                     Field("dependent_by_condition", _l("Dependent because of a physical or mental condition?"),
                            kind="yesno", required=False),
-                     Field("in_canada", "In Canada now?", kind="yesno"),
+                     Field("in_canada", _l("In Canada now?"), kind="yesno"),
                  ))
 
 
@@ -154,12 +158,12 @@ def history_rule(field: str, title: str, *, years: int = 10, since_18: bool = Tr
         check = find_gaps_and_overlaps(rows, start, end)
         window = f"{start.isoformat()} to {end.isoformat()}"
         source = f"{title}: {years} years{' or since age 18' if since_18 else ''}, no gaps; domain G, I.6"
-        findings = [Finding(gap_level, f"history.{field}.gap",
-                            f"{title}: {describe_gap(gap)}. Add a row for it (for example 'unemployed', 'at school' "
-                            f"or 'no fixed address').", source, (f"period to cover: {window}",))
-                    for gap in check.gaps]
-        findings += [Finding("warning", f"history.{field}.overlap", f"{title}: {describe_overlap(overlap)}. "
-                             "Check the dates, or explain why both are true.", source) for overlap in check.overlaps]
+        findings = [Finding(gap_level, f"history.{field}.gap", _l(
+            "%(title)s: %(gap)s. Add a row for it (for example 'unemployed', 'at school' or 'no fixed address').",
+            title=title, gap=describe_gap(gap)), source, (f"period to cover: {window}",)) for gap in check.gaps]
+        findings += [Finding("warning", f"history.{field}.overlap", _l(
+            "%(title)s: %(overlap)s. Check the dates, or explain why both are true.",
+            title=title, overlap=describe_overlap(overlap)), source) for overlap in check.overlaps]
         return findings
     return rule
 
@@ -181,11 +185,11 @@ def family_roles(context: Context) -> list[str]:
     return people
 
 
-def imm0008_signers(*, role: str = "Principal applicant") -> tuple[Signer, ...]:
+def imm0008_signers(*, role: str = _l("Principal applicant")) -> tuple[Signer, ...]:
     """IMM 0008: the applicant, or a parent or legal guardian for an applicant under 18 (domain G, I.1)."""
     return (
         Signer("applicant", role, capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
-        Signer("guardian", "Parent or legal guardian",
+        Signer("guardian", _l("Parent or legal guardian"),
                capacity=guardian_capacity, show_if=minor),
     )
 
@@ -193,61 +197,63 @@ def imm0008_signers(*, role: str = "Principal applicant") -> tuple[Signer, ...]:
 # ---- PR application forms shared by the state-care pathway and H&C ---------------------------------
 
 def imm0008_step() -> Step:
-    return Step("imm0008", "Application for permanent residence", form_section="IMM 0008 Generic application form",
+    return Step("imm0008", _l("Application for permanent residence"), form_section="IMM 0008 Generic application form",
                 fields=(
-                    Field("uci", "UCI", kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
-                    Field("language_of_service", "Service language", kind="radio", options=SERVICE_LANGUAGE),
-                    *name_fields(as_on="the passport or identity document"),
+                    Field("uci", _l("UCI"), kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
+                    Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE),
+                    *name_fields(as_on=_l("the passport or identity document")),
                     *birth_fields(),
-                    Field("marital_status", "Current marital status", kind="choice", options=MARITAL),
-                    Field("native_language", "Native language / mother tongue", answered_by="either",
+                    Field("marital_status", _l("Current marital status"), kind="choice", options=MARITAL),
+                    Field("native_language", _l("Native language / mother tongue"), answered_by="either",
                           prefill=lambda c: c.client.get("preferred_language") or None),
-                    Field("official_language", "Able to communicate in English and/or French?", kind="choice",
-                          options=(("en", "English"), ("fr", "French"), ("both", "Both"), ("neither", "Neither"))),
-                    Field("identity_document", "Identity document", kind="radio", options=IDENTITY_DOCUMENTS),
-                    Field("identity_number", "Document number", required=False,
+                    Field("official_language", _l("Able to communicate in English and/or French?"), kind="choice",
+                          options=(("en", _l("English")), ("fr", _l("French")), ("both", _l("Both")),
+                                   ("neither", _l("Neither")))),
+                    Field("identity_document", _l("Identity document"), kind="radio", options=IDENTITY_DOCUMENTS),
+                    Field("identity_number", _l("Document number"), required=False,
                           show_if=answer_in("identity_document", "passport", "travel_document", "national_id")),
                     *contact_fields(),
                 ))
 
 
-IDENTITY_DOCUMENTS = (("passport", "Passport"), ("travel_document", "Travel document"),
-                      ("national_id", "National identity document"),
-                      ("statutory_declaration", "No document: statutory declaration of identity"),
-                      ("none", "None of these yet"))
+IDENTITY_DOCUMENTS = (("passport", _l("Passport")), ("travel_document", _l("Travel document")),
+                      ("national_id", _l("National identity document")),
+                      ("statutory_declaration", _l("No document: statutory declaration of identity")),
+                      ("none", _l("None of these yet")))
 
 
 def schedule_a_step(*, show_if=None) -> Step:
-    return Step("schedule_a", "Background / declaration (Schedule A)", show_if=show_if,
+    return Step("schedule_a", _l("Background / declaration (Schedule A)"), show_if=show_if,
                 form_section="IMM 5669 Schedule A: background / declaration",
-                intro="Cover the last 10 years, or since the 18th birthday if that is later, with no gaps: a row "
-                      "for every period, including unemployment, school, detention or no fixed address.",
+                intro=_l("Cover the last 10 years, or since the 18th birthday if that is later, with no gaps: a row "
+                         "for every period, including unemployment, school, detention or no fixed address."),
                 fields=(
-                    history_group("personal_history", "Personal history (activities)", what="activity",
-                                  what_label="Activity (work, school, unemployed...)",
-                                  where_label="Employer or school, city and country", form_ref="Q10"),
-                    history_group("address_history", "Addresses", what="address", what_label="Street and number",
-                                  where_label="City, province and country", form_ref="Q12"),
-                    Field("sa_criminal", "Have you ever been convicted of, charged with or arrested for a crime in "
-                          "any country?", kind="yesno", form_ref="Q6"),
-                    Field("sa_military", "Have you served in any military, militia or civil defence unit, or a "
-                          "security organization or police force?", kind="yesno", form_ref="Q7"),
-                    Field("sa_organization", "Have you been a member of any political, social, youth or student "
-                          "organization?", kind="yesno", form_ref="Q8"),
-                    Field("sa_details", "Details of any 'yes' answer", kind="textarea", required=False),
+                    history_group("personal_history", _l("Personal history (activities)"), what="activity",
+                                  what_label=_l("Activity (work, school, unemployed...)"),
+                                  where_label=_l("Employer or school, city and country"), form_ref="Q10"),
+                    history_group("address_history", _l("Addresses"), what="address",
+                                  what_label=_l("Street and number"), where_label=_l("City, province and country"),
+                                  form_ref="Q12"),
+                    Field("sa_criminal", _l("Have you ever been convicted of, charged with or arrested for a crime "
+                                            "in any country?"), kind="yesno", form_ref="Q6"),
+                    Field("sa_military", _l("Have you served in any military, militia or civil defence unit, or a "
+                                            "security organization or police force?"), kind="yesno", form_ref="Q7"),
+                    Field("sa_organization", _l("Have you been a member of any political, social, youth or student "
+                                                "organization?"), kind="yesno", form_ref="Q8"),
+                    Field("sa_details", _l("Details of any 'yes' answer"), kind="textarea", required=False),
                 ))
 
 
 def imm5406_step(*, family_help: str) -> Step:
-    return Step("imm5406", "Family information", form_section="IMM 5406 Additional family information",
+    return Step("imm5406", _l("Family information"), form_section="IMM 5406 Additional family information",
                 fields=(
-                    Field("mother_name", "Mother: full name", required=False, answered_by="either"),
-                    Field("mother_dob", "Mother: date of birth", kind="date", required=False),
-                    Field("mother_address", "Mother: present address (or 'deceased', 'unknown')", required=False),
-                    Field("father_name", "Father: full name", required=False, answered_by="either"),
-                    Field("father_dob", "Father: date of birth", kind="date", required=False),
-                    Field("father_address", "Father: present address (or 'deceased', 'unknown')", required=False),
-                    Field("siblings", "Brothers and sisters (name, date of birth, address)", kind="textarea",
+                    Field("mother_name", _l("Mother: full name"), required=False, answered_by="either"),
+                    Field("mother_dob", _l("Mother: date of birth"), kind="date", required=False),
+                    Field("mother_address", _l("Mother: present address (or 'deceased', 'unknown')"), required=False),
+                    Field("father_name", _l("Father: full name"), required=False, answered_by="either"),
+                    Field("father_dob", _l("Father: date of birth"), kind="date", required=False),
+                    Field("father_address", _l("Father: present address (or 'deceased', 'unknown')"), required=False),
+                    Field("siblings", _l("Brothers and sisters (name, date of birth, address)"), kind="textarea",
                           required=False),
                     family_group(help=family_help),
                 ))
@@ -270,8 +276,8 @@ def s57_signer_list() -> tuple[Signer, ...]:
                       capacity=lambda c: s57_required(c)[key].capacity if key in s57_required(c) else "",
                       show_if=lambda c: key in s57_required(c))
     return (
-        signer(APPLICANT, "Applicant", youth_signs=True),
-        signer(PARENT, "Parent"),
-        signer(COURT_APPOINTED, "Person responsible under a court order"),
-        signer(LEGALLY_RESPONSIBLE, "Person legally responsible for the child"),
+        signer(APPLICANT, _l("Applicant"), youth_signs=True),
+        signer(PARENT, _l("Parent")),
+        signer(COURT_APPOINTED, _l("Person responsible under a court order")),
+        signer(LEGALLY_RESPONSIBLE, _l("Person legally responsible for the child")),
     )

@@ -6,15 +6,17 @@ dependent on the parent because of a physical or mental condition (domain F).
 """
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from portal.forms.types import Finding
 from portal.rules.dates import age_on, as_date
 
 RELATIONSHIPS = (
-    ("spouse", "Spouse"),
-    ("common_law", "Common-law partner"),
-    ("child", "Dependent child"),
-    ("partner_child", "Dependent child of the spouse or partner"),
-    ("grandchild", "Grandchild (dependent child of a dependent child)"),
+    ("spouse", _l("Spouse")),
+    ("common_law", _l("Common-law partner")),
+    ("child", _l("Dependent child")),
+    ("partner_child", _l("Dependent child of the spouse or partner")),
+    ("grandchild", _l("Grandchild (dependent child of a dependent child)")),
 )
 CHILD_RELATIONSHIPS = {"child", "partner_child", "grandchild"}
 DEPENDENT_CHILD_AGE = 22

@@ -1,11 +1,13 @@
 """Bars to an H&C permanent residence application, and its fees per person by date (domain G)."""
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from portal.forms.types import FeeLine, Finding
 from portal.rules.dates import add_months
 
-NEGATIVE_DECISIONS = (("rpd", "Refugee Protection Division"), ("rad", "Refugee Appeal Division"),
-                      ("prra", "Pre-removal risk assessment"))
+NEGATIVE_DECISIONS = (("rpd", _l("Refugee Protection Division")), ("rad", _l("Refugee Appeal Division")),
+                      ("prra", _l("Pre-removal risk assessment")))
 
 
 def one_year_bar_ends(decision_date: date) -> date:

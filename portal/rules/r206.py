@@ -6,6 +6,8 @@ come from the `work_permit` table of the status facts, so a fee change is a data
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
+
 from portal.forms.types import FeeLine, Finding
 from portal.rules.dates import add_months
 
@@ -25,40 +27,42 @@ class Basis:
 
 BASES: dict[str, Basis] = {
     "r206_1_b": Basis(
-        "r206_1_b", "Removal order that cannot be enforced, and the applicant cannot support themself without working",
+        "r206_1_b", _l("Removal order that cannot be enforced, and the applicant cannot support themself without "
+                       "working"),
         "IRPR s.206(1)(b)", "S62", True, False,
         "canada.ca work permit while appealing a removal order: pay $155, do not pay the $100 open work permit "
         "holder fee; domain E.1"),
     "r206_1_a": Basis(
-        "r206_1_a", "Refugee claim referred to the Refugee Protection Division and not yet decided",
+        "r206_1_a", _l("Refugee claim referred to the Refugee Protection Division and not yet decided"),
         "IRPR s.206(1)(a)", "S61", False, False, "IRPR s.299(2)(a), exemption code E01; domain E.1"),
     "r207_d": Basis(
-        "r207_d", "Permanent residence on humanitarian grounds approved in principle (stage 1)",
+        "r207_d", _l("Permanent residence on humanitarian grounds approved in principle (stage 1)"),
         "IRPR s.207(d)", "A70", True, False,
         "domain E.1: the holder fee is probably not payable (R303.2 lists only R207(b))",
         verify="whether the open work permit holder fee applies to A70"),
     "r208_b": Basis(
-        "r208_b", "Temporary resident permit valid for 6 months or more, and the applicant cannot support themself "
-        "without working", "IRPR s.208(b)", "", True, True, "domain E.1 (fees not confirmed)",
+        "r208_b", _l("Temporary resident permit valid for 6 months or more, and the applicant cannot support "
+                     "themself without working"), "IRPR s.208(b)", "", True, True, "domain E.1 (fees not confirmed)",
         verify="the code and whether the holder fee applies to R208(b)"),
     "state_care": Basis(
-        "state_care", "Former child in state care: work or study permit with the temporary resident permit",
+        "state_care", _l("Former child in state care: work or study permit with the temporary resident permit"),
         "Public policy for foreign nationals who were in state care (TRP measure)", "", False, False,
         "canada.ca trp-state-care: no fees for the TRP, work or study permit, or biometrics; domain F",
         biometrics_fee_waived=True),
 }
 
-BASIS_OPTIONS = tuple((basis.key, f"{basis.regulation}: {basis.label}") for basis in BASES.values())
+BASIS_OPTIONS = tuple((basis.key, _l("%(regulation)s: %(basis)s", regulation=basis.regulation, basis=basis.label))
+                      for basis in BASES.values())
 
 # Why a removal order cannot be enforced (domain E.1). "No passport" alone is not a reason.
 UNENFORCEABLE_REASONS = (
-    ("rad_appeal", "Appeal pending at the Refugee Appeal Division"),
-    ("prra", "Pre-removal risk assessment (PRRA) pending"),
-    ("court_stay", "Stay of removal from the Federal Court"),
-    ("suspension", "Temporary suspension of removals to the country"),
-    ("sentence", "Serving a sentence in Canada"),
-    ("beyond_control", "Cannot be removed for other reasons beyond their control"),
-    ("no_passport_only", "Only that there is no passport"),
+    ("rad_appeal", _l("Appeal pending at the Refugee Appeal Division")),
+    ("prra", _l("Pre-removal risk assessment (PRRA) pending")),
+    ("court_stay", _l("Stay of removal from the Federal Court")),
+    ("suspension", _l("Temporary suspension of removals to the country")),
+    ("sentence", _l("Serving a sentence in Canada")),
+    ("beyond_control", _l("Cannot be removed for other reasons beyond their control")),
+    ("no_passport_only", _l("Only that there is no passport")),
 )
 
 
