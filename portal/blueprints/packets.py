@@ -42,9 +42,9 @@ def render_panel(template: str, panel: dict, **page) -> Markup:
 
 def _load(packet_id):
     db = get_session()
+    agency = access.agency_of(db, current_user)  # held here: scope() reads it again, and the session keeps it only weakly
     packet = access.get_or_404(db, Packet, packet_id, current_user)
     client = db.get(Client, packet.client_id)
-    agency = db.get(Agency, packet.agency_id)
     try:
         packet_type = forms.get_packet_type(packet.packet_type)
     except KeyError:
