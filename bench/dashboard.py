@@ -170,7 +170,7 @@ def bench_database(label: str, database_url: str, args) -> list[dict]:
         results = []
         for cache in (True, False):
             port = free_port()
-            server = start_server(database_url, instance, port, workers=args.workers,
+            server = start_server(database_url, instance, port, workers=args.workers, threads=args.threads,
                                   extra_env=None if cache else {"PASSAGE_DASHBOARD_CACHE_SECONDS": "0"})
             try:
                 base = f"http://127.0.0.1:{port}"
@@ -204,7 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each run")
     parser.add_argument("--clients", type=int, nargs="+", default=[4, 16], help="concurrent clients per run")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (4 threads each)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (README: 4)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (CPU-bound pages gain nothing from "
+                                                               "more: they share one interpreter lock)")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
@@ -226,7 +228,7 @@ def main() -> None:
                 drop()
 
     print(f"\nManager's dashboard over {PACKETS:,} packets, {CLIENTS:,} clients, {CASEWORKERS} caseworkers, two agencies; "
-          f"gunicorn {args.workers} workers x 4 threads, loopback, closed loop")
+          f"gunicorn {args.workers} workers x {args.threads} threads, loopback, closed loop")
     print(f"{'database':<9} {'page':<31} {'clients':>7} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'fail':>5}")
     for row in results:
         print(f"{row['label']:<9} {row['page']:<31} {row['clients']:>7} {row['rps']:>7.1f} {row['median']:>10.1f} "

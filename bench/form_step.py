@@ -144,7 +144,7 @@ def bench_database(label: str, database_url: str, args) -> dict:
             held = args.rate if results[0]["p95"] <= P95_LIMIT_MS else 0
             rate = args.rate
             while results[-1]["p95"] <= P95_LIMIT_MS and rate < args.max_rate:
-                rate = rate * 1.5 if rate < 100 else rate + 50
+                rate = rate * 1.5 if rate < 100 else rate + 25
                 results.append(run_load(workers, rate, args.ramp_seconds))
                 if results[-1]["p95"] <= P95_LIMIT_MS and not results[-1]["failures"]:
                     held = rate
@@ -162,8 +162,8 @@ def main() -> None:
     parser.add_argument("--ramp-seconds", type=float, default=5.0, help="length of each faster run")
     parser.add_argument("--max-rate", type=float, default=400.0)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (README: 4)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (CPU-bound work gains nothing from more: they share one interpreter lock)")
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]

@@ -25,7 +25,7 @@ def _packet_types() -> list[tuple[str, str]]:
     """(key, title) of every registered packet type, by title."""
     from portal.forms import PACKET_TYPES
 
-    return sorted(((key, packet_type.title) for key, packet_type in PACKET_TYPES.items()), key=lambda item: item[1])
+    return sorted(((key, str(packet_type.title)) for key, packet_type in PACKET_TYPES.items()), key=lambda item: item[1])
 
 
 def _filters(db):
@@ -36,7 +36,7 @@ def _filters(db):
     )
     # Labels translated once here, not once per row in the tables.
     return filters, errors, values, {"staff": staff, "packet_types": types,
-                                     "type_titles": {key: str(title) for key, title in types},
+                                     "type_titles": dict(types),
                                      "status_labels": {key: str(label) for key, label in lifecycle.STATUS_LABELS.items()},
                                      "outcome_labels": {key: str(label) for key, label in lifecycle.OUTCOME_LABELS.items()}}
 
