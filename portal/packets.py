@@ -144,7 +144,7 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
                 set_committed_value(packet, name, value)
             for listener in list(ANSWER_CHANGE_LISTENERS):
                 listener(session, packet=packet, changed=changed, user=user)
-            # Last, because on PostgreSQL the audit row holds a lock until the caller commits.
+            # Last: a save that seals the audit chain holds the seal until commit (others skip, not wait).
             audit.record(session, action="packet.save", user=user, record_type="packet", record_id=packet.id,
                          detail=audit_detail or f"fields={len(changed)} version={new_version}")
             return packet
