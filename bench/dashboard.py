@@ -188,7 +188,7 @@ def bench_database(label: str, database_url: str, args) -> list[dict]:
                 for clients in args.clients:
                     sessions = [signed_in(base, managers[0], PASSWORD) for _ in range(clients)]
                     for name, url, headers in pages:
-                        run_load(sessions[:2], url, 1.0, headers)  # warm the workers and their connections
+                        run_load(sessions, url, 1.0, headers)  # warm every worker process and its connection
                         result = run_load(sessions, url, args.seconds, headers)
                         results.append(dict(result, label=label, page=name, clients=clients))
                         print(f"  {label:<7} {name:<30} {clients:>3} clients: {result['rps']:6.1f} req/s, "
