@@ -255,6 +255,25 @@ def test_cached_board_is_rebuilt_after_a_change(app, team, caseload, request_con
         assert {row[0]: row[3] for row in third.workload}[team.other_worker.id] == 1
 
 
+
+def test_reuse_is_kept_per_agency_and_key_and_only_for_managers(app, team, make):
+    other_manager = make.user(make.agency(), role=Role.manager)
+    made = []
+
+    def make_value():
+        made.append(1)
+        return len(made)
+
+    with app.app_context(), session_scope(app) as db:
+        manager, worker = db.get(User, team.manager.id), db.get(User, team.worker.id)
+        assert dashboard.reused(db, user=manager, key=("deadlines",), make=make_value) == 1
+        assert dashboard.reused(db, user=manager, key=("deadlines",), make=make_value) == 1
+        assert dashboard.reused(db, user=manager, key=("board",), make=make_value) == 2
+        # Another agency's manager never sees this agency's values; a caseworker's are never kept.
+        assert dashboard.reused(db, user=db.get(User, other_manager.id), key=("deadlines",), make=make_value) == 3
+        assert dashboard.reused(db, user=worker, key=("deadlines",), make=make_value) == 4
+        assert dashboard.reused(db, user=worker, key=("deadlines",), make=make_value) == 5
+
 def test_dashboard_page_follows_changes(auth, client, team, caseload, app):
     auth.login(team.manager)
     before = client.get("/dashboard/", headers=HTMX).get_data(as_text=True)
