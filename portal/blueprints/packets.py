@@ -342,6 +342,7 @@ def step(packet_id, step_key):
         packets.save_answers(db, packet=packet, changes=values, base_version=_base_version(form, packet),
                              user=current_user, in_person=form.get("in_person") == "yes", ask_caseworker=asked,
                              audit_detail=f"step={current.key}")
+        db.commit()
     except packets.StaleSaveError as stale:
         db.rollback()
         conflicts = {conflict.field: conflict for conflict in stale.conflicts}
@@ -356,13 +357,9 @@ def step(packet_id, step_key):
         next_key = target.rstrip("/").split("/steps/")[-1] if "/steps/" in target else None
         next_step = packet_type.step(next_key) if next_key else None
         if next_step is None:
-            db.commit()
             return "", 204, {"HX-Redirect": target}
-        # Drawn inside the save's transaction, then committed: one transaction a save, not two.
         response = _step_page(db, packet, client, agency, packet_type, next_step)
-        db.commit()
         return _with_push(response, target)
-    db.commit()
     return redirect(target, code=303)
 
 
