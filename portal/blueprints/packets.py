@@ -216,7 +216,7 @@ def _shown_value(item, packet, typed):
 
 
 def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, errors=None, conflicts=None,
-               status=200, block="step_region", next_target=None, version=None):
+               status=200, block="step_region", next_target=None, version=None, comments=None):
     role = _role()
     typed = typed or {}
     context = _context(packet, client, agency)
@@ -231,7 +231,8 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
             values[item.name] = [{}]
     position = next((index for index, candidate in enumerate(steps) if candidate.key == step.key), 0)
     meta = packet.answer_meta or {}
-    comments = review.open_comments(db, packet=packet) if role != "youth" else {}
+    if comments is None:
+        comments = review.open_comments(db, packet=packet) if role != "youth" else {}
     asked = {name for name, info in meta.items() if (info or {}).get("ask_caseworker")}
     # One url_for, then substitution: a step page links every step twice and every field once.
     step_base = url_for("packets.step", packet_id=packet.id, step_key="__step__")
@@ -338,6 +339,9 @@ def step(packet_id, step_key):
     for name in [key for key in form.keys() if key.startswith("resolve__")]:
         if form.get(name) == "theirs":
             values.pop(name[len("resolve__"):], None)
+    # Read before saving (a save does not change comments): drawing the next step after the commit then
+    # needs no second transaction.
+    comments = review.open_comments(db, packet=packet) if role != "youth" else {}
     try:
         packets.save_answers(db, packet=packet, changes=values, base_version=_base_version(form, packet),
                              user=current_user, in_person=form.get("in_person") == "yes", ask_caseworker=asked,
@@ -358,7 +362,7 @@ def step(packet_id, step_key):
         next_step = packet_type.step(next_key) if next_key else None
         if next_step is None:
             return "", 204, {"HX-Redirect": target}
-        response = _step_page(db, packet, client, agency, packet_type, next_step)
+        response = _step_page(db, packet, client, agency, packet_type, next_step, comments=comments)
         return _with_push(response, target)
     return redirect(target, code=303)
 
