@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
-from sqlmodel import select
 
 from portal import charts, dashboard, deadlines, exports, lifecycle
 from portal.access import allow, get_or_404
 from portal.db import get_session
 from portal.forms import get_packet_type
-from portal.models import Client, Packet, PacketStatus, Role
+from portal.models import Client, PacketStatus, Role
 from portal.panels import client_panel
 from portal.web import render
 

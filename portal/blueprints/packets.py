@@ -16,7 +16,7 @@ from markupsafe import Markup
 from portal import access, audit, forms, packets, review, triage, validation
 from portal.db import get_session
 from portal.forms import engine
-from portal.models import CASE_ROLES, Agency, Client, Packet, Role
+from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.panels import PACKET_PANELS, client_panel, render_panels
 from portal.rules import state_care
 from portal.web import render
