@@ -171,7 +171,8 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (README: 4)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (CPU-bound work gains nothing from more: they share one interpreter lock)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (CPU-bound work gains "
+                                                               "nothing from more: they share one interpreter lock)")
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
