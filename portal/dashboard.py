@@ -282,25 +282,29 @@ _cache: dict = {}
 _cache_lock = threading.Lock()
 
 
-def _fingerprint(session: Session, agency_id) -> str:
+def agency_fingerprint(session: Session, agency_id) -> str:
+    """Changes whenever any packet of the agency changes: what reused() checks before reusing."""
     return str(session.exec(select(func.max(Packet.updated_at)).where(Packet.agency_id == agency_id)).one())
 
 
-def build_cached(session: Session, *, user: User, filters: Filters, today: date | None = None) -> Dashboard:
+def build_cached(session: Session, *, user: User, filters: Filters, today: date | None = None,
+                 fingerprint: str | None = None) -> Dashboard:
     """build(), or the same board built moments ago when nothing in the agency changed since."""
-    return reused(session, user=user, key=("board", filters, today or date.today()),
+    return reused(session, user=user, key=("board", filters, today or date.today()), fingerprint=fingerprint,
                   make=lambda: build(session, user=user, filters=filters, today=today))
 
 
-def reused(session: Session, *, user: User, key: tuple, make):
+def reused(session: Session, *, user: User, key: tuple, make, fingerprint: str | None = None):
     """make(), or what it gave for the same key moments ago when no packet in the agency changed since.
 
     Only a manager's agency-wide views are kept: they are the same for every manager of the agency.
+    A page that reuses several values passes the agency's fingerprint in, read once.
     """
     if CACHE_SECONDS <= 0 or user.role != Role.manager:
         return make()
     key = (user.agency_id, *key)
-    fingerprint = _fingerprint(session, user.agency_id)
+    if fingerprint is None:
+        fingerprint = agency_fingerprint(session, user.agency_id)
     now = time_module.monotonic()
     hit = _cache.get(key)
     if hit is not None and hit[0] > now and hit[1] == fingerprint:

@@ -45,8 +45,10 @@ def _filters(db):
 def index():
     db = get_session()
     filters, errors, values, options = _filters(db)
-    board = dashboard.build_cached(db, user=current_user, filters=filters)
+    fingerprint = dashboard.agency_fingerprint(db, current_user.agency_id)  # one read for both values below
+    board = dashboard.build_cached(db, user=current_user, filters=filters, fingerprint=fingerprint)
     every = dashboard.reused(db, user=current_user, key=("deadlines", filters.caseworker_id, date.today()),
+                             fingerprint=fingerprint,
                              make=lambda: deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id,
                                                                   limit=DEADLINES_COUNTED))
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
