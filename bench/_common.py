@@ -1,9 +1,11 @@
 """What the HTTP benchmarks share: a temporary PostgreSQL database, gunicorn on loopback, sign-in."""
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -83,3 +85,21 @@ def postgres_database():
         admin.dispose()
 
     return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def databases(*, sqlite: bool = True, postgres: bool = True):
+    """(label, url) of a temporary SQLite file, then of a temporary PostgreSQL database when a server
+    answers; each is removed once the loop moves past it."""
+    if sqlite:
+        directory = tempfile.mkdtemp(prefix="passage-bench-db-")
+        try:
+            yield "sqlite", f"sqlite:///{directory}/bench.db"
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+    if postgres:
+        url, drop = postgres_database()
+        if url:
+            try:
+                yield "pg", url
+            finally:
+                drop()

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import free_port, postgres_database, signed_in, start_server, stop_server  # noqa: E402
+from _common import databases, free_port, signed_in, start_server, stop_server  # noqa: E402
 
 PACKETS = 100_000
 CLIENTS = 2_000
@@ -213,19 +213,8 @@ def main() -> None:
     args.clients = [min(max(1, n), 64) for n in args.clients]  # loopback only, and bounded
 
     results = []
-    if not args.no_sqlite:
-        sqlite_dir = tempfile.mkdtemp(prefix="passage-bench-db-")
-        try:
-            results += bench_database("sqlite", f"sqlite:///{sqlite_dir}/bench.db", args)
-        finally:
-            shutil.rmtree(sqlite_dir, ignore_errors=True)
-    if not args.no_postgres:
-        url, drop = postgres_database()
-        if url:
-            try:
-                results += bench_database("pg", url, args)
-            finally:
-                drop()
+    for label, url in databases(sqlite=not args.no_sqlite, postgres=not args.no_postgres):
+        results += bench_database(label, url, args)
 
     print(f"\nManager's dashboard over {PACKETS:,} packets, {CLIENTS:,} clients, {CASEWORKERS} caseworkers, two agencies; "
           f"gunicorn {args.workers} workers x {args.threads} threads, loopback, closed loop")

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import free_port, postgres_database, signed_in, start_server, stop_server  # noqa: E402
+from _common import databases, free_port, signed_in, start_server, stop_server  # noqa: E402
 
 USERS = 50
 PASSWORD = "bench-password-123"
@@ -176,20 +176,8 @@ def main() -> None:
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
-    runs = []
-    if not args.no_sqlite:
-        sqlite_dir = tempfile.mkdtemp(prefix="passage-bench-db-")
-        try:
-            runs.append(bench_database("sqlite", f"sqlite:///{sqlite_dir}/bench.db", args))
-        finally:
-            shutil.rmtree(sqlite_dir, ignore_errors=True)
-    if not args.no_postgres:
-        url, drop = postgres_database()
-        if url:
-            try:
-                runs.append(bench_database("pg", url, args))
-            finally:
-                drop()
+    runs = [bench_database(label, url, args)
+            for label, url in databases(sqlite=not args.no_sqlite, postgres=not args.no_postgres)]
 
     print(f"\nStep save (htmx POST, CSRF, validate, store, next step's fragment); {USERS} signed-in users, gunicorn "
           f"{args.workers} workers x {args.threads} threads, loopback")
