@@ -79,23 +79,33 @@ def test_verify_chain_detects_a_deleted_row(app):
 
 
 
+def _two_writers_at_once(app, action: str, first_id: str, second_id: str):
+    """Two open transactions each record an event; the first takes the seal. Both then commit.
+
+    Returns the second's event and how long its record() took.
+    """
+    engine = app.extensions["db_engine"]
+    first, second = Session(engine), Session(engine)
+    try:
+        audit.record(first, action=action, record_type="client", record_id=first_id)
+        started = time.perf_counter()
+        waiting = audit.record(second, action=action, record_type="client", record_id=second_id)
+        took = time.perf_counter() - started
+        second.commit()
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    return waiting, took
+
+
 def test_concurrent_writers_do_not_wait_for_each_other_and_every_row_is_chained(pg_app):
     """A writer that finds another transaction sealing leaves its row for the next writer."""
     app = pg_app
-    engine = app.extensions["db_engine"]
     with app.app_context():
-        first, second = Session(engine), Session(engine)
-        try:
-            audit.record(first, action="client.viewed", record_type="client", record_id="a")  # holds the seal
-            started = time.perf_counter()
-            waiting = audit.record(second, action="client.viewed", record_type="client", record_id="b")
-            assert time.perf_counter() - started < 2  # did not queue behind the first transaction
-            assert waiting.seq is None
-            second.commit()
-            first.commit()
-        finally:
-            first.close()
-            second.close()
+        waiting, took = _two_writers_at_once(app, "client.viewed", "a", "b")
+        assert took < 2  # did not queue behind the first transaction
+        assert waiting.seq is None
         with session_scope(app) as db:
             later = audit.record(db, action="client.viewed", record_type="client", record_id="c")
         with session_scope(app) as db:
@@ -107,22 +117,14 @@ def test_concurrent_writers_do_not_wait_for_each_other_and_every_row_is_chained(
 
 def test_verify_chain_seals_rows_still_waiting(pg_app):
     app = pg_app
-    engine = app.extensions["db_engine"]
     with app.app_context():
-        first, second = Session(engine), Session(engine)
-        try:
-            audit.record(first, action="sign_in", record_type="user", record_id="u1")
-            audit.record(second, action="sign_in", record_type="user", record_id="u2")
-            second.commit()
-            first.commit()
-        finally:
-            first.close()
-            second.close()
+        _two_writers_at_once(app, "sign_in", "u1", "u2")
         with session_scope(app) as db:
             assert db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()
             assert audit.verify_chain(db) is None
         with session_scope(app) as db:
             assert not db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()
+
 
 # --- the browser ------------------------------------------------------------------------------
 
