@@ -265,10 +265,10 @@ def test_names_in_every_demo_script_are_drawn_with_an_embedded_font_for_that_scr
         "Noto-Sans-Hebrew": "נועה כהן",
         "Noto-Sans-KR": "김지우",
     }
-    fonts, sheets = pdf._shared_resources(app)
+    shared = pdf._shared_resources(app)
     html = "<html lang='en'><body>" + "".join(f"<p>{name}</p>" for name in names.values()) + "</body></html>"
     data = HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher(app.static_folder)).write_pdf(
-        stylesheets=sheets, font_config=fonts)
+        stylesheets=shared.sheets, font_config=shared.fonts)
     with pikepdf.open(io.BytesIO(data)) as document:
         used = {str((font.DescendantFonts[0] if "/DescendantFonts" in font else font).BaseFont)
                 for page in document.pages for font in page.Resources.get("/Font", {}).values()}

@@ -11,7 +11,7 @@ from rq.timeouts import JobTimeoutException
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import pdf, storage
+from portal.documents import part_cache, pdf, storage
 from portal.models import Render, RenderStatus, utcnow
 
 GENERIC_REASON = "Something went wrong while making the PDF. Please try again; if it fails again, tell your administrator."
@@ -92,6 +92,7 @@ def render_packet(render_id: str) -> dict:
             result = pdf.render_packet_pdf(
                 snapshot, final=final, load=lambda key: storage.load(key, app),
                 progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
+                cache=part_cache.for_packet(app, snapshot["packet"]["id"]),
             )
             key = storage.save(result.data, app)
         except BaseException as error:

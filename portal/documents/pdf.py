@@ -1,9 +1,12 @@
-"""Packet PDF assembly: snapshot → HTML (Jinja, every value escaped) → WeasyPrint → evidence → bytes.
+"""Packet PDFs: snapshot → parts (Jinja, every value escaped) → WeasyPrint → joined with pikepdf → bytes.
 
-One FontConfiguration and one parsed print stylesheet are shared by every render in a process, so a
-warm worker pays for fonts once. Images are placed by WeasyPrint one per page (JPEGs embedded as they
-are); each page of an evidence PDF gets a placeholder page (header, page number and watermark drawn by
-WeasyPrint) and the original page is laid under it with pikepdf, so text in scans stays as it was.
+The packet is laid out in parts (see parts.py). A part that is already in the packet's part cache,
+because nothing that shapes it changed since the last render, is reused as it is; only the others are
+laid out. Then the parts are joined, and every page gets its header, footer, watermark and page number
+(assemble.py). One FontConfiguration and the parsed print stylesheets are shared by every render in a
+process, so a warm worker pays for fonts once. Images are placed by WeasyPrint one per page (JPEGs
+embedded as they are); each page of an evidence PDF gets a placeholder page and the original page is
+laid under it with pikepdf, so text in scans stays as it was.
 """
 from __future__ import annotations
 
@@ -18,12 +21,15 @@ from typing import Callable
 import pikepdf
 from flask import Flask, current_app
 
+from portal.documents import assemble, page_numbers, parts
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
+from portal.documents.part_cache import PartCache
 
 MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before it fills the disk
 MAX_EVIDENCE_BYTES = 400 * 1024 * 1024
 PX_TO_PT = 0.75
 RENDER_GC_THRESHOLD = 10_000  # objects allocated between young-generation collections (Python's default: 700)
+LAYOUT_VERSION = b"parts-1"  # change it when a change in the code alters what a part looks like
 
 
 class RenderError(RuntimeError):
@@ -37,89 +43,174 @@ class RenderedPdf:
     sha256: str
 
 
+@dataclass(frozen=True)
+class _Resources:
+    fonts: object  # weasyprint FontConfiguration
+    sheets: list  # the print stylesheets every part uses
+    frame_sheets: list  # and the running header, footer and watermark
+    digest: bytes  # of the stylesheets and the renderer: part cache names change with them
+    page_font: page_numbers.PageFont
+
+
 _lock = threading.Lock()
 _shared: dict = {}
 
 
-def _shared_resources(app: Flask):
-    """The font configuration and parsed stylesheets, built once per process."""
+def _shared_resources(app: Flask) -> _Resources:
+    """The font configuration, parsed stylesheets and page-number font, built once per process."""
     key = app.static_folder
     with _lock:
         if key not in _shared:
+            import weasyprint
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
 
             fonts = FontConfiguration()
             fetcher = StaticOnlyFetcher(app.static_folder)
+            digest = hashlib.sha256(LAYOUT_VERSION + weasyprint.__version__.encode())
             sheets = []
-            for path in ("vendor/fonts/fonts.css", "css/print.css"):
+            for path in ("vendor/fonts/fonts.css", "css/print.css", "css/print-frame.css"):
                 if (Path(app.static_folder) / path).exists():
+                    digest.update((Path(app.static_folder) / path).read_bytes())
                     sheets.append(CSS(url=STATIC_BASE + path, url_fetcher=fetcher, font_config=fonts))
-            _shared[key] = (fonts, sheets)
+            page_font = page_numbers.load(page_numbers.default_font_path(app.static_folder))
+            _shared[key] = _Resources(fonts, sheets[:-1], sheets, digest.digest(), page_font)
         return _shared[key]
 
 
 def build_html(snapshot: dict, *, final: bool, evidence_urls: dict[str, str] | None = None, app: Flask | None = None) -> str:
-    """The packet as one HTML document; Jinja autoescapes every value taken from the snapshot."""
+    """The whole packet as one HTML document (for comparisons and checks; renders go by parts)."""
     # The template environment directly: a job has no request, so no request context processors.
     template = (app or current_app).jinja_env.get_template("documents/packet.html")
     return template.render(s=snapshot, final=final, evidence_urls=evidence_urls or {})
 
 
-def _evidence(snapshot: dict, load: Callable[[str], bytes]):
-    """Decrypted evidence: images for WeasyPrint (by token) and PDFs for pikepdf (by document id)."""
-    images: dict[str, tuple[bytes, str]] = {}
-    urls: dict[str, str] = {}
-    pdfs: dict[str, bytes] = {}
-    total = 0
-    for item in snapshot["checklist"]:
-        for document in item["documents"]:
-            data = load(document["storage_key"])
-            total += len(data)
-            if total > MAX_EVIDENCE_BYTES:
-                raise RenderError("The evidence files together are too large for one packet. Remove duplicates or scan at a lower resolution.")
+def _check_evidence_size(snapshot: dict) -> None:
+    total = sum(document.get("size") or 0 for item in snapshot["checklist"] for document in item["documents"])
+    if total > MAX_EVIDENCE_BYTES:
+        raise RenderError("The evidence files together are too large for one packet. Remove duplicates or scan at a lower resolution.")
+
+
+def _evidence_token(document: dict) -> str:
+    return hashlib.sha256(document["id"].encode()).hexdigest()[:32]
+
+
+class _Layout:
+    """Lays out the parts of one render, each from the cache when it is there."""
+
+    def __init__(self, app: Flask, snapshot: dict, load: Callable[[str], bytes], cache: PartCache | None):
+        self.app, self.snapshot, self.load, self.cache = app, snapshot, load, cache
+        self.resources = _shared_resources(app)
+        self.template = app.jinja_env.get_template("documents/part.html")
+        self.laid_out_now = 0  # parts that were not in the cache
+
+    def part(self, part: parts.Part, page_of: dict[str, int] | None = None) -> assemble.LaidOutPart:
+        urls = {document["id"]: EVIDENCE_BASE + _evidence_token(document) for document in part.documents}
+        html = self.template.render(s=self.snapshot, part_template=part.template, evidence_urls=urls,
+                                    page_of=page_of or {}, **part.context)
+        evidence_keys = "\0".join(document["storage_key"] for document in part.documents).encode()
+        return assemble.open_part(part, self._pdf(html, evidence_keys, lambda: self._lay_out(part, html)))
+
+    def frame(self, final: bool) -> bytes:
+        html = self.app.jinja_env.get_template("documents/frame.html").render(s=self.snapshot, final=final)
+        return self._pdf(html, b"frame", lambda: self._write(html, self.resources.frame_sheets, tags=False))
+
+    def _pdf(self, html: str, extra: bytes, make: Callable[[], bytes]) -> bytes:
+        name = self.cache.name(self.resources.digest, html.encode(), extra) if self.cache else ""
+        data = self.cache.get(name) if self.cache else None
+        if data is None:
+            data = make()
+            self.laid_out_now += 1
+            if self.cache:
+                self.cache.put(name, data)
+        return data
+
+    def _write(self, html: str, sheets: list, *, tags: bool) -> bytes:
+        from weasyprint import HTML
+
+        fetcher = StaticOnlyFetcher(self.app.static_folder)
+        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=self.resources.fonts, pdf_tags=tags)
+        return document.write_pdf(pdf_tags=tags, attachments=[])
+
+    def _lay_out(self, part: parts.Part, html: str) -> bytes:
+        from weasyprint import HTML
+
+        images, pdfs = {}, {}
+        for document in part.documents:
+            data = self.load(document["storage_key"])
             if document["content_type"] == "application/pdf":
                 pdfs[document["id"]] = data
             else:
-                token = hashlib.sha256(document["id"].encode()).hexdigest()[:32]
-                images[token] = (data, document["content_type"])
-                urls[document["id"]] = EVIDENCE_BASE + token
-    return images, urls, pdfs
+                images[_evidence_token(document)] = (data, document["content_type"])
+        fetcher = StaticOnlyFetcher(self.app.static_folder, evidence=images)
+        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+            stylesheets=self.resources.sheets, font_config=self.resources.fonts, pdf_tags=True)
+        if len(document.pages) > MAX_PAGES:
+            raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. Check the evidence for very long files.")
+        if part.numbered:
+            # Its links point into other parts: stand-in anchors keep WeasyPrint from dropping them.
+            # The joined packet resolves them to the real pages (assemble.anchor_pages).
+            own = {name for page in document.pages for name in page.anchors}
+            for page in document.pages:
+                for _kind, target, _rect, _box in page.links:
+                    if target not in own:
+                        document.pages[0].anchors.setdefault(target, (0, 0, 0, 0))
+        placeholders = [(index, name, box, page.height) for index, page in enumerate(document.pages)
+                        for name, box in page.anchors.items() if name.startswith(assemble.PLACEHOLDER_PREFIX)]
+        data = document.write_pdf(pdf_tags=True, attachments=[])
+        return _lay_evidence_pages(data, pdfs, placeholders)
 
 
 def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], bytes],
-                      progress: Callable[[str, int], None] | None = None, app: Flask | None = None) -> RenderedPdf:
-    """Render a snapshot to PDF bytes. Raises RenderError with a plain reason when it cannot."""
+                      progress: Callable[[str, int], None] | None = None, app: Flask | None = None,
+                      cache: PartCache | None = None) -> RenderedPdf:
+    """Render a snapshot to PDF bytes. Raises RenderError with a plain reason when it cannot.
+
+    With a cache, parts laid out by an earlier render of the same packet are reused when nothing
+    that shapes them changed.
+    """
     app = app or current_app._get_current_object()
     progress = progress or (lambda _stage, _percent: None)
-    from weasyprint import HTML
-
-    fonts, sheets = _shared_resources(app)
-    images, urls, pdfs = _evidence(snapshot, load)
-    html = build_html(snapshot, final=final, evidence_urls=urls, app=app)
-    fetcher = StaticOnlyFetcher(app.static_folder, evidence=images)
-    progress("rendering", 30)
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
-        stylesheets=sheets, font_config=fonts, pdf_tags=True
-    )
-    if len(document.pages) > MAX_PAGES:
+    _check_evidence_size(snapshot)
+    if cache:
+        cache.used.clear()  # what this render uses is what the cache keeps afterwards
+    layout = _Layout(app, snapshot, load, cache)
+    plan = parts.plan(snapshot)
+    laid: dict[str, assemble.LaidOutPart] = {}
+    ordinary = [part for part in plan if not part.numbered]
+    for done, part in enumerate(ordinary):
+        progress("adding_evidence" if part.documents else "rendering", 20 + 60 * done // len(ordinary))
+        laid[part.name] = layout.part(part)
+    # The contents and the evidence index list page numbers, and take pages themselves: lay them out
+    # with a guess of their length, and again if the guess was wrong (rarely more than once).
+    numbered = [part for part in plan if part.numbered]
+    guess = {part.name: 1 for part in numbered}
+    for _attempt in range(4):
+        placeholder = [laid.get(part.name) or assemble.LaidOutPart(part, pikepdf.new(), {part.name: 0}) for part in plan]
+        page_of = assemble.anchor_pages(placeholder, pages=guess)
+        for part in numbered:
+            laid[part.name] = layout.part(part, page_of)
+        actual = {part.name: laid[part.name].pages for part in numbered}
+        if actual == guess:
+            break
+        guess = actual
+    ordered = [laid[part.name] for part in plan]
+    if sum(part.pages for part in ordered) > MAX_PAGES:
         raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. Check the evidence for very long files.")
-    placeholders = []
-    for index, page in enumerate(document.pages):
-        for name, box in page.anchors.items():
-            if name.startswith("evpdf-"):
-                placeholders.append((index, name, box, page.height))
-    progress("rendering", 60)
-    data = document.write_pdf(pdf_tags=True, attachments=[])
-    progress("adding_evidence", 75)
-    data = _lay_evidence_pages(data, snapshot, pdfs, placeholders)
+    progress("adding_evidence", 85)
+    data = assemble.join(ordered, frame=layout.frame(final), font=layout.resources.page_font,
+                         title=f"{snapshot['packet']['form_code']} · {snapshot['packet']['title']}",
+                         author=snapshot["agency"]["name"])
+    if cache:
+        cache.keep_only_used()
     progress("adding_evidence", 95)
     with pikepdf.open(io.BytesIO(data)) as check:
         pages = len(check.pages)
     return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest())
 
 
-def _lay_evidence_pages(data: bytes, snapshot: dict, pdfs: dict[str, bytes], placeholders) -> bytes:
+def _lay_evidence_pages(data: bytes, pdfs: dict[str, bytes], placeholders) -> bytes:
     if not placeholders:
         return data
     sources: dict[str, pikepdf.Pdf] = {}
