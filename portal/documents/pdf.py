@@ -41,6 +41,7 @@ class RenderedPdf:
     data: bytes
     pages: int
     sha256: str
+    laid_out: int = 0  # parts WeasyPrint laid out for this render; the others came from the cache
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     progress("adding_evidence", 95)
     with pikepdf.open(io.BytesIO(data)) as check:
         pages = len(check.pages)
-    return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest())
+    return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest(), laid_out=layout.laid_out_now)
 
 
 def _lay_evidence_pages(data: bytes, pdfs: dict[str, bytes], placeholders) -> bytes:
