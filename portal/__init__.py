@@ -3,12 +3,12 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import config as config_module
-from portal import db
+from portal import db, i18n
 from portal.extensions import babel, csrf, htmx, login_manager
+from portal.i18n import lazy_gettext as _l
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.init_app(app)
     _init_login(app)
 
     from portal import cli, security, web

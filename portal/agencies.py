@@ -1,10 +1,10 @@
 """Agencies: creation, settings, and the staff accounts managed from the admin pages."""
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from portal import accounts, audit, validation
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
 
 

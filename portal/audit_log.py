@@ -3,10 +3,10 @@ import math
 import uuid
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from portal import validation
+from portal.i18n import lazy_gettext as _l
 from portal.models import AuditEvent, User
 
 PER_PAGE = 50

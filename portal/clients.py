@@ -10,11 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from portal import access, audit, validation
+from portal.i18n import lazy_gettext as _l
 from portal.models import CASE_ROLES, CareStatus, Client, Role, StatusInCanada, User, utcnow
 
 STATUS_LABELS = {

@@ -13,11 +13,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_, update
 from sqlmodel import Session, select
 
 from portal import access, audit, validation
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
 from portal.review_models import Milestone, MilestoneKind, OutcomeMonth, StateTimeMonth, StatusSpell
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from portal import access
+from portal.i18n import lazy_gettext as _l
 from portal.models import CareStatus, Client, Document, Packet, PacketStatus, Role, User
 from portal.review_models import Milestone, MilestoneKind
 

@@ -10,11 +10,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from portal import access, audit, validation
 from portal.clients import fold
+from portal.i18n import lazy_gettext as _l
 from portal.models import Client, Role, User, utcnow
 from portal.referral_models import Partner, ReferralOut
 from portal.referrals import REGIONS

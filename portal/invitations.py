@@ -11,10 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from portal import accounts, audit, mail
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, Role, User, utcnow
 from portal.referral_models import PublicFormHit
 from portal.referrals import purge_old_hits

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from portal import audit
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Document, Packet, PacketEvent, PacketStatus, Role, User, utcnow
 from portal.review_models import OutcomeMonth, PacketApproval, PacketContributor, StateTimeMonth, StatusSpell
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, or_
 from sqlmodel import Session, select
 
 from portal import access
 from portal.forms import engine
 from portal.forms.types import Context, Field, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User
 
 # The packet's life in words a 14-year-old understands; each stage lists the statuses it covers.

@@ -13,10 +13,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, func, select
 
 from portal import access, audit, clients, mail, validation
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User, utcnow
 from portal.referral_models import PublicFormHit, Referral, ReferralEvent
 

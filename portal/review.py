@@ -7,10 +7,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from portal import audit, lifecycle, validation
+from portal.i18n import lazy_gettext as _l
 from portal.models import Document, Packet, PacketEvent, PacketStatus, Render, Role, User, utcnow
 from portal.review_models import Milestone, MilestoneKind, PacketApproval, ReviewComment
 

@@ -1,8 +1,9 @@
 """Headers and error pages that apply to every response."""
 from flask import Flask, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.i18n import gettext as _
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

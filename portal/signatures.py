@@ -10,11 +10,11 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from portal import audit, participation
 from portal.clients import fold
+from portal.i18n import lazy_gettext as _l
 from portal.lifecycle import is_editable
 from portal.models import Client, Packet, PacketEvent, Role, User, utcnow
 from portal.youth_models import Signature

@@ -7,7 +7,8 @@ import re
 import unicodedata
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from portal.i18n import lazy_gettext as _l
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -3,10 +3,10 @@ from datetime import date, datetime
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
+from portal.i18n import lazy_gettext as _l
 from portal.models import Role
 
 # (endpoint, label, roles) — the navigation each role sees, in order.

@@ -25,6 +25,7 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 FORMS = PORTAL / "forms"
 TITLE = "Citizenship for a minor without a Canadian parent"
 FRENCH = {
+    "Choose one": "Choisissez",
     TITLE: "Citoyenneté pour un mineur sans parent canadien",
     "Who is applying": "Qui fait la demande",
     "Who is making this application": "Qui présente cette demande",
@@ -125,6 +126,28 @@ def test_a_french_reader_sees_the_step_translated(app, client, auth, make):
         assert FRENCH[english] in html and english not in html
     html = client.get(f"/packets/{packet.id}/steps/applicant").get_data(as_text=True)
     assert "Who is making this application" in html and FRENCH["Who is making this application"] not in html
+
+
+def test_lookups_follow_the_readers_language_and_force_locale_within_one_request(app):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from portal import i18n
+
+    label = i18n.lazy_gettext("Choose one")
+    template = "{{ _('Choose one') }}|{{ ngettext('%(num)s file', '%(num)s files', 2) }}"
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert i18n.gettext("Choose one") == str(label) == "Choisissez"
+        assert render_template_string(template) == "Choisissez|2 files"
+        with force_locale("en"):
+            assert i18n.gettext("Choose one") == str(label) == "Choose one"
+            assert render_template_string(template).startswith("Choose one|")
+        assert str(label) == "Choisissez", "the reader's language is back after force_locale"
+    with app.test_request_context():
+        assert str(label) == "Choose one"
+    with app.app_context():
+        assert i18n.gettext("Choose one") == "Choose one", "jobs and commands read English"
+    assert i18n.gettext("Choose one") == "Choose one", "and so does code outside the app"
 
 
 def test_the_pdf_packet_keeps_the_official_english_for_a_french_reader(app, make):

@@ -1,12 +1,12 @@
 """Users and agency settings, for admins and managers of one agency."""
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import accounts, agencies
 from portal.access import allow, parse_id
 from portal.db import get_session
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
 from portal.web import render
 

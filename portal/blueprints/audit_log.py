@@ -1,11 +1,11 @@
 """The audit log, for managers and admins: their agency's events, newest first."""
 from flask import Blueprint, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit_log
 from portal.access import allow
 from portal.db import get_session
+from portal.i18n import gettext as _
 from portal.models import Role
 from portal.web import render
 

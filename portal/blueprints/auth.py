@@ -1,12 +1,12 @@
 """Sign in and sign out."""
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal import accounts
 from portal.access import allow, public
 from portal.db import get_session
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
+from portal.i18n import gettext as _
 from portal.models import Role
 from portal.validation import clean_text
 from portal.web import render

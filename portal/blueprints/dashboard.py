@@ -3,7 +3,6 @@ from datetime import date
 
 from flask import Blueprint, Response, flash, redirect, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -12,6 +11,7 @@ from portal import charts, dashboard, deadlines, exports, lifecycle
 from portal.access import allow, get_or_404
 from portal.db import get_session
 from portal.forms import get_packet_type
+from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
 from portal.panels import client_panel
 from portal.web import render

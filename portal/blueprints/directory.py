@@ -2,12 +2,12 @@
 from datetime import date
 
 from flask import Blueprint, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, directory
 from portal.access import allow
 from portal.db import get_session
+from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role
 from portal.panels import client_panel
 from portal.referrals import REGIONS

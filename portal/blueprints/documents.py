@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import access, audit
 from portal.db import get_session
 from portal.documents import evidence, renders, storage, uploads
+from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
 from portal.panels import packet_panel
 from portal.validation import a_date, clean_text

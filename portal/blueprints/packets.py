@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from portal import access, audit, forms, packets, review, triage, validation
 from portal.db import get_session
 from portal.forms import engine
+from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.panels import PACKET_PANELS, client_panel, render_panels
 from portal.rules import state_care

@@ -2,14 +2,14 @@
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import select
 
 from portal import access, clients, referrals
 from portal.access import allow, public
 from portal.db import get_session
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.models import CASE_ROLES, Agency, Client
 from portal.panels import WorkItem, client_panel, work_item_source
 from portal.web import render

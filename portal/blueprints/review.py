@@ -2,13 +2,13 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from portal import audit, dashboard, lifecycle, review
 from portal.access import allow, get_or_404
 from portal.db import get_session
+from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
 from portal.panels import WorkItem, packet_panel, work_item_source
 from portal.web import render

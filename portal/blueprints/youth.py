@@ -6,12 +6,12 @@ import io
 
 import qrcode
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from portal import access, accounts, audit, invitations, mail, participation, signatures
 from portal.access import allow, public
 from portal.db import get_session
+from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.panels import WorkItem, packet_panel, work_item_source
 from portal.web import render

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pikepdf
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel import Session, select
 
 from portal import audit
 from portal.documents import storage
+from portal.i18n import lazy_gettext as _l
 from portal.models import ChecklistWaiver, Document, Packet, User, utcnow
 
 MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not

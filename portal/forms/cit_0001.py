@@ -1,10 +1,10 @@
 """CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
-from flask_babel import lazy_gettext as _l
 
 from portal.forms import facts, register
 from portal.forms import citizenship as c
 from portal.forms.engine import age_at_signing
 from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
 
 
 def minor(context) -> bool:

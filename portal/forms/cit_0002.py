@@ -1,9 +1,9 @@
 """CIT 0002: citizenship for an adult (18 and over), s.5(1): former Crown wards (domain C)."""
-from flask_babel import lazy_gettext as _l
 
 from portal.forms import register
 from portal.forms import citizenship as c
 from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
 
 LANGUAGE_EVIDENCE = (
     ("test", _l("Approved test result at CLB / NCLC 4 or higher (CELPIP, IELTS General, TEF, TCF)")),

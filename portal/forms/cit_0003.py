@@ -1,9 +1,9 @@
 """CIT 0003: citizenship for a minor with a citizen (or co-applying) parent, s.5(2) (domain B)."""
-from flask_babel import lazy_gettext as _l
 
 from portal.forms import register
 from portal.forms import citizenship as c
 from portal.forms.types import ChecklistItem, Finding, PacketType, Step
+from portal.i18n import lazy_gettext as _l
 
 PARENT_ANSWERS = ("parent1_citizen", "parent2_citizen")
 

@@ -1,9 +1,9 @@
 """CIT 0403: citizenship for a minor without a Canadian parent, s.5(1) (domain A)."""
-from flask_babel import lazy_gettext as _l
 
 from portal.forms import register
 from portal.forms import citizenship as c
 from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
 
 
 def minor_waiver(context) -> bool:

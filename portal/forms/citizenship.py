@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from portal import presence
 from portal.forms import facts
 from portal.forms.engine import age_at_signing
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
+from portal.i18n import lazy_gettext as _l
 
 # ---- conditions ---------------------------------------------------------------------------------
 

@@ -9,9 +9,6 @@ import re
 from datetime import date
 from typing import Any, Iterable
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-
 from portal import validation
 from portal.forms.types import (
     AnswerLine,
@@ -22,6 +19,8 @@ from portal.forms.types import (
     SectionSummary,
     Step,
 )
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
 
 NOT_APPLICABLE = "N/A"
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))

@@ -2,14 +2,13 @@
 IMM 5406 and IMM 5283, with the best interests of the child as its own guided section."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms import register
 from portal.forms.status_common import (
     YES_NO, adult, answer_in, family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step,
     schedule_a_step,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
+from portal.i18n import lazy_gettext as _l
 from portal.rules.dates import as_date
 from portal.rules.facts import status_facts
 from portal.rules.hc_bars import NEGATIVE_DECISIONS, hc_bars, hc_fees

@@ -5,8 +5,6 @@ because it decides the evidence and the fees; the remaining steps follow the for
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms import register
 from portal.forms.engine import age_at_signing
 from portal.forms.status_common import (
@@ -14,6 +12,7 @@ from portal.forms.status_common import (
     history_rule, minor, name_fields, yes,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
 from portal.rules.biometrics import biometrics_for
 from portal.rules.state_care import care_in_state
 from portal.rules.dates import as_date

@@ -2,14 +2,13 @@
 obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms import register
 from portal.forms.status_common import (
     SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, history_group, history_rule, minor, name_fields,
     s57_signer_list, yes,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
+from portal.i18n import lazy_gettext as _l
 from portal.rules.dates import as_date
 from portal.rules.facts import status_facts
 from portal.rules.residency import residency

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms import register
 from portal.forms.engine import age_at_signing
 from portal.forms.status_common import (
@@ -13,6 +11,7 @@ from portal.forms.status_common import (
     schedule_a_step, yes,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
 from portal.rules import state_care
 from portal.rules.dates import age_on, as_date
 from portal.rules.facts import status_facts

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms.engine import age_at_signing
 from portal.forms.types import Context, Field, Finding, Signer, Step
+from portal.i18n import lazy_gettext as _l
 from portal.rules.dates import add_years, as_date
 from portal.rules.family import RELATIONSHIPS, family_findings, lock_in_date
 from portal.rules.history import describe_gap, describe_overlap, find_gaps_and_overlaps

@@ -5,7 +5,7 @@ A packet type module (portal/forms/cit_0403.py, ...) builds one PacketType from 
 Conditions and rules are plain functions of a Context, so they are testable without a request.
 
 What people read (titles, labels, help, option labels, checklist wording, signer roles, finding
-messages) is marked with `_l`, flask_babel's lazy_gettext: a lazy string that takes the reader's
+messages) is marked with `_l`, portal.i18n.lazy_gettext (Flask-Babel's LazyString): a lazy string that takes the reader's
 language when shown. str() it before it is stored, serialised or joined; keys, codes, form references
 and legal sources stay plain English.
 """

@@ -2,13 +2,12 @@
 confirmation of PR is lost. Not a travel or identity document. Corrections go on IMM 5218 instead."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms import register
 from portal.forms.status_common import (
     SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, minor, name_fields, s57_signer_list,
 )
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
+from portal.i18n import lazy_gettext as _l
 from portal.rules.facts import status_facts
 
 STEPS = (

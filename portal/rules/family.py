@@ -6,9 +6,8 @@ dependent on the parent because of a physical or mental condition (domain F).
 """
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms.types import Finding
+from portal.i18n import lazy_gettext as _l
 from portal.rules.dates import age_on, as_date
 
 RELATIONSHIPS = (

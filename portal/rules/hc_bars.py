@@ -1,9 +1,8 @@
 """Bars to an H&C permanent residence application, and its fees per person by date (domain G)."""
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
-
 from portal.forms.types import FeeLine, Finding
+from portal.i18n import lazy_gettext as _l
 from portal.rules.dates import add_months
 
 NEGATIVE_DECISIONS = (("rpd", _l("Refugee Protection Division")), ("rad", _l("Refugee Appeal Division")),
