@@ -115,15 +115,18 @@ def _token_hash(token: str) -> str:
 
 def session_user(session: Session, *, token: str, user_id: str, idle: timedelta) -> User | None:
     """The user of a live session; None when it ended, idled out, or the user was deactivated."""
-    # One query for both rows: this runs on every signed-in request.
+    # One query for the session, the user and their agency: this runs on every signed-in request, and
+    # the access checks that follow find the agency in the session instead of asking again.
     found = session.exec(
-        select(UserSession, User).join(User, User.id == UserSession.user_id, isouter=True)
+        select(UserSession, User, Agency).join(User, User.id == UserSession.user_id, isouter=True)
+        .join(Agency, Agency.id == User.agency_id, isouter=True)
         .where(UserSession.id == _token_hash(token))
     ).first()
     now = utcnow()
     if found is None:
         return None
-    row, user = found
+    row, user, agency = found
+    session.info["agency"] = agency  # the session's identity map holds objects weakly: keep it for this request
     if row.ended_at is not None or str(row.user_id) != user_id:
         return None
     if now - row.last_seen_at > idle:
