@@ -18,15 +18,18 @@ _NO_TRANSLATIONS = NullTranslations()
 def _translations():
     if not has_app_context():
         return _NO_TRANSLATIONS
-    state = g._get_current_object().__dict__.get("_flask_babel")
+    namespace = g._get_current_object().__dict__
+    # Flask-Babel keeps its per-request state (the locale it chose) in g._flask_babel.
+    state = namespace.get("_flask_babel")
     if state is not None:
         remembered = getattr(state, "passage_translations", None)
         # force_locale() sets a new Locale object, so the identity check notices the switch.
         if remembered is not None and remembered[0] is getattr(state, "babel_locale", None):
             return remembered[1]
     translations = flask_babel.get_translations()
-    state = g._flask_babel
-    state.passage_translations = (getattr(state, "babel_locale", None), translations)
+    state = namespace.get("_flask_babel")
+    if state is not None:  # a Flask-Babel that kept its state elsewhere would only make this slower
+        state.passage_translations = (getattr(state, "babel_locale", None), translations)
     return translations
 
 
