@@ -1,83 +1,23 @@
 """A youth on a 360-pixel phone does their part on the demo data: sign in, open their application,
 answer a question, leave one for their caseworker, and sign. Drives Debian's Chromium with Playwright
 against a live server started here (SQLite in a temporary folder, demo data loaded)."""
-import os
 import re
-import socket
-import threading
 from datetime import date
 
 import pytest
-from sqlmodel import SQLModel
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 PHONE = {"width": 360, "height": 740}
 
 
-def _need_chromium():
-    reason = None
-    if not os.path.exists(CHROMIUM):
-        reason = f"Chromium is not installed at {CHROMIUM}"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError as error:
-            reason = f"Playwright is not installed ({error})"
-    if reason:
-        if IN_CI:
-            pytest.fail(f"{reason}; CI=true requires it.")
-        pytest.skip(f"{reason}; the browser test runs in CI or where Chromium is installed.")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    _need_chromium()
-    from werkzeug.serving import make_server
-
-    from portal import create_app
-    from portal.db import session_scope
-    from portal.demo import seed
-
-    folder = tmp_path_factory.mktemp("youth-e2e")
-    app = create_app({
-        "TESTING": False, "SECRET_KEY": "e2e-" + os.urandom(8).hex(), "DATABASE_URL": f"sqlite:///{folder / 'e2e.db'}",
-        "DATA_DIR": str(folder / "data"), "MAIL_OUTBOX_DIR": str(folder / "outbox"), "REDIS_URL": None,
-    })
-    SQLModel.metadata.create_all(app.extensions["db_engine"])
-    with app.app_context(), session_scope(app) as session:
-        seed(session)
-    port = _free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    app.extensions["db_engine"].dispose()
-
-
 @pytest.fixture
-def phone(live_server, tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        context.close()
-        browser.close()
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
 
 
 def _fits_the_phone(page) -> None:
