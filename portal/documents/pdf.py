@@ -126,17 +126,18 @@ class _Layout:
                 self.cache.put(name, data)
         return data
 
-    def _write(self, html: str, sheets: list, *, tags: bool) -> bytes:
+    def _render(self, html: str, sheets: list, *, tags: bool, evidence: dict | None = None):
+        """WeasyPrint's layout of one HTML document, fetching only static files and this part's evidence."""
         from weasyprint import HTML
 
-        fetcher = StaticOnlyFetcher(self.app.static_folder)
-        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+        fetcher = StaticOnlyFetcher(self.app.static_folder, evidence=evidence)
+        return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=self.resources.fonts, pdf_tags=tags)
-        return document.write_pdf(pdf_tags=tags, attachments=[])
+
+    def _write(self, html: str, sheets: list, *, tags: bool) -> bytes:
+        return self._render(html, sheets, tags=tags).write_pdf(pdf_tags=tags, attachments=[])
 
     def _lay_out(self, part: parts.Part, html: str) -> bytes:
-        from weasyprint import HTML
-
         images, pdfs = {}, {}
         for document in part.documents:
             data = self.load(document["storage_key"])
@@ -144,9 +145,7 @@ class _Layout:
                 pdfs[document["id"]] = data
             else:
                 images[_evidence_token(document)] = (data, document["content_type"])
-        fetcher = StaticOnlyFetcher(self.app.static_folder, evidence=images)
-        document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
-            stylesheets=self.resources.sheets, font_config=self.resources.fonts, pdf_tags=True)
+        document = self._render(html, self.resources.sheets, tags=True, evidence=images)
         if len(document.pages) > MAX_PAGES:
             raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. Check the evidence for very long files.")
         if part.numbered:
@@ -197,7 +196,8 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
             break
         guess = actual
     ordered = [laid[part.name] for part in plan]
-    if sum(part.pages for part in ordered) > MAX_PAGES:
+    pages = sum(part.pages for part in ordered)
+    if pages > MAX_PAGES:
         raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. Check the evidence for very long files.")
     progress("adding_evidence", 85)
     data = assemble.join(ordered, frame=layout.frame(final), font=layout.resources.page_font,
@@ -206,8 +206,6 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     if cache:
         cache.keep_only_used()
     progress("adding_evidence", 95)
-    with pikepdf.open(io.BytesIO(data)) as check:
-        pages = len(check.pages)
     return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest(), laid_out=layout.laid_out_now)
 
 
