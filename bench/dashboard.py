@@ -42,10 +42,11 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
     from sqlalchemy import insert
     from sqlmodel import SQLModel
 
-    import portal.all_models  # noqa: F401
-    from portal import accounts, create_app
+    import portal.models  # noqa: F401
+    from portal.accounts import users as accounts
+    from portal import create_app
     from portal.models import Agency, Client, Packet, User
-    from portal.review_models import Milestone, StatusSpell
+    from portal.models import Milestone, StatusSpell
 
     app = create_app({"DATABASE_URL": database_url, "DATA_DIR": data_dir, "SECRET_KEY": "bench-" + uuid.uuid4().hex})
     engine = app.extensions["db_engine"]
@@ -117,7 +118,7 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
                 for start in range(0, len(rows), 5000):
                     connection.execute(insert(table), rows[start:start + 5000])
         from portal.db import session_scope
-        from portal.lifecycle import rebuild_monthly_totals
+        from portal.packets.lifecycle import rebuild_monthly_totals
 
         with session_scope(app) as db:
             for agency in agencies:

@@ -38,8 +38,10 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
     """One agency, 50 caseworkers, each with a client and a CIT 0403 packet: [(email, packet id)]."""
     from sqlmodel import SQLModel
 
-    import portal.all_models  # noqa: F401
-    from portal import accounts, create_app, packets
+    import portal.models  # noqa: F401
+    from portal.accounts import users as accounts
+    from portal import create_app
+    from portal.packets import answers as packets
     from portal.db import session_scope
     from portal.models import Agency, Client, Role, User
 

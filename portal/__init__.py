@@ -44,7 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     _init_login(app)
 
-    from portal import cli, security, web
+    from portal import cli, web
+    from portal.web import security
 
     security.init_app(app)
     web.init_app(app)
@@ -68,7 +69,7 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from portal.accounts import session_user
+        from portal.accounts.users import session_user
 
         token = session.get("sid")
         if not token:
@@ -81,20 +82,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.blueprints import (
-        admin,
-        audit_log,
-        auth,
-        clients,
-        dashboard,
-        directory,
-        documents,
-        home,
-        packets,
-        referrals,
-        review,
-        youth,
-    )
+    from portal.blueprints import admin, audit_log, auth, clients, dashboard, directory, documents, home, packets, referrals, review, youth
 
     for module in (auth, home, clients, audit_log, admin, packets, documents, review, dashboard, youth, referrals, directory):
         app.register_blueprint(module.bp)

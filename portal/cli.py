@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.db import session_scope
 from portal.models import Agency, Role
 
@@ -51,7 +51,7 @@ def verify_audit():
 @with_appcontext
 def create_agency(slug, name):
     """Create an agency with a short SLUG (letters, digits, hyphens) and a display NAME."""
-    from portal.agencies import AgencyError, create
+    from portal.accounts.agencies import AgencyError, create
 
     with session_scope() as session:
         try:

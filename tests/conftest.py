@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-import portal.all_models  # noqa: F401
-from portal import accounts, create_app
-from portal.clients import refresh_search_name
+import portal.models  # noqa: F401
+from portal.accounts import users as accounts
+from portal import create_app
+from portal.casework.clients import refresh_search_name
 from portal.db import session_scope
 from portal.models import Agency, Client, Packet, Role, User
 

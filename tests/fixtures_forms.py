@@ -2,7 +2,7 @@
 import uuid
 from datetime import date
 
-from portal import packets
+from portal.packets import answers as packets
 from portal.db import session_scope
 from portal.forms import get_packet_type
 from portal.models import Agency, Client, Packet, User

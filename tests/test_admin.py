@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.db import session_scope
 from portal.models import Agency, AuditEvent, Role, User
 from tests.conftest import PASSWORD, Auth

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.db import session_scope
 from portal.models import Role, User, UserSession, utcnow
 from tests.conftest import PASSWORD

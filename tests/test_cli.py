@@ -2,7 +2,7 @@
 import pytest
 from sqlmodel import func, select
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.db import session_scope
 from portal.models import Agency, Client, User
 
@@ -120,7 +120,7 @@ def test_db_upgrade_is_safe_to_run_twice(tmp_path):
 def test_seed_demo_care_periods_are_valid(runner, app):
     from datetime import date
 
-    from portal.clients import ORDER_LABELS
+    from portal.casework.clients import ORDER_LABELS
 
     runner.invoke(args=["seed-demo"])
     with app.app_context(), session_scope(app) as db:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal import clients
+from portal.casework import clients
 from portal.db import session_scope
 from portal.models import AuditEvent, CareStatus, Client, Role, StatusInCanada
 from tests.conftest import HTMX
@@ -193,7 +193,7 @@ def test_viewing_a_client_file_is_audited_and_shows_everything(staff, auth, make
 
 
 def test_client_panels_are_rendered(staff, auth, make, monkeypatch, tmp_path, app):
-    from portal import panels
+    from portal.web import panels
 
     agency, _caseworker = staff
     client = make.client(agency)
@@ -342,7 +342,7 @@ def test_pagination(staff, auth, make, app):
 
 def test_search_is_fast_with_tens_of_thousands_of_clients(any_app):
     """30,000 clients in one agency: a search page is one count and one LIMIT query, well under a second."""
-    from portal import accounts
+    from portal.accounts import users as accounts
     from portal.models import Agency
 
     app = any_app

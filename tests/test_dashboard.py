@@ -4,10 +4,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
-from portal import charts, dashboard, lifecycle
+from portal.web import charts
+from portal.reporting import board as dashboard
+from portal.packets import lifecycle
 from portal.db import session_scope
 from portal.models import AuditEvent, Client, Packet, PacketStatus, Role, User
-from portal.review_models import Milestone, MilestoneKind, StatusSpell
+from portal.models import Milestone, MilestoneKind, StatusSpell
 from tests.conftest import HTMX
 from tests.fixtures_review import fresh, request_context, team  # noqa: F401
 
@@ -196,7 +198,8 @@ def test_my_work_orders_by_urgency(auth, team, app, make):
 def test_aggregates_on_sqlite_and_postgresql(any_app):
     """The dialect helpers (days, ages, months) give the same numbers on both databases."""
     from tests.conftest import Factory
-    from portal import deadlines, exports
+    from portal.casework import deadlines
+    from portal.reporting import exports
 
     make = Factory(any_app)
     agency = make.agency(stuck_after_days=10)

@@ -3,10 +3,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal import deadlines
+from portal.casework import deadlines
 from portal.db import session_scope
 from portal.models import CareStatus, Document, PacketStatus, Role, User
-from portal.review_models import Milestone, MilestoneKind
+from portal.models import Milestone, MilestoneKind
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 TODAY = date(2026, 6, 15)

@@ -244,7 +244,7 @@ def test_attachments_and_external_resources_never_reach_the_pdf(app, tmp_path):
 def test_signature_page_shows_e_signatures_when_given(app, doc_world, monkeypatch):
     from datetime import datetime
 
-    from portal import signatures
+    from portal.packets import signatures
 
     monkeypatch.setattr(signatures, "signatures_for", lambda session, packet: {
         "minor": {"name": "Zoë Ñandú", "signed_at": datetime(2026, 5, 1, 10, 0), "method": "typed name", "user_id": None}})

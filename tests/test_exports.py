@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from portal import dashboard, exports
+from portal.reporting import board as dashboard, exports
 from portal.db import session_scope
 from portal.models import AuditEvent, PacketStatus, Role, User
-from portal.review_models import Milestone, MilestoneKind
+from portal.models import Milestone, MilestoneKind
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from portal.forms import facts
-from portal.forms.citizenship import adult_fees, minor_fees
+from portal.forms.parts.citizenship import adult_fees, minor_fees
 from portal.forms.types import Context
 
 

@@ -1,7 +1,7 @@
 """CIT 0001 (proof of citizenship): who files, the citizenship basis, checklist, fee, end to end."""
 from datetime import date
 
-from portal.demo.packets import MATEO
+from portal.demo.citizenship import MATEO
 from tests.fixtures_forms import complete_over_http, rules_of, summarize_answers, summary
 
 KEY = "cit_0001"

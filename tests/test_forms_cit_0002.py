@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.demo.packets import OKONKWO
+from portal.demo.citizenship import OKONKWO
 from tests.fixtures_forms import complete_over_http, rules_of, summarize_answers, summary
 
 KEY = "cit_0002"

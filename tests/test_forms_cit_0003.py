@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.demo.packets import SHARMA
+from portal.demo.citizenship import SHARMA
 from tests.fixtures_forms import complete_over_http, rules_of, summarize_answers, summary
 
 KEY = "cit_0003"

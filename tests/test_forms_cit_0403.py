@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.demo.packets import HADDAD
+from portal.demo.citizenship import HADDAD
 from tests.fixtures_forms import SIGNING, complete_over_http, rules_of, summarize_answers, summary
 
 KEY = "cit_0403"

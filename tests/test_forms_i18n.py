@@ -12,7 +12,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from flask_babel.speaklater import LazyString
 
-from portal import forms
+from portal.forms import packets as packet_modules
 from portal.db import session_scope
 from portal.documents import pdf, snapshot
 from portal.extensions import babel
@@ -46,8 +46,8 @@ def field_texts(where, item):
 
 def declared_packet_types():
     """The packet types of portal/forms (other tests register packet types of their own)."""
-    for module in pkgutil.iter_modules(forms.__path__):
-        packet_type = getattr(importlib.import_module(f"portal.forms.{module.name}"), "PACKET", None)
+    for module in pkgutil.iter_modules(packet_modules.__path__):
+        packet_type = getattr(importlib.import_module(f"portal.forms.packets.{module.name}"), "PACKET", None)
         if packet_type is not None:
             yield packet_type
 
@@ -87,7 +87,8 @@ def test_every_label_title_and_checklist_text_is_in_the_extracted_catalogue():
 
 
 def test_finding_messages_are_marked_where_they_are_written():
-    for path in FORMS.glob("*.py"):
+    # The packet types and their shared parts; the rules under forms/rules are checked with the French work.
+    for path in [*FORMS.glob("*.py"), *FORMS.glob("packets/*.py"), *FORMS.glob("parts/*.py")]:
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding":
                 message = node.args[2] if len(node.args) > 2 else next(

@@ -125,7 +125,7 @@ def test_history_gaps_are_findings_with_the_missing_dates(app, make, auth):
 
 
 def test_cover_letter_names_the_basis_and_the_program_only_when_chosen():
-    from portal.forms.imm_5710 import cover_letter
+    from portal.forms.packets.imm_5710 import cover_letter
     from portal.forms.types import Context
 
     def letter(**answers):

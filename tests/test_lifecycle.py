@@ -2,11 +2,11 @@
 import pytest
 from sqlmodel import select
 
-from portal import lifecycle
+from portal.packets import lifecycle
 from portal.db import session_scope
-from portal.lifecycle import TransitionError, transition
+from portal.packets.lifecycle import TransitionError, transition
 from portal.models import Agency, AuditEvent, Packet, PacketEvent, PacketStatus, Role, User
-from portal.review_models import OutcomeMonth, PacketApproval, StateTimeMonth, StatusSpell
+from portal.models import OutcomeMonth, PacketApproval, StateTimeMonth, StatusSpell
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("request_context")

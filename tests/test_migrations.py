@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import portal.all_models  # noqa: F401
+import portal.models  # noqa: F401
 from portal import create_app
 from portal.migrate import upgrade
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from portal import packets
+from portal.packets import answers as packets
 from portal.db import session_scope
 from portal.models import AuditEvent, Packet, PacketStatus, Role, User
 from tests.conftest import Factory
@@ -214,7 +214,7 @@ def test_a_stale_packet_object_that_was_sent_for_review_is_not_saved(app, world)
 
 def test_demo_packets_are_made_once_and_four_are_complete(app):
     from portal.demo import DEMO_PASSWORD, people
-    from portal.demo import packets as demo_packets
+    from portal.demo import citizenship as demo_packets
     from portal.forms import summarize
     from portal.models import Agency, Client
 

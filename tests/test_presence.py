@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.presence import Absence, Period, Sentence, calculate, window_for
+from portal.forms.rules.presence import Absence, Period, Sentence, calculate, window_for
 
 
 def test_window_is_the_five_years_ending_the_day_before_signing():

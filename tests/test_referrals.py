@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import func, select
 
-from portal import mail, referrals
+from portal import mail
+from portal.referrals import intake as referrals
 from portal.audit import verify_chain
 from portal.db import session_scope
 from portal.models import AuditEvent, Client
-from portal.referral_models import PublicFormHit, Referral, ReferralEvent
+from portal.models import PublicFormHit, Referral, ReferralEvent
 from tests.conftest import csrf_token_from
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 
@@ -253,10 +254,13 @@ def test_queue_puts_urgent_referrals_first(app, world, client):
 
 def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
     """The queue, the rate limit, invitation expiry, signature digests and dashboard counts, on both databases."""
-    from portal import accounts, directory, invitations, signatures
+    from portal.accounts import users as accounts
+    from portal.referrals import directory
+    from portal.youth import invitations
+    from portal.packets import signatures
     from portal.models import Agency, Packet, Role, User, utcnow
-    from portal.referral_models import Partner, ReferralOut
-    from portal.youth_models import Invitation
+    from portal.models import Partner, ReferralOut
+    from portal.models import Invitation
 
     app = any_app
     with app.app_context(), session_scope(app) as db:
@@ -308,7 +312,7 @@ def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
 
 def test_waiting_referrals_show_on_the_centre_staffs_work_list(app, world, client):
     from portal.models import User
-    from portal.panels import WORK_ITEM_SOURCES
+    from portal.web.panels import WORK_ITEM_SOURCES
 
     def items(user_id):
         with app.test_request_context(), session_scope(app) as db:

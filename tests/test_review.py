@@ -4,12 +4,12 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal import lifecycle, review
+from portal.packets import lifecycle, review
 from portal.db import session_scope
-from portal.lifecycle import transition
+from portal.packets.lifecycle import transition
 from portal.models import AuditEvent, Document, Packet, PacketStatus, Render, RenderStatus, Role, User
-from portal.panels import PACKET_PANELS, WORK_ITEM_SOURCES
-from portal.review_models import Milestone, MilestoneKind, PacketApproval, ReviewComment
+from portal.web.panels import PACKET_PANELS, WORK_ITEM_SOURCES
+from portal.models import Milestone, MilestoneKind, PacketApproval, ReviewComment
 from tests.conftest import HTMX
 from tests.fixtures_review import fresh, request_context, team  # noqa: F401
 
@@ -113,7 +113,7 @@ def test_final_render_fingerprint_is_recorded_once_done(app, team, request_conte
 
 
 def test_answer_saves_reach_the_lifecycle(app, team, request_context):  # noqa: F811
-    from portal import packets
+    from portal.packets import answers as packets
 
     assert lifecycle.answers_changed in packets.ANSWER_CHANGE_LISTENERS
     set_status(app, team.packet.id, S.in_review)

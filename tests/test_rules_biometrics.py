@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.rules.biometrics import biometrics_for, family_fee
+from portal.forms.rules.biometrics import biometrics_for, family_fee
 
 FACTS = {"fee": 85, "family_max": 170, "min_age": 14, "max_age": 79, "valid_years": 10}
 ON = date(2026, 11, 27)

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.rules.care import care_days
+from portal.forms.rules.care import care_days
 
 TODAY = date(2026, 11, 27)
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from portal.rules.family import dependent_child_problem, family_findings, lock_in_date
+from portal.forms.rules.family import dependent_child_problem, family_findings, lock_in_date
 
 LOCK_IN = date(2026, 12, 15)
 

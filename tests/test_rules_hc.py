@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from portal.rules.facts import status_facts
-from portal.rules.hc_bars import hc_bars, hc_fees, one_year_bar_ends
+from portal.forms.facts import status_facts
+from portal.forms.rules.hc_bars import hc_bars, hc_fees, one_year_bar_ends
 
 APPLYING = date(2026, 11, 27)
 

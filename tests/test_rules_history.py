@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.rules.history import Gap, describe_gap, find_gaps_and_overlaps
+from portal.forms.rules.history import Gap, describe_gap, find_gaps_and_overlaps
 
 
 def rows(*pairs):

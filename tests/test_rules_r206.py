@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from portal.rules.facts import status_facts
-from portal.rules.r206 import basis_findings, designated_wait_ends, work_permit_fees
+from portal.forms.facts import status_facts
+from portal.forms.rules.r206 import basis_findings, designated_wait_ends, work_permit_fees
 
 FACTS = {"processing_fee": 155, "holder_fee": 100, "fees_effective": "test table", "designated_country_wait_days": 180}
 

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.rules.residency import residency
+from portal.forms.rules.residency import residency
 
 
 @pytest.mark.parametrize("became_pr, on, absences, present, still, meets", [

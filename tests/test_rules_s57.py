@@ -1,7 +1,7 @@
 """Who signs a PR card (and VOS) application for a minor: IRPR s.57."""
 import pytest
 
-from portal.rules.signers_s57 import s57_signers
+from portal.forms.rules.signers_s57 import s57_signers
 
 
 @pytest.mark.parametrize("age, court, deceased, keys", [

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal import packets, signatures
+from portal.packets import answers as packets, signatures
 from portal.db import session_scope
 from portal.models import Client, Packet, PacketEvent, User
-from portal.youth_models import Signature
+from portal.models import Signature
 from tests.fixtures_youth import sign_in, world, years_ago  # noqa: F401
 
 

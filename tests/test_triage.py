@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from portal.triage import TriageAnswers, recommend, state_care_days_left
+from portal.casework.triage import TriageAnswers, recommend, state_care_days_left
 
 TODAY = date(2026, 11, 27)
 SIGN = date(2026, 12, 15)

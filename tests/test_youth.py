@@ -3,11 +3,12 @@
 import uuid
 
 import pytest
-from portal import packets, participation
+from portal.packets import answers as packets
+from portal.youth import participation
 from portal.access import ACCESS_ATTR
 from portal.db import session_scope
 from portal.models import Packet, PacketStatus, User
-from portal.panels import PACKET_PANELS, WORK_ITEM_SOURCES
+from portal.web.panels import PACKET_PANELS, WORK_ITEM_SOURCES
 from tests.conftest import HTMX
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 
@@ -212,7 +213,7 @@ def test_staff_are_sent_away_from_youth_pages(app, world, client):
 def test_open_questions_are_found_on_sqlite_and_postgresql(any_app):
     from datetime import date
 
-    from portal import accounts
+    from portal.accounts import users as accounts
     from portal.models import Agency, Client, Role
 
     app = any_app

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal import accounts, agencies
+from portal.accounts import users as accounts, agencies
 from portal.access import allow, parse_id
 from portal.db import get_session
 from portal.i18n import gettext as _

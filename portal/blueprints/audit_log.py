@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from portal import audit_log
+from portal.audit import browse as audit_log
 from portal.access import allow
 from portal.db import get_session
 from portal.i18n import gettext as _

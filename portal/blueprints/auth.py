@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal import accounts
+from portal.accounts import users as accounts
 from portal.access import allow, public
 from portal.db import get_session
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD

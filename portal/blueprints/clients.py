@@ -3,12 +3,13 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-from portal import access, clients
+from portal import access
+from portal.casework import clients
 from portal.access import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User
-from portal.panels import CLIENT_PANELS, render_panels
+from portal.web.panels import CLIENT_PANELS, render_panels
 from portal.web import render
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")

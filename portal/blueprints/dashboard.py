@@ -7,13 +7,16 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
-from portal import charts, dashboard, deadlines, exports, lifecycle
+from portal.web import charts
+from portal.reporting import board as dashboard, exports
+from portal.casework import deadlines
+from portal.packets import lifecycle
 from portal.access import allow, get_or_404
 from portal.db import get_session
 from portal.forms import get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
-from portal.panels import client_panel
+from portal.web.panels import client_panel
 from portal.web import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

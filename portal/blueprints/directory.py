@@ -4,13 +4,14 @@ from datetime import date
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal import access, directory
+from portal import access
+from portal.referrals import directory
 from portal.access import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role
-from portal.panels import client_panel
-from portal.referrals import REGIONS
+from portal.web.panels import client_panel
+from portal.referrals.intake import REGIONS
 from portal.web import render
 
 bp = Blueprint("directory", __name__, url_prefix="/partners")

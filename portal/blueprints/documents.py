@@ -9,7 +9,7 @@ from portal.db import get_session
 from portal.documents import evidence, renders, storage, uploads
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
-from portal.panels import packet_panel
+from portal.web.panels import packet_panel
 from portal.validation import a_date, clean_text
 from portal.web import render
 
@@ -54,7 +54,7 @@ def _back(packet: Packet, message: str | None = None):
 
 
 def _editable_or_409(packet: Packet):
-    from portal.lifecycle import is_editable
+    from portal.packets.lifecycle import is_editable
 
     if not is_editable(packet):
         return _page(packet, status=409, errors={"_page": _("This packet is with a reviewer or already sent, so its files cannot change now.")})

@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal.access import allow, public
 from portal.db import get_session
 from portal.models import CASE_ROLES, Role
-from portal.panels import WORK_ITEM_SOURCES
+from portal.web.panels import WORK_ITEM_SOURCES
 from portal.web import render
 
 bp = Blueprint("home", __name__)

@@ -12,13 +12,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal import access, audit, forms, packets, review, triage, validation
+from portal import access, audit, forms, validation
+from portal.packets import answers as packets, review
+from portal.casework import triage
 from portal.db import get_session
 from portal.forms import engine
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
-from portal.panels import PACKET_PANELS, client_panel, render_panels
-from portal.rules import state_care
+from portal.web.panels import PACKET_PANELS, client_panel, render_panels
+from portal.forms.rules import state_care
 from portal.web import render
 
 bp = Blueprint("packets", __name__)

@@ -5,13 +5,15 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-from portal import access, clients, referrals
+from portal import access
+from portal.casework import clients
+from portal.referrals import intake as referrals
 from portal.access import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.models import CASE_ROLES, Agency, Client
-from portal.panels import WorkItem, client_panel, work_item_source
+from portal.web.panels import WorkItem, client_panel, work_item_source
 from portal.web import render
 
 # No prefix: the public form lives at /refer, the staff queue under /referrals.

@@ -5,12 +5,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from portal import audit, dashboard, lifecycle, review
+from portal import audit
+from portal.reporting import board as dashboard
+from portal.packets import lifecycle, review
 from portal.access import allow, get_or_404
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
-from portal.panels import WorkItem, packet_panel, work_item_source
+from portal.web.panels import WorkItem, packet_panel, work_item_source
 from portal.web import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
@@ -139,7 +141,7 @@ def review_work_items(session, user, today=None):
 
 @work_item_source
 def deadline_work_items(session, user, today=None):
-    from portal import deadlines
+    from portal.casework import deadlines
 
     items = []
     for deadline in deadlines.deadlines_for(session, user=user, today=today):

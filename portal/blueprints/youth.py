@@ -8,14 +8,17 @@ import qrcode
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
-from portal import access, accounts, audit, invitations, mail, participation, signatures
+from portal import access, audit, mail
+from portal.accounts import users as accounts
+from portal.youth import invitations, participation
+from portal.packets import signatures
 from portal.access import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
-from portal.panels import WorkItem, packet_panel, work_item_source
+from portal.web.panels import WorkItem, packet_panel, work_item_source
 from portal.web import render
-from portal.youth_models import Invitation
+from portal.models import Invitation
 
 # No prefix: the youth's pages live under /me, the caseworker's invitation pages under /invitations.
 bp = Blueprint("youth", __name__)

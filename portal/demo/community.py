@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal import invitations, packets
+from portal.youth import invitations
+from portal.packets import answers as packets
 from portal.models import Packet, User, utcnow
-from portal.referral_models import Partner, Referral, ReferralEvent, ReferralOut
-from portal.youth_models import Invitation
+from portal.models import Partner, Referral, ReferralEvent, ReferralOut
+from portal.models import Invitation
 
 TODAY = date.today()
 

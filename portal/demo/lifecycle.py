@@ -11,9 +11,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlmodel import Session, select
 
 from portal.forms import get_packet_type
-from portal.lifecycle import rebuild_monthly_totals
+from portal.packets.lifecycle import rebuild_monthly_totals
 from portal.models import Packet, PacketEvent, PacketStatus, Role
-from portal.review_models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
+from portal.models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
 
 S = PacketStatus
 NAMESPACE = uuid.UUID("6f1d3c1e-2b7a-4d5e-9a53-4c1f1d0a2026")

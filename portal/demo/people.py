@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal import accounts
-from portal.clients import refresh_search_name
+from portal.accounts import users as accounts
+from portal.casework.clients import refresh_search_name
 from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User
 
 TODAY = date.today()

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal import packets
+from portal.packets import answers as packets
 from portal.models import Client, Packet
-from portal.rules.dates import add_years
+from portal.forms.rules.dates import add_years
 
 TODAY = date.today()
 SIGNING = TODAY + timedelta(days=14)

@@ -31,7 +31,7 @@ def checklist_items(session: Session, *, packet: Packet):
 
 
 def state(session: Session, *, packet: Packet, today: date | None = None) -> EvidenceState:
-    from portal.lifecycle import is_editable
+    from portal.packets.lifecycle import is_editable
 
     items = checklist_items(session, packet=packet)
     return EvidenceState(

@@ -32,7 +32,7 @@ def _representative(session: Session, *, packet: Packet, client: Client, user: U
 
 
 def _signatures(session: Session, *, packet: Packet) -> dict:
-    from portal import signatures
+    from portal.packets import signatures
 
     result = {}
     for key, signature in (signatures.signatures_for(session, packet=packet) or {}).items():

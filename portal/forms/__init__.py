@@ -3,21 +3,7 @@
 Each packet type lives in its own module under portal/forms/ and calls register() on import.
 To add a packet type, write its module and add ONE import line to the list at the bottom.
 """
-from portal.forms.engine import (  # noqa: F401 - the engine's public names
-    NOT_APPLICABLE,
-    age_at_signing,
-    age_on,
-    build_context,
-    check_step,
-    check_value,
-    display_value,
-    progress,
-    step_done,
-    summarize,
-    visible_fields,
-    visible_steps,
-    with_answers,
-)
+from portal.forms.engine import NOT_APPLICABLE, age_at_signing, age_on, build_context, check_step, check_value, display_value, progress, step_done, summarize, visible_fields, visible_steps, with_answers
 from portal.forms.types import PacketType
 
 PACKET_TYPES: dict[str, PacketType] = {}
@@ -36,12 +22,12 @@ def get_packet_type(key: str) -> PacketType:
 
 
 # The packet types, one import line per module (each module registers itself).
-from portal.forms import cit_0403  # noqa: E402,F401
-from portal.forms import cit_0003  # noqa: E402,F401
-from portal.forms import cit_0002  # noqa: E402,F401
-from portal.forms import cit_0001  # noqa: E402,F401
-from portal.forms import imm_5710  # noqa: E402,F401
-from portal.forms import state_care_pr  # noqa: E402,F401
-from portal.forms import hc_pr  # noqa: E402,F401
-from portal.forms import pr_card  # noqa: E402,F401
-from portal.forms import vos  # noqa: E402,F401
+from portal.forms.packets import cit_0403  # noqa: E402,F401
+from portal.forms.packets import cit_0003  # noqa: E402,F401
+from portal.forms.packets import cit_0002  # noqa: E402,F401
+from portal.forms.packets import cit_0001  # noqa: E402,F401
+from portal.forms.packets import imm_5710  # noqa: E402,F401
+from portal.forms.packets import state_care_pr  # noqa: E402,F401
+from portal.forms.packets import hc_pr  # noqa: E402,F401
+from portal.forms.packets import pr_card  # noqa: E402,F401
+from portal.forms.packets import vos  # noqa: E402,F401

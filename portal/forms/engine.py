@@ -10,15 +10,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from portal import validation
-from portal.forms.types import (
-    AnswerLine,
-    Context,
-    Field,
-    PacketSummary,
-    PacketType,
-    SectionSummary,
-    Step,
-)
+from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 

@@ -139,3 +139,54 @@ def number(key: str) -> int:
 
 def all_facts() -> list[Fact]:
     return [fact for entries in load().values() for fact in entries]
+
+
+def status_facts(on: date | None = None) -> dict:
+    """Every value the status packets' rules need, as plain values in force on `on` (fees change by date).
+
+    Rules take these dicts, so a test can pass a table of values and the portal passes the file's.
+    """
+    on = on or date.today()
+
+    def amount(key: str) -> float:
+        return fee(key, on).amount
+
+    def cite(key: str) -> str:
+        return fee(key, on).cite()
+
+    return {
+        "work_permit": {
+            "processing_fee": amount("wp_processing"),
+            "holder_fee": amount("wp_open_holder"),
+            "fees_effective": cite("wp_processing"),
+            "designated_country_wait_days": number("r206_designated_wait_days"),
+        },
+        "biometrics": {
+            "fee": amount("biometrics_person"),
+            "family_max": amount("biometrics_family_max"),
+            "min_age": number("biometrics_min_age"),
+            "max_age": number("biometrics_max_age"),
+            "valid_years": number("biometrics_valid_years"),
+            "source": cite("biometrics_person"),
+        },
+        "state_care": {
+            "opens": a_date("state_care_pathway_opens"),
+            "closes": a_date("state_care_pathway_closes"),
+            "arrival_before_age": number("state_care_arrival_before_age"),
+            "min_care_days": number("state_care_min_care_days"),
+            "residence_years": number("state_care_residence_years"),
+            "mailing_address": code("state_care_mailing_address"),
+        },
+        "hc": {
+            "principal": amount("hc_principal"),
+            "spouse": amount("hc_spouse"),
+            "child": amount("hc_child"),
+            "rprf": amount("rprf"),
+            "source": {key: cite(key) for key in ("hc_principal", "hc_spouse", "hc_child", "rprf")},
+            "verify": {key: fee(key, on).verify for key in ("hc_principal", "hc_spouse", "hc_child", "rprf")},
+        },
+        "pr_card": {"fee": amount("pr_card"), "source": cite("pr_card"),
+                    "residency_days": number("pr_residency_days")},
+        "vos": {"fee": amount("vos"), "source": cite("vos")},
+        "dependent_child_age": number("dependent_child_age"),
+    }

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal.demo.packets import HADDAD, MATEO, OKONKWO, SHARMA
+from portal.demo.citizenship import HADDAD, MATEO, OKONKWO, SHARMA
 from portal.forms import get_packet_type
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,1 @@
+"""Accounts: staff and youth users, sign-in and sessions, agencies and their settings."""

@@ -1,0 +1,141 @@
+"""Agencies: creation, settings, and the staff accounts managed from the admin pages."""
+import re
+
+from sqlmodel import Session, select
+
+from portal.accounts import users as accounts
+from portal import audit, validation
+from portal.i18n import lazy_gettext as _l
+from portal.models import Agency, Role, User
+
+
+class AgencyError(ValueError):
+    pass
+
+
+def create(session: Session, *, slug: str, name: str, **settings) -> Agency:
+    slug = slug.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,58}", slug):
+        raise AgencyError("An agency slug uses 2 to 59 lower-case letters, digits and hyphens, for example peel-cas.")
+    if not name.strip():
+        raise AgencyError("Please give the agency a name.")
+    if session.exec(select(Agency).where(Agency.slug == slug)).first():
+        raise AgencyError(f"An agency with the slug {slug!r} already exists.")
+    agency = Agency(slug=slug, name=name.strip(), **settings)
+    session.add(agency)
+    session.flush()
+    return agency
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings and staff, as managed from the admin pages
+
+SETTINGS_FIELDS = (
+    "caseworkers_see_all_clients", "caseworkers_may_approve", "self_approval_allowed",
+    "youth_login_mode", "stuck_after_days", "retention_days",
+)
+YOUTH_LOGIN_MODES = ("password", "one_time_code")
+STAFF_ROLES_CREATABLE = {
+    Role.admin: (Role.admin, Role.manager, Role.caseworker),
+    Role.manager: (Role.manager, Role.caseworker),  # a manager never creates an admin
+}
+MIN_PASSWORD = 10
+
+
+def _whole_number(raw: str, *, low: int, high: int):
+    text = validation.clean_text(raw)
+    if not text.isdigit() or not low <= int(text[:7]) <= high:
+        return text, _l("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+    return int(text), None
+
+
+def read_settings(form) -> tuple[dict, dict, dict]:
+    """(raw values as typed, clean values, errors) from the settings form."""
+    raw = {
+        "caseworkers_see_all_clients": form.get("caseworkers_see_all_clients", ""),
+        "caseworkers_may_approve": form.get("caseworkers_may_approve", ""),
+        "self_approval_allowed": form.get("self_approval_allowed", ""),
+        "youth_login_mode": validation.clean_text(form.get("youth_login_mode", "")),
+        "stuck_after_days": validation.clean_text(form.get("stuck_after_days", ""))[:20],
+        "retention_days": validation.clean_text(form.get("retention_days", ""))[:20],
+    }
+    values, errors = {}, {}
+    values["caseworkers_see_all_clients"] = raw["caseworkers_see_all_clients"] == "all"
+    if raw["caseworkers_see_all_clients"] not in ("all", "assigned"):
+        errors["caseworkers_see_all_clients"] = _l("Please choose one of the options.")
+    values["caseworkers_may_approve"] = raw["caseworkers_may_approve"] == "yes"
+    values["self_approval_allowed"] = raw["self_approval_allowed"] == "yes"
+    values["youth_login_mode"], error = validation.choice(raw["youth_login_mode"], YOUTH_LOGIN_MODES, required=True)
+    if error:
+        errors["youth_login_mode"] = error
+    values["stuck_after_days"], error = _whole_number(raw["stuck_after_days"], low=1, high=365)
+    if error:
+        errors["stuck_after_days"] = error
+    # Retention shorter than a year would purge drafts a youth may still need.
+    values["retention_days"], error = _whole_number(raw["retention_days"], low=365, high=3650)
+    if error:
+        errors["retention_days"] = error
+    return raw, values, errors
+
+
+def update_settings(session: Session, *, agency: Agency, values: dict, by: User) -> list[str]:
+    """Apply the settings; the audit event names the settings changed."""
+    changed = [name for name in SETTINGS_FIELDS if getattr(agency, name) != values[name]]
+    for name in changed:
+        setattr(agency, name, values[name])
+    if changed:
+        audit.record(session, action="agency.settings_changed", user=by, record_type="agency", record_id=agency.id,
+                     detail="fields=" + ",".join(changed))
+    return changed
+
+
+def roles_creatable_by(user: User) -> tuple:
+    return STAFF_ROLES_CREATABLE.get(user.role, ())
+
+
+def read_new_user(form, *, by: User) -> tuple[dict, dict, dict]:
+    """(raw values as typed, clean values, errors) from the new-user form; the password is never kept."""
+    raw = {
+        "email": validation.clean_text(form.get("email", "")),
+        "name": validation.clean_text(form.get("name", "")),
+        "role": validation.clean_text(form.get("role", "")),
+    }
+    password = form.get("password", "")
+    values, errors = {}, {}
+    values["email"], error = validation.email(raw["email"], required=True)
+    if error:
+        errors["email"] = error
+    values["name"], error = validation.text(raw["name"], required=True, max_length=200)
+    if error:
+        errors["name"] = error
+    values["role"], error = validation.choice(raw["role"], roles_creatable_by(by), required=True)
+    if error:
+        errors["role"] = error
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = _l("Please choose a temporary password of at least %(n)s characters.", n=MIN_PASSWORD)
+    elif len(password) > 200:
+        errors["password"] = _l("Please keep this to %(n)s characters or fewer.", n=200)
+    values["password"] = password
+    return raw, values, errors
+
+
+def add_staff(session: Session, *, by: User, values: dict) -> User:
+    """Create a staff account in the creator's agency; raises ValueError for a duplicate email."""
+    if values["role"] not in roles_creatable_by(by):
+        raise PermissionError("role not allowed")
+    user = accounts.create_user(session, agency_id=by.agency_id, email=values["email"], name=values["name"],
+                                role=values["role"], password=values["password"])
+    audit.record(session, action="user.created", user=by, record_type="user", record_id=user.id,
+                 detail=f"role={user.role}")
+    return user
+
+
+def may_manage(actor: User, target: User) -> bool:
+    """Same agency, not oneself, and a manager never changes an admin."""
+    if actor.agency_id != target.agency_id or actor.id == target.id:
+        return False
+    return not (actor.role == Role.manager and target.role == Role.admin)
+
+
+def agency_users(session: Session, *, agency_id) -> list[User]:
+    return list(session.exec(select(User).where(User.agency_id == agency_id).order_by(User.active.desc(), User.role, User.name)))

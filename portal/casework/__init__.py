@@ -1,0 +1,1 @@
+"""Casework: client files, triage, deadlines, and who holds which file."""

@@ -1,0 +1,1 @@
+"""The packet types, one module each; portal.forms finds them here."""

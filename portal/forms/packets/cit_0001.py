@@ -1,0 +1,100 @@
+"""CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
+
+from portal.forms import facts, register
+from portal.forms.parts import citizenship as c
+from portal.forms.engine import age_at_signing
+from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
+
+
+def minor(context) -> bool:
+    age = age_at_signing(context)
+    return age is not None and age < 18
+
+
+def adult(context) -> bool:
+    return not minor(context)
+
+
+def born_abroad(context) -> bool:
+    return context.get("citizenship_basis") == "born_abroad"
+
+
+def rule_basis(context):
+    findings = []
+    if context.client.get("status") not in ("citizen", None, ""):
+        findings.append(Finding("warning", "status.citizen", _l(
+            "The client file does not show the applicant as a citizen: proof of citizenship is only for people who "
+            "already are citizens (born in Canada, or born abroad to a Canadian parent)."), "domain 0, D"))
+    if born_abroad(context) and context.get("parent_basis") == "born_abroad":
+        c3 = facts.lookup("date", "bill_c3_in_force")
+        findings.append(Finding("warning", "citizenship.bill_c3", _l(
+            "Born abroad to a parent who was also born abroad: since %(date)s (Bill C-3) people born before that date "
+            "who were blocked only by the first-generation limit are citizens. Check the family's dates.",
+            date=c3.value.isoformat()), c3.cite()))
+    return findings
+
+
+PACKET = register(PacketType(
+    key="cit_0001",
+    title=_l("Proof of citizenship"),
+    form_code="CIT 0001",
+    description=_l("A citizenship certificate for someone who is already a citizen: born in Canada, or born abroad to "
+                   "a Canadian parent. For a minor, the parent or legal guardian (for a child in care, the society) "
+                   "files."),
+    steps=(
+        Step("applicant", _l("Who is applying"), c.authority_fields(),
+             form_section="Person applying for the minor", show_if=minor),
+        c.identity_step(section="Applicant's details"),
+        Step("basis", _l("How the applicant is a citizen"), (
+            Field("citizenship_basis", _l("The applicant is a citizen because they were"), kind="radio", options=(
+                ("born_in_canada", _l("Born in Canada")),
+                ("born_abroad", _l("Born outside Canada to a Canadian parent")),
+                ("granted", _l("Granted citizenship before (certificate lost or never received)")),
+            )),
+            Field("birth_province", _l("Province or territory of birth"), kind="text",
+                  show_if=c.answer_is("citizenship_basis", "born_in_canada")),
+            Field("birth_registration_number", _l("Birth certificate registration number"), kind="text", required=False,
+                  show_if=c.answer_is("citizenship_basis", "born_in_canada")),
+            Field("citizen_parent_name", _l("Canadian parent's full name"), kind="name", show_if=born_abroad),
+            Field("citizen_parent_dob", _l("Canadian parent's date of birth"), kind="date", show_if=born_abroad),
+            Field("parent_basis", _l("The Canadian parent is a citizen because they were"), kind="radio",
+                  show_if=born_abroad, options=(("born_in_canada", _l("Born in Canada")),
+                                                ("naturalized", _l("Granted citizenship (naturalized)")),
+                                                ("born_abroad", _l("Born outside Canada to a Canadian parent")))),
+            Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
+            Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
+                  show_if=c.yes("previous_certificate")),
+        ), form_section="Citizenship details"),
+        c.contact_step(section="Contact details"),
+        Step("declaration", _l("Declaration"), (
+            Field("uses_representative", _l("Is a representative (someone acting for a fee or not) used?"),
+                  kind="yesno"),
+            *c.declaration_step().fields,
+        ), form_section="Declaration and signature"),
+    ),
+    checklist=(
+        c.form_item("CIT 0001"),
+        c.PHOTOS,
+        c.TWO_ID,
+        ChecklistItem("birth_certificate", _l("The applicant's birth certificate"), why=_l("every applicant")),
+        ChecklistItem("parent_citizenship_proof", _l("Proof of the Canadian parent's citizenship"),
+                      why=_l("the applicant was born outside Canada"), show_if=born_abroad),
+        ChecklistItem("proof_of_authority", _l("Proof of guardianship or authority (court order or agreement)"),
+                      why=_l("a guardian or the society applies for a minor"),
+                      show_if=lambda ctx: minor(ctx) and ctx.get("authority_kind") in ("agency", "guardian",
+                                                                                       "agreement")),
+        ChecklistItem("imm_5476", _l("Use of a representative (IMM 5476)"), why=_l("a representative is used"),
+                      show_if=c.yes("uses_representative")),
+        c.FEE_RECEIPT,
+        c.TRANSLATIONS,
+    ),
+    signers=(
+        Signer("authorised_person", _l("Parent or legal guardian"), capacity=c.authorised_capacity, show_if=minor),
+        Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", show_if=adult,
+               youth_signs=True),
+    ),
+    rules=(rule_basis, c.rule_signing_date, c.rule_form_version("CIT 0001")),
+    fees=lambda ctx: [c.fee_line("cit_proof", ctx.signing_date)],
+    submission=f"Online (first certificate or replacement only) or on paper to {facts.code('cit_proof_mailing_address')}.",
+))

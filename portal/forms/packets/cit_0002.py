@@ -1,0 +1,81 @@
+"""CIT 0002: citizenship for an adult (18 and over), s.5(1): former Crown wards (domain C)."""
+
+from portal.forms import register
+from portal.forms.parts import citizenship as c
+from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
+
+LANGUAGE_EVIDENCE = (
+    ("test", _l("Approved test result at CLB / NCLC 4 or higher (CELPIP, IELTS General, TEF, TCF)")),
+    ("school", _l("Diploma or transcript from secondary or post-secondary studies in English or French")),
+    ("program", _l("Government language program certificate (LINC, CLIC) at CLB 4 or higher")),
+    ("none", _l("No proof yet")),
+)
+
+
+def rule_language(context):
+    if not c.age_between(18, 54)(context):
+        return []
+    evidence = context.get("language_evidence")
+    if evidence in (None, "", "none"):
+        return [Finding("blocker", "language.clb4", _l(
+            "Proof of English or French at CLB 4 is needed for ages 18 to 54 and none is recorded yet."),
+            "Citizenship Act s.5(1)(d); domain C")]
+    return []
+
+
+PACKET = register(PacketType(
+    key="cit_0002",
+    title=_l("Citizenship for an adult"),
+    form_code="CIT 0002",
+    description=_l("Grant of citizenship under s.5(1) for a permanent resident aged 18 or over (for example a former "
+                   "Crown ward in extended society care), who signs for themself."),
+    steps=(
+        c.service_step(applied_before=True, section="1–2 Language of service, special needs, applied before"),
+        c.identity_step(marital=True, section="3–4 Names, birth details, marital status"),
+        c.contact_step(section="5 Addresses and telephone"),
+        c.pr_step(section="Permanent resident status"),
+        c.travel_documents_step(section="Passports and travel documents (Q14)", q_missing="Q14", q_gaps="Q14"),
+        c.presence_step(section="Physical presence and absences"),
+        c.tax_step(section="Income tax"),
+        Step("language", _l("Language ability"), (
+            Field("language_evidence", _l("Proof of English or French at CLB / NCLC 4"), kind="radio",
+                  options=LANGUAGE_EVIDENCE),
+            Field("language_evidence_detail", _l("Which document (name of test or school, date)"), kind="text",
+                  show_if=lambda ctx: ctx.get("language_evidence") not in (None, "", "none")),
+        ), form_section="Language", show_if=c.age_between(18, 54)),
+        c.prohibitions_step(section="Prohibitions"),
+        c.declaration_step(section="Declaration"),
+    ),
+    checklist=(
+        c.form_item("CIT 0002"),
+        ChecklistItem("checklist_cit_0007", _l("Document checklist CIT 0007, completed"),
+                      why=_l("listed in the adult application package")),
+        c.PRESENCE_PRINTOUT,
+        c.PR_PROOF,
+        c.PR_EXPLANATION,
+        ChecklistItem("language_proof", _l("Proof of language ability (CLB / NCLC 4)"),
+                      why=_l("the applicant is 18 to 54 on the signing date"), show_if=c.age_between(18, 54)),
+        c.PASSPORTS,
+        c.PASSPORTS_MISSING,
+        c.TWO_ID,
+        c.TAX_PROOF,
+        c.PROHIBITION_DOCS,
+        c.PHOTOS,
+        c.FEE_RECEIPT,
+        c.TRANSLATIONS,
+    ),
+    signers=(Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", youth_signs=True),),
+    rules=(
+        c.rule_adult_age,
+        c.rule_pr,
+        c.rule_presence,
+        c.rule_tax,
+        rule_language,
+        c.rule_removal_and_prohibitions,
+        c.rule_signing_date,
+        c.rule_form_version("CIT 0002"),
+    ),
+    fees=c.adult_fees,
+    submission="Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow.",
+))

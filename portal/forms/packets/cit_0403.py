@@ -1,0 +1,98 @@
+"""CIT 0403: citizenship for a minor without a Canadian parent, s.5(1) (domain A)."""
+
+from portal.forms import register
+from portal.forms.parts import citizenship as c
+from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.i18n import lazy_gettext as _l
+
+
+def minor_waiver(context) -> bool:
+    return context.get("applying_as") == "minor_waiver"
+
+
+def rule_no_citizen_parent(context):
+    if "yes" in (context.get("parent1_citizen"), context.get("parent2_citizen")) or "applying" in (
+            context.get("parent1_citizen"), context.get("parent2_citizen")):
+        return [Finding("blocker", "parent.not_citizen", _l(
+            "A parent is a Canadian citizen or applying at the same time: CIT 0003 (s.5(2)) is the form for this "
+            "minor."), "IRCC guide 0403 [C]; domain 0, A.1")]
+    return []
+
+
+def rule_waiver(context):
+    if minor_waiver(context):
+        return [Finding("warning", "signer.waiver", _l(
+            "No authorised person applies: the minor asks for a waiver (question 1, and the box in Section 19). IRCC "
+            "will ask for more information."), "canada.ca cit0403 [C]; domain A.2")]
+    return []
+
+
+APPLICANT = Step("applicant", _l("Who is applying"), (
+    Field("applying_as", _l("Who is making this application"), kind="radio", form_ref="Q1", options=(
+        ("authorised_person", _l("An authorised person, for the minor")),
+        ("minor_waiver", _l("The minor, asking for a waiver (no authorised person is available)")),
+    ), help=_l("For a child in care, the society applies as the authorised person under its court order.")),
+    *c.authority_fields(),
+    Field("waiver_reason", _l("Why no authorised person can apply"), kind="textarea", show_if=minor_waiver),
+), form_section="Q1 Who is applying")
+
+PACKET = register(PacketType(
+    key="cit_0403",
+    title=_l("Citizenship for a minor without a Canadian parent"),
+    form_code="CIT 0403",
+    description=_l("Grant of citizenship under s.5(1) for a permanent resident under 18 with no citizen parent, "
+                   "made by the person with custody or a court order (for a child in care, the society)."),
+    steps=(
+        APPLICANT,
+        c.service_step(section="Q2 Language of service; Q3 Special needs"),
+        c.identity_step(section="Q4–Q6 Personal details"),
+        c.contact_step(section="Q7 Contact details and address history"),
+        c.pr_step(section="Permanent resident status"),
+        c.travel_documents_step(section="Q8 Passports and travel documents (Q8C, Q8D)"),
+        c.presence_step(section="Physical presence"),
+        c.tax_step(section="Income tax"),
+        c.prohibitions_step(section="Prohibitions"),
+        Step("parents", _l("Parents and guardian"), c.parent_fields(citizen_parent_required=False),
+             form_section="Parents' and guardian's details"),
+        c.declaration_step(waiver_box=True, section="Section 19 Declaration and signatures"),
+    ),
+    checklist=(
+        c.form_item("CIT 0403"),
+        c.PRESENCE_PRINTOUT,
+        c.PR_PROOF,
+        c.PR_EXPLANATION,
+        c.PASSPORTS,
+        c.PASSPORTS_MISSING,
+        c.TWO_ID,
+        c.BIRTH_CERTIFICATE,
+        c.PROOF_OF_AUTHORITY,
+        ChecklistItem("waiver_letter", _l("Letter explaining why no authorised person can apply for the minor"),
+                      why=_l("the minor asks for a waiver"), show_if=minor_waiver),
+        c.TAX_PROOF,
+        c.PROHIBITION_DOCS,
+        c.PHOTOS,
+        c.FEE_RECEIPT,
+        c.TRANSLATIONS,
+    ),
+    signers=(
+        c.AUTHORISED_PERSON,
+        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, countersigning",
+               show_if=lambda ctx: c.minor_14_to_17(ctx) and not minor_waiver(ctx), youth_signs=True),
+        Signer("minor_waiver", _l("Applicant (minor seeking a waiver)"), show_if=minor_waiver, youth_signs=True,
+               capacity="the applicant, with the Section 19 waiver box ticked"),
+    ),
+    rules=(
+        c.rule_minor_age,
+        c.rule_pr,
+        c.rule_presence,
+        c.rule_tax,
+        c.rule_removal_and_prohibitions,
+        rule_no_citizen_parent,
+        rule_waiver,
+        c.rule_signing_date,
+        c.rule_form_version("CIT 0403"),
+    ),
+    fees=c.minor_fees,
+    submission="Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
+               "an agency worker counts as guardian in IRCC's online tool).",
+))

@@ -1,0 +1,1 @@
+"""Steps, fields, checklist items, signers and rules shared by several packet types."""

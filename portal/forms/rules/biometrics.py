@@ -1,0 +1,37 @@
+"""Biometrics for an in-Canada work or study permit: who gives them, and the fee (domain E.4)."""
+from dataclasses import dataclass
+from datetime import date
+
+from portal.forms.rules.dates import add_years, age_on
+
+
+@dataclass(frozen=True)
+class Biometrics:
+    required: bool
+    reason: str  # in words, for the checklist's "why" and the review
+    fee: float  # what this person pays (0 when exempt or waived)
+
+
+def biometrics_for(*, date_of_birth: date, on: date, facts: dict, enrolled_on: date | None = None,
+                   claimant_or_protected_enrolled: bool = False, fee_waived: bool = False) -> Biometrics:
+    """`on` is the day the application is made; `enrolled_on` the date biometrics were last given for a
+    temporary residence application (valid `valid_years` years)."""
+    age = age_on(date_of_birth, on)
+    fee = 0.0 if fee_waived else float(facts["fee"])
+    if age < int(facts["min_age"]):
+        return Biometrics(False, f"Not needed: under {facts['min_age']} (age {age})", 0.0)
+    if age > int(facts["max_age"]):
+        return Biometrics(False, f"Not needed: over {facts['max_age']} (age {age})", 0.0)
+    if claimant_or_protected_enrolled:
+        return Biometrics(False, "Not needed: a refugee claimant or protected person who already gave biometrics "
+                                 "and is applying for a work or study permit", 0.0)
+    if enrolled_on is not None and on < add_years(enrolled_on, int(facts["valid_years"])):
+        return Biometrics(False, f"Not needed: biometrics given on {enrolled_on.isoformat()} are valid until "
+                                 f"{add_years(enrolled_on, int(facts['valid_years'])).isoformat()}", 0.0)
+    return Biometrics(True, "Needed: give biometrics after the instruction letter arrives"
+                            + (" (fee waived)" if fee_waived else ""), fee)
+
+
+def family_fee(people: list[Biometrics], *, facts: dict) -> float:
+    """Members of one family applying together pay at most the family maximum."""
+    return min(sum(person.fee for person in people), float(facts["family_max"]))

@@ -1,0 +1,77 @@
+"""Bars to an H&C permanent residence application, and its fees per person by date (domain G)."""
+from datetime import date
+
+from portal.forms.types import FeeLine, Finding
+from portal.i18n import lazy_gettext as _l
+from portal.forms.rules.dates import add_months
+
+NEGATIVE_DECISIONS = (("rpd", _l("Refugee Protection Division")), ("rad", _l("Refugee Appeal Division")),
+                      ("prra", _l("Pre-removal risk assessment")))
+
+
+def one_year_bar_ends(decision_date: date) -> date:
+    """The first day an H&C may be made after a negative refugee decision (12 full months later)."""
+    return add_months(decision_date, 12)
+
+
+def hc_bars(*, applying_on: date, other_hc_pending: bool = False, refugee_claim_pending: bool = False,
+            negative_decision: str = "", negative_decision_date: date | None = None,
+            child_best_interests: bool = False, health_risk: bool = False,
+            security_inadmissible: bool = False) -> list[Finding]:
+    """Each bar that applies, as a blocker with its source; the exceptions to the one-year bar as info."""
+    findings: list[Finding] = []
+    if other_hc_pending:
+        findings.append(Finding("blocker", "hc.concurrent", "Another H&C application is still open: IRCC does not "
+                                "accept a second one at the same time. Withdraw it or wait for its decision.",
+                                "IRPA s.25(1.2)(a); domain G [S immigration.ca]"))
+    if refugee_claim_pending:
+        findings.append(Finding("blocker", "hc.pending_claim", "A refugee claim is still pending: an H&C application "
+                                "cannot be made until it is decided or withdrawn.",
+                                "IRPA s.25(1.2)(b); domain G [R]"))
+    if negative_decision and negative_decision_date is not None:
+        ends = one_year_bar_ends(negative_decision_date)
+        label = dict(NEGATIVE_DECISIONS).get(negative_decision, negative_decision.upper())
+        if applying_on < ends:
+            working = (f"negative {label} decision {negative_decision_date.isoformat()} + 12 months = "
+                       f"{ends.isoformat()}",)
+            if child_best_interests or health_risk:
+                why = "the best interests of a child directly affected" if child_best_interests else \
+                    "a risk to life from inadequate health care"
+                findings.append(Finding("info", "hc.one_year_exception", f"The one-year bar after the {label} decision "
+                                        f"does not apply because the application relies on {why}.",
+                                        "IRPA s.25(1.2)(c) and (1.21); domain G [R]", working))
+            else:
+                findings.append(Finding("blocker", "hc.one_year", "An H&C cannot be made within 12 months of a "
+                                        f"negative {label} decision: the earliest date is {ends.isoformat()}, "
+                                        "unless a child's best interests or a risk to life from inadequate health "
+                                        "care is relied on.",
+                                        "IRPA s.25(1.2)(c); domain G [R]", working))
+    elif negative_decision and negative_decision_date is None:
+        findings.append(Finding("warning", "hc.decision_date", "Enter the date of the negative decision: it decides "
+                                "whether the one-year bar applies.", "IRPA s.25(1.2)(c); domain G"))
+    if security_inadmissible:
+        findings.append(Finding("blocker", "hc.a34_37", "An H&C cannot exempt inadmissibility for security, human or "
+                                "international rights violations, or organized criminality. Get legal advice.",
+                                "IRPA s.25(1); domain G [S immigration.ca]"))
+    return findings
+
+
+def hc_fees(*, people: list[str], facts: dict, rprf_exempt: bool = False) -> list[FeeLine]:
+    """Fee lines for the people on the application ("principal", "spouse", "child"), at the rates in `facts`
+    (the `hc` table of status_facts(on) for the day the fees are paid)."""
+    labels = {"principal": "Processing fee, principal applicant", "spouse": "Processing fee, spouse or partner",
+              "child": "Processing fee, dependent child"}
+    keys = {"principal": "hc_principal", "spouse": "hc_spouse", "child": "hc_child"}
+
+    def note(key: str) -> str:
+        return "VERIFY on canada.ca before paying" if facts["verify"][key] else ""
+
+    lines = [FeeLine(labels[person], float(facts[person]), facts["source"][keys[person]], note(keys[person]))
+             for person in people]
+    for person in people:
+        if person in ("principal", "spouse"):
+            who = "principal applicant" if person == "principal" else "spouse or partner"
+            amount = 0.0 if rprf_exempt else float(facts["rprf"])
+            lines.append(FeeLine(f"Right of permanent residence fee ({who})", amount, facts["source"]["rprf"],
+                                 "Exempt in this situation" if rprf_exempt else note("rprf")))
+    return lines

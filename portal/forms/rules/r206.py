@@ -1,0 +1,160 @@
+"""Open work permits from inside Canada (IMM 5710) for people without status: the basis rules.
+
+Each basis has its own regulation, IRCC code and fees (domain E.1). Facts (fees, the 180-day wait)
+come from the `work_permit` table of the status facts, so a fee change is a data edit.
+"""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from portal.forms.types import FeeLine, Finding
+from portal.i18n import lazy_gettext as _l
+from portal.forms.rules.dates import add_months
+
+
+@dataclass(frozen=True)
+class Basis:
+    key: str
+    label: str
+    regulation: str
+    code: str  # the exemption code IRCC asks for; "" when none is published
+    pays_processing: bool
+    pays_holder_fee: bool
+    fees_source: str
+    biometrics_fee_waived: bool = False
+    verify: str = ""  # what still has to be checked on canada.ca
+
+
+BASES: dict[str, Basis] = {
+    "r206_1_b": Basis(
+        "r206_1_b", _l("Removal order that cannot be enforced, and the applicant cannot support themself without "
+                       "working"),
+        "IRPR s.206(1)(b)", "S62", True, False,
+        "canada.ca work permit while appealing a removal order: pay $155, do not pay the $100 open work permit "
+        "holder fee; domain E.1"),
+    "r206_1_a": Basis(
+        "r206_1_a", _l("Refugee claim referred to the Refugee Protection Division and not yet decided"),
+        "IRPR s.206(1)(a)", "S61", False, False, "IRPR s.299(2)(a), exemption code E01; domain E.1"),
+    "r207_d": Basis(
+        "r207_d", _l("Permanent residence on humanitarian grounds approved in principle (stage 1)"),
+        "IRPR s.207(d)", "A70", True, False,
+        "domain E.1: the holder fee is probably not payable (R303.2 lists only R207(b))",
+        verify="whether the open work permit holder fee applies to A70"),
+    "r208_b": Basis(
+        "r208_b", _l("Temporary resident permit valid for 6 months or more, and the applicant cannot support "
+                     "themself without working"), "IRPR s.208(b)", "", True, True, "domain E.1 (fees not confirmed)",
+        verify="the code and whether the holder fee applies to R208(b)"),
+    "state_care": Basis(
+        "state_care", _l("Former child in state care: work or study permit with the temporary resident permit"),
+        "Public policy for foreign nationals who were in state care (TRP measure)", "", False, False,
+        "canada.ca trp-state-care: no fees for the TRP, work or study permit, or biometrics; domain F",
+        biometrics_fee_waived=True),
+}
+
+BASIS_OPTIONS = tuple((basis.key, _l("%(regulation)s: %(basis)s", regulation=basis.regulation, basis=basis.label))
+                      for basis in BASES.values())
+
+# Why a removal order cannot be enforced (domain E.1). "No passport" alone is not a reason.
+UNENFORCEABLE_REASONS = (
+    ("rad_appeal", _l("Appeal pending at the Refugee Appeal Division")),
+    ("prra", _l("Pre-removal risk assessment (PRRA) pending")),
+    ("court_stay", _l("Stay of removal from the Federal Court")),
+    ("suspension", _l("Temporary suspension of removals to the country")),
+    ("sentence", _l("Serving a sentence in Canada")),
+    ("beyond_control", _l("Cannot be removed for other reasons beyond their control")),
+    ("no_passport_only", _l("Only that there is no passport")),
+)
+
+
+def days(span: timedelta) -> str:
+    return "1 day" if span.days == 1 else f"{span.days} days"
+
+
+def designated_wait_ends(referral_date: date, *, wait_days: int) -> date:
+    """R206(2): the first day a designated-country claimant may be issued the permit."""
+    return referral_date + timedelta(days=wait_days)
+
+
+def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_support: bool | None = None,
+                   removal_order: bool | None = None, unenforceable_reason: str = "",
+                   referral_date: date | None = None, designated_country: bool | None = None,
+                   claim_decided: bool | None = None, approval_in_principle_date: date | None = None,
+                   trp_expiry: date | None = None, state_care_eligible: bool | None = None,
+                   family_members: int = 0) -> list[Finding]:
+    """Blockers and warnings for the chosen basis, each naming its regulation."""
+    chosen = BASES.get(basis)
+    if chosen is None:
+        return [Finding("blocker", "r206.basis", "Choose the basis for the open work permit.", "domain E.1")]
+    findings: list[Finding] = []
+    source = f"{chosen.regulation}; domain E.1"
+    if basis in ("r206_1_a", "r206_1_b", "r208_b") and needs_work_to_support is False:
+        findings.append(Finding(
+            "blocker", "r206.need", "This basis is only for someone who cannot support themself without working. "
+            "Add proof of need: a social assistance letter, bank statements, or a letter from a support group.",
+            source))
+    if basis == "r206_1_b":
+        if removal_order is False:
+            findings.append(Finding("blocker", "r206.removal_order",
+                                    "R206(1)(b) needs a removal order that cannot be enforced.", source))
+        if unenforceable_reason == "no_passport_only":
+            findings.append(Finding(
+                "blocker", "r206.no_passport", "Not having a passport is not enough, on its own, to make a removal "
+                "order unenforceable. Name the reason it cannot be enforced (appeal, PRRA, stay, suspension...).",
+                "domain E.1 [S meurrensonimmigration]"))
+    if basis == "r206_1_a":
+        if claim_decided:
+            findings.append(Finding("blocker", "r206.claim_decided",
+                                    "R206(1)(a) is for a claim the Refugee Protection Division has not decided yet. "
+                                    "After a negative decision, look at R206(1)(b).", source))
+        if referral_date is None:
+            findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.",
+                                    source))
+        elif designated_country:
+            wait = int(facts["designated_country_wait_days"])
+            ends = designated_wait_ends(referral_date, wait_days=wait)
+            if today < ends:
+                findings.append(Finding(
+                    "blocker", "r206.wait_180", f"A claimant from a designated country must wait {wait} days after the "
+                    f"referral: the permit can be issued from {ends.isoformat()} ({days(ends - today)} from now).",
+                    "IRPR s.206(2); domain E.1",
+                    (f"referred {referral_date.isoformat()} + {wait} days = {ends.isoformat()}",)))
+    if basis == "r207_d" and approval_in_principle_date is None:
+        findings.append(Finding("blocker", "r207.aip", "Enter the date of the approval in principle (stage 1 letter).",
+                                source))
+    if basis == "r208_b":
+        if trp_expiry is None:
+            findings.append(Finding("warning", "r208.trp", "Enter the expiry date of the temporary resident permit.",
+                                    source))
+        elif trp_expiry < add_months(today, 6):
+            findings.append(Finding(
+                "blocker", "r208.trp_6_months", f"The permit expires on {trp_expiry.isoformat()}: R208(b) needs a "
+                "temporary resident permit valid for at least 6 months.", "IRPR s.208(b); domain E.1 [S]"))
+    if basis == "state_care" and state_care_eligible is False:
+        findings.append(Finding(
+            "warning", "state_care.trp", "The fee-free permit is for someone who came before 19 and spent at least "
+            "one year in court-ordered care; the care periods on the client file do not show that yet.", "domain F"))
+    if family_members and basis in ("r206_1_a", "r206_1_b"):
+        findings.append(Finding("info", "r206.family", "R206 does not cover family members: they need their own "
+                                                      "basis, for example an LMIA-based work permit.", source))
+    if chosen.verify:
+        findings.append(Finding("info", f"{basis}.verify", f"Check on canada.ca before sending: {chosen.verify}.",
+                                "domain K"))
+    return findings
+
+
+def work_permit_fees(*, basis: str, facts: dict) -> list[FeeLine]:
+    """Processing and open work permit holder fees for the basis (biometrics are separate)."""
+    chosen = BASES.get(basis)
+    if chosen is None:
+        return []
+    source = f"{chosen.fees_source} (fees from {facts['fees_effective']})"
+    processing = float(facts["processing_fee"]) if chosen.pays_processing else 0.0
+    lines = [FeeLine("Work permit processing fee", processing, source,
+                     "" if chosen.pays_processing else "Exempt: no processing fee for this basis")]
+    holder = float(facts["holder_fee"]) if chosen.pays_holder_fee else 0.0
+    note = ""
+    if not chosen.pays_holder_fee:
+        note = "Do not pay this fee: answer 'No, I am exempt' to the holder fee question"
+        if chosen.pays_processing and chosen.code == "S62":
+            note += " and upload the processing fee receipt under 'Proof of Fee Exemption'"
+    lines.append(FeeLine("Open work permit holder fee", holder, source, note))
+    return lines

@@ -1,0 +1,153 @@
+"""The PR pathway for foreign nationals who were in state care (domain F): eligibility and its closing date.
+
+The pathway takes applications *received* up to and including the closing date in the facts file
+(`state_care.closes`); an extension is a one-line change there.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from portal.forms.types import Finding
+from portal.forms.rules.care import care_days
+from portal.forms.rules.dates import add_years, age_on, as_date
+from portal.forms.facts import status_facts
+
+SOURCE = "Public policy for foreign nationals who were in state care; IMM 0204; domain F"
+# Kinds of care on the client file that are not a court order giving the province parental responsibility.
+NOT_COURT_ORDERED = {"temporary_care_agreement", "customary_care"}
+# Kinds that may or may not be such an order: counted, with a warning to check the papers.
+CHECK_ORDER = {"other", ""}
+
+
+def court_ordered(period: dict) -> bool:
+    return (period.get("order") or "") not in NOT_COURT_ORDERED
+
+
+def care_in_state(care_periods, *, today: date):
+    """Days under a court order giving the province parental responsibility (domain F: "state care")."""
+    return care_days(care_periods, today=today, counts=court_ordered)
+NO_STATUS = {"no_status", "refugee_claimant", "temporary_resident", "unknown"}
+
+
+def closing_date(facts: dict) -> date:
+    return as_date(facts["closes"])
+
+
+def days_left(today: date, facts: dict) -> int:
+    """Days on which IRCC can still receive the application, today included: 1 on the closing day, 0 after."""
+    return max(0, (closing_date(facts) - today).days + 1)
+
+
+def can_start(today: date, facts: dict | None = None) -> tuple[bool, str]:
+    """Whether a new state-care packet may be started today, and why not."""
+    facts = facts if facts is not None else load_facts()
+    closes = closing_date(facts)
+    if today > closes:
+        return False, (f"The state-care PR pathway closed: IRCC had to receive applications by "
+                       f"{closes.isoformat()}. Look at H&C permanent residence instead.")
+    left = days_left(today, facts)
+    return True, f"IRCC must receive the application by {closes.isoformat()} ({plural_days(left)} left)."
+
+
+def plural_days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def load_facts() -> dict:
+    """The `state_care` table of the status facts in portal/data/facts.toml."""
+    return status_facts()["state_care"]
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    eligible: bool
+    reason: str
+    days_left: int
+
+
+def eligible_for_triage(*, status_in_canada: str, date_of_birth: date, care_periods, today: date,
+                        arrival_date: date | None = None, facts: dict | None = None) -> TriageResult:
+    """For the triage: point a youth without status who was in care to this pathway before H&C."""
+    facts = facts if facts is not None else load_facts()
+    left = days_left(today, facts)
+    if status_in_canada not in NO_STATUS:
+        return TriageResult(False, "The pathway is for people without permanent status.", left)
+    if left == 0:
+        return TriageResult(False, f"The pathway closed on {closing_date(facts).isoformat()}.", 0)
+    care = care_in_state(care_periods, today=today)
+    minimum = int(facts["min_care_days"])
+    if not care.at_least(minimum):
+        return TriageResult(False, f"{care.days} days in court-ordered care on the client file; the pathway needs "
+                                   f"at least {minimum}.", left)
+    arrival_age = int(facts["arrival_before_age"])
+    if arrival_date is not None and age_on(date_of_birth, arrival_date) >= arrival_age:
+        return TriageResult(False, f"Came to Canada at {age_on(date_of_birth, arrival_date)}; the pathway needs "
+                                   f"arrival before {arrival_age}.", left)
+    return TriageResult(True, f"{care.days} days in court-ordered care and no permanent status: the state-care PR "
+                              f"pathway (no fees) comes before H&C. {left} days left to have it received by "
+                              f"{closing_date(facts).isoformat()}.", left)
+
+
+def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date: date, facts: dict,
+                arrival_date: date | None = None, residence_since: date | None = None,
+                continuous_since_19: bool | None = None, province: str = "", in_canada: bool | None = None,
+                identity: str = "", excluded_1f: bool | None = None) -> list[Finding]:
+    """Every eligibility rule of domain F, as findings with the numbers that decided them.
+
+    `receipt_date` is the day IRCC is expected to receive the application (the lock-in day).
+    """
+    findings: list[Finding] = []
+    closes = closing_date(facts)
+    if receipt_date > closes:
+        findings.append(Finding("blocker", "state_care.closed", f"IRCC must receive the application by "
+                                f"{closes.isoformat()}; the planned date is {receipt_date.isoformat()}.", SOURCE))
+    arrival_age = int(facts["arrival_before_age"])
+    if arrival_date is None:
+        findings.append(Finding("warning", "state_care.arrival", "Enter the date of arrival in Canada.", SOURCE))
+    elif age_on(date_of_birth, arrival_date) >= arrival_age:
+        findings.append(Finding("blocker", "state_care.arrival_age", "Came to Canada at age "
+                                f"{age_on(date_of_birth, arrival_date)}: the pathway needs arrival before "
+                                f"{arrival_age}.",
+                                SOURCE, (f"born {date_of_birth.isoformat()}, arrived {arrival_date.isoformat()}",)))
+    years = int(facts["residence_years"])
+    started = residence_since or arrival_date
+    if started is not None:
+        enough_from = add_years(started, years)
+        if receipt_date < enough_from:
+            findings.append(Finding("blocker", "state_care.residence", f"Needs {years} years of continuous residence "
+                                    f"before applying: counted from {started.isoformat()}, that is reached on "
+                                    f"{enough_from.isoformat()}.", SOURCE))
+    if age_on(date_of_birth, receipt_date) >= arrival_age and continuous_since_19 is False:
+        findings.append(Finding("blocker", "state_care.since_19", "Someone aged 19 or older must have lived in Canada "
+                                "continuously since turning 19.", SOURCE))
+    care = care_in_state(care_periods, today=today)
+    minimum = int(facts["min_care_days"])
+    if not care.at_least(minimum):
+        findings.append(Finding("blocker", "state_care.care_days", f"At least {minimum} days (1 year) in court-ordered "
+                                f"care are needed, in a row or added up: {care.days} counted from the client file.",
+                                SOURCE, care.working or ("no care periods on the client file",)))
+    else:
+        findings.append(Finding("info", "state_care.care_days", f"{care.days} days in court-ordered care counted "
+                                f"(at least {minimum} needed).", SOURCE, care.working))
+    if care.excluded:
+        findings.append(Finding("info", "state_care.not_court_ordered", f"{len(care.excluded)} care period(s) on the "
+                                "client file are agreements, not court orders, and do not count.", SOURCE))
+    if any((period.get("order") or "") in CHECK_ORDER for period in care_periods or ()):
+        findings.append(Finding("warning", "state_care.check_order", "Some care periods have no kind of order or "
+                                "'other': check the papers show a court order giving the province parental "
+                                "responsibility.", SOURCE))
+    if care.skipped:
+        findings.append(Finding("warning", "state_care.care_periods", "Some care periods on the client file have no "
+                                "start date or end before they start; fix them on the client file.", SOURCE))
+    if province == "QC":
+        findings.append(Finding("blocker", "state_care.quebec", "The pathway is for people who plan to live outside "
+                                "Quebec.", SOURCE))
+    if in_canada is False:
+        findings.append(Finding("blocker", "state_care.in_canada", "The applicant must be in Canada when the "
+                                "application is sent and when PR is granted.", SOURCE))
+    if identity == "none":
+        findings.append(Finding("blocker", "state_care.identity", "A passport, travel document, identity document or "
+                                "a statutory declaration is needed.", SOURCE))
+    if excluded_1f:
+        findings.append(Finding("blocker", "state_care.1f", "People excluded for war crimes or similar grounds "
+                                "(Refugee Convention article 1F) are not eligible. Get legal advice.", SOURCE))
+    return findings

@@ -1,0 +1,1 @@
+"""Packets: answers and their saving, the lifecycle, review, signatures."""

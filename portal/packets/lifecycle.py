@@ -1,0 +1,299 @@
+"""The packet's lifecycle: one place owns every transition and who may make it.
+
+draft → in_review → changes_requested → in_review → approved → submitted → decided, plus withdrawn.
+A packet returned as incomplete goes from submitted back to draft, with the reason, as a new revision.
+
+Who may approve: a manager, or a caseworker when the agency allows it; and never someone whose
+own packet it is, unless the agency allows self-approval. "Own" means the packet's owner, the
+person who created it, or anyone who changed its answers in the revision being approved.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session, select
+
+from portal import audit
+from portal.i18n import lazy_gettext as _l
+from portal.models import Agency, Document, Packet, PacketEvent, PacketStatus, Role, User, utcnow
+from portal.models import OutcomeMonth, PacketApproval, PacketContributor, StateTimeMonth, StatusSpell
+
+S = PacketStatus
+
+# Answers can change in these states; a change to an approved packet starts a new revision.
+EDITABLE_STATUSES = {PacketStatus.draft, PacketStatus.changes_requested, PacketStatus.approved}
+
+OUTCOMES = ("approved", "refused", "returned")
+
+
+def is_editable(packet: Packet) -> bool:
+    return packet.status in EDITABLE_STATUSES
+
+
+class TransitionError(Exception):
+    """A transition this user may not make now; the message is plain and says why."""
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str  # send, recall, request_changes, approve, reopen, submit, decide, return, withdraw, restore
+    label: str  # the button's words
+    needs_note: bool = False
+
+
+# (from, to) → the move; anything not listed is not a transition.
+MOVES: dict[tuple[str, str], Move] = {
+    (S.draft, S.in_review): Move("send", _l("Send for review")),
+    (S.changes_requested, S.in_review): Move("send", _l("Send back for review")),
+    (S.in_review, S.draft): Move("recall", _l("Take back to draft")),
+    (S.in_review, S.changes_requested): Move("request_changes", _l("Request changes"), needs_note=True),
+    (S.in_review, S.approved): Move("approve", _l("Approve")),
+    (S.approved, S.draft): Move("reopen", _l("Reopen for changes")),
+    (S.approved, S.submitted): Move("submit", _l("Record submission")),
+    (S.submitted, S.decided): Move("decide", _l("Record decision")),
+    (S.submitted, S.draft): Move("return", _l("Returned as incomplete"), needs_note=True),
+    (S.withdrawn, S.draft): Move("restore", _l("Restore to draft")),
+}
+for _status in (S.draft, S.in_review, S.changes_requested, S.approved, S.submitted):
+    MOVES[(_status, S.withdrawn)] = Move("withdraw", _l("Withdraw"))
+
+# Moves that carry their own form (dates, outcome) instead of a plain button.
+MOVES_WITH_FORMS = {"submit", "decide", "return"}
+
+STATUS_LABELS = {
+    S.draft: _l("Draft"),
+    S.in_review: _l("In review"),
+    S.changes_requested: _l("Changes requested"),
+    S.approved: _l("Approved"),
+    S.submitted: _l("Submitted"),
+    S.decided: _l("Decided"),
+    S.withdrawn: _l("Withdrawn"),
+}
+OUTCOME_LABELS = {"approved": _l("Approved by IRCC"), "refused": _l("Refused"), "returned": _l("Returned as incomplete")}
+
+
+def is_approver(user: User, agency: Agency) -> bool:
+    return user.role == Role.manager or (user.role == Role.caseworker and agency.caseworkers_may_approve)
+
+
+def is_own(session: Session, *, packet: Packet, user: User) -> bool:
+    if user.id in (packet.owner_id, packet.created_by_id):
+        return True
+    contributed = select(PacketContributor.id).where(
+        PacketContributor.packet_id == packet.id,
+        PacketContributor.revision == packet.revision,
+        PacketContributor.user_id == user.id,
+    )
+    return session.exec(contributed).first() is not None
+
+
+def refusal(session: Session, *, packet: Packet, to_status: str, user: User) -> str | None:
+    """Why this user may not move this packet to to_status now, or None when they may."""
+    move = MOVES.get((packet.status, to_status))
+    if move is None:
+        return _l("A packet that is “%(now)s” cannot be moved to “%(to)s”.",
+                      now=STATUS_LABELS.get(packet.status, packet.status), to=STATUS_LABELS.get(to_status, to_status))
+    if user.agency_id != packet.agency_id or user.role not in (Role.manager, Role.caseworker):
+        return _l("Only staff of the packet's agency can change where it stands.")
+    agency = session.get(Agency, packet.agency_id)
+    if move.action in ("request_changes", "approve") and not is_approver(user, agency):
+        return _l("Only a manager can review packets in your agency.")
+    if move.action == "approve" and not agency.self_approval_allowed and is_own(session, packet=packet, user=user):
+        return _l("You worked on this packet, so someone else needs to approve it.")
+    if move.action == "restore" and user.role != Role.manager:
+        return _l("Only a manager can restore a withdrawn packet.")
+    return None
+
+
+def allowed_moves(session: Session, *, packet: Packet, user: User) -> list[tuple[str, Move]]:
+    """(to_status, move) for every transition this user may make now, in the lifecycle's order."""
+    order = list(S)
+    moves = [
+        (to_status, move)
+        for (from_status, to_status), move in MOVES.items()
+        if from_status == packet.status and refusal(session, packet=packet, to_status=to_status, user=user) is None
+    ]
+    return sorted(moves, key=lambda item: (item[0] == S.withdrawn, order.index(item[0])))
+
+
+def transition(session: Session, *, packet: Packet, to_status: str, user: User, note: str = "",
+               data: dict | None = None) -> PacketEvent:
+    """Move the packet, or raise TransitionError saying why not. Flushes; the caller commits."""
+    to_status = str(to_status)
+    reason = refusal(session, packet=packet, to_status=to_status, user=user)
+    if reason:
+        raise TransitionError(reason)
+    move = MOVES[(packet.status, to_status)]
+    note = (note or "").strip()
+    if move.needs_note and not note:
+        raise TransitionError(_l("Please write a short note saying what needs to change."))
+    data = dict(data or {})
+    if move.action == "decide":
+        if data.get("outcome") not in ("approved", "refused"):
+            raise TransitionError(_l("Please choose the decision: approved or refused."))
+    return _apply(session, packet=packet, to_status=to_status, user=user, note=note, data=data, action=move.action)
+
+
+def _apply(session: Session, *, packet: Packet, to_status: str, user: User | None, note: str, data: dict,
+           action: str) -> PacketEvent:
+    now = utcnow()
+    from_status = packet.status
+    entered = packet.status_changed_at
+    if entered.tzinfo is None:
+        entered = entered.replace(tzinfo=now.tzinfo)
+    days = max((now - entered).total_seconds(), 0) / 86400
+    session.add(StatusSpell(agency_id=packet.agency_id, packet_id=packet.id, status=from_status, entered_at=entered,
+                            left_at=now, days=days))
+    owner = packet.owner_id.hex if packet.owner_id else ""
+    add_state_time(session, agency_id=packet.agency_id, month=now.strftime("%Y-%m"), status=from_status,
+                   packet_type=packet.packet_type, owner=owner, stays=1, days=days)
+    if action in ("decide", "return"):
+        packet.outcome = data["outcome"] if action == "decide" else "returned"
+        decided_on = str(data.get("decided_on") or now.date().isoformat())
+        add_outcome(session, agency_id=packet.agency_id, month=decided_on[:7], outcome=packet.outcome,
+                    packet_type=packet.packet_type, owner=packet.owner_id.hex if packet.owner_id else "")
+    elif to_status in (S.in_review, S.submitted):
+        packet.outcome = None
+    if action in ("reopen", "return", "new_revision"):
+        packet.revision += 1
+    data.setdefault("revision", packet.revision)
+    packet.status = to_status
+    packet.status_changed_at = now
+    packet.updated_at = now
+    session.add(packet)
+    event = PacketEvent(
+        agency_id=packet.agency_id, packet_id=packet.id, actor_id=user.id if user else None, kind=action,
+        from_status=from_status, to_status=to_status, note=note[:2000], data=data, created_at=now,
+    )
+    session.add(event)
+    if action == "approve":
+        _freeze(session, packet=packet, user=user, at=now)
+    audit.record(
+        session, action="packet.transition", user=user, agency_id=packet.agency_id, record_type="packet",
+        record_id=packet.id, detail=f"{action} {from_status}->{to_status} revision={packet.revision}",
+    )
+    session.flush()
+    return event
+
+
+def _upsert(session: Session, model, *, keys: dict, add: dict) -> None:
+    """Add to a monthly total in one statement, so two transitions at once both count."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = model.__table__
+    statement = insert(table).values(**keys, **add)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in add},
+    ))
+
+
+def add_state_time(session: Session, *, agency_id, month: str, status: str, packet_type: str, owner: str,
+                   stays: int, days: float) -> None:
+    _upsert(session, StateTimeMonth, keys={"agency_id": agency_id, "month": month, "status": status,
+                                           "packet_type": packet_type, "owner": owner},
+            add={"stays": stays, "days": days})
+
+
+def add_outcome(session: Session, *, agency_id, month: str, outcome: str, packet_type: str, owner: str,
+                decisions: int = 1) -> None:
+    _upsert(session, OutcomeMonth, keys={"agency_id": agency_id, "month": month, "outcome": outcome,
+                                         "packet_type": packet_type, "owner": owner},
+            add={"decisions": decisions})
+
+
+def rebuild_monthly_totals(session: Session, *, agency_id) -> None:
+    """Recount an agency's monthly totals from its stays and decisions (after bulk loads that wrote them)."""
+    from sqlalchemy import delete, func, literal_column
+
+    from portal.models import Milestone, MilestoneKind
+
+    postgres = session.get_bind().dialect.name == "postgresql"
+
+    def month_of(column):
+        # The format is inlined so SELECT and GROUP BY are the same expression to PostgreSQL.
+        return func.to_char(column, literal_column("'YYYY-MM'")) if postgres else \
+            func.strftime(literal_column("'%Y-%m'"), column)
+
+    owner = Packet.owner_id
+    session.execute(delete(StateTimeMonth).where(StateTimeMonth.agency_id == agency_id))
+    session.execute(delete(OutcomeMonth).where(OutcomeMonth.agency_id == agency_id))
+    stays = session.exec(
+        select(month_of(StatusSpell.left_at), StatusSpell.status, Packet.packet_type, owner, func.count(),
+               func.sum(StatusSpell.days))
+        .join(Packet, Packet.id == StatusSpell.packet_id).where(StatusSpell.agency_id == agency_id)
+        .group_by(month_of(StatusSpell.left_at), StatusSpell.status, Packet.packet_type, owner)
+    ).all()
+    for month, status, packet_type, holder, n, days in stays:  # one row per group
+        add_state_time(session, agency_id=agency_id, month=month, status=status, packet_type=packet_type,
+                       owner=holder.hex if holder else "", stays=n, days=float(days or 0))
+    decisions = session.exec(
+        select(month_of(Milestone.occurred_on), Milestone.outcome, Packet.packet_type, owner, func.count())
+        .join(Packet, Packet.id == Milestone.packet_id)
+        .where(Milestone.agency_id == agency_id, Milestone.kind == MilestoneKind.decision)
+        .group_by(month_of(Milestone.occurred_on), Milestone.outcome, Packet.packet_type, owner)
+    ).all()
+    for month, outcome, packet_type, holder, n in decisions:
+        add_outcome(session, agency_id=agency_id, month=month, outcome=outcome, packet_type=packet_type,
+                    owner=holder.hex if holder else "", decisions=n)
+
+
+def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:
+    documents = session.exec(
+        select(Document).where(Document.packet_id == packet.id).order_by(Document.checklist_item, Document.position)
+    ).all()
+    approval = PacketApproval(
+        agency_id=packet.agency_id, packet_id=packet.id, revision=packet.revision, answers=dict(packet.answers or {}),
+        documents=[
+            {"id": str(doc.id), "checklist_item": doc.checklist_item, "filename": doc.filename, "sha256": doc.sha256}
+            for doc in documents
+        ],
+        approved_by_id=user.id, approved_at=at,
+    )
+    session.add(approval)
+    return approval
+
+
+CONTRIBUTION_GRAIN = timedelta(minutes=1)
+
+
+def record_contribution(session: Session, *, packet: Packet, user: User) -> None:
+    """Remember that this user changed the answers of the packet's current revision."""
+    row = session.exec(select(PacketContributor).where(
+        PacketContributor.packet_id == packet.id, PacketContributor.revision == packet.revision,
+        PacketContributor.user_id == user.id,
+    )).first()
+    now = utcnow()
+    if row is None:
+        row = PacketContributor(agency_id=packet.agency_id, packet_id=packet.id, revision=packet.revision, user_id=user.id)
+    elif now - row.last_at.replace(tzinfo=row.last_at.tzinfo or now.tzinfo) < CONTRIBUTION_GRAIN:
+        return  # saved moments ago: one write a minute is precise enough, and spares every save a write
+    row.last_at = now
+    session.add(row)
+
+
+def answers_changed(session: Session, *, packet: Packet, changed: set, user: User) -> None:
+    """Called after every save of answers: a change to an approved packet starts a new revision."""
+    if not changed:
+        return
+    if packet.status == S.approved:
+        _apply(session, packet=packet, to_status=S.draft, user=user, note="",
+               data={"fields": sorted(changed)[:50]}, action="new_revision")
+    record_contribution(session, packet=packet, user=user)
+    session.flush()
+
+
+def _register_listener() -> None:
+    try:
+        from portal.packets import answers as packets
+    except ImportError:  # the guided forms are not installed yet: nothing saves answers
+        return
+    listeners = getattr(packets, "ANSWER_CHANGE_LISTENERS", None)
+    if listeners is not None and answers_changed not in listeners:
+        listeners.append(answers_changed)
+
+
+_register_listener()

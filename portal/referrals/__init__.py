@@ -1,0 +1,1 @@
+"""Referrals into the centre, the partner directory and referrals out."""

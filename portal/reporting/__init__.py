@@ -1,0 +1,1 @@
+"""Reporting: the manager's dashboard figures and the CSV exports."""

@@ -1,0 +1,298 @@
+"""Inviting a youth (or adult client) to their packet, and how their account signs in afterwards.
+
+An invitation is a one-time link: a random token whose SHA-256 alone is stored, valid for 72 hours,
+used once. Accepting it creates (or re-opens) the youth account tied to the client file. Agencies choose
+how youth sign in after that: a password, or a short code sent by email each time.
+"""
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from portal.accounts import users as accounts
+from portal import audit, mail
+from portal.i18n import lazy_gettext as _l
+from portal.models import Agency, Client, Packet, Role, User, utcnow
+from portal.models import PublicFormHit
+from portal.referrals.intake import purge_old_hits
+from portal.validation import email as valid_email
+from portal.models import Invitation, SignInCode
+
+INVITATION_LIFETIME = timedelta(hours=72)
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_TRIES = 5  # wrong guesses allowed on one code before it stops working
+CODES_PER_WINDOW = 3  # codes one account, or one address, may ask for per window
+CODE_WINDOW = timedelta(minutes=15)
+PASSWORD_MIN = 10
+LOGIN_MODES = ("password", "one_time_code")
+
+
+class InvitationError(ValueError):
+    def __init__(self, errors: dict):
+        super().__init__(", ".join(errors))  # field names: the messages are translated when shown
+        self.errors = errors
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every time we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def youth_account_for(session: Session, *, client: Client) -> User | None:
+    return session.exec(select(User).where(User.client_id == client.id, User.role == Role.youth)).first()
+
+
+def create_invitation(
+    session: Session, *, client: Client, by: User, packet: Packet | None = None, channel: str = "qr", email: str = "",
+    now: datetime | None = None,
+) -> tuple[Invitation, str]:
+    """A new invitation and its token (shown or sent once, never stored)."""
+    if packet is not None and packet.client_id != client.id:
+        raise InvitationError({"packet": _l("That application belongs to another client.")})
+    if channel not in ("email", "qr"):
+        raise InvitationError({"channel": _l("Please choose email or QR code.")})
+    if channel == "email":
+        email, error = valid_email(email, required=True)
+        if error:
+            raise InvitationError({"email": error})
+    else:
+        email = ""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        agency_id=client.agency_id, client_id=client.id, packet_id=packet.id if packet else None, token_hash=_hash(token),
+        channel=channel, sent_to=email, created_by_id=by.id, created_at=now, expires_at=now + INVITATION_LIFETIME,
+    )
+    session.add(invitation)
+    session.flush()
+    audit.record(session, action="invitation.created", user=by, record_type="invitation", record_id=invitation.id,
+                 detail=f"client={client.id} channel={channel}")
+    return invitation, token
+
+
+def send_invitation_email(*, invitation: Invitation, link: str, agency_name: str) -> str:
+    """The email carries the link and nothing about the case."""
+    body = "\n".join([
+        "Hello,",
+        "",
+        f"Your caseworker at {agency_name} invited you to see and help with your application in Passage.",
+        "",
+        "Open this link on your phone or computer to set up your account:",
+        link,
+        "",
+        "The link works once and stops working after 72 hours. If it has expired, ask your caseworker for a new one.",
+        "If you were not expecting this, you can ignore this email.",
+    ])
+    return mail.send(to=invitation.sent_to, subject="Your invitation to Passage", body=body)
+
+
+def revoke_invitation(session: Session, *, invitation: Invitation, by: User, now: datetime | None = None) -> None:
+    if invitation.used_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = now or utcnow()
+        audit.record(session, action="invitation.revoked", user=by, record_type="invitation", record_id=invitation.id)
+
+
+def invitation_state(invitation: Invitation, now: datetime | None = None) -> str:
+    """pending | used | revoked | expired"""
+    now = now or utcnow()
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if _aware(invitation.expires_at) <= now:
+        return "expired"
+    return "pending"
+
+
+PROBLEMS = {
+    "unknown": _l("This link does not work. Please check you copied all of it, or ask your caseworker for a new one."),
+    "used": _l("This link was already used. Sign in instead, or ask your caseworker for a new link."),
+    "revoked": _l("This link was cancelled by your caseworker. Please ask them for a new one."),
+    "expired": _l("This link has expired (links last 72 hours). Please ask your caseworker for a new one."),
+}
+
+
+def find_invitation(session: Session, *, token: str, now: datetime | None = None) -> tuple[Invitation | None, str | None]:
+    """The invitation for a token and the problem with it (None when it can be accepted)."""
+    if not token or len(token) > 100:
+        return None, "unknown"
+    invitation = session.exec(select(Invitation).where(Invitation.token_hash == _hash(token))).first()
+    if invitation is None:
+        return None, "unknown"
+    state = invitation_state(invitation, now)
+    return invitation, (None if state == "pending" else state)
+
+
+@dataclass
+class Acceptance:
+    user: User
+    invitation: Invitation
+    created: bool
+    errors: dict = field(default_factory=dict)
+
+
+def login_mode(session: Session, *, agency_id: uuid.UUID) -> str:
+    agency = session.get(Agency, agency_id)
+    return agency.youth_login_mode if agency and agency.youth_login_mode in LOGIN_MODES else "password"
+
+
+def accept_invitation(
+    session: Session, *, token: str, email: str, password: str = "", confirm: str = "", now: datetime | None = None,
+) -> Acceptance:
+    """Use the invitation once: create or re-open the client's youth account; raises InvitationError."""
+    now = now or utcnow()
+    invitation, problem = find_invitation(session, token=token, now=now)
+    if problem:
+        raise InvitationError({"token": PROBLEMS[problem]})
+    client = session.get(Client, invitation.client_id)
+    mode = login_mode(session, agency_id=invitation.agency_id)
+    errors = {}
+    email, error = valid_email(email, required=True)
+    if error:
+        errors["email"] = error
+    existing = youth_account_for(session, client=client)
+    if not error:
+        holder = session.exec(select(User).where(User.email == accounts.normalise_email(email))).first()
+        if holder is not None and (existing is None or holder.id != existing.id):
+            errors["email"] = _l("This email is already used by another account. Please use a different one.")
+    if mode == "password":
+        if len(password) < PASSWORD_MIN:
+            errors["password"] = _l("Please choose a password of at least %(n)s characters.", n=PASSWORD_MIN)
+        elif password != confirm:
+            errors["confirm"] = _l("The two passwords are not the same. Please type them again.")
+    if errors:
+        raise InvitationError(errors)
+    if existing is None:
+        user = accounts.create_user(
+            session, agency_id=invitation.agency_id, email=email, name=client.display_name or client.family_name,
+            role=Role.youth, password=password if mode == "password" else None, client_id=client.id,
+        )
+        created = True
+    else:
+        user = existing
+        user.email = accounts.normalise_email(email)
+        user.active = True
+        if mode == "password":
+            user.password_hash = accounts.hash_password(password)
+            accounts.end_all_sessions(session, user=user)  # a new password ends sessions opened with the old one
+        created = False
+    invitation.used_at = now
+    invitation.used_by_id = user.id
+    session.flush()
+    audit.record(session, action="invitation.accepted", user=user, record_type="invitation", record_id=invitation.id,
+                 detail="account=created" if created else "account=reopened")
+    return Acceptance(user=user, invitation=invitation, created=created)
+
+
+# One-time sign-in codes --------------------------------------------------------------------------
+
+def _code_hash(user_id: uuid.UUID, code: str) -> str:
+    return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
+
+
+def _address_key(ip: str) -> str:
+    return "code-address:" + hashlib.sha256(ip.encode()).hexdigest()[:40]
+
+
+def _code_user(session: Session, email: str) -> User | None:
+    user = session.exec(select(User).where(User.email == accounts.normalise_email(email))).first()
+    if user is None or not user.active or user.role != Role.youth:
+        return None
+    if login_mode(session, agency_id=user.agency_id) != "one_time_code":
+        return None
+    return user
+
+
+def code_wait_seconds(session: Session, *, email: str, ip: str, now: datetime | None = None) -> int:
+    """Seconds before another code may be asked for from this address or for this account."""
+    now = now or utcnow()
+    since = now - CODE_WINDOW
+    waits = [0]
+    times = session.exec(
+        select(PublicFormHit.at).where(PublicFormHit.key == _address_key(ip), PublicFormHit.at > since).order_by(PublicFormHit.at)
+    ).all()
+    if len(times) >= CODES_PER_WINDOW:
+        waits.append(int((_aware(times[-CODES_PER_WINDOW]) + CODE_WINDOW - now).total_seconds()) + 1)
+    user = _code_user(session, email)
+    if user is not None:
+        times = session.exec(
+            select(SignInCode.created_at).where(SignInCode.user_id == user.id, SignInCode.created_at > since)
+            .order_by(SignInCode.created_at)
+        ).all()
+        if len(times) >= CODES_PER_WINDOW:
+            waits.append(int((_aware(times[-CODES_PER_WINDOW]) + CODE_WINDOW - now).total_seconds()) + 1)
+    return max(waits)
+
+
+def request_code(session: Session, *, email: str, ip: str, link: str, now: datetime | None = None) -> int:
+    """Email a fresh code when the account uses codes; returns the seconds to wait (0 = done).
+
+    The answer is the same whether or not the account exists, so the page cannot be used to find accounts.
+    """
+    now = now or utcnow()
+    wait = code_wait_seconds(session, email=email, ip=ip, now=now)
+    if wait:
+        audit.record(session, action="sign_in_code.throttled")
+        return wait
+    purge_old_hits(session, now=now)
+    session.add(PublicFormHit(key=_address_key(ip), at=now))
+    user = _code_user(session, email)
+    if user is None:
+        return 0
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    for old in session.exec(select(SignInCode).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))):
+        old.used_at = now  # only the newest code works
+    session.add(SignInCode(user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now, expires_at=now + CODE_LIFETIME))
+    audit.record(session, action="sign_in_code.sent", user=user, record_type="user", record_id=user.id)
+    mail.send(to=user.email, subject="Your Passage sign-in code", body="\n".join([
+        f"Your sign-in code is {code}",
+        "",
+        "It works once, for 10 minutes. Enter it here:",
+        link,
+        "",
+        "If you did not ask for a code, you can ignore this email.",
+    ]))
+    return 0
+
+
+def verify_code(session: Session, *, email: str, code: str, now: datetime | None = None) -> User | None:
+    """The user when the code is right, fresh and unused; every wrong guess counts against the code."""
+    now = now or utcnow()
+    user = _code_user(session, email)
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if user is None:
+        audit.record(session, action="sign_in_code.failed")
+        return None
+    row = session.exec(
+        select(SignInCode).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))
+        .order_by(SignInCode.created_at.desc())
+    ).first()
+    if row is None or _aware(row.expires_at) <= now or row.attempts >= CODE_TRIES:
+        audit.record(session, action="sign_in_code.failed", user=user, record_type="user", record_id=user.id)
+        return None
+    if not hmac.compare_digest(row.code_hash, _code_hash(user.id, code)):
+        row.attempts += 1
+        audit.record(session, action="sign_in_code.failed", user=user, record_type="user", record_id=user.id)
+        return None
+    row.used_at = now
+    user.last_sign_in_at = now
+    audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id, detail="method=code")
+    return user
+
+
+def pending_invitations(session: Session, *, client_id: uuid.UUID, packet_id: uuid.UUID | None = None,
+                        now: datetime | None = None) -> list[Invitation]:
+    statement = select(Invitation).where(Invitation.client_id == client_id, Invitation.used_at.is_(None),
+                                         Invitation.revoked_at.is_(None), Invitation.expires_at > (now or utcnow()))
+    if packet_id is not None:
+        statement = statement.where(Invitation.packet_id == packet_id)
+    return list(session.exec(statement.order_by(Invitation.created_at.desc())))
+
