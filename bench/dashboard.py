@@ -43,7 +43,7 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
     from sqlmodel import SQLModel
 
     import portal.models  # noqa: F401
-    from portal.accounts import users as accounts
+    from portal.accounts import users
     from portal import create_app
     from portal.models import Agency, Client, Packet, User
     from portal.models import Milestone, StatusSpell
@@ -53,7 +53,7 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
     SQLModel.metadata.create_all(engine)
     rng = random.Random(7)
     now = datetime.now(timezone.utc)
-    password_hash = accounts.hash_password(PASSWORD)  # one hash for every bench user: hashing is slow on purpose
+    password_hash = users.hash_password(PASSWORD)  # one hash for every bench user: hashing is slow on purpose
     started = time.perf_counter()
     with app.app_context():
         agencies = [{"id": uuid.uuid4(), "slug": f"bench-{n}-{uuid.uuid4().hex[:6]}", "name": f"Bench agency {n}",

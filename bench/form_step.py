@@ -39,9 +39,9 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
     from sqlmodel import SQLModel
 
     import portal.models  # noqa: F401
-    from portal.accounts import users as accounts
+    from portal.accounts import users
     from portal import create_app
-    from portal.packets import answers as packets
+    from portal.packets.answers import start_packet
     from portal.db import session_scope
     from portal.models import Agency, Client, Role, User
 
@@ -52,7 +52,7 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
         agency = Agency(slug="bench-" + uuid.uuid4().hex[:6], name="Bench agency")
         db.add(agency)
         db.flush()
-        first = accounts.create_user(db, agency_id=agency.id, email="worker0@bench.test", name="Worker 0",
+        first = users.create_user(db, agency_id=agency.id, email="worker0@bench.test", name="Worker 0",
                                      role=Role.caseworker, password=PASSWORD)
         for number in range(USERS):
             # One password hash for all: hashing is slow on purpose and not what is measured here.
@@ -64,7 +64,7 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
                             date_of_birth=date(2012, 5, 17), status_in_canada="permanent_resident")
             db.add(client)
             db.flush()
-            packet = packets.start_packet(db, client=client, packet_type_key="cit_0403", user=user,
+            packet = start_packet(db, client=client, packet_type_key="cit_0403", user=user,
                                           planned_signing_date=date.today() + timedelta(days=30))
             pairs.append((user.email, str(packet.id)))
     engine = app.extensions["db_engine"]

@@ -69,7 +69,7 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from portal.accounts.users import session_user
+        from portal.accounts.sessions import session_user
 
         token = session.get("sid")
         if not token:

@@ -1,51 +1,14 @@
-"""Who may use which route, and which records they may see.
+"""Which records a user may see: every query for case data goes through scope().
 
-Every view declares its audience with @allow(...) or @public; a test walks the URL map and
-fails on any view without a declaration. Every query for case data goes through scope():
-a record of another agency, or outside a caseworker's or youth's reach, is simply not found.
+A record of another agency, or outside a caseworker's or youth's reach, is simply not found (404).
 """
 import uuid
-from functools import wraps
 
-from flask import abort, g, redirect, request, url_for
-from flask_login import current_user
+from flask import abort
 from sqlalchemy import false
 from sqlmodel import Session, select
 
-from portal.models import Agency, Client, Role, User
-
-ACCESS_ATTR = "_passage_access"
-
-
-def allow(*roles: str):
-    """The signed-in roles that may use a view; anyone else gets 404 (staff pages) or sign-in."""
-    allowed = frozenset(str(role) for role in roles)
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
-                from portal.extensions import login_manager
-
-                if g.get("session_expired"):
-                    # Say why they must sign in again, rather than the generic "please sign in".
-                    return redirect(url_for("auth.sign_in", expired=1, next=request.path))
-
-                return login_manager.unauthorized()
-            if current_user.role not in allowed:
-                abort(404)
-            return view(*args, **kwargs)
-
-        setattr(wrapper, ACCESS_ATTR, allowed)
-        return wrapper
-
-    return decorate
-
-
-def public(view):
-    """Open to anyone, signed in or not (sign-in page, public referral form, health check)."""
-    setattr(view, ACCESS_ATTR, frozenset({"public"}))
-    return view
+from portal.models import Agency, Client, Packet, Role, User
 
 
 def parse_id(value: str) -> uuid.UUID:
@@ -82,8 +45,6 @@ def scope(statement, model, user: User, session: Session):
         visible_clients = select(Client.id).where(*client_filter(user, agency))
         statement = statement.where(model.client_id.in_(visible_clients))
     elif hasattr(model, "packet_id"):
-        from portal.models import Packet
-
         visible_packets = select(Packet.id).where(
             Packet.agency_id == user.agency_id,
             Packet.client_id.in_(select(Client.id).where(*client_filter(user, agency))),

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
 
-from portal.accounts import users as accounts
+from portal.accounts import users
 from portal.db import session_scope
 from portal.models import Agency, Role
 
@@ -84,7 +84,7 @@ def create_user(email, agency_slug, role, name, password):
         if len(password) < 10:
             raise click.ClickException("Please choose a password of at least 10 characters.")
         try:
-            user = accounts.create_user(
+            user = users.create_user(
                 session, agency_id=agency.id, email=email, name=name or email.split("@")[0], role=role, password=password
             )
         except ValueError as error:

@@ -134,3 +134,12 @@ def choice(value, options, *, required: bool = False):
     if cleaned not in {str(option) for option in options}:
         return cleaned, _l("Please choose one of the options.")
     return cleaned, None
+
+
+class FormInvalid(Exception):
+    """What the person typed, with a plain message per field; the page shows both (status 422)."""
+
+    def __init__(self, errors: dict, values: dict):
+        super().__init__("; ".join(str(message) for message in errors.values()))
+        self.errors = errors
+        self.values = values

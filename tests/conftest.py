@@ -13,13 +13,13 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import portal.models  # noqa: F401
-from portal.accounts import users as accounts
+from portal.accounts import users
 from portal import create_app
 from portal.casework.clients import refresh_search_name
 from portal.db import session_scope
 from portal.models import Agency, Client, Packet, Role, User
 
-accounts.use_fast_hashing()
+users.use_fast_hashing()
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct horse battery"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -147,7 +147,7 @@ class Factory:
         agency = agency or self.agency()
         n = self._next()
         with self.app.app_context(), session_scope(self.app) as session:
-            user = accounts.create_user(
+            user = users.create_user(
                 session,
                 agency_id=agency.id,
                 email=fields.pop("email", f"user{n}-{uuid.uuid4().hex[:6]}@example.org"),

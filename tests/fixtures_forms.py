@@ -2,7 +2,7 @@
 import uuid
 from datetime import date
 
-from portal.packets import answers as packets
+from portal.packets.answers import save_answers, start_packet
 from portal.db import session_scope
 from portal.forms import get_packet_type
 from portal.models import Agency, Client, Packet, User
@@ -13,7 +13,7 @@ SIGNING = date(2026, 12, 15)
 
 def start(app, *, client, user, key="cit_0403", signing=SIGNING) -> Packet:
     with app.app_context(), session_scope(app) as db:
-        packet = packets.start_packet(db, client=db.get(Client, client.id), packet_type_key=key,
+        packet = start_packet(db, client=db.get(Client, client.id), packet_type_key=key,
                                       user=db.get(User, user.id), planned_signing_date=signing)
         db.flush()
         db.expunge(packet)
@@ -23,7 +23,7 @@ def start(app, *, client, user, key="cit_0403", signing=SIGNING) -> Packet:
 def save(app, *, packet, user, changes, base=None, **kwargs) -> Packet:
     with app.app_context(), session_scope(app) as db:
         row = db.get(Packet, packet.id)
-        row = packets.save_answers(db, packet=row, changes=changes, base_version=row.version if base is None else base,
+        row = save_answers(db, packet=row, changes=changes, base_version=row.version if base is None else base,
                                    user=db.get(User, user.id), **kwargs)
         db.expunge(row)
     return row

@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from portal.accounts import users as accounts
+from portal.accounts import agencies
 from portal.db import session_scope
 from portal.models import Agency, AuditEvent, Role, User
 from tests.conftest import PASSWORD, Auth
@@ -142,7 +142,7 @@ def test_set_active_domain_function_needs_no_request(app, make):
     agency = make.agency()
     admin, worker = make.user(agency, role=Role.admin), make.user(agency)
     with app.app_context(), session_scope(app) as db:
-        accounts.set_active(db, user=db.get(User, worker.id), active=False, by=db.get(User, admin.id))
+        agencies.set_active(db, user=db.get(User, worker.id), active=False, by=db.get(User, admin.id))
     with app.app_context(), session_scope(app) as db:
         assert not db.get(User, worker.id).active
     assert PASSWORD

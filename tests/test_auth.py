@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from portal.accounts import users as accounts
+from portal.accounts import agencies, sessions
 from portal.db import session_scope
 from portal.models import Role, User, UserSession, utcnow
 from tests.conftest import PASSWORD
@@ -76,7 +76,7 @@ def test_deactivating_a_user_ends_their_sessions(auth, make, client, app):
     auth.login(user)
     assert client.get("/my-work").status_code == 200
     with app.app_context(), session_scope(app) as db:
-        accounts.set_active(db, user=db.get(User, user.id), active=False, by=db.get(User, admin.id))
+        agencies.set_active(db, user=db.get(User, user.id), active=False, by=db.get(User, admin.id))
     assert client.get("/my-work").status_code == 302
 
 
@@ -112,13 +112,13 @@ def test_throttle_says_how_long_and_lifts_after_the_window(app, make):
     start = utcnow()
     with app.app_context(), session_scope(app) as db:
         for n in range(5):
-            accounts.sign_in(db, email=user.email, password="wrong", ip="203.0.113.1", now=start + timedelta(seconds=n))
+            sessions.sign_in(db, email=user.email, password="wrong", ip="203.0.113.1", now=start + timedelta(seconds=n))
     with app.app_context(), session_scope(app) as db:
-        wait = accounts.throttle_wait_seconds(db, email=user.email, ip="203.0.113.1", now=start + timedelta(seconds=10))
+        wait = sessions.throttle_wait_seconds(db, email=user.email, ip="203.0.113.1", now=start + timedelta(seconds=10))
         assert 40 <= wait <= 52
         later = start + timedelta(seconds=61)
-        assert accounts.throttle_wait_seconds(db, email=user.email, ip="203.0.113.1", now=later) == 0
-        assert accounts.sign_in(db, email=user.email, password=PASSWORD, ip="203.0.113.1", now=later).user is not None
+        assert sessions.throttle_wait_seconds(db, email=user.email, ip="203.0.113.1", now=later) == 0
+        assert sessions.sign_in(db, email=user.email, password=PASSWORD, ip="203.0.113.1", now=later).user is not None
 
 
 def test_an_unknown_email_is_throttled_like_a_real_one(client):

@@ -2,7 +2,7 @@
 import pytest
 from sqlmodel import func, select
 
-from portal.accounts import users as accounts
+from portal.accounts import users
 from portal.db import session_scope
 from portal.models import Agency, Client, User
 
@@ -50,7 +50,7 @@ def test_create_user_with_password_option(runner, app):
     with app.app_context(), session_scope(app) as db:
         user = db.exec(select(User).where(User.email == "worker@halton.example")).one()
         assert user.role == "caseworker" and user.name == "Wanjiru Kamau"
-        assert accounts.password_matches(user.password_hash, "a long enough password")
+        assert users.password_matches(user.password_hash, "a long enough password")
         assert "a long enough password" not in user.password_hash
 
 
@@ -61,7 +61,7 @@ def test_create_user_reads_the_password_from_stdin_when_not_given(runner, app):
     assert result.exit_code == 0, result.output
     with app.app_context(), session_scope(app) as db:
         user = db.exec(select(User).where(User.email == "m@halton.example")).one()
-        assert accounts.password_matches(user.password_hash, "typed at the prompt")
+        assert users.password_matches(user.password_hash, "typed at the prompt")
         assert user.name == "m"
 
 

@@ -209,7 +209,8 @@ def test_client_panels_are_rendered(staff, auth, make, monkeypatch, tmp_path, ap
         seen["client"] = client.id
         return {"greeting": "panel for this client"}
 
-    monkeypatch.setattr(panels, "CLIENT_PANELS", [(1, "_test_panel.html", panel), (2, "_none.html", lambda **kw: None)])
+    monkeypatch.setattr(panels, "CLIENT_PANELS", [panels.Panel("_test_panel.html", panel),
+                                                  panels.Panel("_none.html", lambda **kw: None)])
     import portal.blueprints.clients as view_module
 
     monkeypatch.setattr(view_module, "CLIENT_PANELS", panels.CLIENT_PANELS)
@@ -342,7 +343,7 @@ def test_pagination(staff, auth, make, app):
 
 def test_search_is_fast_with_tens_of_thousands_of_clients(any_app):
     """30,000 clients in one agency: a search page is one count and one LIMIT query, well under a second."""
-    from portal.accounts import users as accounts
+    from portal.accounts import users
     from portal.models import Agency
 
     app = any_app
@@ -351,7 +352,7 @@ def test_search_is_fast_with_tens_of_thousands_of_clients(any_app):
         other = Agency(slug="other", name="Other")
         db.add_all([agency, other])
         db.flush()
-        user = accounts.create_user(db, agency_id=agency.id, email="cw@big.org", name="CW", role=Role.caseworker, password=None)
+        user = users.create_user(db, agency_id=agency.id, email="cw@big.org", name="CW", role=Role.caseworker, password=None)
         rows = []
         for n in range(30000):
             rows.append({

@@ -5,7 +5,8 @@ import pytest
 from sqlmodel import select
 
 from portal.web import charts
-from portal.reporting import board as dashboard
+from portal.casework import assignment
+from portal.reporting import pipeline
 from portal.packets import lifecycle
 from portal.db import session_scope
 from portal.models import AuditEvent, Client, Packet, PacketStatus, Role, User
@@ -58,7 +59,7 @@ def caseload(app, team, make):
 
 def build(app, user_id, **filters):
     with app.app_context(), session_scope(app) as db:
-        return dashboard.build(db, user=db.get(User, user_id), filters=dashboard.Filters(**filters))
+        return pipeline.build(db, user=db.get(User, user_id), filters=pipeline.Filters(**filters))
 
 
 def test_numbers_match_the_hand_count(app, team, caseload, request_context):  # noqa: F811
@@ -90,24 +91,24 @@ def test_filters(app, team, caseload, request_context):  # noqa: F811
 
 def test_parse_filters_reports_bad_values(request_context):  # noqa: F811
     known = {"00000000-0000-0000-0000-000000000001"}
-    filters, errors, values = dashboard.parse_filters(
+    filters, errors, values = pipeline.parse_filters(
         {"caseworker": "00000000-0000-0000-0000-000000000009", "type": "nope", "from": "2026-13-01", "to": "x"},
         caseworker_ids=known, packet_types={"cit_0403"}, today=date(2026, 6, 1))
     assert set(errors) == {"caseworker", "type", "from", "to"} and values["type"] == "nope"
-    _f, errors, _v = dashboard.parse_filters({"from": "2026-05-01", "to": "2026-04-01"}, caseworker_ids=set(),
+    _f, errors, _v = pipeline.parse_filters({"from": "2026-05-01", "to": "2026-04-01"}, caseworker_ids=set(),
                                              packet_types=set(), today=date(2026, 6, 1))
     assert "to" in errors
-    filters, errors, _v = dashboard.parse_filters({"type": "cit_0403", "from": "2026-01-01"}, caseworker_ids=set(),
+    filters, errors, _v = pipeline.parse_filters({"type": "cit_0403", "from": "2026-01-01"}, caseworker_ids=set(),
                                                   packet_types={"cit_0403"}, today=date(2026, 6, 1))
-    assert not errors and filters == dashboard.Filters(packet_type="cit_0403", date_from=date(2026, 1, 1))
+    assert not errors and filters == pipeline.Filters(packet_type="cit_0403", date_from=date(2026, 1, 1))
 
 
 def test_packet_list_is_filtered_and_paged(app, team, caseload, request_context):  # noqa: F811
     with app.app_context(), session_scope(app) as db:
         manager = db.get(User, team.manager.id)
-        rows, total = dashboard.packet_rows(db, user=manager, filters=dashboard.Filters(status=S.decided))
+        rows, total = pipeline.packet_rows(db, user=manager, filters=pipeline.Filters(status=S.decided))
         assert total == 2 and {row[4] for row in rows} == {S.decided}
-        rows, total = dashboard.packet_rows(db, user=manager, filters=dashboard.Filters(), page=2, page_size=5)
+        rows, total = pipeline.packet_rows(db, user=manager, filters=pipeline.Filters(), page=2, page_size=5)
         assert total == 7 and len(rows) == 2
 
 
@@ -222,20 +223,20 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
         lifecycle.rebuild_monthly_totals(db, agency_id=agency.id)
     with any_app.test_request_context("/"), session_scope(any_app) as db:
         user = db.get(User, manager.id)
-        board = dashboard.build(db, user=user, filters=dashboard.Filters())
+        board = pipeline.build(db, user=user, filters=pipeline.Filters())
         assert board.total == 2 and board.stuck_total == 1 and board.stuck[0][0] == stuck.id
         assert 11.9 < board.stuck[0][5] < 12.1
         assert {row[0]: row[2] for row in board.time_in_state}[S.submitted] == 100.0
         assert board.outcomes == [(decision_day.strftime("%Y-%m"), 1, 0, 0)]
         # Packets started in a date range: counted from the stays and decisions themselves.
-        ranged = dashboard.build(db, user=user, filters=dashboard.Filters(date_from=date.today() - timedelta(days=30)))
+        ranged = pipeline.build(db, user=user, filters=pipeline.Filters(date_from=date.today() - timedelta(days=30)))
         assert ranged.outcomes == board.outcomes and ranged.total == 2
         assert {row[0]: row[2] for row in ranged.time_in_state}[S.submitted] == 100.0
-        rows, total = dashboard.packet_rows(db, user=user, filters=dashboard.Filters(status=S.draft))
+        rows, total = pipeline.packet_rows(db, user=user, filters=pipeline.Filters(status=S.draft))
         assert total == 1 and 11.9 < rows[0][10] < 12.1
         age = (decision_day.year - 2010) - ((decision_day.month, decision_day.day) < (3, 1))
         band = "14-17" if 14 <= age < 18 else "0-13" if age < 14 else "18-21"
-        assert exports.research_counts(db, user=user, filters=dashboard.Filters()) == [
+        assert exports.research_counts(db, user=user, filters=pipeline.Filters()) == [
             ("cit_0403", "approved", band, "Africa", "3-6 months", 1)]
         assert deadlines.deadlines_for(db, user=user) == []
 
@@ -243,17 +244,17 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
 def test_cached_board_is_rebuilt_after_a_change(app, team, caseload, request_context):  # noqa: F811
     with app.app_context(), session_scope(app) as db:
         manager = db.get(User, team.manager.id)
-        first = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
-        assert dashboard.build_cached(db, user=manager, filters=dashboard.Filters()) is first
+        first = pipeline.build_cached(db, user=manager, filters=pipeline.Filters())
+        assert pipeline.build_cached(db, user=manager, filters=pipeline.Filters()) is first
         packet = db.get(Packet, caseload[1].id)
         lifecycle.transition(db, packet=packet, to_status=S.changes_requested, user=manager, note="Q8")
         db.flush()
-        second = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
+        second = pipeline.build_cached(db, user=manager, filters=pipeline.Filters())
         assert second is not first
         assert dict(second.statuses)[S.changes_requested] == 1 and dict(second.statuses)[S.in_review] == 0
-        dashboard.reassign_packet(db, packet=packet, to_user_id=team.other_worker.id, by=manager)
+        assignment.reassign_packet(db, packet=packet, to_user_id=team.other_worker.id, by=manager)
         db.flush()
-        third = dashboard.build_cached(db, user=manager, filters=dashboard.Filters())
+        third = pipeline.build_cached(db, user=manager, filters=pipeline.Filters())
         assert third is not second
         assert {row[0]: row[3] for row in third.workload}[team.other_worker.id] == 1
 
@@ -269,13 +270,13 @@ def test_reuse_is_kept_per_agency_and_key_and_only_for_managers(app, team, make)
 
     with app.app_context(), session_scope(app) as db:
         manager, worker = db.get(User, team.manager.id), db.get(User, team.worker.id)
-        assert dashboard.reused(db, user=manager, key=("deadlines",), make=make_value) == 1
-        assert dashboard.reused(db, user=manager, key=("deadlines",), make=make_value) == 1
-        assert dashboard.reused(db, user=manager, key=("board",), make=make_value) == 2
+        assert pipeline.reused(db, user=manager, key=("deadlines",), make=make_value) == 1
+        assert pipeline.reused(db, user=manager, key=("deadlines",), make=make_value) == 1
+        assert pipeline.reused(db, user=manager, key=("board",), make=make_value) == 2
         # Another agency's manager never sees this agency's values; a caseworker's are never kept.
-        assert dashboard.reused(db, user=db.get(User, other_manager.id), key=("deadlines",), make=make_value) == 3
-        assert dashboard.reused(db, user=worker, key=("deadlines",), make=make_value) == 4
-        assert dashboard.reused(db, user=worker, key=("deadlines",), make=make_value) == 5
+        assert pipeline.reused(db, user=db.get(User, other_manager.id), key=("deadlines",), make=make_value) == 3
+        assert pipeline.reused(db, user=worker, key=("deadlines",), make=make_value) == 4
+        assert pipeline.reused(db, user=worker, key=("deadlines",), make=make_value) == 5
 
 def test_dashboard_page_follows_changes(auth, client, team, caseload, app):
     auth.login(team.manager)

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from portal.reporting import board as dashboard, exports
+from portal.reporting import pipeline
+from portal.reporting import exports
 from portal.db import session_scope
 from portal.models import AuditEvent, PacketStatus, Role, User
 from portal.models import Milestone, MilestoneKind
@@ -70,7 +71,7 @@ def test_research_counts_are_banded_and_small_counts_suppressed(auth, team, make
     _decided(app, make, team, 2, packet_type="cit_0002", outcome="refused", country="Brazil",
              dob=date(2005, 6, 1), sent=date(2024, 3, 1), decided=date(2025, 4, 1))
     with app.app_context(), session_scope(app) as db:
-        counts = exports.research_counts(db, user=db.get(User, team.manager.id), filters=dashboard.Filters())
+        counts = exports.research_counts(db, user=db.get(User, team.manager.id), filters=pipeline.Filters())
     assert counts == [
         ("cit_0002", "refused", "18-21", "Americas", "12 months or more", 2),
         ("cit_0403", "approved", "14-17", "Asia", "3-6 months", 6),
@@ -96,7 +97,7 @@ def test_research_export_stays_in_the_agency(auth, team, make, app, request_cont
     _decided(app, make, team, 5, packet_type="cit_0403", outcome="approved", country="Ghana",
              dob=date(2012, 1, 1), sent=date(2025, 1, 1), decided=date(2025, 2, 1))
     with app.app_context(), session_scope(app) as db:
-        assert exports.research_counts(db, user=db.get(User, outsider.id), filters=dashboard.Filters()) == []
+        assert exports.research_counts(db, user=db.get(User, outsider.id), filters=pipeline.Filters()) == []
 
 
 @pytest.mark.parametrize("count, shown", [(0, "<5"), (4, "<5"), (5, "5"), (12, "12")])

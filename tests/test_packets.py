@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from portal.packets import answers as packets
+from portal.packets import lifecycle, signatures
+from portal.packets.answers import NotEditableError, PacketError, StaleSaveError, save_answers, set_planned_signing_date, start_packet
 from portal.db import session_scope
 from portal.models import AuditEvent, Packet, PacketStatus, Role, User
 from tests.conftest import Factory
@@ -42,12 +43,12 @@ def test_state_care_packet_cannot_be_started_after_the_pathway_closes(app, world
     with app.app_context(), session_scope(app) as db:
         client, user = db.merge(world["person"]), db.merge(world["worker"])
         if allowed:
-            packet = packets.start_packet(db, client=client, packet_type_key="state_care_pr", user=user,
+            packet = start_packet(db, client=client, packet_type_key="state_care_pr", user=user,
                                           planned_signing_date=today, today=today)
             assert packet.packet_type == "state_care_pr"
         else:
-            with pytest.raises(packets.PacketError, match="closed"):
-                packets.start_packet(db, client=client, packet_type_key="state_care_pr", user=user,
+            with pytest.raises(PacketError, match="closed"):
+                start_packet(db, client=client, packet_type_key="state_care_pr", user=user,
                                      planned_signing_date=today, today=today)
 
 
@@ -70,7 +71,7 @@ def test_stale_save_of_a_field_changed_since_is_refused_with_both_values(app, wo
     packet = start(app, client=world["person"], user=world["worker"])
     other = make.user(world["agency"], role=Role.caseworker)
     save(app, packet=packet, user=other, changes={"birth_city": "Homs"})
-    with pytest.raises(packets.StaleSaveError) as raised:
+    with pytest.raises(StaleSaveError) as raised:
         save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo"}, base=1)
     conflict = raised.value.conflicts[0]
     assert (conflict.field, conflict.theirs, conflict.mine) == ("birth_city", "Homs", "Aleppo")
@@ -93,19 +94,21 @@ def test_stale_save_with_the_same_value_is_not_a_conflict(app, world, make):
     assert save(app, packet=packet, user=world["worker"], changes={"birth_city": "Homs"}, base=1).version == 2
 
 
-def test_listeners_hear_every_save(app, world, monkeypatch):
+def test_every_save_tells_the_lifecycle_and_the_signatures_what_changed(app, world, monkeypatch):
     heard = []
-    monkeypatch.setattr(packets, "ANSWER_CHANGE_LISTENERS", [
-        lambda session, *, packet, changed, user: heard.append((packet.id, changed, user.id))])
+    for module, name in ((lifecycle, "answers_changed"), (signatures, "on_answers_changed")):
+        monkeypatch.setattr(module, name, lambda session, *, packet, changed, user, name=name:
+                            heard.append((name, packet.id, changed, user.id)))
     packet = start(app, client=world["person"], user=world["worker"])
     save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo", "family_name": "Haddad"})
-    assert heard == [(packet.id, {"birth_city"}, world["worker"].id)]
+    assert heard == [("answers_changed", packet.id, {"birth_city"}, world["worker"].id),
+                     ("on_answers_changed", packet.id, {"birth_city"}, world["worker"].id)]
 
 
 def test_saving_a_packet_in_review_is_refused(app, world, make):
     person = world["person"]
     packet = Factory(app).packet(person, status=PacketStatus.in_review)
-    with pytest.raises(packets.NotEditableError):
+    with pytest.raises(NotEditableError):
         save(app, packet=packet, user=world["worker"], changes={"birth_city": "Aleppo"})
     assert load(app, packet.id).version == 1
 
@@ -125,7 +128,7 @@ def test_changing_the_signing_date_re_runs_the_age_rules(app, world):
     assert "age.14_17" in rules()
     with app.app_context(), session_scope(app) as db:
         row = db.get(Packet, packet.id)
-        packets.set_planned_signing_date(db, packet=row, signing_date=date(2030, 6, 1), user=db.get(User, world["worker"].id))
+        set_planned_signing_date(db, packet=row, signing_date=date(2030, 6, 1), user=db.get(User, world["worker"].id))
     assert rules()["age.minor"].level == "blocker"
     assert load(app, packet.id).version == 2
 
@@ -156,10 +159,10 @@ def test_concurrent_saves_from_the_same_version_cannot_both_win(any_app):
             row = db.get(Packet, packet.id)
             barrier.wait()
             try:
-                packets.save_answers(db, packet=row, changes={"birth_city": city}, base_version=1,
+                save_answers(db, packet=row, changes={"birth_city": city}, base_version=1,
                                      user=db.get(User, worker.id))
                 outcomes.append(("saved", city))
-            except packets.StaleSaveError:
+            except StaleSaveError:
                 outcomes.append(("stale", city))
 
     threads = [threading.Thread(target=attempt, args=(city,)) for city in ("Homs", "Aleppo")]
@@ -206,8 +209,8 @@ def test_a_stale_packet_object_that_was_sent_for_review_is_not_saved(app, world)
         stale = db.get(Packet, packet.id)
         with session_scope(app) as other:
             other.get(Packet, packet.id).status = PacketStatus.in_review
-        with pytest.raises(packets.NotEditableError):
-            packets.save_answers(db, packet=stale, changes={"birth_city": "Aleppo"}, base_version=1,
+        with pytest.raises(NotEditableError):
+            save_answers(db, packet=stale, changes={"birth_city": "Aleppo"}, base_version=1,
                                  user=db.get(User, world["worker"].id))
     assert "birth_city" not in load(app, packet.id).answers
 

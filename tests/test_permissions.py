@@ -5,6 +5,7 @@ import pytest
 from flask import Blueprint
 
 from portal import access
+from portal.web import guards
 from portal.models import Role
 from tests.conftest import HTMX, _make_app
 
@@ -18,7 +19,7 @@ def undeclared_endpoints(app) -> list[str]:
         if rule.endpoint == "static":
             continue
         view = app.view_functions[rule.endpoint]
-        if not hasattr(view, access.ACCESS_ATTR):
+        if not hasattr(view, guards.ACCESS_ATTR):
             missing.append(f"{rule.endpoint} ({rule.rule})")
     return sorted(missing)
 
@@ -44,7 +45,7 @@ def test_declarations_name_real_roles(app):
     known = {str(role) for role in Role} | {"public"}
     for endpoint, view in app.view_functions.items():
         if endpoint != "static":
-            assert getattr(view, access.ACCESS_ATTR) <= known, endpoint
+            assert getattr(view, guards.ACCESS_ATTR) <= known, endpoint
 
 
 # --- roles --------------------------------------------------------------------------------------

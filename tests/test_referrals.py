@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import func, select
 
 from portal import mail
-from portal.referrals import intake as referrals
+from portal.referrals import intake
 from portal.audit import verify_chain
 from portal.db import session_scope
 from portal.models import AuditEvent, Client
@@ -71,7 +71,7 @@ def test_a_referral_goes_to_the_centre_and_shows_only_its_reference(app, world, 
 
 
 def test_references_are_random_not_sequential():
-    drawn = {referrals.new_reference() for _ in range(200)}
+    drawn = {intake.new_reference() for _ in range(200)}
     assert len(drawn) == 200 and all(REFERENCE.fullmatch(reference) for reference in drawn)
 
 
@@ -121,12 +121,12 @@ def test_honeypot_pretends_success_and_stores_nothing(app, world, client):
 
 
 def test_rate_limit_per_address(app, world, client):
-    for _ in range(referrals.RATE_LIMIT):
+    for _ in range(intake.RATE_LIMIT):
         assert post_public(client, good_form()).status_code == 303
     blocked = post_public(client, good_form())
     assert blocked.status_code == 429
     assert b"wait" in blocked.data and b"905-555-0100" in blocked.data and b"Halton Youth Services" in blocked.data
-    assert count(app, Referral) == referrals.RATE_LIMIT
+    assert count(app, Referral) == intake.RATE_LIMIT
     assert post_public(client, good_form(), ip="198.51.100.9").status_code == 303  # another address is not blocked
     with app.app_context(), session_scope(app) as db:
         keys = db.exec(select(PublicFormHit.key)).all()
@@ -254,7 +254,7 @@ def test_queue_puts_urgent_referrals_first(app, world, client):
 
 def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
     """The queue, the rate limit, invitation expiry, signature digests and dashboard counts, on both databases."""
-    from portal.accounts import users as accounts
+    from portal.accounts import users
     from portal.referrals import directory
     from portal.youth import invitations
     from portal.packets import signatures
@@ -267,26 +267,26 @@ def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
         centre = Agency(slug="centre-x", name="Centre", is_centre=True)
         db.add(centre)
         db.flush()
-        worker = accounts.create_user(db, agency_id=centre.id, email="w@example.org", name="W", role=Role.caseworker,
+        worker = users.create_user(db, agency_id=centre.id, email="w@example.org", name="W", role=Role.caseworker,
                                       password="a long password")
         person = Client(agency_id=centre.id, family_name="Liang", given_names="Wei", date_of_birth=date(2010, 2, 3))
         db.add(person)
         db.flush()
-        youth = accounts.create_user(db, agency_id=centre.id, email="y@example.org", name="Y", role=Role.youth,
+        youth = users.create_user(db, agency_id=centre.id, email="y@example.org", name="Y", role=Role.youth,
                                      password="a long password", client_id=person.id)
         packet = Packet(agency_id=centre.id, client_id=person.id, packet_type="cit_0403", answers={"birth_city": "Lima"})
         db.add(packet)
         db.flush()
-        form = referrals.read_form(good_form(), staff=False)
+        form = intake.read_form(good_form(), staff=False)
         assert form.ok, form.errors
         with app.test_request_context():
-            referral = referrals.create_referral(db, agency=centre, clean=form.clean)
-        for _ in range(referrals.RATE_LIMIT):
-            referrals.record_hit(db, ip="192.0.2.1")
-        assert referrals.rate_limit_wait(db, ip="192.0.2.1") > 3500
-        assert referrals.rate_limit_wait(db, ip="192.0.2.2") == 0
-        assert [row.id for row in referrals.queue(db, user=worker)] == [referral.id]
-        assert referrals.counts(db, user=worker) == {"new": 1}
+            referral = intake.create_referral(db, agency=centre, clean=form.clean)
+        for _ in range(intake.RATE_LIMIT):
+            intake.record_hit(db, ip="192.0.2.1")
+        assert intake.rate_limit_wait(db, ip="192.0.2.1") > 3500
+        assert intake.rate_limit_wait(db, ip="192.0.2.2") == 0
+        assert [row.id for row in intake.queue(db, user=worker)] == [referral.id]
+        assert intake.counts(db, user=worker) == {"new": 1}
         invitation, token = invitations.create_invitation(db, client=person, by=worker, packet=packet)
         invitation_id, packet_id, youth_id = invitation.id, packet.id, youth.id
         partner = Partner(agency_id=centre.id, name="Clinic", kind="legal_clinic", region="peel", phone="905-555-0110")
@@ -311,20 +311,21 @@ def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
 
 
 def test_waiting_referrals_show_on_the_centre_staffs_work_list(app, world, client):
+    from portal.casework import work
     from portal.models import User
-    from portal.web.panels import WORK_ITEM_SOURCES
 
     def items(user_id):
         with app.test_request_context(), session_scope(app) as db:
             user = db.get(User, user_id)
-            return [item for source in WORK_ITEM_SOURCES for item in source(db, user) if item.kind == "referral"]
+            return [item for item in work.work_items(db, user=user, today=date.today()) if item.kind == "referral"]
 
     assert items(world.caseworker.id) == []
     post_public(client, good_form(urgency="removal", urgency_date=(date.today() + timedelta(days=3)).isoformat()))
     post_public(client, good_form(urgency="none", urgency_date=""))
     [item] = items(world.caseworker.id)
     assert item.title == "2 referrals waiting for triage" and item.urgency == 1
-    assert item.due == date.today() + timedelta(days=3) and item.url.endswith("/referrals/?status=new")
+    assert item.due == date.today() + timedelta(days=3)
+    assert (item.endpoint, item.params) == ("referrals.queue", {"status": "new"})
     assert items(world.outsider.id) == [] and items(world.youth.id) == []
 
 
@@ -371,7 +372,7 @@ def test_old_rate_limit_rows_are_purged(app, world):
         db.add(PublicFormHit(key="referral-address:old", at=utcnow() - timedelta(days=2)))
         db.add(PublicFormHit(key="referral-address:recent", at=utcnow() - timedelta(minutes=5)))
     with app.app_context(), session_scope(app) as db:
-        referrals.record_hit(db, ip="192.0.2.50")
+        intake.record_hit(db, ip="192.0.2.50")
     with app.app_context(), session_scope(app) as db:
         keys = set(db.exec(select(PublicFormHit.key)).all())
         assert "referral-address:old" not in keys and "referral-address:recent" in keys and len(keys) == 2

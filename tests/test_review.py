@@ -4,11 +4,13 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal.packets import lifecycle, review
+from portal import validation
+from portal.packets import approvals, comments, history, lifecycle, milestones
 from portal.db import session_scope
 from portal.packets.lifecycle import transition
 from portal.models import AuditEvent, Document, Packet, PacketStatus, Render, RenderStatus, Role, User
-from portal.web.panels import PACKET_PANELS, WORK_ITEM_SOURCES
+from portal.casework import work
+from portal.web.panels import PACKET_PANELS
 from portal.models import Milestone, MilestoneKind, PacketApproval, ReviewComment
 from tests.conftest import HTMX
 from tests.fixtures_review import fresh, request_context, team  # noqa: F401
@@ -35,17 +37,17 @@ def test_comments_on_fields_and_sections_until_resolved(app, team, request_conte
     set_status(app, team.packet.id, S.in_review)
     with app.app_context(), session_scope(app) as db:
         packet, manager = db.get(Packet, team.packet.id), db.get(User, team.manager.id)
-        review.add_comment(db, packet=packet, user=manager, target="family_name", body="Spell as on the passport")
-        review.add_comment(db, packet=packet, user=manager, target="identity", body="Check the whole section")
-        review.add_comment(db, packet=packet, user=manager, target="general", body="Nearly there")
-        grouped = review.open_comments(db, packet=packet)
+        comments.add_comment(db, packet=packet, user=manager, target="family_name", body="Spell as on the passport")
+        comments.add_comment(db, packet=packet, user=manager, target="identity", body="Check the whole section")
+        comments.add_comment(db, packet=packet, user=manager, target="general", body="Nearly there")
+        grouped = comments.open_comments(db, packet=packet)
         assert {key: [c.body for c in rows] for key, rows in grouped.items()} == {
             "family_name": ["Spell as on the passport"], "identity": ["Check the whole section"],
             "general": ["Nearly there"]}
         assert grouped["identity"][0].target_kind == "section" and grouped["family_name"][0].target_kind == "field"
         worker = db.get(User, team.worker.id)
-        review.resolve_comment(db, packet=packet, comment_id=grouped["family_name"][0].id, user=worker)
-        assert "family_name" not in review.open_comments(db, packet=packet)
+        comments.resolve_comment(db, packet=packet, comment_id=grouped["family_name"][0].id, user=worker)
+        assert "family_name" not in comments.open_comments(db, packet=packet)
 
 
 @pytest.mark.parametrize("target, body, status, field", [
@@ -57,8 +59,8 @@ def test_comments_on_fields_and_sections_until_resolved(app, team, request_conte
 def test_comment_validation(app, team, request_context, target, body, status, field):  # noqa: F811
     set_status(app, team.packet.id, status)
     with app.app_context(), session_scope(app) as db:
-        with pytest.raises(review.FormInvalid) as raised:
-            review.add_comment(db, packet=db.get(Packet, team.packet.id), user=db.get(User, team.manager.id),
+        with pytest.raises(validation.FormInvalid) as raised:
+            comments.add_comment(db, packet=db.get(Packet, team.packet.id), user=db.get(User, team.manager.id),
                                target=target, body=body)
         assert field in raised.value.errors and raised.value.values["body"] == body
 
@@ -74,7 +76,7 @@ def test_freeze_and_version_diff(app, team, request_context):  # noqa: F811
         db.flush()
         transition(db, packet=packet, to_status=S.in_review, user=worker)
         transition(db, packet=packet, to_status=S.approved, user=manager)
-        assert review.changes_since_approval(db, packet=packet) is None  # the approved version itself
+        assert approvals.changes_since_approval(db, packet=packet) is None  # the approved version itself
 
         packet.answers = {"family_name": "Haddad", "given_names": "Amira Noor", "other_names": "Noor"}
         lifecycle.answers_changed(db, packet=packet, changed={"given_names", "other_names", "uci"}, user=worker)
@@ -84,7 +86,7 @@ def test_freeze_and_version_diff(app, team, request_context):  # noqa: F811
         db.flush()
 
         assert (packet.status, packet.revision) == (S.draft, 2)
-        changes = review.changes_since_approval(db, packet=packet)
+        changes = approvals.changes_since_approval(db, packet=packet)
         assert changes.approval.revision == 1
         assert [(c.name, c.before, c.after) for c in changes.fields] == [
             ("uci", "12345678", ""), ("given_names", "Amira", "Amira Noor"), ("other_names", "", "Noor")]
@@ -105,22 +107,21 @@ def test_final_render_fingerprint_is_recorded_once_done(app, team, request_conte
         render = Render(agency_id=packet.agency_id, packet_id=packet.id, final=True, revision=1)
         db.add(render)
         db.flush()
-        approval = review.attach_final_render(db, packet=packet, render=render)
-        assert review.approval_fingerprint(db, approval=approval) is None
+        approval = approvals.attach_final_render(db, packet=packet, render=render)
+        assert approvals.approval_fingerprint(db, approval=approval) is None
         render.status, render.sha256 = RenderStatus.done, "f" * 64
-        assert review.approval_fingerprint(db, approval=approval) == "f" * 64
+        assert approvals.approval_fingerprint(db, approval=approval) == "f" * 64
         assert approval.render_id == render.id
 
 
 def test_answer_saves_reach_the_lifecycle(app, team, request_context):  # noqa: F811
-    from portal.packets import answers as packets
+    from portal.packets.answers import save_answers
 
-    assert lifecycle.answers_changed in packets.ANSWER_CHANGE_LISTENERS
     set_status(app, team.packet.id, S.in_review)
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, team.packet.id)
         transition(db, packet=packet, to_status=S.approved, user=db.get(User, team.manager.id))
-        packets.save_answers(db, packet=packet, changes={"family_name": "Haddad-Ali"}, base_version=packet.version,
+        save_answers(db, packet=packet, changes={"family_name": "Haddad-Ali"}, base_version=packet.version,
                              user=db.get(User, team.worker.id))
         assert (packet.status, packet.revision) == (S.draft, 2)
 
@@ -131,7 +132,7 @@ def _submitted(app, team, sent_on=date(2026, 1, 10)):
         transition(db, packet=packet, to_status=S.in_review, user=db.get(User, team.worker.id))
         transition(db, packet=packet, to_status=S.approved, user=db.get(User, team.manager.id))
         db.exec(select(PacketApproval)).one().approved_at -= timedelta(days=400)
-        review.record_submission(db, packet=packet, user=db.get(User, team.worker.id),
+        milestones.record_submission(db, packet=packet, user=db.get(User, team.worker.id),
                                  form={"sent_on": sent_on.isoformat(), "method": "mail", "reference": "RN123CA"})
 
 
@@ -145,8 +146,8 @@ def _submitted(app, team, sent_on=date(2026, 1, 10)):
 def test_submission_validation(app, team, request_context, form, field):  # noqa: F811
     set_status(app, team.packet.id, S.approved)
     with app.app_context(), session_scope(app) as db:
-        with pytest.raises(review.FormInvalid) as raised:
-            review.record_submission(db, packet=db.get(Packet, team.packet.id), user=db.get(User, team.worker.id),
+        with pytest.raises(validation.FormInvalid) as raised:
+            milestones.record_submission(db, packet=db.get(Packet, team.packet.id), user=db.get(User, team.worker.id),
                                      form=form, today=date(2026, 2, 1))
         assert field in raised.value.errors
         assert raised.value.values["sent_on"] == form["sent_on"]
@@ -157,28 +158,28 @@ def test_milestones_and_a_decision(app, team, request_context):  # noqa: F811
     with app.app_context(), session_scope(app) as db:
         packet, worker = db.get(Packet, team.packet.id), db.get(User, team.worker.id)
         assert packet.status == S.submitted
-        record = lambda **form: review.record_milestone(db, packet=packet, user=worker, form=form)  # noqa: E731
-        with pytest.raises(review.FormInvalid) as raised:
+        record = lambda **form: milestones.record_milestone(db, packet=packet, user=worker, form=form)  # noqa: E731
+        with pytest.raises(validation.FormInvalid) as raised:
             record(kind="acknowledged", occurred_on="2026-02-01")
         assert "reference" in raised.value.errors
-        with pytest.raises(review.FormInvalid) as raised:
+        with pytest.raises(validation.FormInvalid) as raised:
             record(kind="acknowledged", occurred_on="2026-01-01", reference="C000123")  # before it was sent
         assert "occurred_on" in raised.value.errors
         record(kind="acknowledged", occurred_on="2026-02-01", reference="C000123")
-        with pytest.raises(review.FormInvalid) as raised:
+        with pytest.raises(validation.FormInvalid) as raised:
             record(kind="documents_requested", occurred_on="2026-03-01")
         assert "due_on" in raised.value.errors
-        with pytest.raises(review.FormInvalid) as raised:
+        with pytest.raises(validation.FormInvalid) as raised:
             record(kind="documents_requested", occurred_on="2026-03-01", due_on="2026-02-01")
         assert "due_on" in raised.value.errors
         record(kind="documents_requested", occurred_on="2026-03-01", due_on="2026-04-01", note="School records")
         record(kind="biometrics", occurred_on="2026-03-05", due_on="2026-03-20")
-        with pytest.raises(review.FormInvalid) as raised:
+        with pytest.raises(validation.FormInvalid) as raised:
             record(kind="decision", occurred_on="2026-05-01", outcome="returned")
         assert "note" in raised.value.errors
         record(kind="decision", occurred_on="2026-05-01", outcome="approved")
         assert (packet.status, packet.outcome) == (S.decided, "approved")
-        kinds = [m.kind for m in review.milestones(db, packet=packet)]
+        kinds = [m.kind for m in milestones.all_for(db, packet=packet)]
         assert kinds == ["submitted", "acknowledged", "documents_requested", "biometrics", "decision"]
 
 
@@ -186,19 +187,22 @@ def test_returned_as_incomplete_goes_back_to_draft(app, team, request_context): 
     _submitted(app, team)
     with app.app_context(), session_scope(app) as db:
         packet, worker = db.get(Packet, team.packet.id), db.get(User, team.worker.id)
-        review.record_milestone(db, packet=packet, user=worker, form={
+        milestones.record_milestone(db, packet=packet, user=worker, form={
             "kind": "decision", "occurred_on": "2026-02-15", "outcome": "returned", "note": "Photos missing"})
         assert (packet.status, packet.outcome, packet.revision) == (S.draft, "returned", 2)
-        events = [event.kind for event, _name in review.history(db, packet=packet)]
+        events = [event.kind for event, _name in history.events(db, packet=packet)]
         assert events[:2] == ["return", "submit"]
 
 
 # --- Routes ---------------------------------------------------------------------------------------
 
-def test_panel_and_work_items_are_registered():
-    assert any(template == "review/_panel.html" for _order, template, _fn in PACKET_PANELS)
-    names = {source.__name__ for source in WORK_ITEM_SOURCES}
-    assert {"review_work_items", "deadline_work_items"} <= names
+def test_the_packet_page_has_the_review_panel_and_my_work_lists_reviews_and_deadlines(app, team):
+    assert any(panel.template == "review/_panel.html" for panel in PACKET_PANELS)
+    set_status(app, team.packet.id, S.in_review)
+    with app.app_context(), session_scope(app) as db:
+        items = work.work_items(db, user=db.get(User, team.manager.id), today=date.today())
+    assert [(item.kind, item.endpoint, item.params) for item in items if item.kind == "review"] == [
+        ("review", "review.show", {"packet_id": team.packet.id})]
 
 
 def test_review_page_shows_answers_comments_and_moves(auth, client, team, app):
@@ -373,4 +377,4 @@ def test_fingerprint_found_from_a_final_render_made_elsewhere(app, team, request
                       status=RenderStatus.done, sha256="c" * 64))
         db.flush()
         approval = db.exec(select(PacketApproval)).one()
-        assert review.approval_fingerprint(db, approval=approval) == "c" * 64
+        assert approvals.approval_fingerprint(db, approval=approval) == "c" * 64

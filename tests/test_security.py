@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 from flask import Blueprint
 
-from portal.access import public
+from portal.web.guards import public
 from portal.models import Role
 from tests.conftest import HTMX, PASSWORD, _make_app, csrf_token_from
 

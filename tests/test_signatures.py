@@ -4,7 +4,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal.packets import answers as packets, signatures
+from portal.packets.answers import save_answers
+from portal.packets import signatures
 from portal.db import session_scope
 from portal.models import Client, Packet, PacketEvent, User
 from portal.models import Signature
@@ -98,7 +99,7 @@ def test_changing_a_signed_answer_voids_the_signature_and_says_so(app, world, cl
     _sign(app, world)
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, world.packet.id)
-        packets.save_answers(db, packet=packet, changes={"birth_city": "Bogotá"}, base_version=packet.version,
+        save_answers(db, packet=packet, changes={"birth_city": "Bogotá"}, base_version=packet.version,
                              user=db.get(User, world.caseworker.id))
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, world.packet.id)
@@ -117,12 +118,12 @@ def test_changing_a_signed_answer_voids_the_signature_and_says_so(app, world, cl
 def test_saving_the_same_answer_again_keeps_the_signature(app, world):
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, world.packet.id)
-        packets.save_answers(db, packet=packet, changes={"birth_city": "Lima"}, base_version=packet.version,
+        save_answers(db, packet=packet, changes={"birth_city": "Lima"}, base_version=packet.version,
                              user=db.get(User, world.caseworker.id))
     _sign(app, world)
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, world.packet.id)
-        packets.save_answers(db, packet=packet, changes={"birth_city": "Lima"}, base_version=packet.version,
+        save_answers(db, packet=packet, changes={"birth_city": "Lima"}, base_version=packet.version,
                              user=db.get(User, world.caseworker.id))
         assert set(signatures.signatures_for(db, packet=packet)) == {"minor"}
 
@@ -140,7 +141,7 @@ def test_signing_again_after_a_change(app, world, client):
     _sign(app, world)
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, world.packet.id)
-        packets.save_answers(db, packet=packet, changes={"birth_city": "Quito"}, base_version=packet.version,
+        save_answers(db, packet=packet, changes={"birth_city": "Quito"}, base_version=packet.version,
                              user=db.get(User, world.caseworker.id))
     auth = sign_in(client, world.youth)
     url = f"/me/packets/{world.packet.id}/sign"

@@ -1,14 +1,16 @@
 """The youth's side: their own packets only, their own fields only, never a staff page; and their
 "ask my caseworker" questions reaching the caseworker's work list."""
 import uuid
+from datetime import date
 
 import pytest
-from portal.packets import answers as packets
+from portal.packets.answers import save_answers
 from portal.youth import participation
-from portal.access import ACCESS_ATTR
+from portal.web.guards import ACCESS_ATTR
 from portal.db import session_scope
 from portal.models import Packet, PacketStatus, User
-from portal.web.panels import PACKET_PANELS, WORK_ITEM_SOURCES
+from portal.casework import work
+from portal.web.panels import PACKET_PANELS
 from tests.conftest import HTMX
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 
@@ -18,7 +20,7 @@ STAFF_SECRET = "Secret Staff Answer Xq7"
 def _set_answers(app, packet_id, answers, user_id):
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, packet_id)
-        packets.save_answers(db, packet=packet, changes=answers, base_version=packet.version, user=db.get(User, user_id))
+        save_answers(db, packet=packet, changes=answers, base_version=packet.version, user=db.get(User, user_id))
 
 
 def test_home_lists_only_the_youths_own_packets_with_a_timeline(app, world, client):
@@ -145,7 +147,7 @@ def test_youth_never_sees_or_changes_staff_only_fields(app, world, client):
 def _questions(app, user_id):
     with app.test_request_context(), session_scope(app) as db:
         user = db.get(User, user_id)
-        return [item for source in WORK_ITEM_SOURCES for item in source(db, user) if item.kind == "question"]
+        return [item for item in work.work_items(db, user=user, today=date.today()) if item.kind == "question"]
 
 
 def test_ask_my_caseworker_reaches_the_caseworkers_work_list(app, world, client):
@@ -164,7 +166,7 @@ def test_ask_my_caseworker_reaches_the_caseworkers_work_list(app, world, client)
 
     mine = _questions(app, world.caseworker.id)
     assert len(mine) == 1 and "accommodation" in mine[0].title.lower()
-    assert mine[0].url.endswith(f"/packets/{world.packet.id}/steps/service")
+    assert (mine[0].endpoint, mine[0].params) == ("packets.step", {"packet_id": world.packet.id, "step_key": "service"})
     assert mine[0].client_name == "Tomás Álvarez Ruiz"
     assert len(_questions(app, world.manager.id)) == 1
     assert _questions(app, world.other_caseworker.id) == []  # not their client
@@ -181,7 +183,7 @@ def test_ask_my_caseworker_reaches_the_caseworkers_work_list(app, world, client)
 
 
 def test_packet_panel_is_for_staff_only(app, world):
-    panel = next(function for _order, template, function in PACKET_PANELS if template == "youth/_packet_panel.html")
+    panel = next(panel.context for panel in PACKET_PANELS if panel.template == "youth/_packet_panel.html")
     with app.app_context(), app.test_request_context(), session_scope(app) as db:
         packet = db.get(Packet, world.packet.id)
         assert panel(session=db, user=db.get(User, world.youth.id), packet=packet) is None
@@ -213,7 +215,7 @@ def test_staff_are_sent_away_from_youth_pages(app, world, client):
 def test_open_questions_are_found_on_sqlite_and_postgresql(any_app):
     from datetime import date
 
-    from portal.accounts import users as accounts
+    from portal.accounts import users
     from portal.models import Agency, Client, Role
 
     app = any_app
@@ -221,19 +223,19 @@ def test_open_questions_are_found_on_sqlite_and_postgresql(any_app):
         agency = Agency(slug="qa", name="QA")
         db.add(agency)
         db.flush()
-        worker = accounts.create_user(db, agency_id=agency.id, email="cw@example.org", name="CW", role=Role.caseworker,
+        worker = users.create_user(db, agency_id=agency.id, email="cw@example.org", name="CW", role=Role.caseworker,
                                       password="a long password")
         person = Client(agency_id=agency.id, family_name="Liang", given_names="Wei", date_of_birth=date(2010, 2, 3),
                         assigned_caseworker_id=worker.id)
         db.add(person)
         db.flush()
-        youth = accounts.create_user(db, agency_id=agency.id, email="yy@example.org", name="Y", role=Role.youth,
+        youth = users.create_user(db, agency_id=agency.id, email="yy@example.org", name="Y", role=Role.youth,
                                      password="a long password", client_id=person.id)
         asked = Packet(agency_id=agency.id, client_id=person.id, packet_type="cit_0403")
         quiet = Packet(agency_id=agency.id, client_id=person.id, packet_type="cit_0403", answers={"birth_city": "Lima"})
         db.add_all([asked, quiet])
         db.flush()
-        packets.save_answers(db, packet=asked, changes={"birth_city": None}, base_version=asked.version, user=youth,
+        save_answers(db, packet=asked, changes={"birth_city": None}, base_version=asked.version, user=youth,
                              ask_caseworker={"birth_city"})
         worker_id, asked_id = worker.id, asked.id
     with app.app_context(), session_scope(app) as db:

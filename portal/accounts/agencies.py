@@ -3,7 +3,7 @@ import re
 
 from sqlmodel import Session, select
 
-from portal.accounts import users as accounts
+from portal.accounts import sessions, users
 from portal import audit, validation
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
@@ -123,7 +123,7 @@ def add_staff(session: Session, *, by: User, values: dict) -> User:
     """Create a staff account in the creator's agency; raises ValueError for a duplicate email."""
     if values["role"] not in roles_creatable_by(by):
         raise PermissionError("role not allowed")
-    user = accounts.create_user(session, agency_id=by.agency_id, email=values["email"], name=values["name"],
+    user = users.create_user(session, agency_id=by.agency_id, email=values["email"], name=values["name"],
                                 role=values["role"], password=values["password"])
     audit.record(session, action="user.created", user=by, record_type="user", record_id=user.id,
                  detail=f"role={user.role}")
@@ -139,3 +139,11 @@ def may_manage(actor: User, target: User) -> bool:
 
 def agency_users(session: Session, *, agency_id) -> list[User]:
     return list(session.exec(select(User).where(User.agency_id == agency_id).order_by(User.active.desc(), User.role, User.name)))
+
+
+def set_active(session: Session, *, user: User, active: bool, by: User) -> None:
+    """Deactivating a user also ends every session they have open."""
+    user.active = active
+    if not active:
+        sessions.end_all_sessions(session, user=user)
+    audit.record(session, action="user.activated" if active else "user.deactivated", user=by, record_type="user", record_id=user.id)

@@ -2,8 +2,9 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal.accounts import users as accounts, agencies
-from portal.access import allow, parse_id
+from portal.accounts import agencies
+from portal.access import parse_id
+from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -71,7 +72,7 @@ def _set_active(user_id, active: bool):
     if not agencies.may_manage(current_user, target):
         flash(_("You cannot change this account. Ask an administrator."), "error")
         return redirect(url_for("admin.users"), 303)
-    accounts.set_active(db, user=target, active=active, by=current_user)
+    agencies.set_active(db, user=target, active=active, by=current_user)
     db.commit()
     flash(_("%(name)s can sign in again.", name=target.name) if active
           else _("%(name)s can no longer sign in, and any open sessions are ended.", name=target.name), "success")

@@ -2,8 +2,8 @@
 from flask import Blueprint, request
 from flask_login import current_user
 
-from portal.audit import browse as audit_log
-from portal.access import allow
+from portal.audit import browse
+from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import Role
@@ -16,9 +16,9 @@ bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 @allow(Role.admin, Role.manager)
 def index():
     db = get_session()
-    people = audit_log.people(db, agency_id=current_user.agency_id)
-    filters, errors = audit_log.read_filters(request.args, user_ids={str(user.id) for user in people})
-    page = None if errors else audit_log.browse(db, agency_id=current_user.agency_id, filters=filters)
+    people = browse.people(db, agency_id=current_user.agency_id)
+    filters, errors = browse.read_filters(request.args, user_ids={str(user.id) for user in people})
+    page = None if errors else browse.browse(db, agency_id=current_user.agency_id, filters=filters)
     return render(
         "audit_log/index.html",
         block="results",

@@ -2,8 +2,8 @@
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import users as accounts
-from portal.access import allow, public
+from portal.accounts import sessions
+from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portal.i18n import gettext as _
@@ -35,11 +35,11 @@ def sign_in():
     status = 200
     if request.method == "POST":
         db = get_session()
-        result = accounts.sign_in(db, email=email, password=request.form.get("password", ""), ip=request.remote_addr or "")
+        result = sessions.sign_in(db, email=email, password=request.form.get("password", ""), ip=request.remote_addr or "")
         if result.user is not None:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a new session at sign-in: nothing from before carries over
-            session["sid"] = accounts.open_session(db, user=result.user, ip=request.remote_addr or "")
+            session["sid"] = sessions.open_session(db, user=result.user, ip=request.remote_addr or "")
             session.permanent = True
             db.commit()
             login_user(result.user)
@@ -66,7 +66,7 @@ def sign_out():
     token = session.get("sid")
     if token:
         db = get_session()
-        accounts.end_session(db, token=token)
+        sessions.end_session(db, token=token)
         db.commit()
     logout_user()
     session.clear()

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from portal import access
 from portal.casework import clients
-from portal.access import allow
+from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User

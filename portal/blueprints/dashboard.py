@@ -8,15 +8,17 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
 from portal.web import charts
-from portal.reporting import board as dashboard, exports
+from portal.casework import assignment
+from portal.reporting import pipeline
+from portal.reporting import exports
 from portal.casework import deadlines
 from portal.packets import lifecycle
-from portal.access import allow, get_or_404
+from portal.access import get_or_404
+from portal.web.guards import allow
 from portal.db import get_session
 from portal.forms import get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
-from portal.web.panels import client_panel
 from portal.web import render
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -31,9 +33,9 @@ def _packet_types() -> list[tuple[str, str]]:
 
 
 def _filters(db):
-    staff = dashboard.caseworkers(db, agency_id=current_user.agency_id)
+    staff = assignment.caseworkers(db, agency_id=current_user.agency_id)
     types = _packet_types()
-    filters, errors, values = dashboard.parse_filters(
+    filters, errors, values = pipeline.parse_filters(
         request.args, caseworker_ids={user_id for user_id, _name in staff}, packet_types={key for key, _t in types}
     )
     # Labels translated once here, not once per row in the tables.
@@ -48,9 +50,9 @@ def _filters(db):
 def index():
     db = get_session()
     filters, errors, values, options = _filters(db)
-    fingerprint = dashboard.agency_fingerprint(db, current_user.agency_id)  # one read for both values below
-    board = dashboard.build_cached(db, user=current_user, filters=filters, fingerprint=fingerprint)
-    every = dashboard.reused(db, user=current_user, key=("deadlines", filters.caseworker_id, date.today()),
+    fingerprint = pipeline.agency_fingerprint(db, current_user.agency_id)  # one read for both values below
+    board = pipeline.build_cached(db, user=current_user, filters=filters, fingerprint=fingerprint)
+    every = pipeline.reused(db, user=current_user, key=("deadlines", filters.caseworker_id, date.today()),
                              fingerprint=fingerprint,
                              make=lambda: deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id,
                                                                   limit=DEADLINES_COUNTED))
@@ -121,8 +123,8 @@ def packets():
     filters, errors, values, options = _filters(db)
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
-    rows, total = dashboard.packet_rows(db, user=current_user, filters=filters, page=page)
-    pages = max(1, -(-total // dashboard.PAGE_SIZE))
+    rows, total = pipeline.packet_rows(db, user=current_user, filters=filters, page=page)
+    pages = max(1, -(-total // pipeline.PAGE_SIZE))
     return render("dashboard/packets.html", block="results", status=422 if errors else 200, **options,
                   rows=rows, total=total, page=page, pages=pages, filters=filters, errors=errors, values=values,
                   query=filters.query_args())
@@ -157,26 +159,17 @@ def _download(text: str, filename: str) -> Response:
     return response
 
 
-@client_panel("dashboard/_client_panel.html", order=90)
-def caseworker_panel(session, user, client):
-    """Managers see who holds the file and can give it to another caseworker."""
-    if user.role != Role.manager:
-        return None
-    staff = dashboard.caseworkers(session, agency_id=client.agency_id)
-    return {"client": client, "staff": staff, "holder": dict(staff).get(client.assigned_caseworker_id)}
-
-
 @bp.route("/clients/<client_id>/reassign", methods=["POST"])
 @allow(Role.manager)
 def reassign_client(client_id):
     db = get_session()
     client = get_or_404(db, Client, client_id, current_user)
     try:
-        dashboard.reassign_client(db, client=client, to_user_id=request.form.get("caseworker_id", ""), by=current_user,
+        assignment.reassign_client(db, client=client, to_user_id=request.form.get("caseworker_id", ""), by=current_user,
                                   with_packets=request.form.get("with_packets") == "yes")
-    except dashboard.ReassignError as error:
+    except assignment.ReassignError as error:
         db.rollback()
-        staff = dashboard.caseworkers(db, agency_id=client.agency_id)
+        staff = assignment.caseworkers(db, agency_id=client.agency_id)
         return render("dashboard/reassign.html", status=422, client=client, staff=staff, error=str(error),
                       values=request.form)
     db.commit()

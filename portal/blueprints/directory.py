@@ -6,20 +6,14 @@ from flask_login import current_user
 
 from portal import access
 from portal.referrals import directory
-from portal.access import allow
+from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role
-from portal.web.panels import client_panel
 from portal.referrals.intake import REGIONS
 from portal.web import render
 
 bp = Blueprint("directory", __name__, url_prefix="/partners")
-
-
-def _labels() -> dict:
-    return {"kinds": directory.KINDS, "regions": REGIONS, "outcomes": directory.OUTCOMES,
-            "kind_labels": dict(directory.KINDS), "region_labels": dict(REGIONS), "outcome_labels": dict(directory.OUTCOMES)}
 
 
 @bp.route("/")
@@ -30,7 +24,7 @@ def index():
     show_inactive = directory.may_manage(current_user) and request.args.get("inactive") == "1"
     rows = directory.partners(db, user=current_user, filters=filters, include_inactive=show_inactive)
     return render("directory/index.html", block="results", rows=rows, filters=filters, show_inactive=show_inactive,
-                  manage=directory.may_manage(current_user), **_labels())
+                  manage=directory.may_manage(current_user), **directory.labels())
 
 
 @bp.route("/<partner_id>")
@@ -38,13 +32,13 @@ def index():
 def show(partner_id):
     db = get_session()
     partner = directory.get_partner(db, user=current_user, partner_id=partner_id)
-    return render("directory/show.html", partner=partner, manage=directory.may_manage(current_user), **_labels())
+    return render("directory/show.html", partner=partner, manage=directory.may_manage(current_user), **directory.labels())
 
 
 def _partner_form_page(form, partner=None, status: int = 200):
     action = url_for("directory.edit", partner_id=partner.id) if partner else url_for("directory.new")
     return render("directory/form.html", block="form", status=status, form=form, partner=partner, action=action,
-                  **_labels())
+                  **directory.labels())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -96,7 +90,7 @@ def set_active(partner_id):
 def _referral_out_page(client, form, status: int = 200):
     db = get_session()
     return render("directory/referral_out.html", block="form", status=status, client=client, form=form,
-                  partners=directory.partners(db, user=current_user), **_labels())
+                  partners=directory.partners(db, user=current_user), **directory.labels())
 
 
 @bp.route("/referrals-out/new", methods=["GET", "POST"])
@@ -133,10 +127,3 @@ def referral_out_outcome(referral_id):
     return redirect(url_for("clients.show", client_id=referral.client_id), 303)
 
 
-@client_panel("directory/_client_panel.html", order=60)
-def referrals_out_panel(*, session, user, client, **_ignored):
-    """On the client file: referrals out to partners, with their outcomes, and a way to record one."""
-    if user.role not in CASE_ROLES:
-        return None
-    return {"client": client, "rows": directory.referrals_out_for(session, user=user, client=client),
-            "has_partners": bool(directory.partners(session, user=user)), **_labels()}

@@ -5,23 +5,16 @@ from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal import access, audit
+from portal.web import guards
 from portal.db import get_session
 from portal.documents import evidence, renders, storage, uploads
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
-from portal.web.panels import packet_panel
 from portal.validation import a_date, clean_text
 from portal.web import render
 
 bp = Blueprint("documents", __name__, url_prefix="/packets")
 STAFF = tuple(str(role) for role in CASE_ROLES)
-
-
-@packet_panel("evidence/_panel.html", order=30)
-def evidence_panel(session, user, packet, client):
-    if user.role not in STAFF:
-        return None
-    return {"packet": packet, "ev": evidence.state(session, packet=packet)}
 
 
 def _packet(packet_id) -> Packet:
@@ -74,7 +67,7 @@ def _expiry(field: str = "expires_on"):
 
 
 @bp.get("/<packet_id>/evidence")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def evidence_page(packet_id):
     packet = _packet(packet_id)
     audit.record(get_session(), action="evidence.view", user=current_user, record_type="packet", record_id=packet.id)
@@ -83,7 +76,7 @@ def evidence_page(packet_id):
 
 
 @bp.post("/<packet_id>/evidence/<item_key>/files")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def upload(packet_id, item_key):
     session = get_session()
     packet = _packet(packet_id)
@@ -109,7 +102,7 @@ def upload(packet_id, item_key):
 
 
 @bp.post("/<packet_id>/documents/<document_id>/replace")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def replace(packet_id, document_id):
     session = get_session()
     packet = _packet(packet_id)
@@ -137,7 +130,7 @@ def _max_bytes() -> int:
 
 
 @bp.post("/<packet_id>/documents/<document_id>/remove")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def remove(packet_id, document_id):
     session = get_session()
     packet = _packet(packet_id)
@@ -150,7 +143,7 @@ def remove(packet_id, document_id):
 
 
 @bp.post("/<packet_id>/documents/<document_id>/move")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def move(packet_id, document_id):
     session = get_session()
     packet = _packet(packet_id)
@@ -166,7 +159,7 @@ def move(packet_id, document_id):
 
 
 @bp.post("/<packet_id>/documents/<document_id>/expiry")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def expiry(packet_id, document_id):
     session = get_session()
     packet = _packet(packet_id)
@@ -183,7 +176,7 @@ def expiry(packet_id, document_id):
 
 
 @bp.post("/<packet_id>/evidence/<item_key>/not-applicable")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def waive(packet_id, item_key):
     session = get_session()
     packet = _packet(packet_id)
@@ -207,7 +200,7 @@ def waive(packet_id, item_key):
 
 
 @bp.get("/<packet_id>/documents/<document_id>/file")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def download(packet_id, document_id):
     session = get_session()
     packet = _packet(packet_id)
@@ -240,7 +233,7 @@ def _file_response(data: bytes, content_type: str, filename: str, *, inline: boo
 
 
 @bp.post("/<packet_id>/renders")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def generate(packet_id):
     session = get_session()
     packet = _packet(packet_id)
@@ -258,14 +251,14 @@ def _status(packet: Packet, render_row):
 
 
 @bp.get("/<packet_id>/renders/status")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def render_status(packet_id):
     packet = _packet(packet_id)
     return _status(packet, renders.latest_render(get_session(), packet=packet))
 
 
 @bp.get("/<packet_id>/renders/<render_id>/pdf")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def render_pdf(packet_id, render_id):
     session = get_session()
     packet = _packet(packet_id)

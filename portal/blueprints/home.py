@@ -1,14 +1,13 @@
 """Landing after sign-in, and each staff member's list of work."""
-import inspect
 from datetime import date
 
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
-from portal.access import allow, public
+from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.models import CASE_ROLES, Role
-from portal.web.panels import WORK_ITEM_SOURCES
+from portal.casework.work import work_items
 from portal.web import render
 
 bp = Blueprint("home", __name__)
@@ -24,16 +23,6 @@ def index():
     if current_user.role == Role.admin:
         return redirect(url_for("admin.users"))
     return redirect(url_for("home.my_work"))
-
-
-def work_items(session, *, user, today: date):
-    """Every registered source's items for this person, most urgent first, then by date."""
-    items = []
-    for source in WORK_ITEM_SOURCES:
-        accepts_today = "today" in inspect.signature(source).parameters
-        found = source(session=session, user=user, today=today) if accepts_today else source(session=session, user=user)
-        items.extend(found or [])
-    return sorted(items, key=lambda item: (item.urgency, item.due or date.max, item.kind, item.client_name))
 
 
 @bp.route("/my-work")

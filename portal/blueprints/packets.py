@@ -13,13 +13,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from portal import access, audit, forms, validation
-from portal.packets import answers as packets, review
+from portal.web import guards
+from portal.packets.answers import PacketError, StaleSaveError, packets_of_client, save_answers, set_planned_signing_date, start_packet, user_names
+from portal.packets import lifecycle
+from portal.packets.comments import open_comments
 from portal.casework import triage
 from portal.db import get_session
 from portal.forms import engine
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
-from portal.web.panels import PACKET_PANELS, client_panel, render_panels
+from portal.web.panels import PACKET_PANELS, render_panels
 from portal.forms.rules import state_care
 from portal.web import render
 
@@ -68,19 +71,6 @@ def _step_url(packet, step, **extra):
 
 # ---- client panel and triage --------------------------------------------------------------------
 
-@client_panel("packets/_client_panel.html", order=10)
-def _client_packets_panel(*, session, user, client, **_kwargs):
-    if user.role == Role.youth:
-        return None
-    rows = []
-    for packet in packets.packets_of_client(session, client_id=client.id):
-        try:
-            title = forms.get_packet_type(packet.packet_type).title
-        except KeyError:
-            title = packet.packet_type
-        rows.append((packet, title))
-    return {"packets": rows, "client": client}
-
 
 def _triage_defaults(client: Client) -> dict:
     care = state_care.care_in_state(client.care_periods or [], today=date.today())
@@ -105,7 +95,7 @@ FLAGS = ("born_in_canada", "born_abroad_to_canadian_parent", "parent_citizen", "
 
 
 @bp.route("/clients/<client_id>/start", methods=["GET", "POST"])
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def triage_page(client_id):
     db = get_session()
     client = access.get_or_404(db, Client, client_id, current_user)
@@ -136,7 +126,7 @@ def triage_page(client_id):
 
 
 @bp.route("/clients/<client_id>/packets", methods=["POST"])
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def start(client_id):
     db = get_session()
     client = access.get_or_404(db, Client, client_id, current_user)
@@ -146,9 +136,9 @@ def start(client_id):
         flash(_("Choose a packet and a planned signing date (year-month-day) to start."), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     try:
-        packet = packets.start_packet(db, client=client, packet_type_key=key, user=current_user,
+        packet = start_packet(db, client=client, packet_type_key=key, user=current_user,
                                       planned_signing_date=signing)
-    except packets.PacketError as problem:
+    except PacketError as problem:
         db.rollback()
         flash(str(problem), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
@@ -160,7 +150,7 @@ def start(client_id):
 # ---- packet page --------------------------------------------------------------------------------
 
 @bp.route("/packets/<packet_id>")
-@access.allow(*STAFF, "youth")
+@guards.allow(*STAFF, "youth")
 def show(packet_id):
     db, packet, client, agency, packet_type = _load(packet_id)
     role = _role()
@@ -179,7 +169,7 @@ def show(packet_id):
 
 
 @bp.route("/packets/<packet_id>/signing-date", methods=["POST"])
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def signing_date(packet_id):
     db, packet, client, agency, packet_type = _load(packet_id)
     value, error = validation.a_date(request.form.get("planned_signing_date", ""), required=True)
@@ -187,10 +177,10 @@ def signing_date(packet_id):
         flash(_("The planned signing date was not changed: %(error)s", error=error), "error")
     else:
         try:
-            packets.set_planned_signing_date(db, packet=packet, signing_date=value, user=current_user)
+            set_planned_signing_date(db, packet=packet, signing_date=value, user=current_user)
             db.commit()
             flash(_("Planned signing date changed: the age and presence rules were checked again."), "success")
-        except packets.PacketError as problem:
+        except PacketError as problem:
             db.rollback()
             flash(str(problem), "error")
     return redirect(url_for("packets.show", packet_id=packet.id), code=303)
@@ -234,7 +224,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     position = next((index for index, candidate in enumerate(steps) if candidate.key == step.key), 0)
     meta = packet.answer_meta or {}
     if comments is None:
-        comments = review.open_comments(db, packet=packet) if role != "youth" else {}
+        comments = open_comments(db, packet=packet) if role != "youth" else {}
     asked = {name for name, info in meta.items() if (info or {}).get("ask_caseworker")}
     # One url_for, then substitution: a step page links every step twice and every field once.
     step_base = url_for("packets.step", packet_id=packet.id, step_key="__step__")
@@ -246,7 +236,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
         previous=steps[position - 1] if position > 0 else None,
         step_done={candidate.key: forms.step_done(candidate, context, role) for candidate in steps},
         next_target=next_target or request.values.get("next", ""), comments=comments,
-        editable=packets.lifecycle.is_editable(packet), version=version or packet.version,
+        editable=lifecycle.is_editable(packet), version=version or packet.version,
         has_youth_fields=any(item.answered_by in engine.YOUTH_ROLES for item in fields),
     )
 
@@ -309,7 +299,7 @@ def _after_step_url(packet, packet_type, context, role, step, next_target):
 
 
 @bp.route("/packets/<packet_id>/steps/<step_key>", methods=["GET", "POST"])
-@access.allow(*STAFF, "youth")
+@guards.allow(*STAFF, "youth")
 def step(packet_id, step_key):
     db, packet, client, agency, packet_type = _load(packet_id)
     role = _role()
@@ -343,18 +333,18 @@ def step(packet_id, step_key):
             values.pop(name[len("resolve__"):], None)
     # Read before saving (a save does not change comments): drawing the next step after the commit then
     # needs no second transaction.
-    comments = review.open_comments(db, packet=packet) if role != "youth" else {}
+    comments = open_comments(db, packet=packet) if role != "youth" else {}
     try:
-        packets.save_answers(db, packet=packet, changes=values, base_version=_base_version(form, packet),
+        save_answers(db, packet=packet, changes=values, base_version=_base_version(form, packet),
                              user=current_user, in_person=form.get("in_person") == "yes", ask_caseworker=asked,
                              audit_detail=f"step={current.key}")
         db.commit()
-    except packets.StaleSaveError as stale:
+    except StaleSaveError as stale:
         db.rollback()
         conflicts = {conflict.field: conflict for conflict in stale.conflicts}
         return _step_page(db, packet, client, agency, packet_type, current, typed=typed, conflicts=conflicts,
                           status=409, version=stale.current_version)
-    except packets.PacketError as problem:
+    except PacketError as problem:
         db.rollback()
         return _step_page(db, packet, client, agency, packet_type, current, typed=typed,
                           errors={"_form": str(problem)}, status=409)
@@ -378,7 +368,7 @@ def _with_push(response, url):
 
 
 @bp.route("/packets/<packet_id>/steps/<step_key>/fields/<name>", methods=["POST"])
-@access.allow(*STAFF, "youth")
+@guards.allow(*STAFF, "youth")
 def save_field(packet_id, step_key, name):
     """Autosave and inline validation of one field (htmx); the step's submit is the no-JS path."""
     db, packet, client, agency, packet_type = _load(packet_id)
@@ -426,14 +416,14 @@ def save_field(packet_id, step_key, name):
     if resolve == "mine":
         base = packet.version
     try:
-        packets.save_answers(db, packet=packet, changes={name: value}, base_version=base, user=current_user,
+        save_answers(db, packet=packet, changes={name: value}, base_version=base, user=current_user,
                              in_person=form.get("in_person") == "yes", ask_caseworker={name} if ask else (),
                              audit_detail=f"field step={current.key}")
         db.commit()
-    except packets.StaleSaveError as stale:
+    except StaleSaveError as stale:
         db.rollback()
         return field_response(409, conflict=stale.conflicts[0], version=stale.current_version)
-    except packets.PacketError as problem:
+    except PacketError as problem:
         db.rollback()
         return field_response(409, {name: str(problem)})
     context = _context(packet, client, agency)
@@ -460,13 +450,13 @@ def _version_only(version: int):
 # ---- review -------------------------------------------------------------------------------------
 
 @bp.route("/packets/<packet_id>/review")
-@access.allow(*STAFF)
+@guards.allow(*STAFF)
 def review_page(packet_id):
     db, packet, client, agency, packet_type = _load(packet_id)
     summary = forms.summarize(packet=packet, client=client, agency=agency, packet_type=packet_type)
     meta = packet.answer_meta or {}
-    names = packets.user_names(db, agency_id=packet.agency_id, ids=[(info or {}).get("by") for info in meta.values()])
-    comments = review.open_comments(db, packet=packet)
+    names = user_names(db, agency_id=packet.agency_id, ids=[(info or {}).get("by") for info in meta.values()])
+    comments = open_comments(db, packet=packet)
     audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=packet.id,
                  detail="review")
     db.commit()

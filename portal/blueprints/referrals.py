@@ -7,13 +7,12 @@ from sqlmodel import select
 
 from portal import access
 from portal.casework import clients
-from portal.referrals import intake as referrals
-from portal.access import allow, public
+from portal.referrals import intake
+from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.models import CASE_ROLES, Agency, Client
-from portal.web.panels import WorkItem, client_panel, work_item_source
 from portal.web import render
 
 # No prefix: the public form lives at /refer, the staff queue under /referrals.
@@ -22,9 +21,9 @@ bp = Blueprint("referrals", __name__)
 
 def _choices() -> dict:
     return {
-        "regions": referrals.REGIONS, "concerns": referrals.CONCERNS, "urgencies": referrals.URGENCIES,
-        "consents": referrals.CONSENTS, "channels": [c for c in referrals.CHANNELS if c[0] != "online"],
-        "statuses": referrals.STATUSES, "channel_labels": dict(referrals.CHANNELS),
+        "regions": intake.REGIONS, "concerns": intake.CONCERNS, "urgencies": intake.URGENCIES,
+        "consents": intake.CONSENTS, "channels": [c for c in intake.CHANNELS if c[0] != "online"],
+        "statuses": intake.STATUSES, "channel_labels": dict(intake.CHANNELS),
     }
 
 
@@ -37,28 +36,28 @@ def _form_page(form, *, staff: bool, status: int = 200, centre=None):
 @public
 def public_form():
     db = get_session()
-    centre = referrals.centre_agency(db)
+    centre = intake.centre_agency(db)
     if centre is None:
         abort(404)
     if request.method == "GET":
-        return _form_page(referrals.ReferralForm(values={"urgency": "none"}), staff=False, centre=centre)
+        return _form_page(intake.ReferralForm(values={"urgency": "none"}), staff=False, centre=centre)
     ip = request.remote_addr or ""
-    wait = referrals.rate_limit_wait(db, ip=ip)
-    form = referrals.read_form(request.form, staff=False)
+    wait = intake.rate_limit_wait(db, ip=ip)
+    form = intake.read_form(request.form, staff=False)
     if wait:
         minutes = max(1, (wait + 59) // 60)
         form.errors = {"rate": _("Several referrals were sent from this connection in the last hour. To protect the "
                                  "service, please wait %(n)s minutes and send it again, or phone us at %(phone)s.",
                                  n=minutes, phone=centre.phone)}
         return _form_page(form, staff=False, status=429, centre=centre)
-    if request.form.get(referrals.HONEYPOT):
+    if request.form.get(intake.HONEYPOT):
         # A robot filled the hidden field: it gets the same answer as a person, and nothing is kept.
-        session["referral_reference"] = referrals.new_reference()
+        session["referral_reference"] = intake.new_reference()
         return redirect(url_for("referrals.sent"), 303)
     if not form.ok:
         return _form_page(form, staff=False, status=422, centre=centre)
-    referrals.record_hit(db, ip=ip)
-    referral = referrals.create_referral(db, agency=centre, clean=form.clean)
+    intake.record_hit(db, ip=ip)
+    referral = intake.create_referral(db, agency=centre, clean=form.clean)
     db.commit()
     session["referral_reference"] = referral.reference
     return redirect(url_for("referrals.sent"), 303)
@@ -68,7 +67,7 @@ def public_form():
 @public
 def sent():
     reference = session.pop("referral_reference", None)
-    centre = referrals.centre_agency(get_session())
+    centre = intake.centre_agency(get_session())
     return render("referrals/sent.html", reference=reference, centre=centre)
 
 
@@ -77,27 +76,27 @@ def sent():
 def queue():
     db = get_session()
     shown = request.args.get("status", "open")
-    if shown not in ("open", "all", *referrals.STATUSES):
+    if shown not in ("open", "all", *intake.STATUSES):
         shown = "open"
-    receives = referrals.receives_referrals(db, user=current_user)
-    rows = referrals.queue(db, user=current_user, status=shown) if receives else []
+    receives = intake.receives_referrals(db, user=current_user)
+    rows = intake.queue(db, user=current_user, status=shown) if receives else []
     return render("referrals/queue.html", block="results", rows=rows, shown=shown, receives=receives,
-                  counts=referrals.counts(db, user=current_user) if receives else {}, **_choices())
+                  counts=intake.counts(db, user=current_user) if receives else {}, **_choices())
 
 
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @allow(*CASE_ROLES)
 def new():
     db = get_session()
-    if not referrals.receives_referrals(db, user=current_user):
+    if not intake.receives_referrals(db, user=current_user):
         abort(404)
     if request.method == "GET":
-        return _form_page(referrals.ReferralForm(values={"urgency": "none", "channel": "phone"}), staff=True)
-    form = referrals.read_form(request.form, staff=True)
+        return _form_page(intake.ReferralForm(values={"urgency": "none", "channel": "phone"}), staff=True)
+    form = intake.read_form(request.form, staff=True)
     if not form.ok:
         return _form_page(form, staff=True, status=422)
     centre = db.get(Agency, current_user.agency_id)
-    referral = referrals.create_referral(db, agency=centre, clean=form.clean, entered_by=current_user)
+    referral = intake.create_referral(db, agency=centre, clean=form.clean, entered_by=current_user)
     db.commit()
     flash(_("Referral %(ref)s is saved in the queue.", ref=referral.reference), "success")
     return redirect(url_for("referrals.show", referral_id=referral.id), 303)
@@ -106,28 +105,28 @@ def new():
 def _show_page(referral, *, status: int = 200, error: str | None = None, error_field: str = "", typed: str = ""):
     db = get_session()
     return render("referrals/show.html", block="actions", status=status, referral=referral,
-                  history=referrals.history(db, referral=referral), error=error, error_field=error_field, typed=typed,
-                  labels={"region": dict(referrals.REGIONS), "concern": dict(referrals.CONCERNS),
-                          "urgency": dict(referrals.URGENCIES), "consent": dict(referrals.CONSENTS),
-                          "channel": dict(referrals.CHANNELS)}, **_choices())
+                  history=intake.history(db, referral=referral), error=error, error_field=error_field, typed=typed,
+                  labels={"region": dict(intake.REGIONS), "concern": dict(intake.CONCERNS),
+                          "urgency": dict(intake.URGENCIES), "consent": dict(intake.CONSENTS),
+                          "channel": dict(intake.CHANNELS)}, **_choices())
 
 
 @bp.route("/referrals/<referral_id>")
 @allow(*CASE_ROLES)
 def show(referral_id):
     db = get_session()
-    referral = referrals.open_referral(db, user=current_user, referral_id=referral_id)
+    referral = intake.open_referral(db, user=current_user, referral_id=referral_id)
     db.commit()
     return _show_page(referral)
 
 
 def _act(referral_id, action, field: str, success: str):
     db = get_session()
-    referral = referrals.open_referral(db, user=current_user, referral_id=referral_id)
+    referral = intake.open_referral(db, user=current_user, referral_id=referral_id)
     text = request.form.get(field, "")
     try:
         action(db, referral=referral, user=current_user, **{"note" if field == "note" else "reason": text})
-    except referrals.ReferralError as error:
+    except intake.ReferralError as error:
         db.rollback()
         return _show_page(referral, status=422, error=str(error), error_field=field, typed=text)
     db.commit()
@@ -138,20 +137,20 @@ def _act(referral_id, action, field: str, success: str):
 @bp.route("/referrals/<referral_id>/request-info", methods=["POST"])
 @allow(*CASE_ROLES)
 def request_info(referral_id):
-    return _act(referral_id, referrals.request_information, "note",
+    return _act(referral_id, intake.request_information, "note",
                 _("Marked as waiting for information. The referrer was emailed the reference number, if they gave an email."))
 
 
 @bp.route("/referrals/<referral_id>/note", methods=["POST"])
 @allow(*CASE_ROLES)
 def note(referral_id):
-    return _act(referral_id, referrals.add_note, "note", _("The note is saved."))
+    return _act(referral_id, intake.add_note, "note", _("The note is saved."))
 
 
 @bp.route("/referrals/<referral_id>/decline", methods=["POST"])
 @allow(*CASE_ROLES)
 def decline(referral_id):
-    return _act(referral_id, referrals.decline, "reason",
+    return _act(referral_id, intake.decline, "reason",
                 _("The referral is declined. The referrer was told by email, if they gave one."))
 
 
@@ -159,21 +158,21 @@ def decline(referral_id):
 @allow(*CASE_ROLES)
 def accept(referral_id):
     db = get_session()
-    referral = referrals.open_referral(db, user=current_user, referral_id=referral_id)
+    referral = intake.open_referral(db, user=current_user, referral_id=referral_id)
     staff = clients.assignable_staff(db, agency_id=current_user.agency_id)
     staff_options = [(str(user.id), user.name) for user in staff]
-    if referral.status not in referrals.OPEN_STATUSES:
+    if referral.status not in intake.OPEN_STATUSES:
         db.commit()
         flash(_("This referral was already dealt with."), "info")
         return redirect(url_for("referrals.show", referral_id=referral.id), 303)
     if request.method == "GET":
         db.commit()
-        form = referrals.AcceptForm(values=referrals.accept_form_defaults(referral, user=current_user))
+        form = intake.AcceptForm(values=intake.accept_form_defaults(referral, user=current_user))
         return render("referrals/accept.html", referral=referral, form=form, staff_options=staff_options)
     try:
-        client = referrals.accept(db, referral=referral, user=current_user, form=request.form,
+        client = intake.accept(db, referral=referral, user=current_user, form=request.form,
                                   staff_ids={value for value, _label in staff_options})
-    except referrals.AcceptError as error:
+    except intake.AcceptError as error:
         db.rollback()
         return render("referrals/accept.html", block="form", status=422, referral=referral, form=error.form,
                       staff_options=staff_options)
@@ -186,28 +185,3 @@ def accept(referral_id):
     return redirect(url_for("packets.triage_page", client_id=client.id), 303)
 
 
-@work_item_source
-def referrals_to_triage(session, user) -> list[WorkItem]:
-    """One line on the centre staff's "My work": how many referrals wait for triage, and the nearest deadline."""
-    if not referrals.receives_referrals(session, user=user):
-        return []
-    waiting = referrals.queue(session, user=user, status="new")
-    if not waiting:
-        return []
-    due = min((referral.urgency_date for referral in waiting if referral.urgency_date), default=None)
-    days = (due - date.today()).days if due else None
-    return [WorkItem(
-        title=ngettext("%(num)s referral waiting for triage", "%(num)s referrals waiting for triage", len(waiting)),
-        url=url_for("referrals.queue", status="new"), due=due, kind="referral",
-        urgency=0 if days is not None and days < 0 else 1 if days is not None and days <= 14 else 2,
-    )]
-
-
-@client_panel("referrals/_client_panel.html", order=55)
-def referral_in_panel(*, session, user, client, **_ignored):
-    """On a client file opened from a referral: where it came from, with a link to its history."""
-    if user.role not in CASE_ROLES:
-        return None
-    found = session.exec(access.scope(select(referrals.Referral).where(referrals.Referral.client_file_id == client.id),
-                                      referrals.Referral, user, session)).first()
-    return {"referral": found} if found else None

@@ -6,13 +6,17 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from portal import audit
-from portal.reporting import board as dashboard
-from portal.packets import lifecycle, review
-from portal.access import allow, get_or_404
+from portal.casework import assignment
+from portal.reporting import pipeline
+from portal import validation
+from portal.forms import find_packet_type
+from portal.packets import approvals, comments, history, lifecycle, milestones
+from portal.access import get_or_404
+from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
-from portal.web.panels import WorkItem, packet_panel, work_item_source
+from portal.web.panels import review_panel
 from portal.web import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
@@ -74,18 +78,18 @@ def _summary(db, packet, client):
 
 def _review_context(db, packet, **extra):
     client = db.get(Client, packet.client_id)
-    approval = review.last_approval(db, packet=packet)
-    fingerprint = review.approval_fingerprint(db, approval=approval) if approval else None
+    approval = approvals.last_approval(db, packet=packet)
+    fingerprint = approvals.approval_fingerprint(db, approval=approval) if approval else None
     context = {
         "packet": packet,
         "client": client,
-        "packet_type": review.get_packet_type(packet.packet_type),
+        "packet_type": find_packet_type(packet.packet_type),
         "summary": _summary(db, packet, client),
-        "open_comments": review.open_comments(db, packet=packet),
-        "all_comments": review.comments(db, packet=packet),
-        "targets": review.comment_targets(packet),
-        "can_comment": packet.status in review.COMMENTABLE_STATUSES,
-        "changes": review.changes_since_approval(db, packet=packet),
+        "open_comments": comments.open_comments(db, packet=packet),
+        "all_comments": comments.all_for(db, packet=packet),
+        "targets": comments.comment_targets(packet),
+        "can_comment": packet.status in comments.COMMENTABLE_STATUSES,
+        "changes": approvals.changes_since_approval(db, packet=packet),
         "approval": approval,
         "fingerprint": fingerprint,
         "final_render": db.get(Render, approval.render_id) if approval and approval.render_id else None,
@@ -95,64 +99,9 @@ def _review_context(db, packet, **extra):
         "transition_error": None,
     }
     context.update(_draft_pdf(db, packet))
-    context.update(_panel_context(db, current_user, packet, client))
+    context.update(review_panel(session=db, user=current_user, packet=packet, client=client))
     context.update(extra)
     return context
-
-
-def _panel_context(db, user, packet, client) -> dict:
-    agency = db.get(Agency, packet.agency_id)
-    moves = lifecycle.allowed_moves(db, packet=packet, user=user)
-    return {
-        "packet": packet,
-        "client": client,
-        "status_labels": lifecycle.STATUS_LABELS,
-        "outcome_labels": lifecycle.OUTCOME_LABELS,
-        "moves": [(to, move) for to, move in moves if move.action not in lifecycle.MOVES_WITH_FORMS],
-        "can_submit": any(move.action == "submit" for _to, move in moves),
-        "can_record_milestone": packet.status == PacketStatus.submitted and user.role in CASE_ROLES,
-        "history": review.history(db, packet=packet, limit=30),
-        "event_labels": review.EVENT_LABELS,
-        "milestones": review.milestones(db, packet=packet),
-        "milestone_labels": review.MILESTONE_LABELS,
-        "open_comment_count": sum(len(rows) for rows in review.open_comments(db, packet=packet).values()),
-        "caseworkers": dashboard.caseworkers(db, agency_id=agency.id) if user.role == Role.manager else [],
-        "is_manager": user.role == Role.manager,
-        "review_url": url_for("review.show", packet_id=packet.id),
-    }
-
-
-@packet_panel("review/_panel.html", order=20)
-def review_panel(session, user, packet, client):
-    if user.role not in CASE_ROLES:
-        return None
-    return _panel_context(session, user, packet, client)
-
-
-@work_item_source
-def review_work_items(session, user, today=None):
-    """Packets waiting for this person's review, or for their changes."""
-    return [
-        WorkItem(title=str(title), url=url_for("review.show", packet_id=packet_id), urgency=urgency, kind="review",
-                 client_name=name, due=due)
-        for packet_id, title, urgency, name, due in dashboard.review_queue(session, user=user)
-    ]
-
-
-@work_item_source
-def deadline_work_items(session, user, today=None):
-    from portal.casework import deadlines
-
-    items = []
-    for deadline in deadlines.deadlines_for(session, user=user, today=today):
-        if deadline.packet_id is not None:
-            url = url_for("review.show", packet_id=deadline.packet_id)
-        else:
-            url = url_for("clients.show", client_id=deadline.client_id)
-        items.append(WorkItem(title=str(deadline.title), url=url, due=deadline.due,
-                              urgency=deadline.urgency(today or deadlines.date.today()), kind="deadline",
-                              client_name=deadline.client_name))
-    return items
 
 
 def _load(packet_id):
@@ -202,7 +151,7 @@ def _render_final(db, packet) -> None:
         current_app.logger.exception("final render request failed for packet %s", packet.id)
         flash(_("The final PDF could not be started. Use “Make the final PDF” on the review page."), "warning")
         return
-    review.attach_final_render(db, packet=packet, render=render_row)
+    approvals.attach_final_render(db, packet=packet, render=render_row)
     db.commit()
 
 
@@ -210,7 +159,7 @@ def _render_final(db, packet) -> None:
 @allow(*CASE_ROLES)
 def final_pdf(packet_id):
     db, packet = _load(packet_id)
-    approval = review.last_approval(db, packet=packet)
+    approval = approvals.last_approval(db, packet=packet)
     if packet.status != PacketStatus.approved or approval is None or approval.revision != packet.revision:
         abort(409)
     _render_final(db, packet)
@@ -222,9 +171,9 @@ def final_pdf(packet_id):
 def add_comment(packet_id):
     db, packet = _load(packet_id)
     try:
-        review.add_comment(db, packet=packet, user=current_user, target=request.form.get("target", ""),
+        comments.add_comment(db, packet=packet, user=current_user, target=request.form.get("target", ""),
                            body=request.form.get("body", ""))
-    except review.FormInvalid as invalid:
+    except validation.FormInvalid as invalid:
         db.rollback()
         packet = db.get(Packet, packet.id)
         return render("review/show.html", block="comments", status=422,
@@ -238,7 +187,7 @@ def add_comment(packet_id):
 @allow(*CASE_ROLES)
 def resolve_comment(packet_id, comment_id):
     db, packet = _load(packet_id)
-    if review.resolve_comment(db, packet=packet, comment_id=comment_id, user=current_user) is None:
+    if comments.resolve_comment(db, packet=packet, comment_id=comment_id, user=current_user) is None:
         abort(404)
     db.commit()
     flash(_("Comment marked as resolved."), "success")
@@ -250,7 +199,7 @@ def resolve_comment(packet_id, comment_id):
 def submission(packet_id):
     db, packet = _load(packet_id)
     client = db.get(Client, packet.client_id)
-    context = {"packet": packet, "client": client, "methods": review.SUBMISSION_METHODS, "errors": {}, "values": {},
+    context = {"packet": packet, "client": client, "methods": milestones.SUBMISSION_METHODS, "errors": {}, "values": {},
                "packet_url": packet_page(packet.id)}
     if request.method == "GET":
         if lifecycle.refusal(db, packet=packet, to_status=PacketStatus.submitted, user=current_user):
@@ -258,8 +207,8 @@ def submission(packet_id):
             return redirect(url_for("review.show", packet_id=packet.id), code=303)
         return render("review/submission.html", **context)
     try:
-        review.record_submission(db, packet=packet, user=current_user, form=request.form)
-    except (review.FormInvalid, lifecycle.TransitionError) as invalid:
+        milestones.record_submission(db, packet=packet, user=current_user, form=request.form)
+    except (validation.FormInvalid, lifecycle.TransitionError) as invalid:
         db.rollback()
         errors = getattr(invalid, "errors", {"sent_on": str(invalid)})
         values = getattr(invalid, "values", dict(request.form))
@@ -275,17 +224,17 @@ def submission(packet_id):
 def milestone(packet_id):
     db, packet = _load(packet_id)
     client = db.get(Client, packet.client_id)
-    context = {"packet": packet, "client": client, "kinds": review.MILESTONE_KINDS, "decisions": review.DECISIONS,
+    context = {"packet": packet, "client": client, "kinds": milestones.MILESTONE_KINDS, "decisions": milestones.DECISIONS,
                "errors": {}, "values": {"kind": request.args.get("kind", "")}, "packet_url": packet_page(packet.id),
-               "milestones": review.milestones(db, packet=packet), "milestone_labels": review.MILESTONE_LABELS}
+               "milestones": milestones.all_for(db, packet=packet), "milestone_labels": milestones.MILESTONE_LABELS}
     if request.method == "GET":
         if packet.status != PacketStatus.submitted:
             flash(_("IRCC's answers can be recorded once the packet has been submitted."), "warning")
             return redirect(url_for("review.show", packet_id=packet.id), code=303)
         return render("review/milestone.html", **context)
     try:
-        review.record_milestone(db, packet=packet, user=current_user, form=request.form)
-    except (review.FormInvalid, lifecycle.TransitionError) as invalid:
+        milestones.record_milestone(db, packet=packet, user=current_user, form=request.form)
+    except (validation.FormInvalid, lifecycle.TransitionError) as invalid:
         db.rollback()
         errors = getattr(invalid, "errors", {"kind": str(invalid)})
         values = getattr(invalid, "values", dict(request.form))
@@ -300,7 +249,7 @@ def milestone(packet_id):
 @allow(*CASE_ROLES)
 def documents_sent(packet_id, milestone_id):
     db, packet = _load(packet_id)
-    if review.mark_documents_sent(db, packet=packet, milestone_id=milestone_id, user=current_user) is None:
+    if milestones.mark_documents_sent(db, packet=packet, milestone_id=milestone_id, user=current_user) is None:
         abort(404)
     db.commit()
     flash(_("Recorded: the documents IRCC asked for were sent."), "success")
@@ -312,8 +261,8 @@ def documents_sent(packet_id, milestone_id):
 def reassign(packet_id):
     db, packet = _load(packet_id)
     try:
-        dashboard.reassign_packet(db, packet=packet, to_user_id=request.form.get("owner_id", ""), by=current_user)
-    except dashboard.ReassignError as error:
+        assignment.reassign_packet(db, packet=packet, to_user_id=request.form.get("owner_id", ""), by=current_user)
+    except assignment.ReassignError as error:
         db.rollback()
         packet = db.get(Packet, packet.id)
         return render("review/show.html", status=422, **_review_context(db, packet, transition_error=str(error)))

@@ -9,14 +9,14 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from portal import access, audit, mail
-from portal.accounts import users as accounts
+from portal.accounts import sessions
 from portal.youth import invitations, participation
 from portal.packets import signatures
-from portal.access import allow, public
+from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
-from portal.web.panels import WorkItem, packet_panel, work_item_source
+from portal.web.panels import invitation_panel
 from portal.web import render
 from portal.models import Invitation
 
@@ -105,7 +105,7 @@ def sign(packet_id):
 def _open_session_for(db, user) -> None:
     """The same fresh server-side session the password sign-in opens."""
     session.clear()
-    session["sid"] = accounts.open_session(db, user=user, ip=request.remote_addr or "")
+    session["sid"] = sessions.open_session(db, user=user, ip=request.remote_addr or "")
     session.permanent = True
     db.commit()
     login_user(user)
@@ -251,48 +251,4 @@ def _qr_data_uri(link: str) -> str:
 
 # Panels and work items shown on other areas' pages --------------------------------------------
 
-@packet_panel("youth/_packet_panel.html", order=40)
-def invitation_panel(*, session, user, packet, **_ignored):
-    """On the staff packet page: invite the youth, see pending invitations, signatures and their questions."""
-    if user.role not in CASE_ROLES:
-        return None
-    client = session.get(Client, packet.client_id)
-    account = invitations.youth_account_for(session, client=client)
-    kind = participation.packet_type(packet)
-    asked = participation.asked_fields(packet)
-    return {
-        "packet": packet,
-        "client": client,
-        "account": account,
-        "pending": invitations.pending_invitations(session, client_id=client.id, packet_id=packet.id),
-        "signatures": signatures.signature_states(session, packet=packet),
-        "history": signatures.all_signatures(session, packet=packet),
-        "asked": [(name, kind.field(name).label if kind and kind.field(name) else name) for name in asked],
-        "errors": {},
-        "typed_email": client.email,
-        "channel": "qr",
-    }
-
-
-@packet_panel("youth/_youth_panel.html", order=5)
-def youth_panel(*, session, user, packet, **_ignored):
-    """On the packet page a youth lands on after their last step: their signature, and the way back home."""
-    if user.role != Role.youth or user.client_id != packet.client_id:
-        return None
-    states = signatures.signature_states(session, packet=packet)
-    return {"packet": packet, "signatures": states, "editable": packet.status in ("draft", "changes_requested", "approved")}
-
-
-@work_item_source
-def youth_questions(session, user) -> list[WorkItem]:
-    """Questions a youth left for their caseworker ("I'm not sure: ask my caseworker")."""
-    items = []
-    for question in participation.questions_for_staff(session, user=user):
-        url = step_url(question.packet, question.step_key) if question.step_key else None
-        items.append(WorkItem(
-            title=_("Question from the youth: %(label)s", label=question.label),
-            url=url or url_for("packets.show", packet_id=question.packet.id),
-            urgency=1, kind="question", client_name=question.client.display_name,
-        ))
-    return items
 

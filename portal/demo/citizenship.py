@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from portal.packets import answers as packets
+from portal.packets.answers import save_answers, start_packet
 from portal.models import Packet
 
 SIGNING = date.today() + timedelta(days=30)
@@ -103,6 +103,6 @@ def seed(session: Session, context: dict) -> None:
         if session.get(Packet, packet_id) is not None:
             continue
         user = next(u for u in context["users"].values() if u.id == client.assigned_caseworker_id)
-        packet = packets.start_packet(session, client=client, packet_type_key=packet_type, user=user,
+        packet = start_packet(session, client=client, packet_type_key=packet_type, user=user,
                                       planned_signing_date=SIGNING, packet_id=packet_id)
-        packets.save_answers(session, packet=packet, changes=answers, base_version=packet.version, user=user)
+        save_answers(session, packet=packet, changes=answers, base_version=packet.version, user=user)

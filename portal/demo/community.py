@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlmodel import Session, select
 
 from portal.youth import invitations
-from portal.packets import answers as packets
+from portal.packets.answers import start_packet
 from portal.models import Packet, User, utcnow
 from portal.models import Partner, Referral, ReferralEvent, ReferralOut
 from portal.models import Invitation
@@ -118,6 +118,6 @@ def seed(session: Session, context: dict) -> None:
     if youth is not None and youth.client_id != liang.id:
         youth.client_id = liang.id
     if session.exec(select(Packet).where(Packet.client_id == liang.id)).first() is None:
-        packets.start_packet(session, client=liang, packet_type_key="cit_0403", user=users["caseworker2@peel.demo"],
+        start_packet(session, client=liang, packet_type_key="cit_0403", user=users["caseworker2@peel.demo"],
                              planned_signing_date=TODAY + timedelta(days=30))
     session.flush()

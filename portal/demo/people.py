@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal.accounts import users as accounts
+from portal.accounts.users import create_user
 from portal.casework.clients import refresh_search_name
 from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User
 
@@ -215,7 +215,7 @@ def seed(session: Session, context: dict) -> None:
     for slug, email, name, role in USERS:
         user = session.exec(select(User).where(User.email == email)).first()
         if user is None:
-            user = accounts.create_user(
+            user = create_user(
                 session, agency_id=agencies[slug].id, email=email, name=name, role=role, password=context["password"]
             )
         users[email] = user
@@ -241,7 +241,7 @@ def seed(session: Session, context: dict) -> None:
         clients[key] = client
     youth_email = "youth@peel.demo"
     if session.exec(select(User).where(User.email == youth_email)).first() is None:
-        accounts.create_user(
+        create_user(
             session, agency_id=agencies["peel-cas"].id, email=youth_email, name="Liang Wei", role=Role.youth,
             password=context["password"], client_id=clients["liang-wei"].id,
         )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal.packets import answers as packets
+from portal.packets.answers import save_answers, start_packet
 from portal.models import Client, Packet
 from portal.forms.rules.dates import add_years
 
@@ -181,7 +181,7 @@ def seed(session: Session, context: dict) -> None:
         if exists is not None:
             continue
         worker = next(user for user in users.values() if user.id == client.assigned_caseworker_id)
-        packet = packets.start_packet(session, client=client, packet_type_key=packet_type, user=worker,
+        packet = start_packet(session, client=client, packet_type_key=packet_type, user=worker,
                                       planned_signing_date=SIGNING)
-        packets.save_answers(session, packet=packet, changes=build(client), base_version=packet.version, user=worker,
+        save_answers(session, packet=packet, changes=build(client), base_version=packet.version, user=worker,
                              audit_detail="demo")

@@ -21,6 +21,11 @@ def get_packet_type(key: str) -> PacketType:
     return PACKET_TYPES[key]
 
 
+def find_packet_type(key: str) -> PacketType | None:
+    """The registered packet type, or None for a key no longer registered (old packets keep their key)."""
+    return PACKET_TYPES.get(key)
+
+
 # The packet types, one import line per module (each module registers itself).
 from portal.forms.packets import cit_0403  # noqa: E402,F401
 from portal.forms.packets import cit_0003  # noqa: E402,F401

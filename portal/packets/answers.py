@@ -8,19 +8,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.packets import lifecycle
 from portal.forms import build_context, get_packet_type
+from portal.packets import lifecycle, signatures
 from portal.models import Agency, Client, Packet, PacketStatus, User, utcnow
 
-# Called after every save as listener(session, packet=..., changed={field names}, user=...).
-ANSWER_CHANGE_LISTENERS: list[Callable] = []
 SAVE_ATTEMPTS = 5
 
 
@@ -143,14 +141,19 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
             for name, value in (("answers", answers), ("answer_meta", meta), ("version", new_version),
                                 ("updated_at", now)):
                 set_committed_value(packet, name, value)
-            for listener in list(ANSWER_CHANGE_LISTENERS):
-                listener(session, packet=packet, changed=changed, user=user)
+            _answers_changed(session, packet=packet, changed=changed, user=user)
             # Last: a save that seals the audit chain holds the seal until commit (others skip, not wait).
             audit.record(session, action="packet.save", user=user, record_type="packet", record_id=packet.id,
                          detail=audit_detail or f"fields={len(changed)} version={new_version}")
             return packet
         # Someone saved (or moved the packet on) between our read and our write: read again, check again.
     raise PacketError("The packet is being changed by many people at once. Please try again.")
+
+
+def _answers_changed(session: Session, *, packet: Packet, changed: set, user: User) -> None:
+    """What every change of answers sets off: a new revision of an approved packet, and voided signatures."""
+    lifecycle.answers_changed(session, packet=packet, changed=changed, user=user)
+    signatures.on_answers_changed(session, packet=packet, changed=changed, user=user)
 
 
 def set_planned_signing_date(session: Session, *, packet: Packet, signing_date: date | None, user: User) -> Packet:
@@ -169,8 +172,7 @@ def set_planned_signing_date(session: Session, *, packet: Packet, signing_date: 
         raise PacketError("The packet changed while saving the date. Please try again.")
     session.refresh(packet)
     audit.record(session, action="packet.signing_date", user=user, record_type="packet", record_id=packet.id)
-    for listener in list(ANSWER_CHANGE_LISTENERS):
-        listener(session, packet=packet, changed={"planned_signing_date"}, user=user)
+    _answers_changed(session, packet=packet, changed={"planned_signing_date"}, user=user)
     return packet
 
 

@@ -285,15 +285,3 @@ def answers_changed(session: Session, *, packet: Packet, changed: set, user: Use
     record_contribution(session, packet=packet, user=user)
     session.flush()
 
-
-def _register_listener() -> None:
-    try:
-        from portal.packets import answers as packets
-    except ImportError:  # the guided forms are not installed yet: nothing saves answers
-        return
-    listeners = getattr(packets, "ANSWER_CHANGE_LISTENERS", None)
-    if listeners is not None and answers_changed not in listeners:
-        listeners.append(answers_changed)
-
-
-_register_listener()

@@ -162,7 +162,7 @@ def sign(
 
 
 def on_answers_changed(session, *, packet, changed, user=None, **_ignored) -> list[Signature]:
-    """Listener for portal.packets: void every signature that covered a changed answer, and record it."""
+    """Called by every save of answers: void each signature that covered a changed answer, and record it."""
     voided = []
     changed = set(changed or ())
     now = utcnow()
@@ -208,12 +208,3 @@ def all_signatures(session: Session, *, packet: Packet) -> list[Signature]:
     """Every signature ever given on the packet, newest first, for staff."""
     return list(session.exec(select(Signature).where(Signature.packet_id == packet.id).order_by(Signature.signed_at.desc())))
 
-
-def _register() -> None:
-    from portal.packets import answers as packets
-
-    if on_answers_changed not in packets.ANSWER_CHANGE_LISTENERS:
-        packets.ANSWER_CHANGE_LISTENERS.append(on_answers_changed)
-
-
-_register()

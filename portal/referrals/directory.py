@@ -274,3 +274,9 @@ def region_label(region: str) -> str:
 def outcome_label(outcome: str) -> str:
     return str(dict(OUTCOMES).get(outcome, outcome))
 
+
+
+def labels() -> dict:
+    """The directory's option lists and their labels, as its pages and panels show them."""
+    return {"kinds": KINDS, "regions": REGIONS, "outcomes": OUTCOMES, "kind_labels": dict(KINDS),
+            "region_labels": dict(REGIONS), "outcome_labels": dict(OUTCOMES)}

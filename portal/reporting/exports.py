@@ -14,7 +14,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.reporting import board as dashboard
+from portal.reporting import pipeline
 from portal.models import Client, Packet, User
 from portal.models import Milestone, MilestoneKind
 
@@ -41,8 +41,8 @@ def _csv(header: list[str], rows) -> str:
     return buffer.getvalue()
 
 
-def packet_list_csv(session: Session, *, user: User, filters: dashboard.Filters) -> str:
-    rows, _total = dashboard.packet_rows(session, user=user, filters=filters, everything=True)
+def packet_list_csv(session: Session, *, user: User, filters: pipeline.Filters) -> str:
+    rows, _total = pipeline.packet_rows(session, user=user, filters=filters, everything=True)
     lines = (
         (packet_id, f"{given} {family}".strip(), packet_type, status, outcome or "", revision, owner or "",
          created.date().isoformat(), changed.date().isoformat(), f"{float(days):.0f}")
@@ -89,23 +89,23 @@ def suppress(count: int) -> str:
     return "<5" if count < SMALL_COUNT else str(count)
 
 
-def research_counts(session: Session, *, user: User, filters: dashboard.Filters) -> list[tuple]:
+def research_counts(session: Session, *, user: User, filters: pipeline.Filters) -> list[tuple]:
     """Decided packets counted by type, outcome, age band, region of birth and time to decision."""
     decision = Milestone.__table__.alias("decision")
     sent = Milestone.__table__.alias("sent")
-    age = dashboard.age_on(session, decision.c.occurred_on, Client.date_of_birth)
+    age = pipeline.sql_age_on(session, decision.c.occurred_on, Client.date_of_birth)
     age_band = case((age < 14, "0-13"), (age < 18, "14-17"), (age < 22, "18-21"), (age < 55, "22-54"), else_="55+")
     country = func.lower(func.trim(Client.country_of_birth))
     region = case(
         *[(country.in_([name for name, where in COUNTRY_REGION.items() if where == region]), region) for region in REGIONS],
         else_=UNKNOWN_REGION,
     )
-    waited = dashboard.days_between_dates(session, decision.c.occurred_on, sent.c.occurred_on)
+    waited = pipeline.days_between_dates(session, decision.c.occurred_on, sent.c.occurred_on)
     time_band = case(
         (sent.c.id.is_(None), "unknown"), (waited < 91, "under 3 months"), (waited < 183, "3-6 months"),
         (waited < 366, "6-12 months"), else_="12 months or more",
     )
-    where = dashboard.packet_conditions(session, user=user, filters=filters)
+    where = pipeline.packet_conditions(session, user=user, filters=filters)
     statement = (
         select(Packet.packet_type, decision.c.outcome, age_band, region, time_band, func.count())
         .select_from(Packet)
@@ -120,7 +120,7 @@ def research_counts(session: Session, *, user: User, filters: dashboard.Filters)
     return [tuple(row) for row in session.exec(statement).all()]
 
 
-def research_csv(session: Session, *, user: User, filters: dashboard.Filters, today: date | None = None) -> str:
+def research_csv(session: Session, *, user: User, filters: pipeline.Filters, today: date | None = None) -> str:
     counts = research_counts(session, user=user, filters=filters)
     text = _csv(RESEARCH_HEADER, ((*group, suppress(n)) for *group, n in counts))
     audit.record(session, action="export.research", user=user, record_type="agency", record_id=user.agency_id,

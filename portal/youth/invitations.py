@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from portal.accounts import users as accounts
+from portal.accounts import sessions, users
 from portal import audit, mail
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, Role, User, utcnow
@@ -160,7 +160,7 @@ def accept_invitation(
         errors["email"] = error
     existing = youth_account_for(session, client=client)
     if not error:
-        holder = session.exec(select(User).where(User.email == accounts.normalise_email(email))).first()
+        holder = session.exec(select(User).where(User.email == users.normalise_email(email))).first()
         if holder is not None and (existing is None or holder.id != existing.id):
             errors["email"] = _l("This email is already used by another account. Please use a different one.")
     if mode == "password":
@@ -171,18 +171,18 @@ def accept_invitation(
     if errors:
         raise InvitationError(errors)
     if existing is None:
-        user = accounts.create_user(
+        user = users.create_user(
             session, agency_id=invitation.agency_id, email=email, name=client.display_name or client.family_name,
             role=Role.youth, password=password if mode == "password" else None, client_id=client.id,
         )
         created = True
     else:
         user = existing
-        user.email = accounts.normalise_email(email)
+        user.email = users.normalise_email(email)
         user.active = True
         if mode == "password":
-            user.password_hash = accounts.hash_password(password)
-            accounts.end_all_sessions(session, user=user)  # a new password ends sessions opened with the old one
+            user.password_hash = users.hash_password(password)
+            sessions.end_all_sessions(session, user=user)  # a new password ends sessions opened with the old one
         created = False
     invitation.used_at = now
     invitation.used_by_id = user.id
@@ -203,7 +203,7 @@ def _address_key(ip: str) -> str:
 
 
 def _code_user(session: Session, email: str) -> User | None:
-    user = session.exec(select(User).where(User.email == accounts.normalise_email(email))).first()
+    user = session.exec(select(User).where(User.email == users.normalise_email(email))).first()
     if user is None or not user.active or user.role != Role.youth:
         return None
     if login_mode(session, agency_id=user.agency_id) != "one_time_code":

@@ -1,4 +1,4 @@
-"""The manager's dashboard: aggregate queries over the agency's packets, and reassigning work.
+"""The agency's pipeline, as the manager's dashboard shows it: aggregate queries over its packets.
 
 Every number comes from a GROUP BY query answered by an index, or from the monthly totals the
 lifecycle keeps; nothing loops over packet rows in Python. Filters (caseworker, packet type, packets
@@ -16,7 +16,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_, update
 from sqlmodel import Session, select
 
-from portal import access, audit, validation
+from portal import access, validation
+from portal.casework import assignment
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
 from portal.models import Milestone, MilestoneKind, OutcomeMonth, StateTimeMonth, StatusSpell
@@ -26,10 +27,6 @@ STATUS_ORDER = [S.draft, S.in_review, S.changes_requested, S.approved, S.submitt
 # States where the next step is the agency's own: a packet sitting in one too long is stuck.
 ACTIONABLE = (S.draft, S.in_review, S.changes_requested, S.approved)
 PAGE_SIZE = 50
-
-
-class ReassignError(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,7 @@ def days_between_dates(session: Session, later, earlier):
     return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
-def age_on(session: Session, day, date_of_birth):
+def sql_age_on(session: Session, day, date_of_birth):
     """Completed years of age on `day` (both date columns)."""
     if _dialect(session) == "postgresql":
         return cast(func.extract("year", func.age(day, date_of_birth)), Integer)
@@ -167,15 +164,6 @@ class Dashboard:
     workload: list = field(default_factory=list)  # [(user_id, name, {status: n}, open total)]
     outcomes: list = field(default_factory=list)  # [(month, approved, refused, returned)]
     total: int = 0
-
-
-def caseworkers(session: Session, *, agency_id) -> list[tuple[uuid.UUID, str]]:
-    """Active staff who can hold a caseload in the agency."""
-    rows = session.exec(
-        select(User.id, User.name).where(User.agency_id == agency_id, User.active.is_(True),
-                                         User.role.in_((Role.caseworker, Role.manager))).order_by(User.name)
-    ).all()
-    return [(user_id, name) for user_id, name in rows]
 
 
 def build(session: Session, *, user: User, filters: Filters, today: date | None = None) -> Dashboard:
@@ -239,7 +227,7 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
         ).all()
     ]
 
-    names = dict(caseworkers(session, agency_id=user.agency_id))
+    names = dict(assignment.caseworkers(session, agency_id=user.agency_id))
     board.workload = sorted(
         [
             (owner_id, names.get(owner_id, _l("Nobody") if owner_id is None else _l("Former staff")), counts,
@@ -355,74 +343,3 @@ def packet_rows(session: Session, *, user: User, filters: Filters, page: int = 1
 
 # --- Work waiting for review ---------------------------------------------------------------------
 
-def review_queue(session: Session, *, user: User, limit: int = 100):
-    """(packet id, title, urgency, client name, since) of packets waiting on this person."""
-    from portal.packets.lifecycle import is_approver
-
-    agency = session.get(Agency, user.agency_id)
-    wanted = []
-    if is_approver(user, agency):
-        wanted.append((S.in_review, lambda day: _l("Waiting for your review since %(day)s", day=day)))
-    wanted.append((S.changes_requested, lambda day: _l("Changes were requested on %(day)s", day=day)))
-    items = []
-    for status, title in wanted:
-        statement = access.scope(
-            select(Packet.id, Client.given_names, Client.family_name, Packet.status_changed_at)
-            .join(Client, Client.id == Packet.client_id).where(Packet.status == status),
-            Packet, user, session,
-        )
-        if status == S.changes_requested:
-            statement = statement.where(Packet.owner_id == user.id)
-        else:  # nobody reviews their own packet
-            statement = statement.where(or_(Packet.owner_id.is_(None), Packet.owner_id != user.id))
-        for packet_id, given, family, since in session.exec(statement.order_by(Packet.status_changed_at).limit(limit)):
-            items.append((packet_id, title(since.date().isoformat()), 1, f"{given} {family}".strip(), None))
-    return items
-
-
-# --- Reassigning ---------------------------------------------------------------------------------
-
-def _new_holder(session: Session, *, agency_id, to_user_id) -> User:
-    try:
-        key = uuid.UUID(str(to_user_id))
-    except ValueError:
-        raise ReassignError(_l("Please choose a caseworker from the list."))
-    target = session.get(User, key)
-    if target is None or target.agency_id != agency_id or not target.active or \
-            target.role not in (Role.caseworker, Role.manager):
-        raise ReassignError(_l("Please choose a caseworker from the list."))
-    return target
-
-
-def reassign_packet(session: Session, *, packet: Packet, to_user_id, by: User) -> Packet:
-    if by.role != Role.manager or by.agency_id != packet.agency_id:
-        raise ReassignError(_l("Only a manager of the agency can reassign work."))
-    target = _new_holder(session, agency_id=packet.agency_id, to_user_id=to_user_id)
-    previous = packet.owner_id
-    packet.owner_id = target.id
-    packet.updated_at = utcnow()
-    session.add(packet)
-    audit.record(session, action="packet.reassigned", user=by, record_type="packet", record_id=packet.id,
-                 detail=f"from={previous or ''} to={target.id}")
-    return packet
-
-
-def reassign_client(session: Session, *, client: Client, to_user_id, by: User, with_packets: bool = True) -> Client:
-    """Give the client file (and, by default, its open packets) to another caseworker."""
-    if by.role != Role.manager or by.agency_id != client.agency_id:
-        raise ReassignError(_l("Only a manager of the agency can reassign work."))
-    target = _new_holder(session, agency_id=client.agency_id, to_user_id=to_user_id)
-    previous = client.assigned_caseworker_id
-    client.assigned_caseworker_id = target.id
-    session.add(client)
-    moved = 0
-    if with_packets:
-        result = session.execute(
-            update(Packet).where(Packet.client_id == client.id, Packet.agency_id == client.agency_id,
-                                 Packet.status.not_in((S.decided, S.withdrawn)))
-            .values(owner_id=target.id, updated_at=utcnow())
-        )
-        moved = result.rowcount or 0
-    audit.record(session, action="client.reassigned", user=by, record_type="client", record_id=client.id,
-                 detail=f"from={previous or ''} to={target.id} packets={moved}")
-    return client

@@ -1,0 +1,127 @@
+"""Signing in, with throttling, and server-side sessions that can be ended."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, delete, select
+
+from portal import audit
+from portal.accounts.users import normalise_email, password_matches
+from portal.models import Agency, Role, SignInFailure, User, UserSession, utcnow
+
+FAILURES_ALLOWED = 5
+FAILURE_WINDOW = timedelta(minutes=1)
+
+
+def _account_key(email: str) -> str:
+    return "account:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+def _address_key(ip: str) -> str:
+    return f"address:{ip}"
+
+
+def throttle_wait_seconds(session: Session, *, email: str, ip: str, now: datetime | None = None) -> int:
+    """Seconds until another attempt is allowed; 0 when it is allowed now."""
+    now = now or utcnow()
+    since = now - FAILURE_WINDOW
+    wait = 0
+    for key in (_account_key(email), _address_key(ip)):
+        times = session.exec(
+            select(SignInFailure.at).where(SignInFailure.key == key, SignInFailure.at > since).order_by(SignInFailure.at)
+        ).all()
+        if len(times) >= FAILURES_ALLOWED:
+            # Allowed again when the oldest failure that still counts leaves the window.
+            unblock = times[-FAILURES_ALLOWED] + FAILURE_WINDOW
+            wait = max(wait, int((unblock - now).total_seconds()) + 1)
+    return wait
+
+
+@dataclass
+class SignInResult:
+    user: User | None = None
+    wait_seconds: int = 0
+    needs_code: bool = False  # a youth whose agency signs youth in with one-time codes, not passwords
+
+
+def sign_in(session: Session, *, email: str, password: str, ip: str, now: datetime | None = None) -> SignInResult:
+    """Check the credentials; record a failure or the success in the audit log."""
+    now = now or utcnow()
+    wait = throttle_wait_seconds(session, email=email, ip=ip, now=now)
+    if wait:
+        audit.record(session, action="sign_in.throttled", detail=f"address={ip}")
+        return SignInResult(wait_seconds=wait)
+    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    if user is not None and user.active and password_matches(user.password_hash, password):
+        agency = session.get(Agency, user.agency_id)
+        if user.role == Role.youth and agency is not None and agency.youth_login_mode == "one_time_code":
+            audit.record(session, action="sign_in.needs_code", user=user, record_type="user", record_id=user.id)
+            return SignInResult(needs_code=True)
+        session.exec(delete(SignInFailure).where(SignInFailure.key == _account_key(email)))
+        user.last_sign_in_at = now
+        audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id)
+        return SignInResult(user=user)
+    if user is None:
+        password_matches("", password)
+    for key in (_account_key(email), _address_key(ip)):
+        session.add(SignInFailure(key=key, at=now))
+    audit.record(
+        session,
+        action="sign_in.failed",
+        agency_id=user.agency_id if user else None,
+        record_type="user" if user else "",
+        record_id=user.id if user else "",
+    )
+    return SignInResult()
+
+
+def open_session(session: Session, *, user: User, ip: str) -> str:
+    """A new session token for the cookie; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(id=_token_hash(token), user_id=user.id, ip=ip[:64]))
+    return token
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_user(session: Session, *, token: str, user_id: str, idle: timedelta) -> User | None:
+    """The user of a live session; None when it ended, idled out, or the user was deactivated."""
+    # One query for the session, the user and their agency: this runs on every signed-in request, and
+    # the access checks that follow find the agency in the session instead of asking again.
+    found = session.exec(
+        select(UserSession, User, Agency).join(User, User.id == UserSession.user_id, isouter=True)
+        .join(Agency, Agency.id == User.agency_id, isouter=True)
+        .where(UserSession.id == _token_hash(token))
+    ).first()
+    now = utcnow()
+    if found is None:
+        return None
+    row, user, agency = found
+    session.info["agency"] = agency  # the session's identity map holds objects weakly: keep it for this request
+    if row.ended_at is not None or str(row.user_id) != user_id:
+        return None
+    if now - row.last_seen_at > idle:
+        row.ended_at = now
+        session.commit()
+        return None
+    if user is None or not user.active:
+        return None
+    # Write the heartbeat at most once a minute: reads should not cost a write each.
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        session.commit()
+    return user
+
+
+def end_session(session: Session, *, token: str) -> None:
+    row = session.get(UserSession, _token_hash(token))
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+
+
+def end_all_sessions(session: Session, *, user: User) -> None:
+    for row in session.exec(select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))):
+        row.ended_at = utcnow()

@@ -1,0 +1,119 @@
+"""Each staff member's "My work": what waits for them, from every area, most urgent first.
+
+Each source below is a plain function of (session, user, today); an item names the page it opens by
+endpoint and arguments, so this module needs no request.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from portal import access
+from portal.casework import deadlines
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
+from portal.i18n import ngettext
+from portal.models import Agency, Client, Packet, PacketStatus, User
+from portal.packets.lifecycle import is_approver
+from portal.referrals import intake
+from portal.youth import participation
+
+OVERDUE, THIS_WEEK, LATER, FOR_INFORMATION = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    title: str  # plain words, no personal data beyond what the signed-in user may see
+    endpoint: str  # the page that deals with it: url_for(endpoint, **params)
+    params: dict = field(default_factory=dict)
+    due: date | None = None
+    urgency: int = LATER
+    kind: str = ""  # deadline, question, review, referral
+    client_name: str = ""
+
+
+def work_items(session: Session, *, user: User, today: date) -> list[WorkItem]:
+    """Every source's items for this person, most urgent first, then by date."""
+    items = [
+        *review_items(session, user=user),
+        *deadline_items(session, user=user, today=today),
+        *youth_questions(session, user=user),
+        *referrals_to_triage(session, user=user, today=today),
+    ]
+    return sorted(items, key=lambda item: (item.urgency, item.due or date.max, item.kind, item.client_name))
+
+
+def review_queue(session: Session, *, user: User, limit: int = 100):
+    """(packet id, title, client name) of packets waiting on this person: their review, or their changes."""
+    agency = session.get(Agency, user.agency_id)
+    wanted = []
+    if is_approver(user, agency):
+        wanted.append((PacketStatus.in_review, lambda day: _l("Waiting for your review since %(day)s", day=day)))
+    wanted.append((PacketStatus.changes_requested, lambda day: _l("Changes were requested on %(day)s", day=day)))
+    found = []
+    for status, title in wanted:
+        statement = access.scope(
+            select(Packet.id, Client.given_names, Client.family_name, Packet.status_changed_at)
+            .join(Client, Client.id == Packet.client_id).where(Packet.status == status),
+            Packet, user, session,
+        )
+        if status == PacketStatus.changes_requested:
+            statement = statement.where(Packet.owner_id == user.id)
+        else:  # nobody reviews their own packet
+            statement = statement.where(or_(Packet.owner_id.is_(None), Packet.owner_id != user.id))
+        for packet_id, given, family, since in session.exec(statement.order_by(Packet.status_changed_at).limit(limit)):
+            found.append((packet_id, title(since.date().isoformat()), f"{given} {family}".strip()))
+    return found
+
+
+def review_items(session: Session, *, user: User) -> list[WorkItem]:
+    return [
+        WorkItem(title=str(title), endpoint="review.show", params={"packet_id": packet_id}, urgency=THIS_WEEK,
+                 kind="review", client_name=name)
+        for packet_id, title, name in review_queue(session, user=user)
+    ]
+
+
+def deadline_items(session: Session, *, user: User, today: date) -> list[WorkItem]:
+    items = []
+    for deadline in deadlines.deadlines_for(session, user=user, today=today):
+        if deadline.packet_id is not None:
+            endpoint, params = "review.show", {"packet_id": deadline.packet_id}
+        else:
+            endpoint, params = "clients.show", {"client_id": deadline.client_id}
+        items.append(WorkItem(title=str(deadline.title), endpoint=endpoint, params=params, due=deadline.due,
+                              urgency=deadline.urgency(today), kind="deadline", client_name=deadline.client_name))
+    return items
+
+
+def youth_questions(session: Session, *, user: User) -> list[WorkItem]:
+    """Questions a youth left for their caseworker ("I'm not sure: ask my caseworker")."""
+    items = []
+    for question in participation.questions_for_staff(session, user=user):
+        if question.step_key:
+            endpoint, params = "packets.step", {"packet_id": question.packet.id, "step_key": question.step_key}
+        else:
+            endpoint, params = "packets.show", {"packet_id": question.packet.id}
+        items.append(WorkItem(title=_("Question from the youth: %(label)s", label=question.label),
+                              endpoint=endpoint, params=params, urgency=THIS_WEEK, kind="question",
+                              client_name=question.client.display_name))
+    return items
+
+
+def referrals_to_triage(session: Session, *, user: User, today: date) -> list[WorkItem]:
+    """One line for the centre's staff: how many referrals wait for triage, and the nearest deadline."""
+    if not intake.receives_referrals(session, user=user):
+        return []
+    waiting = intake.queue(session, user=user, status="new")
+    if not waiting:
+        return []
+    due = min((referral.urgency_date for referral in waiting if referral.urgency_date), default=None)
+    days = (due - today).days if due else None
+    return [WorkItem(
+        title=ngettext("%(num)s referral waiting for triage", "%(num)s referrals waiting for triage", len(waiting)),
+        endpoint="referrals.queue", params={"status": "new"}, due=due, kind="referral",
+        urgency=OVERDUE if days is not None and days < 0 else THIS_WEEK if days is not None and days <= 14 else LATER,
+    )]
