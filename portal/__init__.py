@@ -45,9 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_login(app)
 
     from portal import cli, web
-    from portal.web import security
 
-    security.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     _register_blueprints(app)

@@ -183,3 +183,14 @@ def test_malformed_uuid_is_404_not_500(signed_in, client):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_boosted_navigation_to_a_missing_page_gets_the_whole_page_and_a_swap_gets_the_message(signed_in, client):
+    # One rule decides page or fragment (web.rendering): boosted navigation replaces the whole body, so it
+    # needs the page with its navigation; a swap into part of the page takes only the message.
+    boosted = client.get("/no-such-page", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    swapped = client.get("/no-such-page", headers=HTMX)
+    assert boosted.status_code == swapped.status_code == 404
+    assert "<nav" in boosted.get_data(as_text=True)
+    assert "<nav" not in swapped.get_data(as_text=True) and "could not find" in swapped.get_data(as_text=True)
+    assert "HX-Request" in boosted.headers["Vary"] and "HX-Request" in swapped.headers["Vary"]

@@ -9,7 +9,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -7,7 +7,7 @@ from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import Role
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 

@@ -9,7 +9,7 @@ from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portal.i18n import gettext as _
 from portal.models import Role
 from portal.validation import clean_text
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("auth", __name__)
 

@@ -10,7 +10,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User
 from portal.web.panels import CLIENT_PANELS, render_panels
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("clients", __name__, url_prefix="/clients")
 

@@ -19,7 +19,7 @@ from portal.db import get_session
 from portal.forms import get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
-from portal.web import render
+from portal.web.rendering import render, wants_fragment
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 DEADLINES_COUNTED = 200  # the dashboard lists the 15 most urgent and counts up to this many
@@ -62,7 +62,7 @@ def index():
     if errors:
         return render("dashboard/index.html", block="results", status=422, charts=_charts(board, options), **context)
     context["results_html"] = _results_html(board, every, context, options)
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    if wants_fragment():
         return context["results_html"], 200
     return render("dashboard/index.html", **context)
 

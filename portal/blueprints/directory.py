@@ -11,7 +11,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role
 from portal.referrals.intake import REGIONS
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("directory", __name__, url_prefix="/partners")
 

@@ -11,7 +11,7 @@ from portal.documents import evidence, renders, storage, uploads
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
 from portal.validation import a_date, clean_text
-from portal.web import render
+from portal.web.rendering import render, wants_fragment
 
 bp = Blueprint("documents", __name__, url_prefix="/packets")
 STAFF = tuple(str(role) for role in CASE_ROLES)
@@ -30,16 +30,13 @@ def _document(packet: Packet, document_id) -> Document:
 
 def _page(packet: Packet, *, status: int = 200, errors: dict | None = None, kept: dict | None = None):
     session = get_session()
-    response, code = render(
-        "evidence/page.html", block="checklist" if request.headers.get("HX-Target") == "evidence-checklist" else None,
-        status=status, packet=packet, ev=evidence.state(session, packet=packet), errors=errors or {}, kept=kept or {},
-    )
-    return response, code, {"Vary": "HX-Request"}
+    return render("evidence/page.html", block="checklist", status=status, packet=packet,
+                  ev=evidence.state(session, packet=packet), errors=errors or {}, kept=kept or {})
 
 
 def _back(packet: Packet, message: str | None = None):
     """htmx: the updated list in place; a plain form post: back to the page, with a message."""
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return _page(packet)
     if message:
         flash(message, "ok")
@@ -238,16 +235,15 @@ def generate(packet_id):
     session = get_session()
     packet = _packet(packet_id)
     render_row = renders.request_render(session, packet=packet, user=current_user, final=False)
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return _status(packet, render_row)
     return redirect(url_for("documents.render_status", packet_id=packet.id), code=303)
 
 
 def _status(packet: Packet, render_row):
-    versions = [] if request.headers.get("HX-Request") else renders.renders_of(get_session(), packet=packet)
-    response, code = render("evidence/status_page.html", block="status", packet=packet, render_row=render_row,
-                            versions=[v for v in versions if v.status == RenderStatus.done])
-    return response, code, {"Vary": "HX-Request"}
+    versions = [] if wants_fragment() else renders.renders_of(get_session(), packet=packet)
+    return render("evidence/status_page.html", block="status", packet=packet, render_row=render_row,
+                  versions=[v for v in versions if v.status == RenderStatus.done])
 
 
 @bp.get("/<packet_id>/renders/status")

@@ -8,7 +8,7 @@ from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.models import CASE_ROLES, Role
 from portal.casework.work import work_items
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("home", __name__)
 

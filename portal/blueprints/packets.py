@@ -24,23 +24,11 @@ from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.web.panels import PACKET_PANELS, render_panels
 from portal.forms.rules import state_care
-from portal.web import render
+from portal.web.rendering import push_url, render, wants_fragment
 
 bp = Blueprint("packets", __name__)
 STAFF = tuple(str(role) for role in CASE_ROLES)
 OPS = ("add_row", "remove_row", "up_row", "down_row")
-
-
-@bp.app_template_filter("answer")
-def answer_filter(value, item) -> str:
-    """An answer as printed (labels for choices, Yes/No), for conflict notices."""
-    return engine.display_value(item, value) or _("(empty)")
-
-
-@bp.app_template_global("render_panel")
-def render_panel(template: str, panel: dict, **page) -> Markup:
-    """One packet panel; its context is reachable both as `panel.x` and as `x`, whichever it uses."""
-    return Markup(render_template(template, **{**page, **(panel or {}), "panel": panel}))
 
 
 # ---- loading ------------------------------------------------------------------------------------
@@ -309,8 +297,7 @@ def step(packet_id, step_key):
         flash(_("That part of the form does not apply to this application."), "info")
         return redirect(url_for("packets.show", packet_id=packet.id), code=303)
     if request.method == "GET":
-        response = _step_page(db, packet, client, agency, packet_type, current)
-        return _with_push(response, request.full_path.rstrip("?"))
+        return push_url(_step_page(db, packet, client, agency, packet_type, current), request.full_path.rstrip("?"))
 
     form = request.form
     next_target = form.get("next", "")
@@ -349,22 +336,13 @@ def step(packet_id, step_key):
         return _step_page(db, packet, client, agency, packet_type, current, typed=typed,
                           errors={"_form": str(problem)}, status=409)
     target = _after_step_url(packet, packet_type, _context(packet, client, agency), role, current, next_target)
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+    if wants_fragment():
         next_key = target.rstrip("/").split("/steps/")[-1] if "/steps/" in target else None
         next_step = packet_type.step(next_key) if next_key else None
         if next_step is None:
             return "", 204, {"HX-Redirect": target}
-        response = _step_page(db, packet, client, agency, packet_type, next_step, comments=comments)
-        return _with_push(response, target)
+        return push_url(_step_page(db, packet, client, agency, packet_type, next_step, comments=comments), target)
     return redirect(target, code=303)
-
-
-def _with_push(response, url):
-    body, status = response
-    headers = {"Vary": "HX-Request"}
-    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        headers["HX-Push-Url"] = url
-    return body, status, headers
 
 
 @bp.route("/packets/<packet_id>/steps/<step_key>/fields/<name>", methods=["POST"])
@@ -433,8 +411,9 @@ def save_field(packet_id, step_key, name):
         typed = {key: value for key, value in _typed_from_form(current, form, role).items() if key in form
                  or any(k.startswith(key + "__") for k in form.keys())}
         typed[name] = engine.rows_from_value(item, value) if item.kind == "group" else engine.form_string(item, value)
-        body, status = _step_page(db, packet, client, agency, packet_type, current, typed=typed)
-        return body, status, {"HX-Retarget": "#step-region", "HX-Reswap": "outerHTML"}
+        response = _step_page(db, packet, client, agency, packet_type, current, typed=typed)
+        response.headers.update({"HX-Retarget": "#step-region", "HX-Reswap": "outerHTML"})
+        return response
     if item.kind == "group":
         return _version_only(packet.version)  # redrawing the rows could drop what is being typed in the next cell
     typed_value = engine.form_string(item, value)

@@ -13,7 +13,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import ngettext
 from portal.models import CASE_ROLES, Agency, Client
-from portal.web import render
+from portal.web.rendering import render
 
 # No prefix: the public form lives at /refer, the staff queue under /referrals.
 bp = Blueprint("referrals", __name__)

@@ -17,7 +17,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
 from portal.web.panels import review_panel
-from portal.web import render
+from portal.web.rendering import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
 

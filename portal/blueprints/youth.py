@@ -17,7 +17,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.web.panels import invitation_panel
-from portal.web import render
+from portal.web.rendering import render
 from portal.models import Invitation
 
 # No prefix: the youth's pages live under /me, the caseworker's invitation pages under /invitations.

@@ -1,62 +1,9 @@
-"""Rendering helpers shared by every blueprint: full page or htmx fragment, navigation, filters."""
-from datetime import date, datetime
+"""What only views need: page-or-fragment rendering, access decorators, security headers, panels, template helpers."""
+from flask import Flask
 
-from flask import Flask, render_template, request
-from flask_babel import get_locale
-from flask_login import current_user
-from jinja2_fragments.flask import render_block
-
-from portal.i18n import lazy_gettext as _l
-from portal.models import Role
-
-# (endpoint, label, roles) — the navigation each role sees, in order.
-NAVIGATION = [
-    ("home.my_work", _l("My work"), {Role.manager, Role.caseworker}),
-    ("clients.index", _l("Clients"), {Role.manager, Role.caseworker}),
-    ("referrals.queue", _l("Referrals"), {Role.manager, Role.caseworker}),
-    ("dashboard.index", _l("Dashboard"), {Role.manager}),
-    ("directory.index", _l("Partners"), {Role.manager, Role.caseworker}),
-    ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
-    ("admin.users", _l("Users"), {Role.admin, Role.manager}),
-    ("youth.home", _l("My applications"), {Role.youth}),
-]
+from portal.web import security, templating
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.context_processor(_template_globals)
-
-
-def _template_globals():
-    items = []
-    if current_user.is_authenticated:
-        items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
-    return {"navigation": items, "get_locale": get_locale}
-
-
-def render(template: str, block: str | None = None, status: int = 200, **context):
-    """The full page for a direct GET, only `block` for an htmx request that targets it."""
-    if block and request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
-        return render_block(template, block, **context), status
-    return render_template(template, **context), status
-
-
-def format_date(value) -> str:
-    if not value:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def format_datetime(value) -> str:
-    if not value:
-        return ""
-    return value.strftime("%Y-%m-%d %H:%M")
+    security.init_app(app)
+    templating.init_app(app)

@@ -4,6 +4,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.i18n import gettext as _
+from portal.web.rendering import wants_fragment
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -73,7 +74,7 @@ def _http_error(error: HTTPException):
         429: _("Too many attempts. Please wait a moment and try again."),
     }
     message = messages.get(error.code, _("Something went wrong. Please try again."))
-    template = "errors/_message.html" if request.headers.get("HX-Request") else "errors/error.html"
+    template = "errors/_message.html" if wants_fragment() else "errors/error.html"
     return render_template(template, code=error.code, message=message), error.code
 
 

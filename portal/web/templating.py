@@ -1,0 +1,69 @@
+"""What every template may use: the navigation each role sees, date filters, the locale."""
+from datetime import date, datetime
+
+from flask import Flask, render_template
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from portal.forms import engine
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
+from portal.models import Role
+
+# (endpoint, label, roles) — the navigation each role sees, in order.
+NAVIGATION = [
+    ("home.my_work", _l("My work"), {Role.manager, Role.caseworker}),
+    ("clients.index", _l("Clients"), {Role.manager, Role.caseworker}),
+    ("referrals.queue", _l("Referrals"), {Role.manager, Role.caseworker}),
+    ("dashboard.index", _l("Dashboard"), {Role.manager}),
+    ("directory.index", _l("Partners"), {Role.manager, Role.caseworker}),
+    ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
+    ("admin.users", _l("Users"), {Role.admin, Role.manager}),
+    ("youth.home", _l("My applications"), {Role.youth}),
+]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["answer"] = format_answer
+    app.jinja_env.globals["render_panel"] = render_panel
+    app.context_processor(_template_globals)
+
+
+def _template_globals():
+    items = []
+    if current_user.is_authenticated:
+        items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
+    return {"navigation": items, "get_locale": get_locale}
+
+
+def format_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def format_datetime(value) -> str:
+    if not value:
+        return ""
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def format_answer(value, item) -> str:
+    """An answer as printed (labels for choices, Yes/No), for conflict notices."""
+    return engine.display_value(item, value) or _("(empty)")
+
+
+def render_panel(template: str, panel: dict, **page) -> Markup:
+    """One panel of another area; its context is reachable both as `panel.x` and as `x`, whichever it uses."""
+    return Markup(render_template(template, **{**page, **(panel or {}), "panel": panel}))
