@@ -5,14 +5,13 @@ worker starts forking: every job's work horse inherits a warm process instead of
 second (and the fonts' load) per job, and keeps the forking worker's isolation and hard time limits.
 """
 import weasyprint  # noqa: F401 - imported here so forked work horses inherit it
+from rq import Worker
 
 from portal import create_app, queue
 from portal.documents import pdf
 
 
 def main() -> None:
-    from rq import Worker
-
     app = create_app()
     if queue.is_embedded(app):
         raise SystemExit("Set REDIS_URL to run a separate worker; without it `make run` runs jobs in-process.")

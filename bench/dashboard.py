@@ -118,7 +118,7 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
                 for start in range(0, len(rows), 5000):
                     connection.execute(insert(table), rows[start:start + 5000])
         from portal.db import session_scope
-        from portal.packets.lifecycle import rebuild_monthly_totals
+        from portal.reporting.monthly_totals import rebuild_monthly_totals
 
         with session_scope(app) as db:
             for agency in agencies:

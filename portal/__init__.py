@@ -2,13 +2,11 @@
 import os
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request, session
-from flask_login import current_user
+from flask import Flask, has_request_context, request
 
 from portal import config as config_module
 from portal import db, i18n
-from portal.extensions import babel, csrf, htmx, login_manager
-from portal.i18n import lazy_gettext as _l
+from portal.extensions import babel, csrf, htmx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,13 +40,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     i18n.init_app(app)
-    _init_login(app)
 
+    # The web layer, the views and the commands are imported here, not at the top: importing portal.models
+    # or portal.forms (a job, a test of the rules) must not load every view.
     from portal import cli, web
+    from portal.blueprints import BLUEPRINTS
 
     web.init_app(app)
     cli.init_app(app)
-    _register_blueprints(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app
 
 
@@ -58,32 +59,4 @@ def _select_locale() -> str | None:
     return request.accept_languages.best_match(["en", "fr"]) or "en"
 
 
-def _init_login(app: Flask) -> None:
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = _l("Please sign in to continue.")
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = None  # our own server-side sessions do this job
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from portal.accounts.sessions import session_user
-
-        token = session.get("sid")
-        if not token:
-            return None
-        user = session_user(db.get_session(), token=token, user_id=user_id, idle=app.config["IDLE_TIMEOUT"])
-        if user is None:
-            g.session_expired = True
-            session.clear()
-        return user
-
-
-def _register_blueprints(app: Flask) -> None:
-    from portal.blueprints import admin, audit_log, auth, clients, dashboard, directory, documents, home, packets, referrals, review, youth
-
-    for module in (auth, home, clients, audit_log, admin, packets, documents, review, dashboard, youth, referrals, directory):
-        app.register_blueprint(module.bp)
-
-
-__all__ = ["create_app", "current_user"]
+__all__ = ["create_app"]

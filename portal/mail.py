@@ -6,7 +6,9 @@ Bodies carry links and reference numbers only: never case details, which email c
 import os
 import smtplib
 import uuid
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -81,9 +83,6 @@ def send(*, to: str, subject: str, body: str, outbox_dir: str | None = None) -> 
 
 def outbox(outbox_dir: str | None = None) -> list[EmailMessage]:
     """Messages written to the outbox folder, oldest first (for tests and the demo)."""
-    from email import policy
-    from email.parser import BytesParser
-
     folder = Path(outbox_dir or current_app.config["MAIL_OUTBOX_DIR"])
     if not folder.exists():
         return []

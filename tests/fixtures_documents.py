@@ -11,7 +11,7 @@ from portal.forms.types import ChecklistItem, Field, PacketType, Signer, Step
 
 HOSTILE = '<img src=http://x> </style><script>x</script>'
 
-TEST_TYPE = forms.register(PacketType(
+TEST_TYPE = forms.PACKET_TYPES.add(PacketType(
     key="doc_test",
     title="Test application for documents",
     form_code="TST 0001",

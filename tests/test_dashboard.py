@@ -8,6 +8,7 @@ from portal.web import charts
 from portal.casework import assignment
 from portal.reporting import pipeline
 from portal.packets import lifecycle
+from portal.reporting import monthly_totals
 from portal.db import session_scope
 from portal.models import AuditEvent, Client, Packet, PacketStatus, Role, User
 from portal.models import Milestone, MilestoneKind, StatusSpell
@@ -53,7 +54,7 @@ def caseload(app, team, make):
             db.add(Milestone(agency_id=team.agency.id, packet_id=packet.id, kind=MilestoneKind.decision,
                              occurred_on=month, outcome=outcome))
         db.flush()
-        lifecycle.rebuild_monthly_totals(db, agency_id=team.agency.id)
+        monthly_totals.rebuild_monthly_totals(db, agency_id=team.agency.id)
     return packets
 
 
@@ -220,7 +221,7 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
         db.add(StatusSpell(agency_id=agency.id, packet_id=decided.id, status=S.submitted, entered_at=ago(103),
                            left_at=ago(3), days=100.0))
         db.flush()
-        lifecycle.rebuild_monthly_totals(db, agency_id=agency.id)
+        monthly_totals.rebuild_monthly_totals(db, agency_id=agency.id)
     with any_app.test_request_context("/"), session_scope(any_app) as db:
         user = db.get(User, manager.id)
         board = pipeline.build(db, user=user, filters=pipeline.Filters())

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.casework import deadlines
+from portal.forms import get_packet_type
 from portal.db import session_scope
 from portal.models import CareStatus, Document, PacketStatus, Role, User
 from portal.models import Milestone, MilestoneKind
@@ -75,11 +76,11 @@ def test_document_expiry_horizon(days, shown):
 
 def test_state_care_closing_date_comes_from_the_facts_file(app):
     with app.app_context():
-        closes = deadlines.state_care_closing_date()
+        closes = get_packet_type("state_care_pr").closing.closes()
         assert closes == date(2027, 1, 21)
-        assert deadlines.state_care_deadline(closes - timedelta(days=180), closes) == closes
-        assert deadlines.state_care_deadline(closes - timedelta(days=181), closes) is None
-        assert deadlines.state_care_deadline(closes + timedelta(days=1), closes) == closes
+        assert deadlines.closing_deadline(closes - timedelta(days=180), closes) == closes
+        assert deadlines.closing_deadline(closes - timedelta(days=181), closes) is None
+        assert deadlines.closing_deadline(closes + timedelta(days=1), closes) == closes
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_caseworker_sees_their_own_deadlines_in_order(app, team, seeded, request
         kinds = [(item.kind, item.due) for item in found]
         december = deadlines.deadlines_for(db, user=db.get(User, team.worker.id), today=date(2026, 12, 1))
     # The pathway's closing date shows from 180 days before it.
-    assert ("state_care_closes", seeded["state_care"].id) in [(item.kind, item.packet_id) for item in december]
+    assert ("pathway_closes", seeded["state_care"].id) in [(item.kind, item.packet_id) for item in december]
     assert kinds == [
         ("documents_due", date(2026, 6, 10)),  # overdue: first
         ("signature_expires", date(2026, 6, 30)),

@@ -3,6 +3,7 @@ import pytest
 from sqlmodel import select
 
 from portal.packets import lifecycle
+from portal.reporting import monthly_totals
 from portal.db import session_scope
 from portal.packets.lifecycle import TransitionError, transition
 from portal.models import Agency, AuditEvent, Packet, PacketEvent, PacketStatus, Role, User
@@ -231,5 +232,5 @@ def test_monthly_totals_add_up_and_rebuild(db, team):
     transition(db, packet=packet, to_status=S.in_review, user=worker)
     totals = {row.status: row.stays for row in db.exec(select(StateTimeMonth)).all()}
     assert totals == {S.draft: 2, S.in_review: 1}
-    lifecycle.rebuild_monthly_totals(db, agency_id=packet.agency_id)
+    monthly_totals.rebuild_monthly_totals(db, agency_id=packet.agency_id)
     assert {row.status: row.stays for row in db.exec(select(StateTimeMonth)).all()} == totals

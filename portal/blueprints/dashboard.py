@@ -16,7 +16,7 @@ from portal.packets import lifecycle
 from portal.access import get_or_404
 from portal.web.guards import allow
 from portal.db import get_session
-from portal.forms import get_packet_type
+from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
 from portal.web.rendering import render, wants_fragment
@@ -27,8 +27,6 @@ DEADLINES_COUNTED = 200  # the dashboard lists the 15 most urgent and counts up 
 
 def _packet_types() -> list[tuple[str, str]]:
     """(key, title) of every registered packet type, by title."""
-    from portal.forms import PACKET_TYPES
-
     return sorted(((key, str(packet_type.title)) for key, packet_type in PACKET_TYPES.items()), key=lambda item: item[1])
 
 

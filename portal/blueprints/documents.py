@@ -1,13 +1,17 @@
 """Evidence uploads and packet PDFs: the evidence page and panel, downloads, and the render status."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from urllib.parse import quote as url_quote
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.http import dump_options_header
 
 from portal import access, audit
 from portal.web import guards
 from portal.db import get_session
 from portal.documents import evidence, renders, storage, uploads
+from portal.packets import lifecycle
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
 from portal.validation import a_date, clean_text
@@ -44,9 +48,7 @@ def _back(packet: Packet, message: str | None = None):
 
 
 def _editable_or_409(packet: Packet):
-    from portal.packets.lifecycle import is_editable
-
-    if not is_editable(packet):
+    if not lifecycle.is_editable(packet):
         return _page(packet, status=409, errors={"_page": _("This packet is with a reviewer or already sent, so its files cannot change now.")})
     return None
 
@@ -121,8 +123,6 @@ def replace(packet_id, document_id):
 
 
 def _max_bytes() -> int:
-    from flask import current_app
-
     return current_app.config["UPLOAD_MAX_BYTES"]
 
 
@@ -213,10 +213,6 @@ def download(packet_id, document_id):
 
 
 def _file_response(data: bytes, content_type: str, filename: str, *, inline: bool) -> Response:
-    from urllib.parse import quote as url_quote
-
-    from werkzeug.http import dump_options_header
-
     response = Response(data, mimetype=content_type)
     ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "document"
     options = {"filename": ascii_name}

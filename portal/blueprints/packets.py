@@ -23,7 +23,6 @@ from portal.forms import engine
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.web.panels import PACKET_PANELS, render_panels
-from portal.forms.rules import state_care
 from portal.web.rendering import push_url, render, wants_fragment
 
 bp = Blueprint("packets", __name__)
@@ -60,46 +59,15 @@ def _step_url(packet, step, **extra):
 # ---- client panel and triage --------------------------------------------------------------------
 
 
-def _triage_defaults(client: Client) -> dict:
-    care = state_care.care_in_state(client.care_periods or [], today=date.today())
-    return {
-        "status": client.status_in_canada or "unknown",
-        "planned_signing_date": "",
-        "born_in_canada": (client.country_of_birth or "").strip().lower() == "canada",
-        "born_abroad_to_canadian_parent": False,
-        "parent_citizen": False,
-        "came_before_19": False,
-        "care_one_year": care.at_least(int(state_care.load_facts()["min_care_days"])),
-        "removal_order": False,
-        "refugee_claim": client.status_in_canada == "refugee_claimant",
-        "hc_approved_in_principle": False,
-        "lacks_pr_documents": False,
-        "fails_presence": False,
-    }
-
-
-FLAGS = ("born_in_canada", "born_abroad_to_canadian_parent", "parent_citizen", "came_before_19", "care_one_year",
-         "removal_order", "refugee_claim", "hc_approved_in_principle", "lacks_pr_documents", "fails_presence")
-
-
 @bp.route("/clients/<client_id>/start", methods=["GET", "POST"])
 @guards.allow(*STAFF)
 def triage_page(client_id):
     db = get_session()
     client = access.get_or_404(db, Client, client_id, current_user)
-    values, errors, recommendation = _triage_defaults(client), {}, None
+    values, errors, recommendation = triage.defaults_for(client, today=date.today()), {}, None
     if request.method == "POST":
-        values = {"status": request.form.get("status", "unknown"),
-                  "planned_signing_date": request.form.get("planned_signing_date", "")}
-        values.update({flag: request.form.get(flag) == "yes" for flag in FLAGS})
-        if values["status"] not in dict(triage.STATUSES):
-            errors["status"] = _("Please choose one of the options.")
-        signing, error = validation.a_date(values["planned_signing_date"], required=True)
-        if error:
-            errors["planned_signing_date"] = str(error)
-        if not errors:
-            answers = triage.TriageAnswers(date_of_birth=client.date_of_birth, planned_signing_date=signing,
-                                           **{k: v for k, v in values.items() if k != "planned_signing_date"})
+        values, errors, answers = triage.read_form(request.form, client=client)
+        if answers is not None:
             recommendation = triage.recommend(answers)
     audit.record(db, action="client.view", user=current_user, record_type="client", record_id=client.id,
                  detail="triage")
@@ -107,9 +75,7 @@ def triage_page(client_id):
     return render(
         "packets/triage.html", block="triage_result" if request.method == "POST" else None,
         status=422 if errors else 200, client=client, values=values, errors=errors, recommendation=recommendation,
-        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES, titles=triage.PACKET_TITLES,
-        state_care_days=triage.state_care_days_left(date.today()),
-        state_care_closes=triage.facts.a_date("state_care_pathway_closes"),
+        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES,
     )
 
 

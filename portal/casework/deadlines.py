@@ -8,7 +8,8 @@ candidate rows with indexed date ranges and hand them to the rules.
 - Documents and permits expiring (Document.expires_on) while their packet is still open.
 - Documents IRCC asked for, by their due date, until marked sent.
 - Signatures older than the allowed number of days before submission (planned signing date + 90).
-- The state-care pathway's closing date, for packets of that pathway not yet submitted.
+- A pathway's last day of receipt (a packet type's `closing`, e.g. the state-care pathway), for its packets
+  not yet submitted.
 """
 from __future__ import annotations
 
@@ -19,13 +20,14 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, select
 
 from portal import access
+from portal.forms import PACKET_TYPES, facts, find_packet_type
+from portal.forms.rules.dates import add_years
 from portal.i18n import lazy_gettext as _l
 from portal.models import CareStatus, Client, Document, Packet, PacketStatus, Role, User
 from portal.models import Milestone, MilestoneKind
 
 OPEN_STATUSES = (PacketStatus.draft, PacketStatus.in_review, PacketStatus.changes_requested, PacketStatus.approved)
 LIVE_STATUSES = OPEN_STATUSES + (PacketStatus.submitted,)
-STATE_CARE_PACKET_TYPES = ("state_care_pr",)
 
 # How far ahead each kind of deadline starts to show.
 HORIZON = {
@@ -35,7 +37,7 @@ HORIZON = {
     "document_expires": 90,
     "documents_due": 3650,
     "signature_expires": 30,
-    "state_care_closes": 180,
+    "pathway_closes": 180,
 }
 AGE_GATES = (18, 19, 21)
 CARE_STATUSES_FOR_LATER_GATES = (CareStatus.in_care, CareStatus.extended_society_care, CareStatus.former_crown_ward)
@@ -59,10 +61,7 @@ class Deadline:
 
 def birthday(date_of_birth: date, years: int) -> date:
     """The day someone turns `years`; born on 29 February, they turn a year older on 1 March in common years."""
-    try:
-        return date_of_birth.replace(year=date_of_birth.year + years)
-    except ValueError:
-        return date(date_of_birth.year + years, 3, 1)
+    return add_years(date_of_birth, years)
 
 
 def urgency(due: date, today: date) -> int:
@@ -111,28 +110,21 @@ def document_deadline(expires_on: date | None, today: date) -> date | None:
     return expires_on if shows(expires_on, today, HORIZON["document_expires"]) else None
 
 
-def state_care_deadline(today: date, closes: date | None = None) -> date | None:
-    closes = closes or state_care_closing_date()
+def closing_deadline(today: date, closes: date | None) -> date | None:
+    """A pathway's last day of receipt, once it is within the horizon (and after, while a packet is open)."""
     if closes is None:
         return None
-    return closes if shows(closes, today, HORIZON["state_care_closes"]) else None
+    return closes if shows(closes, today, HORIZON["pathway_closes"]) else None
 
 
 # --- Facts (dates and numbers staff can correct in portal/data/facts.toml) --------------------------
 
 def _fact(reader: str, key: str):
     """A value from portal/data/facts.toml through the guided forms' reader; None when it is missing."""
-    from portal.forms import facts
-
     try:
         return getattr(facts, reader)(key)
     except facts.FactsError:
         return None
-
-
-def state_care_closing_date() -> date | None:
-    value = _fact("a_date", "state_care_pathway_closes")
-    return value if isinstance(value, date) else None
 
 
 def resubmission_days() -> int:
@@ -177,9 +169,7 @@ def _packet_scope(session: Session, user: User, caseworker_id=None) -> list:
 
 
 def _checklist_label(packet_type: str, item: str) -> str:
-    from portal.forms import PACKET_TYPES
-
-    definition = PACKET_TYPES.get(packet_type)
+    definition = find_packet_type(packet_type)
     found = next((entry for entry in definition.checklist if entry.key == item), None) if definition else None
     return found.label if found else item.replace("_", " ")
 
@@ -256,19 +246,19 @@ def deadlines_for(session: Session, *, user: User, today: date | None = None, ca
             found.append(Deadline("signature_expires", due, title, client_id, packet_id,
                                   f"{given} {family}".strip(), owner))
 
-    closes = state_care_deadline(today)
-    if closes is not None:
+    for key, packet_type in PACKET_TYPES.items():
+        closes = closing_deadline(today, packet_type.closing.closes()) if packet_type.closing else None
+        if closes is None:
+            continue
         rows = session.exec(
             select(Packet.id, Packet.client_id, Packet.owner_id, Client.given_names, Client.family_name)
             .join(Client, Client.id == Packet.client_id)
-            .where(*packets, Packet.status.in_(OPEN_STATUSES),
-                   Packet.packet_type.in_(STATE_CARE_PACKET_TYPES))
+            .where(*packets, Packet.status.in_(OPEN_STATUSES), Packet.packet_type == key)
             .limit(limit)
         ).all()
         for packet_id, client_id, owner, given, family in rows:
-            found.append(Deadline("state_care_closes", closes,
-                                  _l("State-care pathway closes: IRCC must receive the application by this date"),
-                                  client_id, packet_id, f"{given} {family}".strip(), owner))
+            found.append(Deadline("pathway_closes", closes, packet_type.closing.title, client_id, packet_id,
+                                  f"{given} {family}".strip(), owner))
 
     found.sort(key=lambda item: (item.due, item.kind))
     return found[:limit]

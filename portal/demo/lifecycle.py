@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlmodel import Session, select
 
 from portal.forms import get_packet_type
-from portal.packets.lifecycle import rebuild_monthly_totals
+from portal.reporting.monthly_totals import rebuild_monthly_totals
 from portal.models import Packet, PacketEvent, PacketStatus, Role
 from portal.models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
 

@@ -1,8 +1,12 @@
 """Operator commands: list packets, and render one in the foreground without the queue."""
+import uuid
+
 import click
+from flask import current_app
 from sqlmodel import select
 
 from portal.db import session_scope
+from portal.documents import pdf, snapshot, storage
 from portal.models import Agency, Client, Packet
 
 
@@ -28,12 +32,6 @@ def list_packets():
 @click.option("--final", is_flag=True, help="Render without the DRAFT watermark.")
 def render_packet(packet_id, out, final):
     """Render one packet in the foreground and write the decrypted PDF to OUT."""
-    import uuid
-
-    from flask import current_app
-
-    from portal.documents import pdf, snapshot, storage
-
     try:
         packet_uuid = uuid.UUID(packet_id)
     except ValueError:

@@ -7,7 +7,9 @@ from datetime import date
 from flask import current_app
 from sqlmodel import Session
 
+from portal import forms
 from portal.documents import renders, uploads
+from portal.packets.lifecycle import is_editable
 from portal.models import Agency, Client, Document, Packet, Render, User
 
 
@@ -23,16 +25,12 @@ class EvidenceState:
 
 
 def checklist_items(session: Session, *, packet: Packet):
-    from portal import forms
-
     client = session.get(Client, packet.client_id)
     agency = session.get(Agency, packet.agency_id)
     return forms.summarize(packet=packet, client=client, agency=agency).checklist
 
 
 def state(session: Session, *, packet: Packet, today: date | None = None) -> EvidenceState:
-    from portal.packets.lifecycle import is_editable
-
     items = checklist_items(session, packet=packet)
     return EvidenceState(
         rows=uploads.checklist_rows(session, packet=packet, items=items, today=today),

@@ -18,11 +18,10 @@ GENERIC_REASON = "Something went wrong while making the PDF. Please try again; i
 
 
 def _app() -> Flask:
-    if has_app_context():
-        return current_app._get_current_object()
-    from portal import create_app
-
-    return create_app()
+    """The app the worker set up: worker.py and the embedded queue run every job inside its context."""
+    if not has_app_context():
+        raise RuntimeError("render_packet runs in a worker that pushed the app's context (worker.py).")
+    return current_app._get_current_object()
 
 
 def _update(app: Flask, render_id: uuid.UUID, **fields) -> None:

@@ -7,10 +7,12 @@ and a render whose job has vanished or died is marked failed with a reason the c
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from flask import current_app
 from rq import Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlmodel import Session, select
 
 from portal import audit, queue
@@ -59,10 +61,9 @@ def request_render(session: Session, *, packet: Packet, user: User | None, final
 
 
 def enqueue(render: Render) -> None:
-    from portal.documents.jobs import render_packet
-
+    # By name: the web process never imports the job (and WeasyPrint with it); the worker does.
     queue.get_queue().enqueue(
-        render_packet,
+        "portal.documents.jobs.render_packet",
         str(render.id),
         job_id=render.job_id,
         job_timeout=job_timeout_seconds(),
@@ -89,9 +90,6 @@ def renders_of(session: Session, *, packet: Packet) -> list[Render]:
 
 def _reconcile(session: Session, render: Render) -> bool:
     """Mark a running render failed when its job is gone or failed for good; True when it changed."""
-    from rq.exceptions import NoSuchJobError
-    from rq.job import Job, JobStatus
-
     try:
         job = Job.fetch(render.job_id, connection=queue.connection())
         status = job.get_status()
@@ -115,8 +113,6 @@ def _reconcile(session: Session, render: Render) -> bool:
 
 
 def _aware(moment):
-    from datetime import timezone
-
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 

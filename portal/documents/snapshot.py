@@ -10,15 +10,15 @@ from datetime import date
 from flask_babel import force_locale
 from sqlmodel import Session
 
+from portal import forms
 from portal.documents import uploads
+from portal.packets import signatures
 from portal.models import Agency, Client, Packet, User
 
 SNAPSHOT_VERSION = 1
 
 
 def _summary(*, packet: Packet, client: Client, agency: Agency, today: date):
-    from portal import forms
-
     return forms.summarize(packet=packet, client=client, agency=agency, today=today)
 
 
@@ -32,8 +32,6 @@ def _representative(session: Session, *, packet: Packet, client: Client, user: U
 
 
 def _signatures(session: Session, *, packet: Packet) -> dict:
-    from portal.packets import signatures
-
     result = {}
     for key, signature in (signatures.signatures_for(session, packet=packet) or {}).items():
         signed_at = signature.get("signed_at")
@@ -43,11 +41,6 @@ def _signatures(session: Session, *, packet: Packet) -> dict:
             "method": str(signature.get("method", "")),
         }
     return result
-
-
-def _is_release_section(step) -> bool:
-    words = f"{step.key} {step.title} {step.form_section}".lower()
-    return "release" in words or "5475" in words or "5476" in words or "representative" in words
 
 
 def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
@@ -81,7 +74,7 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
         entry = {"key": section.step.key, "title": str(section.step.title), "form_section": section.step.form_section,
                  "lines": lines}
         sections.append(entry)
-        if _is_release_section(section.step):
+        if section.step.role == "release":
             release.append(entry)
     checklist = []
     for row in rows:

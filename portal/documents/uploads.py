@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from portal import audit
 from portal.documents import storage
 from portal.i18n import lazy_gettext as _l
-from portal.models import ChecklistWaiver, Document, Packet, User, utcnow
+from portal.models import ChecklistWaiver, Document, Packet, Render, RenderStatus, User, utcnow
 
 MAX_PIXELS = 60_000_000  # a 48-megapixel phone photo passes; a decompression bomb does not
 JPEG_QUALITY = 88
@@ -241,9 +241,7 @@ def remove_document(session: Session, *, document: Document, user: User) -> None
 
 def _forget_unless_rendered(session: Session, key: str) -> None:
     """Delete a replaced file, unless a render snapshot still points at it (renders are kept as versions)."""
-    from portal.models import Render
-
-    for snapshot in session.exec(select(Render.snapshot).where(Render.status != "failed")):
+    for snapshot in session.exec(select(Render.snapshot).where(Render.status != RenderStatus.failed)):
         if key in str(snapshot):
             return
     storage.delete(key)

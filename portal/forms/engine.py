@@ -10,6 +10,8 @@ from datetime import date
 from typing import Any, Iterable
 
 from portal import validation
+from portal.forms.registry import get_packet_type
+from portal.forms.rules.dates import age_on
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -21,13 +23,6 @@ ROW_SEPARATOR = "__"  # absences__0__left: field, row index, column
 
 
 # ---- context ------------------------------------------------------------------------------------
-
-def age_on(born: date | None, on: date) -> int | None:
-    """Whole years on `on`; a birthday falling on `on` counts (18 on the 18th birthday)."""
-    if born is None:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
 
 def client_dict(client) -> dict[str, Any]:
     """Plain values from the client file, so rules never touch the ORM object."""
@@ -81,7 +76,8 @@ def with_answers(context: Context, changes: dict) -> Context:
 
 
 def age_at_signing(context: Context) -> int | None:
-    return age_on(context.client.get("dob"), context.signing_date)
+    born = context.client.get("dob")
+    return None if born is None else age_on(born, context.signing_date)
 
 
 # ---- what to ask --------------------------------------------------------------------------------
@@ -324,8 +320,6 @@ def display_rows(item: Field, value: Any) -> tuple[tuple[str, ...], ...]:
 
 def summarize(*, packet, client, agency, today: date | None = None, packet_type: PacketType | None = None) -> PacketSummary:
     """Everything about a packet, computed once: what the review screen and the PDF read."""
-    from portal.forms import get_packet_type
-
     packet_type = packet_type or get_packet_type(packet.packet_type)
     context = build_context(packet=packet, client=client, agency=agency, today=today)
     meta = packet.answer_meta or {}

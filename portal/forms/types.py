@@ -58,6 +58,7 @@ class Step:
     title: str
     fields: tuple[Field, ...]
     form_section: str = ""  # the official form's section this step covers, for the review and the PDF
+    role: str = ""  # "release": the representative and release-of-information section, printed on its own page
     intro: str = ""
     youth_intro: str = ""
     show_if: Condition | None = None
@@ -101,8 +102,92 @@ class FeeLine:
 
 
 @dataclass(frozen=True)
+class Situation:
+    """What triage knows about a client: the status today, the age on the planned signing date, a few facts."""
+
+    status: str = "unknown"
+    age: int | None = None  # on the planned signing date; None when the date of birth is missing
+    signing_date: date | None = None
+    today: date | None = None
+    born_in_canada: bool = False
+    born_abroad_to_canadian_parent: bool = False
+    parent_citizen: bool = False  # a natural or adoptive parent is a citizen, or applies at the same time
+    came_before_19: bool = False
+    care_one_year: bool = False  # at least 1 cumulative year under a court order giving full parental responsibility
+    removal_order: bool = False  # under a removal order that cannot be enforced now
+    refugee_claim: bool = False  # a refugee claim referred and not yet decided
+    hc_approved_in_principle: bool = False
+    lacks_pr_documents: bool = False
+    fails_presence: bool = False  # a PR minor who cannot reach 1,095 days, or stateless / special hardship
+    state_care_days_left: int = 0  # days on which IRCC can still receive a state-care application
+
+    WITHOUT_PR = ("no_status", "temporary_resident", "refugee_claimant", "protected_person", "unknown")
+
+    @property
+    def minor(self) -> bool:
+        return self.age is not None and self.age < 18
+
+    @property
+    def permanent_resident(self) -> bool:
+        return self.status == "permanent_resident"
+
+    @property
+    def citizen(self) -> bool:
+        return self.status == "citizen" or self.born_in_canada or self.born_abroad_to_canadian_parent
+
+    @property
+    def claimant(self) -> bool:
+        return self.refugee_claim or self.status == "refugee_claimant"
+
+    @property
+    def needs_work_permit(self) -> bool:
+        return self.removal_order or self.claimant or self.hc_approved_in_principle
+
+    @property
+    def work_permit_code(self) -> str:
+        return "S62" if self.removal_order else ("S61" if self.claimant else "A70")
+
+    @property
+    def fits_state_care(self) -> bool:
+        """The state-care pathway's own conditions (section 0, situation F), open or not."""
+        return (self.status in self.WITHOUT_PR and self.status != "protected_person" and self.came_before_19
+                and self.care_one_year)
+
+    @property
+    def state_care_open(self) -> bool:
+        return self.fits_state_care and self.state_care_days_left > 0
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Why a packet type fits a situation: as the recommendation (lowest rank wins), or only as also possible."""
+
+    reason: str
+    rank: int = 50
+    recommended: bool = True
+
+
+@dataclass(frozen=True)
+class Triage:
+    """A packet type's place in triage (domain section 0): its name there, and when and why it fits."""
+
+    title: str  # "Citizenship for a minor without a Canadian parent (CIT 0403)"
+    fits: Callable[[Situation], list[Fit]]
+    notes: Callable[[Situation], list[str]] | None = None  # said whenever they apply, recommended or not
+    alert: Callable[[Situation], str | None] | None = None  # a warning shown with it when it is recommended
+
+
+@dataclass(frozen=True)
+class ClosingDate:
+    """A pathway that takes applications only until a date: IRCC must receive them by then."""
+
+    closes: Callable[[], date | None]
+    title: str  # the deadline's words on My work and the dashboard
+
+
+@dataclass(frozen=True)
 class PacketType:
-    key: str  # "cit_0403"
+    key: str  # "cit_0403"; the module that declares it is portal/forms/packets/<key>.py
     title: str  # "Citizenship for a minor without a Canadian parent"
     form_code: str  # "CIT 0403"
     description: str
@@ -117,6 +202,9 @@ class PacketType:
     available: Callable[[date], tuple[bool, str]] | None = None
     # paragraphs the cover letter adds for this packet (the basis, an exemption code, a program); None = none
     cover_letter: Callable[["Context"], list[str]] | None = None
+    order: int = 100  # where it is listed among the packet types (triage's "choose another", the dashboard)
+    triage: Triage | None = None  # when triage suggests it, and why
+    closing: ClosingDate | None = None  # a pathway with a last day of receipt: a deadline while a packet is open
 
     def step(self, key: str) -> Step | None:
         return next((step for step in self.steps if step.key == key), None)

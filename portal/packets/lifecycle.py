@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from portal import audit
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Document, Packet, PacketEvent, PacketStatus, Role, User, utcnow
-from portal.models import OutcomeMonth, PacketApproval, PacketContributor, StateTimeMonth, StatusSpell
+from portal.models import PacketApproval, PacketContributor, StatusSpell
+from portal.reporting.monthly_totals import add_outcome, add_state_time
 
 S = PacketStatus
 
@@ -175,70 +176,6 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
     )
     session.flush()
     return event
-
-
-def _upsert(session: Session, model, *, keys: dict, add: dict) -> None:
-    """Add to a monthly total in one statement, so two transitions at once both count."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    table = model.__table__
-    statement = insert(table).values(**keys, **add)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in add},
-    ))
-
-
-def add_state_time(session: Session, *, agency_id, month: str, status: str, packet_type: str, owner: str,
-                   stays: int, days: float) -> None:
-    _upsert(session, StateTimeMonth, keys={"agency_id": agency_id, "month": month, "status": status,
-                                           "packet_type": packet_type, "owner": owner},
-            add={"stays": stays, "days": days})
-
-
-def add_outcome(session: Session, *, agency_id, month: str, outcome: str, packet_type: str, owner: str,
-                decisions: int = 1) -> None:
-    _upsert(session, OutcomeMonth, keys={"agency_id": agency_id, "month": month, "outcome": outcome,
-                                         "packet_type": packet_type, "owner": owner},
-            add={"decisions": decisions})
-
-
-def rebuild_monthly_totals(session: Session, *, agency_id) -> None:
-    """Recount an agency's monthly totals from its stays and decisions (after bulk loads that wrote them)."""
-    from sqlalchemy import delete, func, literal_column
-
-    from portal.models import Milestone, MilestoneKind
-
-    postgres = session.get_bind().dialect.name == "postgresql"
-
-    def month_of(column):
-        # The format is inlined so SELECT and GROUP BY are the same expression to PostgreSQL.
-        return func.to_char(column, literal_column("'YYYY-MM'")) if postgres else \
-            func.strftime(literal_column("'%Y-%m'"), column)
-
-    owner = Packet.owner_id
-    session.execute(delete(StateTimeMonth).where(StateTimeMonth.agency_id == agency_id))
-    session.execute(delete(OutcomeMonth).where(OutcomeMonth.agency_id == agency_id))
-    stays = session.exec(
-        select(month_of(StatusSpell.left_at), StatusSpell.status, Packet.packet_type, owner, func.count(),
-               func.sum(StatusSpell.days))
-        .join(Packet, Packet.id == StatusSpell.packet_id).where(StatusSpell.agency_id == agency_id)
-        .group_by(month_of(StatusSpell.left_at), StatusSpell.status, Packet.packet_type, owner)
-    ).all()
-    for month, status, packet_type, holder, n, days in stays:  # one row per group
-        add_state_time(session, agency_id=agency_id, month=month, status=status, packet_type=packet_type,
-                       owner=holder.hex if holder else "", stays=n, days=float(days or 0))
-    decisions = session.exec(
-        select(month_of(Milestone.occurred_on), Milestone.outcome, Packet.packet_type, owner, func.count())
-        .join(Packet, Packet.id == Milestone.packet_id)
-        .where(Milestone.agency_id == agency_id, Milestone.kind == MilestoneKind.decision)
-        .group_by(month_of(Milestone.occurred_on), Milestone.outcome, Packet.packet_type, owner)
-    ).all()
-    for month, outcome, packet_type, holder, n in decisions:
-        add_outcome(session, agency_id=agency_id, month=month, outcome=outcome, packet_type=packet_type,
-                    owner=holder.hex if holder else "", decisions=n)
 
 
 def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from portal import access, validation
 from portal.casework import assignment
+from portal.reporting.monthly_totals import month_of
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
 from portal.models import Milestone, MilestoneKind, OutcomeMonth, StateTimeMonth, StatusSpell
@@ -140,13 +141,6 @@ def sql_age_on(session: Session, day, date_of_birth):
     year = lambda column: cast(func.strftime("%Y", column), Integer)  # noqa: E731
     before_birthday = case((func.strftime("%m-%d", day) < func.strftime("%m-%d", date_of_birth), 1), else_=0)
     return year(day) - year(date_of_birth) - before_birthday
-
-
-def month_of(session: Session, column):
-    """YYYY-MM; the format is inlined so SELECT and GROUP BY are the same expression to PostgreSQL."""
-    if _dialect(session) == "postgresql":
-        return func.to_char(column, literal_column("'YYYY-MM'"))
-    return func.strftime(literal_column("'%Y-%m'"), column)
 
 
 # --- The dashboard -------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Headers and error pages that apply to every response."""
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -81,8 +81,6 @@ def _http_error(error: HTTPException):
 def _unexpected_error(error: Exception):
     if isinstance(error, HTTPException):
         return _http_error(error)
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s", request.endpoint)
     if current_app.config.get("PROPAGATE_EXCEPTIONS"):
         raise error

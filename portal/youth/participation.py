@@ -12,7 +12,7 @@ from sqlalchemy import String, cast, or_
 from sqlmodel import Session, select
 
 from portal import access
-from portal.forms import engine
+from portal.forms import engine, find_packet_type
 from portal.forms.types import Context, Field, PacketType, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User
@@ -43,12 +43,7 @@ ASK_FLAG = "ask_caseworker"
 
 
 def packet_type(packet: Packet) -> PacketType | None:
-    from portal.forms import get_packet_type
-
-    try:
-        return get_packet_type(packet.packet_type)
-    except (KeyError, LookupError, ValueError):
-        return None
+    return find_packet_type(packet.packet_type)
 
 
 def context(session: Session, *, packet: Packet) -> Context:

@@ -1,9 +1,9 @@
 """CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
 
-from portal.forms import facts, register
+from portal.forms import facts
 from portal.forms.parts import citizenship as c
 from portal.forms.engine import age_at_signing
-from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
 
@@ -35,8 +35,19 @@ def rule_basis(context):
     return findings
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not situation.citizen:
+        return []
+    if situation.born_in_canada or situation.status == "citizen" and not situation.born_abroad_to_canadian_parent:
+        return [Fit(_l("Born in Canada: already a citizen, who needs a certificate, not a grant."), rank=10)]
+    return [Fit(_l("Born abroad to a Canadian parent: already a citizen (including Bill C-3 cases born before "
+                   "%(date)s), who needs a certificate.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]
+
+
+PACKET = PacketType(
     key="cit_0001",
+    order=40,
+    triage=Triage(_l("Proof of citizenship (CIT 0001)"), triage_fits),
     title=_l("Proof of citizenship"),
     form_code="CIT 0001",
     description=_l("A citizenship certificate for someone who is already a citizen: born in Canada, or born abroad to "
@@ -97,4 +108,4 @@ PACKET = register(PacketType(
     rules=(rule_basis, c.rule_signing_date, c.rule_form_version("CIT 0001")),
     fees=lambda ctx: [c.fee_line("cit_proof", ctx.signing_date)],
     submission=f"Online (first certificate or replacement only) or on paper to {facts.code('cit_proof_mailing_address')}.",
-))
+)

@@ -1,8 +1,7 @@
 """CIT 0002: citizenship for an adult (18 and over), s.5(1): former Crown wards (domain C)."""
 
-from portal.forms import register
 from portal.forms.parts import citizenship as c
-from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
 LANGUAGE_EVIDENCE = (
@@ -24,8 +23,19 @@ def rule_language(context):
     return []
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not situation.permanent_resident or situation.age is None or situation.age < 18:
+        return []
+    if situation.lacks_pr_documents:
+        return [Fit(_l("Citizenship once the PR documents are in hand."), recommended=False)]
+    return [Fit(_l("A permanent resident aged 18 or over on the signing date: the adult grant (former Crown wards "
+                   "and youth in extended society care)."), rank=30)]
+
+
+PACKET = PacketType(
     key="cit_0002",
+    order=30,
+    triage=Triage(_l("Citizenship for an adult (CIT 0002)"), triage_fits),
     title=_l("Citizenship for an adult"),
     form_code="CIT 0002",
     description=_l("Grant of citizenship under s.5(1) for a permanent resident aged 18 or over (for example a former "
@@ -78,4 +88,4 @@ PACKET = register(PacketType(
     ),
     fees=c.adult_fees,
     submission="Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow.",
-))
+)

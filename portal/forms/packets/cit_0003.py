@@ -1,8 +1,7 @@
 """CIT 0003: citizenship for a minor with a citizen (or co-applying) parent, s.5(2) (domain B)."""
 
-from portal.forms import register
 from portal.forms.parts import citizenship as c
-from portal.forms.types import ChecklistItem, Finding, PacketType, Step
+from portal.forms.types import ChecklistItem, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
 PARENT_ANSWERS = ("parent1_citizen", "parent2_citizen")
@@ -42,8 +41,23 @@ def rule_guardian_applies(context):
     return []
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not situation.permanent_resident or situation.age is not None and situation.age >= 18:
+        return []
+    if not situation.parent_citizen:
+        if situation.lacks_pr_documents:
+            return []
+        return [Fit(_l("Only if a natural or adoptive parent is a citizen."), recommended=False)]
+    if situation.lacks_pr_documents:
+        return [Fit(_l("Citizenship once the PR documents are in hand."), recommended=False)]
+    return [Fit(_l("A permanent resident under 18 with a citizen (or co-applying) parent: the grant under s.5(2)."),
+                rank=30)]
+
+
+PACKET = PacketType(
     key="cit_0003",
+    order=20,
+    triage=Triage(_l("Citizenship for a minor with a Canadian parent (CIT 0003)"), triage_fits),
     title=_l("Citizenship for a minor with a Canadian parent"),
     form_code="CIT 0003",
     description=_l("Grant of citizenship under s.5(2) for a permanent resident under 18 whose natural or adoptive "
@@ -94,4 +108,4 @@ PACKET = register(PacketType(
     ),
     fees=c.minor_fees,
     submission="Paper to CPC Sydney, or online when a parent or guardian applies for the minor.",
-))
+)

@@ -1,8 +1,7 @@
 """CIT 0403: citizenship for a minor without a Canadian parent, s.5(1) (domain A)."""
 
-from portal.forms import register
 from portal.forms.parts import citizenship as c
-from portal.forms.types import ChecklistItem, Field, Finding, PacketType, Signer, Step
+from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
 
@@ -36,8 +35,30 @@ APPLICANT = Step("applicant", _l("Who is applying"), (
     Field("waiver_reason", _l("Why no authorised person can apply"), kind="textarea", show_if=minor_waiver),
 ), form_section="Q1 Who is applying")
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not situation.permanent_resident or situation.age is not None and situation.age >= 18:
+        return []
+    if situation.parent_citizen:
+        return [Fit(_l("If the citizen is not a natural or adoptive parent, the minor applies under s.5(1) instead."),
+                    recommended=False)]
+    if situation.lacks_pr_documents:
+        return [Fit(_l("Citizenship once the PR documents are in hand."), recommended=False)]
+    return [Fit(_l("A permanent resident under 18 with no Canadian parent (the typical child in care): the grant "
+                   "under s.5(1). The society signs under its court order."), rank=30)]
+
+
+def triage_notes(situation: Situation) -> list[str]:
+    minor = situation.age is None or situation.age < 18
+    if situation.permanent_resident and minor and not situation.parent_citizen and situation.fails_presence:
+        return [_l("Below 1,095 days, or stateless or in special hardship: ask for a discretionary grant under "
+                   "s.5(4), or waivers under s.5(3), inside the minor's application (Appendix D).")]
+    return []
+
+
+PACKET = PacketType(
     key="cit_0403",
+    order=10,
+    triage=Triage(_l("Citizenship for a minor without a Canadian parent (CIT 0403)"), triage_fits, triage_notes),
     title=_l("Citizenship for a minor without a Canadian parent"),
     form_code="CIT 0403",
     description=_l("Grant of citizenship under s.5(1) for a permanent resident under 18 with no citizen parent, "
@@ -95,4 +116,4 @@ PACKET = register(PacketType(
     fees=c.minor_fees,
     submission="Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
                "an agency worker counts as guardian in IRCC's online tool).",
-))
+)

@@ -2,9 +2,8 @@
 IMM 5406 and IMM 5283, with the best interests of the child as its own guided section."""
 from __future__ import annotations
 
-from portal.forms import register
 from portal.forms.parts.status import YES_NO, adult, answer_in, family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
-from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
+from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules.dates import as_date
 from portal.forms.facts import status_facts
@@ -149,8 +148,24 @@ def fees(context: Context) -> list[FeeLine]:
                    rprf_exempt=context.get("rprf_exempt") == "yes")
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.state_care_open:
+        return [Fit(_l("H&C permanent residence if the state-care pathway does not fit (for example, not 3 years' "
+                       "residence)."), recommended=False)]
+    if situation.status not in ("no_status", "unknown", "temporary_resident"):
+        return []
+    if situation.needs_work_permit:
+        if situation.status == "no_status":
+            return [Fit(_l("H&C permanent residence, the longer-term route."), recommended=False)]
+        return []
+    return [Fit(_l("No status and not eligible for the state-care pathway: permanent residence on humanitarian and "
+                   "compassionate grounds."), rank=40)]
+
+
+PACKET = PacketType(
     key="hc_pr",
+    order=70,
+    triage=Triage(_l("Permanent residence on humanitarian and compassionate grounds"), triage_fits),
     title=_l("Permanent residence on humanitarian and compassionate grounds"),
     form_code="IMM 0008 / IMM 5283",
     description=_l("For people without status who are not eligible for the state-care pathway. Fees apply and are "
@@ -165,4 +180,4 @@ PACKET = register(PacketType(
     submission="Online through the permanent residence portal. Paper, braille or large print only as an "
                "accommodation requested from IRCC. Incomplete applications are returned.",
     allows_family_members=True,
-))
+)

@@ -5,10 +5,9 @@ because it decides the evidence and the fees; the remaining steps follow the for
 """
 from __future__ import annotations
 
-from portal.forms import register
 from portal.forms.engine import age_at_signing
 from portal.forms.parts.status import MARITAL, SERVICE_LANGUAGE, adult, answer_in, guardian_capacity, birth_fields, contact_fields, history_group, history_rule, minor, name_fields, yes
-from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
+from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules.biometrics import biometrics_for
 from portal.forms.rules.state_care import care_in_state
@@ -347,8 +346,22 @@ def cover_letter(context: Context) -> list[str]:
     return paragraphs
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not situation.needs_work_permit:
+        return []
+    reason = _l("A work permit from inside Canada (code %(code)s) can follow the removal order, refugee claim or H&C "
+                "approval in principle.", code=situation.work_permit_code)
+    if situation.status not in Situation.WITHOUT_PR or situation.state_care_open:
+        return [Fit(reason, recommended=False)]
+    if situation.status == "no_status":
+        return [Fit(_l("Under a removal order that cannot be enforced: an open work permit (S62) meanwhile."), rank=30)]
+    return [Fit(reason, rank=30)]
+
+
+PACKET = PacketType(
     key="imm_5710",
+    order=50,
+    triage=Triage(_l("Work permit from inside Canada (IMM 5710)"), triage_fits),
     title=_l("Open work permit from inside Canada"),
     form_code="IMM 5710",
     description=_l("For people under an unenforceable removal order, refugee claimants, H&C applicants approved in "
@@ -361,4 +374,4 @@ PACKET = register(PacketType(
     submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
                "(checklist IMM 5556).",
     cover_letter=cover_letter,
-))
+)

@@ -2,9 +2,8 @@
 obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
-from portal.forms import register
 from portal.forms.parts.status import SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, history_group, history_rule, minor, name_fields, s57_signer_list, yes
-from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
+from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules.dates import as_date
 from portal.forms.facts import status_facts
@@ -105,8 +104,19 @@ def fees(context: Context) -> list[FeeLine]:
     return [FeeLine("PR card processing fee", facts["fee"], facts["source"], "One application and fee per person")]
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not (situation.permanent_resident and situation.lacks_pr_documents):
+        return []
+    if situation.age is not None and situation.age >= 18:
+        return [Fit(_l("A permanent resident without PR documents: replace them first (PR card; Verification of "
+                       "Status for a lost Record of Landing)."), rank=20)]
+    return [Fit(_l("A PR minor without PR documents: replace them first."), rank=20)]
+
+
+PACKET = PacketType(
     key="pr_card",
+    order=80,
+    triage=Triage(_l("PR card (IMM 5444)"), triage_fits),
     title=_l("Permanent resident card"),
     form_code="IMM 5444",
     description=_l("A first, renewed or replacement PR card, for a permanent resident in Canada."),
@@ -118,4 +128,4 @@ PACKET = register(PacketType(
     fees=fees,
     submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
                "The applicant must be in Canada.",
-))
+)

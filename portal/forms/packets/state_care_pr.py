@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.forms import register
 from portal.forms.engine import age_at_signing
 from portal.forms.parts.status import PROVINCES, adult, answer_in, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step, yes
-from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Signer, Step
+from portal.forms.types import ChecklistItem, ClosingDate, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules import state_care
 from portal.forms.rules.dates import age_on, as_date
@@ -155,8 +154,39 @@ def cover_letter(context: Context) -> list[str]:
             "Processing, right of permanent residence and biometrics fees are waived under that policy."]
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if not situation.state_care_open:
+        return []
+    return [Fit(_l("No status, came to Canada before 19, and at least 1 year in court-ordered care: the fee-free "
+                   "state-care PR pathway, with a TRP and work or study permit meanwhile."), rank=20)]
+
+
+def triage_notes(situation: Situation) -> list[str]:
+    if situation.state_care_open:
+        return [_l("The state-care pathway closes on %(date)s: %(days)s days left for IRCC to RECEIVE the "
+                   "application.", date=state_care.closing_date(state_care.load_facts()).isoformat(),
+                   days=f"{situation.state_care_days_left:,}")]
+    if situation.fits_state_care:
+        return [_l("The state-care pathway has closed (check whether it was extended).")]
+    return []
+
+
+def triage_alert(situation: Situation) -> str:
+    return _l("The state-care pathway closes on %(date)s: %(days)s days left.",
+              date=state_care.closing_date(state_care.load_facts()).isoformat(),
+              days=f"{situation.state_care_days_left:,}")
+
+
+def closes() -> date | None:
+    return state_care.closing_date(state_care.load_facts())
+
+
+PACKET = PacketType(
     key="state_care_pr",
+    order=60,
+    triage=Triage(_l("PR pathway for people who were in state care (IMM 0008, IMM 0203)"), triage_fits, triage_notes,
+                  triage_alert),
+    closing=ClosingDate(closes, _l("State-care pathway closes: IRCC must receive the application by this date")),
     title=_l("Permanent residence for people who were in state care"),
     form_code="IMM 0008 (guide IMM 0204)",
     description=_l("The public policy for foreign nationals who came before 19 and spent at least one year in "
@@ -175,4 +205,4 @@ PACKET = register(PacketType(
     allows_family_members=True,
     available=available,
     cover_letter=cover_letter,
-))
+)

@@ -2,9 +2,8 @@
 confirmation of PR is lost. Not a travel or identity document. Corrections go on IMM 5218 instead."""
 from __future__ import annotations
 
-from portal.forms import register
 from portal.forms.parts.status import SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, minor, name_fields, s57_signer_list
-from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, PacketType, Step
+from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.facts import status_facts
 
@@ -66,8 +65,16 @@ def fees(context: Context) -> list[FeeLine]:
     return [FeeLine("Verification of Status fee", facts["fee"], facts["source"])]
 
 
-PACKET = register(PacketType(
+def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.permanent_resident and situation.lacks_pr_documents:
+        return [Fit(_l("A Verification of Status if the Record of Landing or COPR is lost."), recommended=False)]
+    return []
+
+
+PACKET = PacketType(
     key="vos",
+    order=90,
+    triage=Triage(_l("Verification of Status (IMM 5009)"), triage_fits),
     title=_l("Verification of Status (proof of PR when the record is lost)"),
     form_code="IMM 5009",
     description=_l("Since 2012 IRCC issues a Verification of Status instead of a replacement record of landing. It is "
@@ -78,4 +85,4 @@ PACKET = register(PacketType(
     rules=(correction_rule,),
     fees=fees,
     submission="By mail, as guide IMM 5545 says.",
-))
+)

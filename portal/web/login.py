@@ -1,0 +1,26 @@
+"""Flask-Login over Passage's own server-side sessions: the cookie holds a token, the database the session."""
+from flask import Flask, g, session
+
+from portal import db
+from portal.accounts.sessions import session_user
+from portal.extensions import login_manager
+from portal.i18n import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # our own server-side sessions do this job
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        token = session.get("sid")
+        if not token:
+            return None
+        user = session_user(db.get_session(), token=token, user_id=user_id, idle=app.config["IDLE_TIMEOUT"])
+        if user is None:
+            g.session_expired = True
+            session.clear()
+        return user
