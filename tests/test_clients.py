@@ -29,11 +29,22 @@ def _valid(caseworker_id="", **override) -> dict:
         "address": "",
         "uci": "",
         "assigned_caseworker_id": str(caseworker_id),
-        "care_start": [""],
-        "care_end": [""],
-        "care_order": [""],
+        **periods([""], [""], [""]),
     }
+    columns = {name: override.pop(name) for name in ("care_start", "care_end", "care_order") if name in override}
+    if columns:  # the periods' rows, given column by column
+        data = {key: value for key, value in data.items() if not key.startswith("care_periods__")}
+        data.update(periods(columns.get("care_start", []), columns.get("care_end", []), columns.get("care_order", [])))
     data.update(override)
+    return data
+
+
+def periods(starts, ends, orders) -> dict:
+    """The care periods' rows as the form posts them (care_periods__<row>__<column>)."""
+    data = {}
+    for index in range(max(len(starts), len(ends), len(orders))):
+        for column, values in (("start", starts), ("end", ends), ("order", orders)):
+            data[f"care_periods__{index}__{column}"] = values[index] if index < len(values) else ""
     return data
 
 
@@ -138,18 +149,20 @@ def test_control_characters_are_stripped(staff, auth, app):
 
 def test_add_and_remove_care_period_rows_without_saving(staff, auth, app):
     rows = {"care_start": ["2015-01-01"], "care_end": [""], "care_order": ["customary_care"]}
-    response = auth.post("/clients/new", _valid(action="add_period", **rows))
+    response = auth.post("/clients/new", _valid(add_row__care_periods="1", **rows))
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('class="care-period"') == 2
     assert "<html" in response.get_data(as_text=True)  # without htmx: the whole page
-    response = auth.post("/clients/new", _valid(action="add_period", **rows), htmx=True)
+    response = auth.post("/clients/new", _valid(add_row__care_periods="1", **rows), htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and html.count('class="care-period"') == 2
     two = {"care_start": ["2015-01-01", "2018-01-01"], "care_end": ["", ""], "care_order": ["customary_care", "other"]}
-    response = auth.post("/clients/new", _valid(remove_period="0", **two), htmx=True)
+    response = auth.post("/clients/new", _valid(remove_row__care_periods__0="1", **two), htmx=True)
     html = response.get_data(as_text=True)
     assert html.count('class="care-period"') == 1 and 'value="2018-01-01"' in html and "2015-01-01" not in html
-    assert auth.post("/clients/new", _valid(remove_period="7", **two)).status_code == 400
+    # A row that is not there: the rows stay as they were (the same rule as every repeatable row).
+    unchanged = auth.post("/clients/new", _valid(remove_row__care_periods__7="1", **two)).get_data(as_text=True)
+    assert unchanged.count('class="care-period"') == 2
     with app.app_context(), session_scope(app) as db:
         assert db.exec(select(Client)).all() == []
 

@@ -46,10 +46,10 @@ def new():
     if request.method == "GET":
         default = current_user.id if current_user.role == Role.caseworker else None
         form = clients.form_from_client(None, default_caseworker=default)
-        form.periods.append(_blank_period())
+        form.periods.append(dict(clients.BLANK_PERIOD))
         return _form_page(form, staff, client=None)
     form = clients.read_form(request.form)
-    if _rows_changed(form):
+    if clients.change_rows(form, request.form):
         return _form_page(form, staff, client=None, block="care_periods")
     clients.validate(form, staff_ids={str(user.id) for user in staff})
     if not form.ok:
@@ -84,10 +84,10 @@ def edit(client_id):
             staff.append(current)
     if request.method == "GET":
         form = clients.form_from_client(client)
-        form.periods.append(_blank_period())
+        form.periods.append(dict(clients.BLANK_PERIOD))
         return _form_page(form, staff, client=client)
     form = clients.read_form(request.form)
-    if _rows_changed(form):
+    if clients.change_rows(form, request.form):
         return _form_page(form, staff, client=client, block="care_periods")
     clients.validate(form, staff_ids={str(user.id) for user in staff})
     if not form.ok:
@@ -118,26 +118,6 @@ def _set_archived(client_id, archived: bool):
     flash(_("The client file is archived. It no longer shows in the client list.") if archived
           else _("The client file is back in the client list."), "success")
     return redirect(url_for("clients.show", client_id=client.id), 303)
-
-
-def _blank_period() -> dict:
-    return {"start": "", "end": "", "order": ""}
-
-
-def _rows_changed(form: clients.ClientForm) -> bool:
-    """'Add another period' and 'Remove' re-show the form with the rows changed, saving nothing."""
-    if request.form.get("action") == "add_period":
-        form.periods.append(_blank_period())
-        return True
-    remove = request.form.get("remove_period")
-    if remove is not None:
-        if not remove.isdigit() or int(remove) >= len(form.periods):
-            abort(400)
-        del form.periods[int(remove)]
-        if not form.periods:
-            form.periods.append(_blank_period())
-        return True
-    return False
 
 
 def _form_page(form, staff, *, client, status: int = 200, block: str | None = None):

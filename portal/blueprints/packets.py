@@ -19,7 +19,7 @@ from portal.packets import lifecycle
 from portal.packets.comments import open_comments
 from portal.casework import triage
 from portal.db import get_session
-from portal.forms import engine
+from portal.forms import engine, interaction
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet, Role
 from portal.web.panels import PACKET_PANELS, render_panels
@@ -27,7 +27,6 @@ from portal.web.rendering import push_url, render, wants_fragment
 
 bp = Blueprint("packets", __name__)
 STAFF = tuple(str(role) for role in CASE_ROLES)
-OPS = ("add_row", "remove_row", "up_row", "down_row")
 
 
 # ---- loading ------------------------------------------------------------------------------------
@@ -152,15 +151,6 @@ def _find_step(packet_type, context, role, step_key):
     return step, steps
 
 
-def _shown_value(item, packet, typed):
-    if item.name in typed:
-        return typed[item.name]
-    stored = (packet.answers or {}).get(item.name)
-    if item.kind == "group":
-        return engine.rows_from_value(item, stored)
-    return engine.form_string(item, stored)
-
-
 def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, errors=None, conflicts=None,
                status=200, block="step_region", next_target=None, version=None, comments=None):
     role = _role()
@@ -171,7 +161,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     steps = forms.visible_steps(packet_type, context, role)
     done, total = forms.progress(packet_type, context, role)
     fields = forms.visible_fields(step, shown_context, role)
-    values = {item.name: _shown_value(item, packet, typed) for item in fields}
+    values = {item.name: interaction.shown_value(item, packet.answers or {}, typed) for item in fields}
     for item in fields:
         if item.kind == "group" and not values[item.name]:
             values[item.name] = [{}]
@@ -195,63 +185,6 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     )
 
 
-def _op(form):
-    """A row button pressed without JavaScript: (op, field, index)."""
-    for key in form.keys():
-        parts = key.split("__")
-        if parts[0] in OPS and len(parts) >= 2:
-            index = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None
-            return parts[0], parts[1], index
-    return None
-
-
-def _apply_op(rows: list[dict], op: str, index: int | None) -> list[dict]:
-    rows = list(rows)
-    if op == "add_row":
-        rows.append({})
-    elif index is not None and 0 <= index < len(rows):
-        if op == "remove_row":
-            rows.pop(index)
-        elif op == "up_row" and index > 0:
-            rows[index - 1], rows[index] = rows[index], rows[index - 1]
-        elif op == "down_row" and index < len(rows) - 1:
-            rows[index + 1], rows[index] = rows[index], rows[index + 1]
-    return rows
-
-
-def _typed_from_form(step, form, role):
-    typed = {}
-    for item in step.fields:
-        if not engine.field_for_role(item, role):
-            continue
-        typed[item.name] = engine.raw_rows(item, form) if item.kind == "group" else form.get(item.name, "")
-    return typed
-
-
-def _base_version(form, packet) -> int:
-    """The version the form was opened at. A post without one (a script, not our forms) saves over
-    the current version; a garbled one counts as the oldest, so it cannot overwrite anything."""
-    if "version" not in form:
-        return packet.version
-    try:
-        return int(form["version"])
-    except ValueError:
-        return 0
-
-
-def _after_step_url(packet, packet_type, context, role, step, next_target):
-    if next_target == "review" and role != "youth":
-        return url_for("packets.review_page", packet_id=packet.id)
-    steps = forms.visible_steps(packet_type, context, role)
-    keys = [candidate.key for candidate in steps]
-    position = keys.index(step.key) if step.key in keys else -1
-    if 0 <= position < len(steps) - 1:
-        return _step_url(packet, steps[position + 1])
-    if role == "youth":
-        return url_for("packets.show", packet_id=packet.id)
-    return url_for("packets.review_page", packet_id=packet.id)
-
-
 @bp.route("/packets/<packet_id>/steps/<step_key>", methods=["GET", "POST"])
 @guards.allow(*STAFF, "youth")
 def step(packet_id, step_key):
@@ -265,49 +198,36 @@ def step(packet_id, step_key):
     if request.method == "GET":
         return push_url(_step_page(db, packet, client, agency, packet_type, current), request.full_path.rstrip("?"))
 
-    form = request.form
-    next_target = form.get("next", "")
-    op = _op(form)
-    if op:
-        typed = _typed_from_form(current, form, role)
-        item = packet_type.field(op[1])
-        if item is not None and item.kind == "group" and item.name in typed:
-            typed[item.name] = _apply_op(typed[item.name], op[0], op[2])
-        return _step_page(db, packet, client, agency, packet_type, current, typed=typed,
-                          version=_base_version(form, packet))
-
-    asked = {name[len("ask__"):] for name in form.keys() if name.startswith("ask__")}
-    values, errors, typed = forms.check_step(current, form, context, role, ask_caseworker=asked)
-    if errors:
-        return _step_page(db, packet, client, agency, packet_type, current, typed=typed, errors=errors, status=422,
-                          version=_base_version(form, packet))
-    for name in [key for key in form.keys() if key.startswith("resolve__")]:
-        if form.get(name) == "theirs":
-            values.pop(name[len("resolve__"):], None)
+    post = interaction.read_step(current, request.form, context, role, current_version=packet.version,
+                                 packet_type=packet_type)
+    if post.row_operation or post.errors:
+        return _step_page(db, packet, client, agency, packet_type, current, typed=post.typed, errors=post.errors,
+                          status=422 if post.errors else 200, version=post.base_version)
     # Read before saving (a save does not change comments): drawing the next step after the commit then
     # needs no second transaction.
     comments = open_comments(db, packet=packet) if role != "youth" else {}
     try:
-        save_answers(db, packet=packet, changes=values, base_version=_base_version(form, packet),
-                             user=current_user, in_person=form.get("in_person") == "yes", ask_caseworker=asked,
-                             audit_detail=f"step={current.key}")
+        save_answers(db, packet=packet, changes=post.values, base_version=post.base_version, user=current_user,
+                     in_person=post.in_person, ask_caseworker=post.asked, audit_detail=f"step={current.key}")
         db.commit()
     except StaleSaveError as stale:
         db.rollback()
         conflicts = {conflict.field: conflict for conflict in stale.conflicts}
-        return _step_page(db, packet, client, agency, packet_type, current, typed=typed, conflicts=conflicts,
+        return _step_page(db, packet, client, agency, packet_type, current, typed=post.typed, conflicts=conflicts,
                           status=409, version=stale.current_version)
     except PacketError as problem:
         db.rollback()
-        return _step_page(db, packet, client, agency, packet_type, current, typed=typed,
+        return _step_page(db, packet, client, agency, packet_type, current, typed=post.typed,
                           errors={"_form": str(problem)}, status=409)
-    target = _after_step_url(packet, packet_type, _context(packet, client, agency), role, current, next_target)
+    following = None
+    if not (request.form.get("next") == "review" and role != "youth"):
+        following = interaction.next_step(packet_type, _context(packet, client, agency), role, current)
+    if following is None:
+        target = url_for("packets.show" if role == "youth" else "packets.review_page", packet_id=packet.id)
+        return ("", 204, {"HX-Redirect": target}) if wants_fragment() else redirect(target, code=303)
+    target = _step_url(packet, following)
     if wants_fragment():
-        next_key = target.rstrip("/").split("/steps/")[-1] if "/steps/" in target else None
-        next_step = packet_type.step(next_key) if next_key else None
-        if next_step is None:
-            return "", 204, {"HX-Redirect": target}
-        return push_url(_step_page(db, packet, client, agency, packet_type, next_step, comments=comments), target)
+        return push_url(_step_page(db, packet, client, agency, packet_type, following, comments=comments), target)
     return redirect(target, code=303)
 
 
@@ -323,46 +243,29 @@ def save_field(packet_id, step_key, name):
     if item is None or not engine.field_for_role(item, role):
         abort(404)
     form = request.form
-    base = _base_version(form, packet)
-    before = [f.name for f in forms.visible_fields(current, context, role)]
-    typed_value = engine.raw_rows(item, form) if item.kind == "group" else form.get(name, "")
-    op = _op(form)
-    if op and item.kind == "group" and op[1] == name:
-        typed_value = _apply_op(typed_value, op[0], op[2])
-    ask = form.get(f"ask__{name}") == "yes"
+    post = interaction.read_field(item, form, context, current_version=packet.version)
 
     def field_response(status=200, errors=None, conflict=None, typed=True, version=None):
-        values = {name: typed_value if typed else _shown_value(item, packet, {})}
+        values = {name: post.typed if typed else interaction.shown_value(item, packet.answers or {}, {})}
         if item.kind == "group" and not values[name]:
             values[name] = [{}]
         meta = packet.answer_meta or {}
+        asked = post.ask or (meta.get(name) or {}).get("ask_caseworker")
         return render("packets/_field_response.html", status=status, packet=packet, step=current, item=item,
                       values=values, errors=errors or {}, conflicts={name: conflict} if conflict else {},
-                      youth=role == "youth", asked={name} if ask or (meta.get(name) or {}).get("ask_caseworker")
-                      else set(), version=version or packet.version, editable=True, comments={}, meta=meta)
+                      youth=role == "youth", asked={name} if asked else set(), version=version or packet.version,
+                      editable=True, comments={}, meta=meta)
 
-    resolve = form.get("resolve") or form.get(f"resolve__{name}")
-    if resolve == "theirs":
+    if post.outcome == interaction.SHOW_STORED:
         return field_response(typed=False)
-    if item.kind == "group":
-        value, errors = engine.clean_rows(item, typed_value, context, required_check=False)
-        errors.update(engine.group_rule_errors(item, value, context))
-        incomplete = any(engine.is_blank(row.get(column.name)) for row in value for column in item.columns
-                         if column.required and column.kind != "checkbox")
-        if errors:
-            return field_response(422, errors)
-        if incomplete or op and op[0] == "add_row":
-            return _version_only(packet.version)  # nothing to store until every row is complete
-    else:
-        value, error = engine.check_value(item, typed_value, context, required_check=False)
-        if error:
-            return field_response(422, {name: error})
-    if resolve == "mine":
-        base = packet.version
+    if post.outcome == interaction.INVALID:
+        return field_response(422, post.errors)
+    if post.outcome == interaction.WAIT:
+        return _version_only(packet.version)
     try:
-        save_answers(db, packet=packet, changes={name: value}, base_version=base, user=current_user,
-                             in_person=form.get("in_person") == "yes", ask_caseworker={name} if ask else (),
-                             audit_detail=f"field step={current.key}")
+        save_answers(db, packet=packet, changes={name: post.value}, base_version=post.base_version,
+                     user=current_user, in_person=post.in_person, ask_caseworker={name} if post.ask else (),
+                     audit_detail=f"field step={current.key}")
         db.commit()
     except StaleSaveError as stale:
         db.rollback()
@@ -370,19 +273,15 @@ def save_field(packet_id, step_key, name):
     except PacketError as problem:
         db.rollback()
         return field_response(409, {name: str(problem)})
-    context = _context(packet, client, agency)
-    after = [f.name for f in forms.visible_fields(current, context, role)]
-    if after != before:
+    if interaction.visibility_changed(current, context, _context(packet, client, agency), role):
         # The answer brings other questions in or out: redraw the step, keeping what the form held.
-        typed = {key: value for key, value in _typed_from_form(current, form, role).items() if key in form
-                 or any(k.startswith(key + "__") for k in form.keys())}
-        typed[name] = engine.rows_from_value(item, value) if item.kind == "group" else engine.form_string(item, value)
+        typed = interaction.typed_after_save(current, form, role, item, post.value)
         response = _step_page(db, packet, client, agency, packet_type, current, typed=typed)
         response.headers.update({"HX-Retarget": "#step-region", "HX-Reswap": "outerHTML"})
         return response
     if item.kind == "group":
         return _version_only(packet.version)  # redrawing the rows could drop what is being typed in the next cell
-    typed_value = engine.form_string(item, value)
+    post.typed = engine.form_string(item, post.value)
     return field_response()
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from portal import access, audit, validation
+from portal.forms import rows
 from portal.i18n import lazy_gettext as _l
 from portal.models import CASE_ROLES, CareStatus, Client, Role, StatusInCanada, User, utcnow
 
@@ -61,6 +62,8 @@ TRACKED_FIELDS = (
     "assigned_caseworker_id", "care_periods",
 )
 PER_PAGE = 25
+PERIODS, PERIOD_COLUMNS = "care_periods", ("start", "end", "order")  # rows of the care periods
+BLANK_PERIOD = {"start": "", "end": "", "order": ""}
 SEARCH_MAX = 100
 _YEAR = re.compile(r"\d{4}")
 
@@ -125,16 +128,21 @@ def read_form(form) -> ClientForm:
     """What was posted, as typed (control characters already dropped), without judging it."""
     raw = {name: form.get(name, "") for name in TRACKED_FIELDS if name != "care_periods"}
     raw = {name: validation.clean_text(value, multiline=(name == "address")) for name, value in raw.items()}
-    starts, ends, orders = form.getlist("care_start"), form.getlist("care_end"), form.getlist("care_order")
-    rows = max(len(starts), len(ends), len(orders))
-    periods = []
-    for i in range(min(rows, 50)):  # a ceiling, so a crafted post cannot ask for thousands of rows
-        periods.append({
-            "start": validation.clean_text(starts[i] if i < len(starts) else "")[:20],
-            "end": validation.clean_text(ends[i] if i < len(ends) else "")[:20],
-            "order": validation.clean_text(orders[i] if i < len(orders) else "")[:40],
-        })
+    periods = [
+        {"start": validation.clean_text(row["start"])[:20], "end": validation.clean_text(row["end"])[:20],
+         "order": validation.clean_text(row["order"])[:40]}
+        for row in rows.read_rows(form, PERIODS, PERIOD_COLUMNS)
+    ]
     return ClientForm(raw=raw, periods=periods)
+
+
+def change_rows(form: ClientForm, posted) -> bool:
+    """A row button ("Add another period", "Remove period n") re-shows the form with the rows changed; True if so."""
+    operation = rows.operation_in(posted)
+    if operation is None or operation.field != PERIODS:
+        return False
+    form.periods = [{**BLANK_PERIOD, **row} for row in rows.apply(form.periods, operation)] or [dict(BLANK_PERIOD)]
+    return True
 
 
 def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None) -> ClientForm:

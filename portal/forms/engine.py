@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from portal import validation
+from portal.forms.rows import read_rows, row_key
 from portal.forms.registry import get_packet_type
 from portal.forms.rules.dates import age_on
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
@@ -19,7 +20,6 @@ from portal.i18n import lazy_gettext as _l
 NOT_APPLICABLE = "N/A"
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 YOUTH_ROLES = ("youth", "either")
-ROW_SEPARATOR = "__"  # absences__0__left: field, row index, column
 
 
 # ---- context ------------------------------------------------------------------------------------
@@ -172,19 +172,9 @@ def check_value(item: Field, raw: Any, context: Context, *, required_check: bool
     return value, (str(error) if error else None)
 
 
-def row_key(name: str, index: int, column: str) -> str:
-    return f"{name}{ROW_SEPARATOR}{index}{ROW_SEPARATOR}{column}"
-
-
 def raw_rows(item: Field, form) -> list[dict[str, str]]:
-    """The rows of a group as typed, in the order the form sent them (gaps in numbering closed)."""
-    pattern = re.compile(rf"^{re.escape(item.name)}{ROW_SEPARATOR}(\d+){ROW_SEPARATOR}(\w+)$")
-    rows: dict[int, dict[str, str]] = {}
-    for key in form.keys():
-        match = pattern.match(key)
-        if match and any(column.name == match.group(2) for column in item.columns):
-            rows.setdefault(int(match.group(1)), {})[match.group(2)] = form.get(key, "")
-    return [rows[index] for index in sorted(rows)]
+    """The rows of a group as typed."""
+    return read_rows(form, item.name, [column.name for column in item.columns])
 
 
 def rows_from_value(item: Field, value: Any) -> list[dict[str, str]]:
