@@ -4,6 +4,7 @@ Each validator takes the raw text and returns (clean_value, error_message_or_Non
 plain and say what to do, because many readers are youth under stress or reading a second language.
 """
 import re
+from dataclasses import dataclass, field
 import unicodedata
 from datetime import date
 
@@ -136,10 +137,24 @@ def choice(value, options, *, required: bool = False):
     return cleaned, None
 
 
-class FormInvalid(Exception):
-    """What the person typed, with a plain message per field; the page shows both (status 422)."""
+@dataclass
+class FormResult:
+    """A posted form, read: what was typed (to show again), the clean values, and a message per field."""
 
-    def __init__(self, errors: dict, values: dict):
-        super().__init__("; ".join(str(message) for message in errors.values()))
+    values: dict = field(default_factory=dict)
+    clean: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FormInvalid(ValueError):
+    """An operation refused for reasons tied to fields: the page shows each message beside its field (422)
+    and keeps what was typed."""
+
+    def __init__(self, errors: dict, values: dict | None = None):
+        super().__init__(", ".join(errors))  # field names: the messages are translated when shown
         self.errors = errors
-        self.values = values
+        self.values = values or {}

@@ -381,9 +381,9 @@ def test_search_is_fast_with_tens_of_thousands_of_clients(any_app):
         page = clients.search(db, user=user, filters=clients.Filters(q="family2999"))
         everything = clients.search(db, user=user, filters=clients.Filters(page=400))
         elapsed = time.perf_counter() - start
-    assert {c.family_name for c in page.clients} == {"Family2999"} | {f"Family2999{d}" for d in range(10) if (29990 + d) % 10}
+    assert {c.family_name for c in page.rows} == {"Family2999"} | {f"Family2999{d}" for d in range(10) if (29990 + d) % 10}
     assert everything.total == 30000 * 9 // 10 - sum(1 for n in range(30000) if n % 10 and n % 50 == 0)
-    assert len(everything.clients) == clients.PER_PAGE
+    assert len(everything.rows) == clients.PER_PAGE
     assert elapsed < 1.5, f"two searches took {elapsed:.2f}s"
 
 
@@ -395,8 +395,8 @@ def test_validate_accepts_the_edge_of_today(app):
         form = clients.read_form(_MultiDict(_valid(date_of_birth=date.today().isoformat(), care_status="in_care")))
         clients.validate(form, staff_ids=set())
         assert form.ok, form.errors
-        assert form.values["date_of_birth"] == date.today()
-        assert form.values["assigned_caseworker_id"] is None
+        assert form.clean["date_of_birth"] == date.today()
+        assert form.clean["assigned_caseworker_id"] is None
 
 
 def test_fold():

@@ -92,25 +92,27 @@ def test_filters(app, team, caseload, request_context):  # noqa: F811
 
 def test_parse_filters_reports_bad_values(request_context):  # noqa: F811
     known = {"00000000-0000-0000-0000-000000000001"}
-    filters, errors, values = pipeline.parse_filters(
+    filters, errors = pipeline.Filters.read(
         {"caseworker": "00000000-0000-0000-0000-000000000009", "type": "nope", "from": "2026-13-01", "to": "x"},
         caseworker_ids=known, packet_types={"cit_0403"}, today=date(2026, 6, 1))
-    assert set(errors) == {"caseworker", "type", "from", "to"} and values["type"] == "nope"
-    _f, errors, _v = pipeline.parse_filters({"from": "2026-05-01", "to": "2026-04-01"}, caseworker_ids=set(),
-                                             packet_types=set(), today=date(2026, 6, 1))
+    assert set(errors) == {"caseworker", "type", "from", "to"} and filters == pipeline.Filters()
+    _f, errors = pipeline.Filters.read({"from": "2026-05-01", "to": "2026-04-01"}, caseworker_ids=set(),
+                                       packet_types=set(), today=date(2026, 6, 1))
     assert "to" in errors
-    filters, errors, _v = pipeline.parse_filters({"type": "cit_0403", "from": "2026-01-01"}, caseworker_ids=set(),
-                                                  packet_types={"cit_0403"}, today=date(2026, 6, 1))
+    filters, errors = pipeline.Filters.read({"type": "cit_0403", "from": "2026-01-01"}, caseworker_ids=set(),
+                                            packet_types={"cit_0403"}, today=date(2026, 6, 1))
     assert not errors and filters == pipeline.Filters(packet_type="cit_0403", date_from=date(2026, 1, 1))
 
 
 def test_packet_list_is_filtered_and_paged(app, team, caseload, request_context):  # noqa: F811
     with app.app_context(), session_scope(app) as db:
         manager = db.get(User, team.manager.id)
-        rows, total = pipeline.packet_rows(db, user=manager, filters=pipeline.Filters(status=S.decided))
-        assert total == 2 and {row[4] for row in rows} == {S.decided}
-        rows, total = pipeline.packet_rows(db, user=manager, filters=pipeline.Filters(), page=2, page_size=5)
-        assert total == 7 and len(rows) == 2
+        page = pipeline.packet_page(db, user=manager, filters=pipeline.Filters(status=S.decided))
+        assert page.total == 2 and {row[4] for row in page.rows} == {S.decided}
+        page = pipeline.packet_page(db, user=manager, filters=pipeline.Filters(), page=2, size=5)
+        assert page.total == 7 and len(page.rows) == 2
+        past_the_end = pipeline.packet_page(db, user=manager, filters=pipeline.Filters(), page=9, size=5)
+        assert (past_the_end.number, len(past_the_end.rows)) == (2, 2)  # the last page, as every list does
 
 
 def test_charts_are_accessible():
@@ -233,8 +235,8 @@ def test_aggregates_on_sqlite_and_postgresql(any_app):
         ranged = pipeline.build(db, user=user, filters=pipeline.Filters(date_from=date.today() - timedelta(days=30)))
         assert ranged.outcomes == board.outcomes and ranged.total == 2
         assert {row[0]: row[2] for row in ranged.time_in_state}[S.submitted] == 100.0
-        rows, total = pipeline.packet_rows(db, user=user, filters=pipeline.Filters(status=S.draft))
-        assert total == 1 and 11.9 < rows[0][10] < 12.1
+        page = pipeline.packet_page(db, user=user, filters=pipeline.Filters(status=S.draft))
+        assert page.total == 1 and 11.9 < page.rows[0][10] < 12.1
         age = (decision_day.year - 2010) - ((decision_day.month, decision_day.day) < (3, 1))
         band = "14-17" if 14 <= age < 18 else "0-13" if age < 14 else "18-21"
         assert exports.research_counts(db, user=user, filters=pipeline.Filters()) == [

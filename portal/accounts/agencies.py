@@ -7,6 +7,7 @@ from portal.accounts import sessions, users
 from portal import audit, validation
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
+from portal.validation import FormResult
 
 
 class AgencyError(ValueError):
@@ -49,8 +50,8 @@ def _whole_number(raw: str, *, low: int, high: int):
     return int(text), None
 
 
-def read_settings(form) -> tuple[dict, dict, dict]:
-    """(raw values as typed, clean values, errors) from the settings form."""
+def read_settings(form) -> FormResult:
+    """The settings form: as typed, clean, and a message per field that cannot be used."""
     raw = {
         "caseworkers_see_all_clients": form.get("caseworkers_see_all_clients", ""),
         "caseworkers_may_approve": form.get("caseworkers_may_approve", ""),
@@ -75,7 +76,7 @@ def read_settings(form) -> tuple[dict, dict, dict]:
     values["retention_days"], error = _whole_number(raw["retention_days"], low=365, high=3650)
     if error:
         errors["retention_days"] = error
-    return raw, values, errors
+    return FormResult(values=raw, clean=values, errors=errors)
 
 
 def update_settings(session: Session, *, agency: Agency, values: dict, by: User) -> list[str]:
@@ -93,8 +94,8 @@ def roles_creatable_by(user: User) -> tuple:
     return STAFF_ROLES_CREATABLE.get(user.role, ())
 
 
-def read_new_user(form, *, by: User) -> tuple[dict, dict, dict]:
-    """(raw values as typed, clean values, errors) from the new-user form; the password is never kept."""
+def read_new_user(form, *, by: User) -> FormResult:
+    """The new-user form: as typed (the password is never shown again), clean, and a message per field."""
     raw = {
         "email": validation.clean_text(form.get("email", "")),
         "name": validation.clean_text(form.get("name", "")),
@@ -116,7 +117,7 @@ def read_new_user(form, *, by: User) -> tuple[dict, dict, dict]:
     elif len(password) > 200:
         errors["password"] = _l("Please keep this to %(n)s characters or fewer.", n=200)
     values["password"] = password
-    return raw, values, errors
+    return FormResult(values=raw, clean=values, errors=errors)
 
 
 def add_staff(session: Session, *, by: User, values: dict) -> User:

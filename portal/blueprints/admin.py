@@ -9,6 +9,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
+from portal.validation import FormResult
 from portal.web.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -35,17 +36,18 @@ def users():
 def new_user():
     role_options = [(str(role), ROLE_LABELS[role]) for role in agencies.roles_creatable_by(current_user)]
     if request.method == "GET":
-        return render("admin/new_user.html", raw={"email": "", "name": "", "role": ""}, errors={}, role_options=role_options)
-    raw, values, errors = agencies.read_new_user(request.form, by=current_user)
+        form = FormResult(values={"email": "", "name": "", "role": ""})
+        return render("admin/new_user.html", form=form, role_options=role_options)
+    form = agencies.read_new_user(request.form, by=current_user)
     db = get_session()
-    if not errors:
+    if form.ok:
         try:
-            user = agencies.add_staff(db, by=current_user, values=values)
+            user = agencies.add_staff(db, by=current_user, values=form.clean)
         except ValueError:
             db.rollback()
-            errors["email"] = _("Someone already has an account with this email address.")
-    if errors:
-        return render("admin/new_user.html", status=422, raw=raw, errors=errors, role_options=role_options)
+            form.errors["email"] = _("Someone already has an account with this email address.")
+    if not form.ok:
+        return render("admin/new_user.html", status=422, form=form, role_options=role_options)
     db.commit()
     flash(_("The account is ready. Give the temporary password to %(name)s in person or by phone, never by email.",
             name=user.name), "success")
@@ -85,19 +87,19 @@ def settings():
     db = get_session()
     agency = db.get(Agency, current_user.agency_id)
     if request.method == "GET":
-        raw = {
+        form = FormResult(values={
             "caseworkers_see_all_clients": "all" if agency.caseworkers_see_all_clients else "assigned",
             "caseworkers_may_approve": "yes" if agency.caseworkers_may_approve else "",
             "self_approval_allowed": "yes" if agency.self_approval_allowed else "",
             "youth_login_mode": agency.youth_login_mode,
             "stuck_after_days": agency.stuck_after_days,
             "retention_days": agency.retention_days,
-        }
-        return render("admin/settings.html", agency=agency, raw=raw, errors={})
-    raw, values, errors = agencies.read_settings(request.form)
-    if errors:
-        return render("admin/settings.html", agency=agency, raw=raw, errors=errors, status=422)
-    changed = agencies.update_settings(db, agency=agency, values=values, by=current_user)
+        })
+        return render("admin/settings.html", agency=agency, form=form)
+    form = agencies.read_settings(request.form)
+    if not form.ok:
+        return render("admin/settings.html", agency=agency, form=form, status=422)
+    changed = agencies.update_settings(db, agency=agency, values=form.clean, by=current_user)
     db.commit()
     flash(_("The settings are saved.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("admin.settings"), 303)

@@ -17,7 +17,7 @@ bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 def index():
     db = get_session()
     people = browse.people(db, agency_id=current_user.agency_id)
-    filters, errors = browse.read_filters(request.args, user_ids={str(user.id) for user in people})
+    filters, errors = browse.Filters.read(request.args, user_ids={str(user.id) for user in people})
     page = None if errors else browse.browse(db, agency_id=current_user.agency_id, filters=filters)
     return render(
         "audit_log/index.html",

@@ -21,9 +21,9 @@ def index():
     """Filters may sit in the address; search words are posted, so names never reach URLs, logs or history."""
     db = get_session()
     if request.method == "POST":
-        filters = clients.read_filters(request.form)
+        filters, _errors = clients.Filters.read(request.form)
     else:
-        filters = clients.read_filters(request.args)
+        filters, _errors = clients.Filters.read(request.args)
         filters.q = ""
     page = clients.search(db, user=current_user, filters=filters)
     return render(
@@ -54,7 +54,7 @@ def new():
     clients.validate(form, staff_ids={str(user.id) for user in staff})
     if not form.ok:
         return _form_page(form, staff, client=None, status=422)
-    client = clients.create(db, user=current_user, values=form.values)
+    client = clients.create(db, user=current_user, values=form.clean)
     db.commit()
     flash(_("The client file is saved."), "success")
     return _after_save(db, client)
@@ -92,7 +92,7 @@ def edit(client_id):
     clients.validate(form, staff_ids={str(user.id) for user in staff})
     if not form.ok:
         return _form_page(form, staff, client=client, status=422)
-    changed = clients.update(db, user=current_user, client=client, values=form.values)
+    changed = clients.update(db, user=current_user, client=client, values=form.clean)
     db.commit()
     flash(_("Your changes are saved.") if changed else _("Nothing was changed."), "success")
     return _after_save(db, client)

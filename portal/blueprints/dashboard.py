@@ -13,6 +13,7 @@ from portal.reporting import pipeline
 from portal.reporting import exports
 from portal.casework import deadlines
 from portal.packets import lifecycle
+from portal import listing, validation
 from portal.access import get_or_404
 from portal.web.guards import allow
 from portal.db import get_session
@@ -33,9 +34,10 @@ def _packet_types() -> list[tuple[str, str]]:
 def _filters(db):
     staff = assignment.caseworkers(db, agency_id=current_user.agency_id)
     types = _packet_types()
-    filters, errors, values = pipeline.parse_filters(
-        request.args, caseworker_ids={user_id for user_id, _name in staff}, packet_types={key for key, _t in types}
-    )
+    filters, errors = pipeline.Filters.read(request.args, caseworker_ids={user_id for user_id, _name in staff},
+                                            packet_types={key for key, _t in types})
+    values = {key: validation.clean_text(request.args.get(key, "")) for key in ("caseworker", "type", "from", "to",
+                                                                                   "status")}
     # Labels translated once here, not once per row in the tables.
     return filters, errors, values, {"staff": staff, "packet_types": types,
                                      "type_titles": dict(types),
@@ -119,13 +121,9 @@ def _charts(board, options) -> dict:
 def packets():
     db = get_session()
     filters, errors, values, options = _filters(db)
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
-    rows, total = pipeline.packet_rows(db, user=current_user, filters=filters, page=page)
-    pages = max(1, -(-total // pipeline.PAGE_SIZE))
+    page = pipeline.packet_page(db, user=current_user, filters=filters, page=listing.page_number(request.args.get("page")))
     return render("dashboard/packets.html", block="results", status=422 if errors else 200, **options,
-                  rows=rows, total=total, page=page, pages=pages, filters=filters, errors=errors, values=values,
-                  query=filters.query_args())
+                  page=page, filters=filters, errors=errors, values=values, query=filters.query_args())
 
 
 @bp.route("/packets.csv")

@@ -4,7 +4,7 @@ from datetime import date
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal import access
+from portal import access, validation
 from portal.referrals import directory
 from portal.web.guards import allow
 from portal.db import get_session
@@ -20,7 +20,7 @@ bp = Blueprint("directory", __name__, url_prefix="/partners")
 @allow(*CASE_ROLES)
 def index():
     db = get_session()
-    filters = directory.Filters.read(request.args)
+    filters, _errors = directory.Filters.read(request.args)
     show_inactive = directory.may_manage(current_user) and request.args.get("inactive") == "1"
     rows = directory.partners(db, user=current_user, filters=filters, include_inactive=show_inactive)
     return render("directory/index.html", block="results", rows=rows, filters=filters, show_inactive=show_inactive,
@@ -99,7 +99,7 @@ def referral_out():
     db = get_session()
     client = access.get_or_404(db, Client, request.values.get("client_id", ""), current_user)
     if request.method == "GET":
-        form = directory.ReferralOutForm(values={"referred_on": date.today().isoformat(), "outcome": "pending",
+        form = validation.FormResult(values={"referred_on": date.today().isoformat(), "outcome": "pending",
                                                  "partner_id": request.args.get("partner_id", "")})
         return _referral_out_page(client, form)
     form = directory.read_referral_out(db, user=current_user, form=request.form)

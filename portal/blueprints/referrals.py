@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-from portal import access
+from portal import access, validation
 from portal.casework import clients
 from portal.referrals import intake
 from portal.web.guards import allow, public
@@ -40,7 +40,7 @@ def public_form():
     if centre is None:
         abort(404)
     if request.method == "GET":
-        return _form_page(intake.ReferralForm(values={"urgency": "none"}), staff=False, centre=centre)
+        return _form_page(validation.FormResult(values={"urgency": "none"}), staff=False, centre=centre)
     ip = request.remote_addr or ""
     wait = intake.rate_limit_wait(db, ip=ip)
     form = intake.read_form(request.form, staff=False)
@@ -91,7 +91,7 @@ def new():
     if not intake.receives_referrals(db, user=current_user):
         abort(404)
     if request.method == "GET":
-        return _form_page(intake.ReferralForm(values={"urgency": "none", "channel": "phone"}), staff=True)
+        return _form_page(validation.FormResult(values={"urgency": "none", "channel": "phone"}), staff=True)
     form = intake.read_form(request.form, staff=True)
     if not form.ok:
         return _form_page(form, staff=True, status=422)
@@ -167,14 +167,15 @@ def accept(referral_id):
         return redirect(url_for("referrals.show", referral_id=referral.id), 303)
     if request.method == "GET":
         db.commit()
-        form = intake.AcceptForm(values=intake.accept_form_defaults(referral, user=current_user))
+        form = validation.FormResult(values=intake.accept_form_defaults(referral, user=current_user))
         return render("referrals/accept.html", referral=referral, form=form, staff_options=staff_options)
     try:
         client = intake.accept(db, referral=referral, user=current_user, form=request.form,
                                   staff_ids={value for value, _label in staff_options})
-    except intake.AcceptError as error:
+    except validation.FormInvalid as error:
         db.rollback()
-        return render("referrals/accept.html", block="form", status=422, referral=referral, form=error.form,
+        form = validation.FormResult(values=error.values, errors=error.errors)
+        return render("referrals/accept.html", block="form", status=422, referral=referral, form=form,
                       staff_options=staff_options)
     db.commit()
     if db.exec(access.scope(select(Client.id).where(Client.id == client.id), Client, current_user, db)).first() is None:

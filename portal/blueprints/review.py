@@ -6,6 +6,7 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from portal import audit
+from portal.models import RenderStatus
 from portal.casework import assignment
 from portal.reporting import pipeline
 from portal import validation
@@ -53,7 +54,7 @@ def _draft_pdf(db, packet) -> dict:
     if renders is None:
         return {"pdf_url": None, "pdf_render": None, "pdf_outdated": False}
     latest = renders.latest_render(db, packet=packet, final=False)
-    if latest is None or latest.status != "done":
+    if latest is None or latest.status != RenderStatus.done:
         return {"pdf_url": None, "pdf_render": latest, "pdf_outdated": False}
     made = latest.finished_at or latest.created_at
     changed = packet.updated_at

@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 from portal import access, audit, mail
 from portal.accounts import sessions
 from portal.youth import invitations, participation
-from portal.packets import signatures
+from portal.packets import lifecycle, signatures
 from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
@@ -54,7 +54,7 @@ def _packet_card(db, packet: Packet) -> dict:
         "asked": participation.asked_fields(packet),
         "signatures": states,
         "to_sign": [state for state in states if state["state"] != "signed"],
-        "editable": packet.status in ("draft", "changes_requested", "approved"),
+        "editable": lifecycle.is_editable(packet),
     }
 
 

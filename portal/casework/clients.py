@@ -3,7 +3,6 @@
 Plain functions with keyword-only arguments, testable without a request. Every read goes through
 access.scope()/get_or_404(); every change adds an audit event and leaves the commit to the caller.
 """
-import math
 import re
 import unicodedata
 import uuid
@@ -13,9 +12,10 @@ from datetime import date
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from portal import access, audit, validation
+from portal import access, audit, listing, validation
 from portal.forms import rows
 from portal.i18n import lazy_gettext as _l
+from portal.validation import FormResult
 from portal.models import CASE_ROLES, CareStatus, Client, Role, StatusInCanada, User, utcnow
 
 STATUS_LABELS = {
@@ -98,17 +98,10 @@ def assignable_staff(session: Session, *, agency_id: uuid.UUID) -> list[User]:
 
 
 @dataclass
-class ClientForm:
-    """What the user typed (kept as typed) and, when valid, the clean values."""
+class ClientForm(FormResult):
+    """The client form as typed, its clean values and errors, and the care periods' rows as typed."""
 
-    raw: dict
-    periods: list[dict]  # rows as typed: {"start", "end", "order"}
-    values: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    periods: list[dict] = field(default_factory=list)  # {"start", "end", "order"}
 
 
 def form_from_client(client: Client | None, *, default_caseworker: uuid.UUID | None = None) -> ClientForm:
@@ -116,12 +109,12 @@ def form_from_client(client: Client | None, *, default_caseworker: uuid.UUID | N
     if client is None:
         raw = {name: "" for name in TRACKED_FIELDS if name != "care_periods"}
         raw.update(status_in_canada="", care_status="", assigned_caseworker_id=str(default_caseworker or ""))
-        return ClientForm(raw=raw, periods=[])
+        return ClientForm(values=raw, periods=[])
     raw = {name: getattr(client, name) for name in TRACKED_FIELDS if name != "care_periods"}
     raw["date_of_birth"] = client.date_of_birth.isoformat()
     raw["assigned_caseworker_id"] = str(client.assigned_caseworker_id or "")
     periods = [{"start": p.get("start") or "", "end": p.get("end") or "", "order": p.get("order") or ""} for p in client.care_periods or []]
-    return ClientForm(raw=raw, periods=periods)
+    return ClientForm(values=raw, periods=periods)
 
 
 def read_form(form) -> ClientForm:
@@ -133,7 +126,7 @@ def read_form(form) -> ClientForm:
          "order": validation.clean_text(row["order"])[:40]}
         for row in rows.read_rows(form, PERIODS, PERIOD_COLUMNS)
     ]
-    return ClientForm(raw=raw, periods=periods)
+    return ClientForm(values=raw, periods=periods)
 
 
 def change_rows(form: ClientForm, posted) -> bool:
@@ -146,9 +139,9 @@ def change_rows(form: ClientForm, posted) -> bool:
 
 
 def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None) -> ClientForm:
-    """Check every field; fill form.values when all is well, form.errors (field id -> message) otherwise."""
+    """Check every field; fill form.clean when all is well, form.errors (field id -> message) otherwise."""
     today = today or date.today()
-    raw, values, errors = form.raw, {}, {}
+    raw, values, errors = form.values, {}, {}
 
     for name in ("family_name", "given_names"):
         values[name], error = validation.name(raw[name], max_length=TEXT_LIMITS[name])
@@ -198,7 +191,7 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     birth = values["date_of_birth"] if isinstance(values.get("date_of_birth"), date) else None
     values["care_periods"] = _validate_periods(form.periods, errors, today=today, birth=birth)
 
-    form.values, form.errors = values, errors
+    form.clean, form.errors = values, errors
     return form
 
 
@@ -277,7 +270,7 @@ def open_file(session: Session, *, user: User, client_id) -> Client:
 
 
 @dataclass
-class Filters:
+class Filters(listing.Filters):
     q: str = ""
     status: str = ""
     care: str = ""
@@ -285,53 +278,24 @@ class Filters:
     archived: str = ""  # "" active only, "yes" archived only, "all"
     page: int = 1
 
-
-def read_filters(args) -> Filters:
-    """The list's query string; anything unknown falls back to 'no filter' rather than an error."""
-    try:
-        page = max(1, min(int(args.get("page", "1")), 100000))
-    except ValueError:
-        page = 1
-    filters = Filters(
-        q=validation.clean_text(args.get("q", ""))[:SEARCH_MAX],
-        status=args.get("status", ""),
-        care=args.get("care", ""),
-        caseworker=args.get("caseworker", ""),
-        archived=args.get("archived", ""),
-        page=page,
-    )
-    if filters.status not in set(StatusInCanada):
-        filters.status = ""
-    if filters.care not in set(CareStatus):
-        filters.care = ""
-    if filters.archived not in ("yes", "all"):
-        filters.archived = ""
-    if filters.caseworker not in ("me", "none"):
-        try:
-            filters.caseworker = str(uuid.UUID(filters.caseworker)) if filters.caseworker else ""
-        except ValueError:
-            filters.caseworker = ""
-    return filters
-
-
-@dataclass
-class ClientPage:
-    clients: list[Client]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def first_number(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_number(self) -> int:
-        return min(self.total, self.page * self.per_page)
+    @classmethod
+    def read(cls, args) -> tuple["Filters", dict]:
+        """The list's filters; anything unknown falls back to 'no filter' rather than an error."""
+        filters = cls(q=validation.clean_text(args.get("q", ""))[:SEARCH_MAX], status=args.get("status", ""),
+                      care=args.get("care", ""), caseworker=args.get("caseworker", ""),
+                      archived=args.get("archived", ""), page=listing.page_number(args.get("page")))
+        if filters.status not in set(StatusInCanada):
+            filters.status = ""
+        if filters.care not in set(CareStatus):
+            filters.care = ""
+        if filters.archived not in ("yes", "all"):
+            filters.archived = ""
+        if filters.caseworker not in ("me", "none"):
+            try:
+                filters.caseworker = str(uuid.UUID(filters.caseworker)) if filters.caseworker else ""
+            except ValueError:
+                filters.caseworker = ""
+        return filters, {}
 
 
 def _search_clauses(q: str) -> list:
@@ -352,7 +316,7 @@ def _search_clauses(q: str) -> list:
     return clauses
 
 
-def search(session: Session, *, user: User, filters: Filters, per_page: int = PER_PAGE) -> ClientPage:
+def search(session: Session, *, user: User, filters: Filters, per_page: int = PER_PAGE) -> listing.Page:
     """One page of the clients this user may see, matching the filters; counted once, fetched with LIMIT."""
     clauses = _search_clauses(filters.q)
     if filters.status:
@@ -370,13 +334,10 @@ def search(session: Session, *, user: User, filters: Filters, per_page: int = PE
     elif filters.archived != "all":
         clauses.append(Client.archived.is_(False))
 
-    count_statement = access.scope(select(func.count()).select_from(Client).where(*clauses), Client, user, session)
-    total = session.exec(count_statement).one()
-    pages = max(1, math.ceil(total / per_page))
-    page = min(filters.page, pages)
-    statement = access.scope(select(Client).where(*clauses), Client, user, session)
-    statement = statement.order_by(Client.search_name, Client.id).offset((page - 1) * per_page).limit(per_page)
-    return ClientPage(clients=list(session.exec(statement)), total=total, page=page, per_page=per_page)
+    statement = access.scope(select(Client).where(*clauses), Client, user, session).order_by(Client.search_name,
+                                                                                              Client.id)
+    count = access.scope(select(func.count()).select_from(Client).where(*clauses), Client, user, session)
+    return listing.paginate(session, statement, number=filters.page, size=per_page, count=count)
 
 
 def staff_names(session: Session, *, agency_id: uuid.UUID) -> dict[uuid.UUID, str]:

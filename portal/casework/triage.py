@@ -14,6 +14,7 @@ from portal.forms.rules import state_care
 from portal.forms.rules.dates import age_on
 from portal.forms.types import Situation
 from portal.i18n import lazy_gettext as _l
+from portal.models import StatusInCanada
 
 STATUSES = (
     ("citizen", _l("Canadian citizen (born in Canada, or born abroad to a Canadian parent)")),
@@ -31,7 +32,7 @@ FLAGS = ("born_in_canada", "born_abroad_to_canadian_parent", "parent_citizen", "
 
 @dataclass(frozen=True)
 class TriageAnswers:
-    status: str = "unknown"
+    status: str = StatusInCanada.unknown
     date_of_birth: date | None = None
     planned_signing_date: date | None = None
     born_in_canada: bool = False
@@ -69,18 +70,18 @@ def defaults_for(client, *, today: date) -> dict:
     care = state_care.care_in_state(client.care_periods or [], today=today)
     values = {flag: False for flag in FLAGS}
     values.update(
-        status=client.status_in_canada or "unknown",
+        status=client.status_in_canada or StatusInCanada.unknown,
         planned_signing_date="",
         born_in_canada=(client.country_of_birth or "").strip().lower() == "canada",
         care_one_year=care.at_least(int(state_care.load_facts()["min_care_days"])),
-        refugee_claim=client.status_in_canada == "refugee_claimant",
+        refugee_claim=client.status_in_canada == StatusInCanada.refugee_claimant,
     )
     return values
 
 
 def read_form(form, *, client) -> tuple[dict, dict, TriageAnswers | None]:
     """(values as typed, errors, the answers when there is no error) from the posted triage form."""
-    values = {"status": form.get("status", "unknown"), "planned_signing_date": form.get("planned_signing_date", "")}
+    values = {"status": form.get("status", StatusInCanada.unknown), "planned_signing_date": form.get("planned_signing_date", "")}
     values.update({flag: form.get(flag) == "yes" for flag in FLAGS})
     errors = {}
     if values["status"] not in dict(STATUSES):
@@ -133,7 +134,7 @@ def recommend(answers: TriageAnswers, *, today: date | None = None) -> Recommend
     notes = tuple(str(note) for note in notes)
     if chosen is None:
         reason = (_l("A protected person applies for permanent residence as a protected person; that packet is not "
-                     "in Passage yet.") if situation.status == "protected_person" else
+                     "in Passage yet.") if situation.status == StatusInCanada.protected_person else
                   _l("No packet fits these answers. Check the status and the dates, or talk with CWICE."))
         return Recommendation(None, "", str(reason), situation.age, tuple(alternatives), notes)
     triage = PACKET_TYPES[chosen].triage

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
 
+from portal.models import StatusInCanada
+
 Condition = Callable[["Context"], bool]
 
 
@@ -105,7 +107,7 @@ class FeeLine:
 class Situation:
     """What triage knows about a client: the status today, the age on the planned signing date, a few facts."""
 
-    status: str = "unknown"
+    status: str = StatusInCanada.unknown
     age: int | None = None  # on the planned signing date; None when the date of birth is missing
     signing_date: date | None = None
     today: date | None = None
@@ -121,7 +123,7 @@ class Situation:
     fails_presence: bool = False  # a PR minor who cannot reach 1,095 days, or stateless / special hardship
     state_care_days_left: int = 0  # days on which IRCC can still receive a state-care application
 
-    WITHOUT_PR = ("no_status", "temporary_resident", "refugee_claimant", "protected_person", "unknown")
+    WITHOUT_PR = (StatusInCanada.no_status, StatusInCanada.temporary_resident, StatusInCanada.refugee_claimant, StatusInCanada.protected_person, StatusInCanada.unknown)
 
     @property
     def minor(self) -> bool:
@@ -129,15 +131,15 @@ class Situation:
 
     @property
     def permanent_resident(self) -> bool:
-        return self.status == "permanent_resident"
+        return self.status == StatusInCanada.permanent_resident
 
     @property
     def citizen(self) -> bool:
-        return self.status == "citizen" or self.born_in_canada or self.born_abroad_to_canadian_parent
+        return self.status == StatusInCanada.citizen or self.born_in_canada or self.born_abroad_to_canadian_parent
 
     @property
     def claimant(self) -> bool:
-        return self.refugee_claim or self.status == "refugee_claimant"
+        return self.refugee_claim or self.status == StatusInCanada.refugee_claimant
 
     @property
     def needs_work_permit(self) -> bool:
@@ -150,7 +152,7 @@ class Situation:
     @property
     def fits_state_care(self) -> bool:
         """The state-care pathway's own conditions (section 0, situation F), open or not."""
-        return (self.status in self.WITHOUT_PR and self.status != "protected_person" and self.came_before_19
+        return (self.status in self.WITHOUT_PR and self.status != StatusInCanada.protected_person and self.came_before_19
                 and self.care_one_year)
 
     @property

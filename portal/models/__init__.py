@@ -6,4 +6,4 @@ log), review, youth and referrals. Importing this package puts every table on SQ
 from portal.models.core import utcnow, new_id, Role, STAFF_ROLES, CASE_ROLES, StatusInCanada, CareStatus, PacketStatus, RenderStatus, Agency, User, UserSession, SignInFailure, Client, Packet, PacketEvent, Document, ChecklistWaiver, Render, AuditEvent
 from portal.models.review import ReviewComment, PacketApproval, PacketContributor, MilestoneKind, Milestone, StatusSpell, StateTimeMonth, OutcomeMonth
 from portal.models.youth import Invitation, SignInCode, Signature
-from portal.models.referrals import Referral, ReferralEvent, PublicFormHit, Partner, ReferralOut
+from portal.models.referrals import Partner, PublicFormHit, Referral, ReferralEvent, ReferralOut, ReferralStatus  # noqa: F401

@@ -1,11 +1,19 @@
 """Tables for referrals into the centre, the partner directory and referrals out to partners."""
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from portal.models import new_id, utcnow
+
+
+class ReferralStatus(StrEnum):
+    new = "new"
+    info_requested = "info_requested"
+    accepted = "accepted"
+    declined = "declined"
 
 
 class Referral(SQLModel, table=True):
@@ -17,7 +25,7 @@ class Referral(SQLModel, table=True):
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
     reference: str = Field(max_length=20, unique=True, index=True)  # REF-7K3Q-9M2D, random
     channel: str = Field(default="online", max_length=10)  # online | phone | email
-    status: str = Field(default="new", max_length=20)  # new | info_requested | accepted | declined
+    status: str = Field(default=ReferralStatus.new, max_length=20)
     referrer_agency: str = Field(max_length=200)
     referrer_name: str = Field(max_length=200)
     referrer_email: str = Field(default="", max_length=254)

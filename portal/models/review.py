@@ -1,6 +1,7 @@
 """Tables of the review area: comments, approvals (frozen snapshots), IRCC milestones, time in each state."""
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -57,7 +58,7 @@ class PacketContributor(SQLModel, table=True):
     last_at: datetime = Field(default_factory=utcnow)
 
 
-class MilestoneKind:
+class MilestoneKind(StrEnum):
     submitted = "submitted"
     acknowledged = "acknowledged"  # acknowledgement of receipt, with the application number
     biometrics = "biometrics"  # request, with the appointment date

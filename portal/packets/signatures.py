@@ -16,15 +16,14 @@ from portal import audit
 from portal.youth import participation
 from portal.casework.clients import fold
 from portal.i18n import lazy_gettext as _l
+from portal.validation import FormInvalid
 from portal.packets.lifecycle import is_editable
 from portal.models import Client, Packet, PacketEvent, Role, User, utcnow
 from portal.models import Signature
 
 
-class SignatureError(ValueError):
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))  # field names: the messages are translated when shown
-        self.errors = errors
+class SignatureError(FormInvalid):
+    """A signature that cannot be given: a message per field."""
 
 
 def _name_tokens(text: str) -> frozenset[str]:

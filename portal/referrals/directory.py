@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 from sqlmodel import Session, func, select
 
-from portal import access, audit, validation
+from portal import access, audit, listing, validation
 from portal.casework.clients import fold
 from portal.i18n import lazy_gettext as _l
+from portal.validation import FormResult
 from portal.models import Client, Role, User, utcnow
 from portal.models import Partner, ReferralOut
 from portal.referrals.intake import REGIONS
@@ -43,19 +44,21 @@ def may_manage(user: User) -> bool:
 
 
 @dataclass
-class Filters:
+class Filters(listing.Filters):
     kind: str = ""
     region: str = ""
     language: str = ""
     q: str = ""
 
     @classmethod
-    def read(cls, args) -> "Filters":
+    def read(cls, args) -> tuple["Filters", dict]:
+        """The directory's filters; an unknown kind or region falls back to 'any'."""
         kinds, regions = {key for key, _ in KINDS}, {key for key, _ in REGIONS}
         kind = validation.clean_text(args.get("kind", ""))
         region = validation.clean_text(args.get("region", ""))
         return cls(kind=kind if kind in kinds else "", region=region if region in regions else "",
-                   language=validation.clean_text(args.get("language", ""))[:60], q=validation.clean_text(args.get("q", ""))[:100])
+                   language=validation.clean_text(args.get("language", ""))[:60],
+                   q=validation.clean_text(args.get("q", ""))[:100]), {}
 
 
 def partners(session: Session, *, user: User, filters: Filters | None = None, include_inactive: bool = False) -> list[Partner]:
@@ -82,23 +85,12 @@ def get_partner(session: Session, *, user: User, partner_id) -> Partner:
     return access.get_or_404(session, Partner, partner_id, user)
 
 
-@dataclass
-class PartnerForm:
-    values: dict = field(default_factory=dict)
-    clean: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+def partner_form(partner: Partner | None) -> FormResult:
+    return FormResult(values={name: getattr(partner, name) if partner else "" for name in PARTNER_FIELDS})
 
 
-def partner_form(partner: Partner | None) -> PartnerForm:
-    return PartnerForm(values={name: getattr(partner, name) if partner else "" for name in PARTNER_FIELDS})
-
-
-def read_partner_form(form) -> PartnerForm:
-    result = PartnerForm(values={name: validation.clean_text(form.get(name, ""), multiline=name in ("services", "notes"))
+def read_partner_form(form) -> FormResult:
+    result = FormResult(values={name: validation.clean_text(form.get(name, ""), multiline=name in ("services", "notes"))
                                  for name in PARTNER_FIELDS})
     checks = {
         "name": validation.text(form.get("name"), required=True, max_length=200),
@@ -163,16 +155,9 @@ def set_partner_active(session: Session, *, user: User, partner: Partner, active
 
 # Referrals out -----------------------------------------------------------------------------------
 
-@dataclass
-class ReferralOutForm:
-    values: dict = field(default_factory=dict)
-    clean: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
-
-
-def read_referral_out(session: Session, *, user: User, form, today: date | None = None) -> ReferralOutForm:
+def read_referral_out(session: Session, *, user: User, form, today: date | None = None) -> FormResult:
     names = ("partner_id", "reason", "referred_on", "outcome", "outcome_note")
-    result = ReferralOutForm(values={name: validation.clean_text(form.get(name, ""), multiline=name != "partner_id")
+    result = FormResult(values={name: validation.clean_text(form.get(name, ""), multiline=name != "partner_id")
                                      for name in names})
     clean, errors = result.clean, result.errors
     partner_id = result.values["partner_id"]

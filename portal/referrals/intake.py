@@ -18,7 +18,8 @@ from sqlmodel import Session, delete, func, select
 from portal import access, audit, mail, validation
 from portal.casework import clients
 from portal.i18n import lazy_gettext as _l
-from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User, utcnow
+from portal.validation import FormInvalid, FormResult
+from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User, utcnow, ReferralStatus
 from portal.models import PublicFormHit, Referral, ReferralEvent
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
@@ -28,12 +29,12 @@ HONEYPOT = "website"
 
 CHANNELS = (("online", _l("Online form")), ("phone", _l("Phone")), ("email", _l("Email")))
 STATUSES = {
-    "new": _l("New"),
-    "info_requested": _l("More information asked"),
-    "accepted": _l("Accepted"),
-    "declined": _l("Declined"),
+    ReferralStatus.new: _l("New"),
+    ReferralStatus.info_requested: _l("More information asked"),
+    ReferralStatus.accepted: _l("Accepted"),
+    ReferralStatus.declined: _l("Declined"),
 }
-OPEN_STATUSES = ("new", "info_requested")
+OPEN_STATUSES = (ReferralStatus.new, ReferralStatus.info_requested)
 REGIONS = (
     ("peel", "Peel (Brampton, Mississauga, Caledon)"), ("toronto", "Toronto"), ("york", "York"), ("durham", "Durham"),
     ("halton", "Halton"), ("hamilton", "Hamilton"), ("niagara", "Niagara"), ("waterloo", "Waterloo"),
@@ -70,22 +71,11 @@ class ReferralError(ValueError):
     pass
 
 
-@dataclass
-class ReferralForm:
-    values: dict = field(default_factory=dict)  # as typed, to show back
-    clean: dict = field(default_factory=dict)
-    errors: dict = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def read_form(form, *, staff: bool, today: date | None = None) -> ReferralForm:
+def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
     """Check a submitted referral; every error is tied to its field and says what to do."""
     today = today or date.today()
     raw = {name: form.get(name, "") for name in FIELDS}
-    result = ReferralForm(values={name: validation.clean_text(value, multiline=name in ("concern_detail", "legal_basis"))
+    result = FormResult(values={name: validation.clean_text(value, multiline=name in ("concern_detail", "legal_basis"))
                                   for name, value in raw.items()})
     clean, errors = result.clean, result.errors
 
@@ -306,7 +296,7 @@ def request_information(session: Session, *, referral: Referral, user: User, not
     note, error = validation.text(note, required=True, max_length=1000, multiline=True)
     if error:
         raise ReferralError(_l("Please say what information is missing (for your team; it is not emailed)."))
-    referral.status = "info_requested"
+    referral.status = ReferralStatus.info_requested
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="info_requested", centre_name=_centre_name(session, referral))
     _event(session, referral, actor=user, kind="info_requested", note=note, notified=notified)
@@ -318,8 +308,8 @@ def add_note(session: Session, *, referral: Referral, user: User, note: str) -> 
     note, error = validation.text(note, required=True, max_length=1000, multiline=True)
     if error:
         raise ReferralError(_l("Please write the note."))
-    if referral.status == "info_requested":
-        referral.status = "new"
+    if referral.status == ReferralStatus.info_requested:
+        referral.status = ReferralStatus.new
     referral.updated_at = utcnow()
     _event(session, referral, actor=user, kind="note", note=note)
     audit.record(session, action="referral.noted", user=user, record_type="referral", record_id=referral.id)
@@ -330,24 +320,12 @@ def decline(session: Session, *, referral: Referral, user: User, reason: str) ->
     reason, error = validation.text(reason, required=True, max_length=1000, multiline=True)
     if error:
         raise ReferralError(_l("Please give the reason for declining."))
-    referral.status = "declined"
+    referral.status = ReferralStatus.declined
     referral.decision_reason = reason
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="declined", centre_name=_centre_name(session, referral))
     _event(session, referral, actor=user, kind="declined", note=reason, notified=notified)
     audit.record(session, action="referral.declined", user=user, record_type="referral", record_id=referral.id)
-
-
-@dataclass
-class AcceptForm:
-    values: dict
-    errors: dict = field(default_factory=dict)
-
-
-class AcceptError(ValueError):
-    def __init__(self, form: AcceptForm):
-        super().__init__("the client file could not be opened")
-        self.form = form
 
 
 def accept_form_defaults(referral: Referral, *, user: User) -> dict:
@@ -362,7 +340,7 @@ def accept_form_defaults(referral: Referral, *, user: User) -> dict:
 
 def accept(session: Session, *, referral: Referral, user: User, form, staff_ids: set[str],
            today: date | None = None) -> Client:
-    """Open the client file from the referral and link them; raises AcceptError with field errors."""
+    """Open the client file from the referral and link them; raises FormInvalid with field errors."""
     _require_open(referral)
     values = {name: validation.clean_text(form.get(name, "")) for name in
               ("given_names", "family_name", "date_of_birth", "preferred_language", "assigned_caseworker_id")}
@@ -385,13 +363,13 @@ def accept(session: Session, *, referral: Referral, user: User, form, staff_ids:
     if worker and worker not in staff_ids:
         errors["assigned_caseworker_id"] = _l("Please choose a caseworker from the list.")
     if errors:
-        raise AcceptError(AcceptForm(values=values, errors=errors))
+        raise FormInvalid(errors, values)
     client = clients.create(session, user=user, values={
         "family_name": family, "given_names": given, "date_of_birth": born, "preferred_language": language,
         "assigned_caseworker_id": uuid.UUID(worker) if worker else None,
         "status_in_canada": StatusInCanada.unknown, "care_status": CareStatus.not_in_care,
     })
-    referral.status = "accepted"
+    referral.status = ReferralStatus.accepted
     referral.client_file_id = client.id
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="accepted", centre_name=_centre_name(session, referral))

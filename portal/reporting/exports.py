@@ -42,7 +42,7 @@ def _csv(header: list[str], rows) -> str:
 
 
 def packet_list_csv(session: Session, *, user: User, filters: pipeline.Filters) -> str:
-    rows, _total = pipeline.packet_rows(session, user=user, filters=filters, everything=True)
+    rows = session.exec(pipeline.packet_list(session, user=user, filters=filters)[0]).all()
     lines = (
         (packet_id, f"{given} {family}".strip(), packet_type, status, outcome or "", revision, owner or "",
          created.date().isoformat(), changed.date().isoformat(), f"{float(days):.0f}")

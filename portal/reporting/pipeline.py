@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_, update
 from sqlmodel import Session, select
 
-from portal import access, validation
+from portal import access, listing, validation
 from portal.casework import assignment
 from portal.reporting.monthly_totals import month_of
 from portal.i18n import lazy_gettext as _l
@@ -31,14 +31,15 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class Filters:
+class Filters(listing.Filters):
     caseworker_id: uuid.UUID | None = None
     packet_type: str | None = None
     date_from: date | None = None
     date_to: date | None = None
     status: str | None = None  # the packet list only
 
-    def query_args(self) -> dict:
+    def query_args(self, **override) -> dict:
+        """As URL arguments, under the names the filter form uses."""
         args = {
             "caseworker": str(self.caseworker_id) if self.caseworker_id else "",
             "type": self.packet_type or "",
@@ -46,12 +47,15 @@ class Filters:
             "to": self.date_to.isoformat() if self.date_to else "",
             "status": self.status or "",
         }
-        return {key: value for key, value in args.items() if value}
+        return {key: value for key, value in {**args, **override}.items() if value}
+
+    @classmethod
+    def read(cls, args, *, caseworker_ids: set, packet_types: set, today: date | None = None) -> tuple["Filters", dict]:
+        """(filters, errors) from the query string; a bad value is an error, never a guess."""
+        return _read_filters(args, caseworker_ids=caseworker_ids, packet_types=packet_types, today=today or date.today())
 
 
-def parse_filters(args, *, caseworker_ids: set, packet_types: set, today: date | None = None) -> tuple[Filters, dict, dict]:
-    """(filters, errors, values typed) from the query string; a bad value is an error, never a guess."""
-    today = today or date.today()
+def _read_filters(args, *, caseworker_ids: set, packet_types: set, today: date) -> tuple[Filters, dict]:
     values = {key: validation.clean_text(args.get(key, "")) for key in ("caseworker", "type", "from", "to", "status")}
     errors: dict = {}
     caseworker_id = None
@@ -75,8 +79,8 @@ def parse_filters(args, *, caseworker_ids: set, packet_types: set, today: date |
     if not errors and date_from and date_to and date_to < date_from:
         errors["to"] = _l("The end of the range must be on or after its start.")
     if errors:
-        return Filters(), errors, values
-    return Filters(caseworker_id, values["type"] or None, date_from, date_to, values["status"] or None), {}, values
+        return Filters(), errors
+    return Filters(caseworker_id, values["type"] or None, date_from, date_to, values["status"] or None), {}
 
 
 def _start_of(day: date) -> datetime:
@@ -310,9 +314,8 @@ def _round(value):
 
 # --- The filtered packet list --------------------------------------------------------------------
 
-def packet_rows(session: Session, *, user: User, filters: Filters, page: int = 1, page_size: int = PAGE_SIZE,
-                everything: bool = False):
-    """(rows, total) of the filtered list, oldest state change first; `everything` for exports."""
+def packet_list(session: Session, *, user: User, filters: Filters):
+    """The filtered list as a SELECT, oldest state change first (the export takes every row, the page one page)."""
     now = utcnow()
     where = packet_conditions(session, user=user, filters=filters)
     if filters.status:
@@ -325,14 +328,12 @@ def packet_rows(session: Session, *, user: User, filters: Filters, page: int = 1
         .join(Client, Client.id == Packet.client_id).join(owner, owner.c.id == Packet.owner_id, isouter=True)
         .where(*where).order_by(Packet.status_changed_at, Packet.id)
     )
-    if everything:
-        return session.exec(statement).all(), None
-    page = max(1, page)
-    # The total rides along with the page's rows: one query, not two.
-    found = session.exec(statement.add_columns(func.count().over()).offset((page - 1) * page_size).limit(page_size)).all()
-    if found:
-        return [row[:-1] for row in found], found[0][-1]
-    return [], session.exec(select(func.count()).select_from(Packet).where(*where)).one()  # a page past the end
+    return statement, select(func.count()).select_from(Packet).where(*where)
+
+
+def packet_page(session: Session, *, user: User, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> listing.Page:
+    statement, count = packet_list(session, user=user, filters=filters)
+    return listing.paginate(session, statement, number=page, size=size, count=count)
 
 
 # --- Work waiting for review ---------------------------------------------------------------------

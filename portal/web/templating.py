@@ -9,7 +9,7 @@ from markupsafe import Markup
 from portal.forms import engine
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.models import Role
+from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
 
 # (endpoint, label, roles) — the navigation each role sees, in order.
 NAVIGATION = [
@@ -30,7 +30,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
-    app.jinja_env.globals["render_panel"] = render_panel
+    app.jinja_env.globals.update(render_panel=render_panel, PacketStatus=PacketStatus,
+                                  RenderStatus=RenderStatus, ReferralStatus=ReferralStatus)
     app.context_processor(_template_globals)
 
 

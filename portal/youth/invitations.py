@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from portal.accounts import sessions, users
 from portal import audit, mail
 from portal.i18n import lazy_gettext as _l
+from portal.validation import FormInvalid
 from portal.models import Agency, Client, Packet, Role, User, utcnow
 from portal.models import PublicFormHit
 from portal.referrals.intake import purge_old_hits
@@ -31,10 +32,8 @@ PASSWORD_MIN = 10
 LOGIN_MODES = ("password", "one_time_code")
 
 
-class InvitationError(ValueError):
-    def __init__(self, errors: dict):
-        super().__init__(", ".join(errors))  # field names: the messages are translated when shown
-        self.errors = errors
+class InvitationError(FormInvalid):
+    """An invitation or sign-in that cannot be done: a message per field."""
 
 
 def _hash(token: str) -> str:

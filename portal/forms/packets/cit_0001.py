@@ -5,6 +5,7 @@ from portal.forms.parts import citizenship as c
 from portal.forms.engine import age_at_signing
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
+from portal.models import StatusInCanada
 
 
 def minor(context) -> bool:
@@ -22,7 +23,7 @@ def born_abroad(context) -> bool:
 
 def rule_basis(context):
     findings = []
-    if context.client.get("status") not in ("citizen", None, ""):
+    if context.client.get("status") not in (StatusInCanada.citizen, None, ""):
         findings.append(Finding("warning", "status.citizen", _l(
             "The client file does not show the applicant as a citizen: proof of citizenship is only for people who "
             "already are citizens (born in Canada, or born abroad to a Canadian parent)."), "domain 0, D"))
@@ -38,7 +39,7 @@ def rule_basis(context):
 def triage_fits(situation: Situation) -> list[Fit]:
     if not situation.citizen:
         return []
-    if situation.born_in_canada or situation.status == "citizen" and not situation.born_abroad_to_canadian_parent:
+    if situation.born_in_canada or situation.status == StatusInCanada.citizen and not situation.born_abroad_to_canadian_parent:
         return [Fit(_l("Born in Canada: already a citizen, who needs a certificate, not a grant."), rank=10)]
     return [Fit(_l("Born abroad to a Canadian parent: already a citizen (including Bill C-3 cases born before "
                    "%(date)s), who needs a certificate.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from portal.forms.parts.status import YES_NO, adult, answer_in, family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
+from portal.models import StatusInCanada
 from portal.forms.rules.dates import as_date
 from portal.forms.facts import status_facts
 from portal.forms.rules.hc_bars import NEGATIVE_DECISIONS, hc_bars, hc_fees
@@ -152,10 +153,10 @@ def triage_fits(situation: Situation) -> list[Fit]:
     if situation.state_care_open:
         return [Fit(_l("H&C permanent residence if the state-care pathway does not fit (for example, not 3 years' "
                        "residence)."), recommended=False)]
-    if situation.status not in ("no_status", "unknown", "temporary_resident"):
+    if situation.status not in (StatusInCanada.no_status, StatusInCanada.unknown, StatusInCanada.temporary_resident):
         return []
     if situation.needs_work_permit:
-        if situation.status == "no_status":
+        if situation.status == StatusInCanada.no_status:
             return [Fit(_l("H&C permanent residence, the longer-term route."), recommended=False)]
         return []
     return [Fit(_l("No status and not eligible for the state-care pathway: permanent residence on humanitarian and "

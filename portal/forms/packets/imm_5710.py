@@ -9,6 +9,7 @@ from portal.forms.engine import age_at_signing
 from portal.forms.parts.status import MARITAL, SERVICE_LANGUAGE, adult, answer_in, guardian_capacity, birth_fields, contact_fields, history_group, history_rule, minor, name_fields, yes
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
+from portal.models import StatusInCanada
 from portal.forms.rules.biometrics import biometrics_for
 from portal.forms.rules.state_care import care_in_state
 from portal.forms.rules.dates import as_date
@@ -353,7 +354,7 @@ def triage_fits(situation: Situation) -> list[Fit]:
                 "approval in principle.", code=situation.work_permit_code)
     if situation.status not in Situation.WITHOUT_PR or situation.state_care_open:
         return [Fit(reason, recommended=False)]
-    if situation.status == "no_status":
+    if situation.status == StatusInCanada.no_status:
         return [Fit(_l("Under a removal order that cannot be enforced: an open work permit (S62) meanwhile."), rank=30)]
     return [Fit(reason, rank=30)]
 

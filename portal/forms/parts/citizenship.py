@@ -9,6 +9,7 @@ from portal.forms import facts
 from portal.forms.engine import age_at_signing
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
 from portal.i18n import lazy_gettext as _l
+from portal.models import StatusInCanada
 
 # ---- conditions ---------------------------------------------------------------------------------
 
@@ -365,7 +366,7 @@ def rule_adult_age(context: Context) -> list[Finding]:
 
 def rule_pr(context: Context) -> list[Finding]:
     findings = []
-    if context.client.get("status") not in ("permanent_resident", None, ""):
+    if context.client.get("status") not in (StatusInCanada.permanent_resident, None, ""):
         findings.append(Finding("blocker", "status.pr", _l(
             "The client file does not show permanent resident status: a grant of citizenship needs PR first."),
             "Citizenship Act s.5; domain 0"))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.forms.types import Finding
+from portal.models import StatusInCanada
 from portal.forms.rules.care import care_days
 from portal.forms.rules.dates import add_years, age_on, as_date
 from portal.forms.facts import status_facts
@@ -25,7 +26,7 @@ def court_ordered(period: dict) -> bool:
 def care_in_state(care_periods, *, today: date):
     """Days under a court order giving the province parental responsibility (domain F: "state care")."""
     return care_days(care_periods, today=today, counts=court_ordered)
-NO_STATUS = {"no_status", "refugee_claimant", "temporary_resident", "unknown"}
+NO_STATUS = {StatusInCanada.no_status, StatusInCanada.refugee_claimant, StatusInCanada.temporary_resident, StatusInCanada.unknown}
 
 
 def closing_date(facts: dict) -> date:
