@@ -9,6 +9,7 @@ from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portal.i18n import gettext as _
 from portal.models import Role
 from portal.validation import clean_text
+from portal.web.redirects import safe_next
 from portal.web.rendering import render
 
 bp = Blueprint("auth", __name__)
@@ -16,13 +17,6 @@ bp = Blueprint("auth", __name__)
 
 def _home_for(user) -> str:
     return url_for("youth.home") if user.role == Role.youth else url_for("home.index")
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only same-site paths: never an absolute URL an attacker could slip into ?next=.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -37,7 +31,7 @@ def sign_in():
         db = get_session()
         result = sessions.sign_in(db, email=email, password=request.form.get("password", ""), ip=request.remote_addr or "")
         if result.user is not None:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = safe_next(request.args.get("next"))
             session.clear()  # a new session at sign-in: nothing from before carries over
             session["sid"] = sessions.open_session(db, user=result.user, ip=request.remote_addr or "")
             session.permanent = True

@@ -48,12 +48,9 @@ def new():
         form = clients.form_from_client(None, default_caseworker=default)
         form.periods.append(dict(clients.BLANK_PERIOD))
         return _form_page(form, staff, client=None)
-    form = clients.read_form(request.form)
-    if clients.change_rows(form, request.form):
-        return _form_page(form, staff, client=None, block="care_periods")
-    clients.validate(form, staff_ids={str(user.id) for user in staff})
-    if not form.ok:
-        return _form_page(form, staff, client=None, status=422)
+    form, page = _posted_form(staff, client=None)
+    if page is not None:
+        return page
     client = clients.create(db, user=current_user, values=form.clean)
     db.commit()
     flash(_("The client file is saved."), "success")
@@ -86,12 +83,9 @@ def edit(client_id):
         form = clients.form_from_client(client)
         form.periods.append(dict(clients.BLANK_PERIOD))
         return _form_page(form, staff, client=client)
-    form = clients.read_form(request.form)
-    if clients.change_rows(form, request.form):
-        return _form_page(form, staff, client=client, block="care_periods")
-    clients.validate(form, staff_ids={str(user.id) for user in staff})
-    if not form.ok:
-        return _form_page(form, staff, client=client, status=422)
+    form, page = _posted_form(staff, client=client)
+    if page is not None:
+        return page
     changed = clients.update(db, user=current_user, client=client, values=form.clean)
     db.commit()
     flash(_("Your changes are saved.") if changed else _("Nothing was changed."), "success")
@@ -118,6 +112,17 @@ def _set_archived(client_id, archived: bool):
     flash(_("The client file is archived. It no longer shows in the client list.") if archived
           else _("The client file is back in the client list."), "success")
     return redirect(url_for("clients.show", client_id=client.id), 303)
+
+
+def _posted_form(staff, *, client):
+    """The posted client form, and the page to show instead of saving (rows changed, or errors), if any."""
+    form = clients.read_form(request.form)
+    if clients.change_rows(form, request.form):
+        return form, _form_page(form, staff, client=client, block="care_periods")
+    clients.validate(form, staff_ids={str(user.id) for user in staff})
+    if not form.ok:
+        return form, _form_page(form, staff, client=client, status=422)
+    return form, None
 
 
 def _form_page(form, staff, *, client, status: int = 200, block: str | None = None):

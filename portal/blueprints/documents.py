@@ -34,7 +34,7 @@ def _document(packet: Packet, document_id) -> Document:
 
 def _page(packet: Packet, *, status: int = 200, errors: dict | None = None, kept: dict | None = None):
     session = get_session()
-    return render("evidence/page.html", block="checklist", status=status, packet=packet,
+    return render("documents/page.html", block="checklist", status=status, packet=packet,
                   ev=evidence.state(session, packet=packet), errors=errors or {}, kept=kept or {})
 
 
@@ -238,7 +238,7 @@ def generate(packet_id):
 
 def _status(packet: Packet, render_row):
     versions = [] if wants_fragment() else renders.renders_of(get_session(), packet=packet)
-    return render("evidence/status_page.html", block="status", packet=packet, render_row=render_row,
+    return render("documents/status_page.html", block="status", packet=packet, render_row=render_row,
                   versions=[v for v in versions if v.status == RenderStatus.done])
 
 

@@ -1,16 +1,14 @@
 """Staff review of a packet: the review page, transitions, comments, submission, IRCC milestones, reassigning."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from portal import audit
 from portal.models import RenderStatus
 from portal.casework import assignment
 from portal.reporting import pipeline
 from portal import validation
-from portal.forms import find_packet_type
+from portal.documents import renders
+from portal.forms import find_packet_type, summarize
 from portal.packets import approvals, comments, history, lifecycle, milestones
 from portal.access import get_or_404
 from portal.web.guards import allow
@@ -18,41 +16,22 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
 from portal.web.panels import review_panel
+from portal.web.redirects import safe_next
 from portal.web.rendering import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
 
 
 def packet_page(packet_id) -> str:
-    """The packet's own page (guided forms), or the review page until that exists."""
-    try:
-        return url_for("packets.show", packet_id=packet_id)
-    except BuildError:
-        return url_for("review.show", packet_id=packet_id)
+    return url_for("packets.show", packet_id=packet_id)
 
 
 def _next_url(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
-        return target
-    return default
-
-
-def _renders():
-    """The rendering area's functions, once it is installed."""
-    try:
-        from portal.documents import renders
-    except ImportError:
-        return None
-    return renders
+    return safe_next(request.form.get("next") or request.args.get("next")) or default
 
 
 def _draft_pdf(db, packet) -> dict:
     """The latest draft PDF to read beside the answers, and whether it predates the latest changes."""
-    renders = _renders()
-    if renders is None:
-        return {"pdf_url": None, "pdf_render": None, "pdf_outdated": False}
     latest = renders.latest_render(db, packet=packet, final=False)
     if latest is None or latest.status != RenderStatus.done:
         return {"pdf_url": None, "pdf_render": latest, "pdf_outdated": False}
@@ -68,8 +47,6 @@ def _draft_pdf(db, packet) -> dict:
 
 
 def _summary(db, packet, client):
-    from portal.forms import summarize
-
     agency = db.get(Agency, packet.agency_id)
     try:
         return summarize(packet=packet, client=client, agency=agency)
@@ -142,9 +119,6 @@ def transition(packet_id):
 
 def _render_final(db, packet) -> None:
     """Approval renders the final packet without the watermark; its SHA-256 is recorded when done."""
-    renders = _renders()
-    if renders is None:
-        return
     try:
         render_row = renders.request_render(db, packet=packet, user=current_user, final=True)
     except Exception:  # noqa: BLE001 - the approval stands; the final PDF can be asked for again
@@ -207,14 +181,8 @@ def submission(packet_id):
             flash(_("Only an approved packet can be recorded as sent."), "warning")
             return redirect(url_for("review.show", packet_id=packet.id), code=303)
         return render("review/submission.html", **context)
-    try:
-        milestones.record_submission(db, packet=packet, user=current_user, form=request.form)
-    except (validation.FormInvalid, lifecycle.TransitionError) as invalid:
-        db.rollback()
-        errors = getattr(invalid, "errors", {"sent_on": str(invalid)})
-        values = getattr(invalid, "values", dict(request.form))
-        context.update(packet=db.get(Packet, packet.id), errors=errors, values=values)
-        return render("review/submission.html", block="form", status=422, **context)
+    if (refused := _record(db, packet, milestones.record_submission, "review/submission.html", context)) is not None:
+        return refused
     db.commit()
     flash(_("Recorded: the packet was sent to IRCC."), "success")
     return redirect(packet_page(packet.id), code=303)
@@ -233,17 +201,22 @@ def milestone(packet_id):
             flash(_("IRCC's answers can be recorded once the packet has been submitted."), "warning")
             return redirect(url_for("review.show", packet_id=packet.id), code=303)
         return render("review/milestone.html", **context)
-    try:
-        milestones.record_milestone(db, packet=packet, user=current_user, form=request.form)
-    except (validation.FormInvalid, lifecycle.TransitionError) as invalid:
-        db.rollback()
-        errors = getattr(invalid, "errors", {"kind": str(invalid)})
-        values = getattr(invalid, "values", dict(request.form))
-        context.update(packet=db.get(Packet, packet.id), errors=errors, values=values)
-        return render("review/milestone.html", block="form", status=422, **context)
+    if (refused := _record(db, packet, milestones.record_milestone, "review/milestone.html", context)) is not None:
+        return refused
     db.commit()
     flash(_("Recorded."), "success")
     return redirect(packet_page(packet.id), code=303)
+
+
+def _record(db, packet, record, template: str, context: dict):
+    """Record a submission or milestone from the posted form; None when done, else the form again with errors."""
+    try:
+        record(db, packet=packet, user=current_user, form=request.form)
+    except validation.FormInvalid as invalid:
+        db.rollback()
+        context.update(packet=db.get(Packet, packet.id), errors=invalid.errors, values=invalid.values or dict(request.form))
+        return render(template, block="form", status=422, **context)
+    return None
 
 
 @bp.route("/<packet_id>/milestones/<milestone_id>/sent", methods=["POST"])

@@ -52,21 +52,21 @@ def application_chunks(sections: list[dict]) -> list[dict]:
 def plan(snapshot: dict) -> list[Part]:
     """The packet's parts in the order IRCC reads them."""
     parts = [
-        Part("cover", "documents/_cover_letter.html"),
-        Part("contents", "documents/_toc.html", numbered=True),
+        Part("cover", "pdf/_cover_letter.html"),
+        Part("contents", "pdf/_toc.html", numbered=True),
     ]
     for number, chunk in enumerate(application_chunks(snapshot["sections"]), start=1):
-        parts.append(Part(f"application-{number}", "documents/_application.html", {"chunk": chunk},
+        parts.append(Part(f"application-{number}", "pdf/_application.html", {"chunk": chunk},
                           nested=not chunk["first"]))
     parts += [
-        Part("checklist", "documents/_checklist.html"),
-        Part("representative", "documents/_representative.html"),
-        Part("signatures", "documents/_signatures.html"),
-        Part("evidence", "documents/_evidence_index.html", numbered=True),
+        Part("checklist", "pdf/_checklist.html"),
+        Part("representative", "pdf/_representative.html"),
+        Part("signatures", "pdf/_signatures.html"),
+        Part("evidence", "pdf/_evidence_index.html", numbered=True),
     ]
     attached = [item for item in snapshot["checklist"] if item["documents"]]
     for number, item in enumerate(attached, start=1):
-        parts.append(Part(f"item-{number}", "documents/_evidence_item.html",
+        parts.append(Part(f"item-{number}", "pdf/_evidence_item.html",
                           {"item": item, "item_number": number, "attached_count": len(attached)},
                           nested=True, documents=tuple(item["documents"])))
     return parts

@@ -82,7 +82,7 @@ def _shared_resources(app: Flask) -> _Resources:
 def build_html(snapshot: dict, *, final: bool, evidence_urls: dict[str, str] | None = None, app: Flask | None = None) -> str:
     """The whole packet as one HTML document (for comparisons and checks; renders go by parts)."""
     # The template environment directly: a job has no request, so no request context processors.
-    template = (app or current_app).jinja_env.get_template("documents/packet.html")
+    template = (app or current_app).jinja_env.get_template("pdf/packet.html")
     return template.render(s=snapshot, final=final, evidence_urls=evidence_urls or {})
 
 
@@ -102,7 +102,7 @@ class _Layout:
     def __init__(self, app: Flask, snapshot: dict, load: Callable[[str], bytes], cache: PartCache | None):
         self.app, self.snapshot, self.load, self.cache = app, snapshot, load, cache
         self.resources = _shared_resources(app)
-        self.template = app.jinja_env.get_template("documents/part.html")
+        self.template = app.jinja_env.get_template("pdf/part.html")
         self.laid_out_now = 0  # parts that were not in the cache
 
     def part(self, part: parts.Part, page_of: dict[str, int] | None = None) -> assemble.LaidOutPart:
@@ -113,7 +113,7 @@ class _Layout:
         return assemble.open_part(part, self._pdf(html, evidence_keys, lambda: self._lay_out(part, html)))
 
     def frame(self, final: bool) -> bytes:
-        html = self.app.jinja_env.get_template("documents/frame.html").render(s=self.snapshot, final=final)
+        html = self.app.jinja_env.get_template("pdf/frame.html").render(s=self.snapshot, final=final)
         return self._pdf(html, b"frame", lambda: self._write(html, self.resources.frame_sheets, tags=False))
 
     def _pdf(self, html: str, extra: bytes, make: Callable[[], bytes]) -> bytes:

@@ -93,8 +93,8 @@ def record_submission(session: Session, *, packet: Packet, user: User, form: dic
         occurred_on=sent_on, method=method, reference=reference, note=note, recorded_by_id=user.id,
     )
     session.add(milestone)
-    lifecycle.transition(session, packet=packet, to_status=PacketStatus.submitted, user=user, note=note,
-                         data={"sent_on": sent_on.isoformat(), "method": method})
+    _move(session, packet=packet, to_status=PacketStatus.submitted, user=user, note=note, values=values,
+          field="sent_on", data={"sent_on": sent_on.isoformat(), "method": method})
     return milestone
 
 
@@ -146,8 +146,8 @@ def record_milestone(session: Session, *, packet: Packet, user: User, form: dict
     session.flush()
     if kind == MilestoneKind.decision:
         to_status = PacketStatus.draft if outcome == "returned" else PacketStatus.decided
-        lifecycle.transition(session, packet=packet, to_status=to_status, user=user, note=note,
-                             data={"outcome": outcome, "decided_on": occurred_on.isoformat(), "milestone": str(milestone.id)})
+        _move(session, packet=packet, to_status=to_status, user=user, note=note, values=values, field="kind",
+              data={"outcome": outcome, "decided_on": occurred_on.isoformat(), "milestone": str(milestone.id)})
     else:
         session.add(PacketEvent(
             agency_id=packet.agency_id, packet_id=packet.id, actor_id=user.id, kind="milestone", note=note,
@@ -157,6 +157,15 @@ def record_milestone(session: Session, *, packet: Packet, user: User, form: dict
                      detail=f"milestone={kind}")
     session.flush()
     return milestone
+
+
+def _move(session: Session, *, packet: Packet, to_status: str, user: User, note: str, values: dict, field: str,
+          data: dict) -> None:
+    """The lifecycle's transition; a refusal (someone moved the packet meanwhile) is an error on `field`."""
+    try:
+        lifecycle.transition(session, packet=packet, to_status=to_status, user=user, note=note, data=data)
+    except lifecycle.TransitionError as refused:
+        raise FormInvalid({field: str(refused)}, values) from refused
 
 
 def mark_documents_sent(session: Session, *, packet: Packet, milestone_id, user: User, today: date | None = None):

@@ -103,7 +103,7 @@ def invitation_panel(*, session, user, packet, client=None):
 PACKET_PANELS = (
     Panel("youth/_youth_panel.html", youth_panel),
     Panel("review/_panel.html", review_panel),
-    Panel("evidence/_panel.html", evidence_panel),
+    Panel("documents/_panel.html", evidence_panel),
     Panel("youth/_packet_panel.html", invitation_panel),
 )
 

@@ -2,6 +2,7 @@
 
 from portal.forms import facts
 from portal.forms.parts import citizenship as c
+from portal.forms.parts.common import answer_in, yes
 from portal.forms.engine import age_at_signing
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
@@ -65,9 +66,9 @@ PACKET = PacketType(
                 ("granted", _l("Granted citizenship before (certificate lost or never received)")),
             )),
             Field("birth_province", _l("Province or territory of birth"), kind="text",
-                  show_if=c.answer_is("citizenship_basis", "born_in_canada")),
+                  show_if=answer_in("citizenship_basis", "born_in_canada")),
             Field("birth_registration_number", _l("Birth certificate registration number"), kind="text", required=False,
-                  show_if=c.answer_is("citizenship_basis", "born_in_canada")),
+                  show_if=answer_in("citizenship_basis", "born_in_canada")),
             Field("citizen_parent_name", _l("Canadian parent's full name"), kind="name", show_if=born_abroad),
             Field("citizen_parent_dob", _l("Canadian parent's date of birth"), kind="date", show_if=born_abroad),
             Field("parent_basis", _l("The Canadian parent is a citizen because they were"), kind="radio",
@@ -76,7 +77,7 @@ PACKET = PacketType(
                                                 ("born_abroad", _l("Born outside Canada to a Canadian parent")))),
             Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
             Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
-                  show_if=c.yes("previous_certificate")),
+                  show_if=yes("previous_certificate")),
         ), form_section="Citizenship details"),
         c.contact_step(section="Contact details"),
         Step("declaration", _l("Declaration"), (
@@ -97,7 +98,7 @@ PACKET = PacketType(
                       show_if=lambda ctx: minor(ctx) and ctx.get("authority_kind") in ("agency", "guardian",
                                                                                        "agreement")),
         ChecklistItem("imm_5476", _l("Use of a representative (IMM 5476)"), why=_l("a representative is used"),
-                      show_if=c.yes("uses_representative")),
+                      show_if=yes("uses_representative")),
         c.FEE_RECEIPT,
         c.TRANSLATIONS,
     ),

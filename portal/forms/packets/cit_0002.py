@@ -1,6 +1,7 @@
 """CIT 0002: citizenship for an adult (18 and over), s.5(1): former Crown wards (domain C)."""
 
 from portal.forms.parts import citizenship as c
+from portal.forms.parts.common import age_between
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
@@ -13,7 +14,7 @@ LANGUAGE_EVIDENCE = (
 
 
 def rule_language(context):
-    if not c.age_between(18, 54)(context):
+    if not age_between(18, 54)(context):
         return []
     evidence = context.get("language_evidence")
     if evidence in (None, "", "none"):
@@ -53,7 +54,7 @@ PACKET = PacketType(
                   options=LANGUAGE_EVIDENCE),
             Field("language_evidence_detail", _l("Which document (name of test or school, date)"), kind="text",
                   show_if=lambda ctx: ctx.get("language_evidence") not in (None, "", "none")),
-        ), form_section="Language", show_if=c.age_between(18, 54)),
+        ), form_section="Language", show_if=age_between(18, 54)),
         c.prohibitions_step(section="Prohibitions"),
         c.declaration_step(section="Declaration"),
     ),
@@ -65,7 +66,7 @@ PACKET = PacketType(
         c.PR_PROOF,
         c.PR_EXPLANATION,
         ChecklistItem("language_proof", _l("Proof of language ability (CLB / NCLC 4)"),
-                      why=_l("the applicant is 18 to 54 on the signing date"), show_if=c.age_between(18, 54)),
+                      why=_l("the applicant is 18 to 54 on the signing date"), show_if=age_between(18, 54)),
         c.PASSPORTS,
         c.PASSPORTS_MISSING,
         c.TWO_ID,

@@ -2,7 +2,8 @@
 IMM 5406 and IMM 5283, with the best interests of the child as its own guided section."""
 from __future__ import annotations
 
-from portal.forms.parts.status import YES_NO, adult, answer_in, family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
+from portal.forms.parts.common import YES_NO, adult, answer_in
+from portal.forms.parts.status import family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada

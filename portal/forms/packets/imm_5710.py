@@ -6,7 +6,8 @@ because it decides the evidence and the fees; the remaining steps follow the for
 from __future__ import annotations
 
 from portal.forms.engine import age_at_signing
-from portal.forms.parts.status import MARITAL, SERVICE_LANGUAGE, adult, answer_in, guardian_capacity, birth_fields, contact_fields, history_group, history_rule, minor, name_fields, yes
+from portal.forms.parts.common import MARITAL, SERVICE_LANGUAGE, adult, answer_in, minor, yes
+from portal.forms.parts.status import birth_fields, contact_fields, guardian_capacity, history_group, history_rule, name_fields
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada

@@ -2,7 +2,8 @@
 obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
-from portal.forms.parts.status import SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, history_group, history_rule, minor, name_fields, s57_signer_list, yes
+from portal.forms.parts.common import EYES, SERVICE_LANGUAGE, answer_in, minor, s57_step, yes
+from portal.forms.parts.status import birth_fields, contact_fields, history_group, history_rule, name_fields, s57_signer_list
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules.dates import as_date
@@ -12,8 +13,6 @@ from portal.forms.rules.residency import residency
 REASONS = (("first", _l("I did not receive my first PR card")), ("renew", _l("My card expired or will expire")),
            ("lost", _l("My card was lost, stolen or destroyed")), ("damaged", _l("My card is damaged")),
            ("name_change", _l("I changed my name or other details")))
-EYES = (("black", _l("Black")), ("blue", _l("Blue")), ("brown", _l("Brown")), ("green", _l("Green")),
-        ("grey", _l("Grey")), ("hazel", _l("Hazel")), ("other", _l("Other")))
 
 STEPS = (
     Step("application", _l("Reason for applying"), form_section="IMM 5444 Section A: reason for application", fields=(
@@ -48,13 +47,8 @@ STEPS = (
                  Field("reason", _l("Why")),
              )),
          )),
-    Step("signatures", _l("Who signs"), form_section="IMM 5444 Section F: declaration and signatures (IRPR s.57)",
-         show_if=minor, intro=_l("For a minor, IRPR s.57 decides who signs."), fields=(
-             Field("court_appointed", _l("Has a Canadian court made the agency (or another person) responsible for "
-                                         "the applicant?"), kind="yesno"),
-             Field("parents_deceased", _l("Have both parents died?"), kind="yesno",
-                   show_if=answer_in("court_appointed", "no")),
-         )),
+    s57_step(section="IMM 5444 Section F: declaration and signatures (IRPR s.57)",
+             intro=_l("For a minor, IRPR s.57 decides who signs.")),
 )
 
 CHECKLIST = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from portal.forms.engine import age_at_signing
-from portal.forms.parts.status import PROVINCES, adult, answer_in, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step, yes
+from portal.forms.parts.common import PROVINCES, adult, answer_in, yes
+from portal.forms.parts.status import family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
 from portal.forms.types import ChecklistItem, ClosingDate, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules import state_care

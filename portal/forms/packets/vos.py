@@ -2,7 +2,8 @@
 confirmation of PR is lost. Not a travel or identity document. Corrections go on IMM 5218 instead."""
 from __future__ import annotations
 
-from portal.forms.parts.status import SERVICE_LANGUAGE, answer_in, birth_fields, contact_fields, minor, name_fields, s57_signer_list
+from portal.forms.parts.common import SERVICE_LANGUAGE, answer_in, minor, s57_step
+from portal.forms.parts.status import birth_fields, contact_fields, name_fields, s57_signer_list
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.forms.facts import status_facts
@@ -29,13 +30,8 @@ STEPS = (
     )),
     Step("contact", _l("Contact information"), form_section="IMM 5009 Section 4: contact information",
          fields=contact_fields()),
-    Step("signatures", _l("Who signs"), form_section="IMM 5009 Section 5: declaration and signatures",
-         show_if=minor, intro=_l("For a minor, the PR card rules of IRPR s.57 are followed."), fields=(
-             Field("court_appointed", _l("Has a Canadian court made the agency (or another person) responsible for "
-                                         "the applicant?"), kind="yesno"),
-             Field("parents_deceased", _l("Have both parents died?"), kind="yesno",
-                   show_if=answer_in("court_appointed", "no")),
-         )),
+    s57_step(section="IMM 5009 Section 5: declaration and signatures",
+             intro=_l("For a minor, the PR card rules of IRPR s.57 are followed.")),
 )
 
 CHECKLIST = (

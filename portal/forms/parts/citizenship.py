@@ -7,27 +7,12 @@ from datetime import date
 from portal.forms.rules import presence
 from portal.forms import facts
 from portal.forms.engine import age_at_signing
+from portal.forms.parts.common import EYES, SERVICE_LANGUAGE, SEX_CITIZENSHIP, age_between, answer_in, not_after_signing, yes
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
 # ---- conditions ---------------------------------------------------------------------------------
-
-
-def yes(name: str):
-    return lambda context: context.get(name) == "yes"
-
-
-def answer_is(name: str, *values: str):
-    return lambda context: context.get(name) in values
-
-
-def age_between(low: int, high: int):
-    """Age at the planned signing date within [low, high]."""
-    def condition(context: Context) -> bool:
-        age = age_at_signing(context)
-        return age is not None and low <= age <= high
-    return condition
 
 
 def minor_14_to_17(context: Context) -> bool:
@@ -45,10 +30,6 @@ def in_care(context: Context) -> bool:
 
 # ---- option lists -------------------------------------------------------------------------------
 
-SEX = (("F", _l("Female")), ("M", _l("Male")), ("X", _l("Another gender (X)")))
-EYES = (("black", _l("Black")), ("blue", _l("Blue")), ("brown", _l("Brown")), ("green", _l("Green")),
-        ("grey", _l("Grey")), ("hazel", _l("Hazel")), ("other", _l("Other")))
-SERVICE_LANGUAGE = (("en", _l("English")), ("fr", _l("French")))
 STATUS_BEFORE_PR = (
     ("temporary_resident", _l("Temporary resident (visitor, student, worker, permit holder)")),
     ("protected_person", _l("Protected person")),
@@ -87,12 +68,6 @@ def _height(value, _context):
 
 def _at_most_5(value, _context):
     return None if 0 <= value <= 5 else _l("Enter a number from 0 to 5.")
-
-
-def _not_after_signing(value, context):
-    if isinstance(value, str) and value > context.signing_date.isoformat():
-        return _l("This date is after the planned signing date. Please check it.")
-    return None
 
 
 # ---- steps --------------------------------------------------------------------------------------
@@ -138,7 +113,7 @@ def identity_step(*, marital: bool = False, section: str = "Q4–Q6") -> Step:
               youth_help=_l("The city or town where you were born, if you know it.")),
         Field("birth_country", _l("Country of birth"), kind="country",
               prefill=lambda c: c.client.get("country_of_birth") or None),
-        Field("sex", _l("Sex, as on the PR document"), kind="radio", options=SEX),
+        Field("sex", _l("Sex, as on the PR document"), kind="radio", options=SEX_CITIZENSHIP),
         Field("height_cm", _l("Height (cm)"), kind="number", answered_by="either", validators=(_height,),
               youth_help=_l("How tall are you, in centimetres? (160 cm is about 5 feet 3 inches.)")),
         Field("eye_colour", _l("Eye colour"), kind="choice", options=EYES, answered_by="either",
@@ -175,12 +150,12 @@ def contact_step(*, section: str = "Contact details") -> Step:
 def pr_step(*, section: str = "Permanent resident status") -> Step:
     return Step("pr", _l("Permanent resident status"), (
         Field("pr_date", _l("Date the applicant became a permanent resident"), kind="date",
-              validators=(_not_after_signing,), help=_l("As on the Record of Landing or the confirmation of PR.")),
+              validators=(not_after_signing,), help=_l("As on the Record of Landing or the confirmation of PR.")),
         Field("pr_document", _l("PR document held"), kind="choice", options=PR_DOCUMENT),
         Field("pr_document_number", _l("Number of the PR document"), kind="text", max_length=40,
               show_if=lambda c: c.get("pr_document") not in (None, "", "none")),
         Field("pr_document_missing", _l("Explain why there is no PR document"), kind="textarea",
-              show_if=answer_is("pr_document", "none"),
+              show_if=answer_in("pr_document", "none"),
               help=_l("A Verification of Status (IMM 5009) can replace a lost IMM 1000.")),
         Field("pr_conditions", _l("Does the applicant have unfulfilled conditions on their PR status?"), kind="yesno"),
         Field("removal_order", _l("Is the applicant under a removal order?"), kind="yesno"),
@@ -298,7 +273,7 @@ def authority_fields() -> tuple[Field, ...]:
         Field("authorised_person_name", _l("Name of the authorised person (the signing staff member for an agency)"),
               kind="name", show_if=signs_for_minor),
         Field("authorised_organization", _l("Agency name"), kind="text",
-              show_if=answer_is("authority_kind", "agency"), prefill=lambda c: c.agency.get("name") or None),
+              show_if=answer_in("authority_kind", "agency"), prefill=lambda c: c.agency.get("name") or None),
         Field("order_kind", _l("Court order or agreement giving the authority"), kind="choice", options=ORDER_KIND,
               show_if=lambda c: signs_for_minor(c) and c.get("authority_kind") in ("agency", "guardian", "agreement")),
         Field("order_date", _l("Date of the order or agreement"), kind="date",
@@ -311,7 +286,7 @@ def declaration_step(*, waiver_box: bool = False, section: str = "Declaration an
     if waiver_box:
         fields.append(Field("waiver_box", _l("Section 19: tick the box for a minor seeking a waiver of the "
                                              "authorised person"), kind="checkbox",
-                            show_if=answer_is("applying_as", "minor_waiver"),
+                            show_if=answer_in("applying_as", "minor_waiver"),
                             help=_l("IRCC will ask for more information about why no one can apply for the minor.")))
     fields += [
         Field("signing_place", _l("Place where the form will be signed (city)"), kind="text"),
@@ -503,7 +478,7 @@ TRANSLATIONS = ChecklistItem("translations", _l("Certified translations and tran
                              why=_l("a document is not in English or French"), required=False)
 PR_EXPLANATION = ChecklistItem("pr_document_letter", _l("Letter explaining the missing PR document (or a "
                                                         "Verification of Status)"),
-                               why=_l("no PR document is in hand"), show_if=answer_is("pr_document", "none"))
+                               why=_l("no PR document is in hand"), show_if=answer_in("pr_document", "none"))
 TAX_PROOF = ChecklistItem("tax_proof", _l("Notices of assessment or CRA proof for the years filed"),
                           why=_l("the applicant was required to file income tax"), show_if=yes("tax_required"),
                           required=False)

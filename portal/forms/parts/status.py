@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from portal.forms.engine import age_at_signing
+from portal.forms.parts.common import (MARITAL, PROVINCES, SERVICE_LANGUAGE, SEX_IMMIGRATION, YES_NO, adult,
+                                       agency_name, answer_in, minor, not_after_signing, yes)
 from portal.forms.types import Context, Field, Finding, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.forms.rules.dates import add_years, as_date
@@ -12,37 +14,6 @@ from portal.forms.rules.family import RELATIONSHIPS, family_findings, lock_in_da
 from portal.forms.rules.history import describe_gap, describe_overlap, find_gaps_and_overlaps
 from portal.forms.rules.signers_s57 import APPLICANT, COURT_APPOINTED, LEGALLY_RESPONSIBLE, PARENT, RequiredSignature, s57_signers
 
-YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
-SEX = (("F", _l("Female")), ("M", _l("Male")), ("X", _l("Another gender (X)")), ("U", _l("Unknown")))
-SERVICE_LANGUAGE = (("en", _l("English")), ("fr", _l("French")))
-MARITAL = (("single", _l("Single")), ("married", _l("Married")), ("common_law", _l("Common-law")),
-           ("separated", _l("Separated")), ("divorced", _l("Divorced")), ("widowed", _l("Widowed")),
-           ("annulled", _l("Annulled marriage")))
-PROVINCES = (("AB", _l("Alberta")), ("BC", _l("British Columbia")), ("MB", _l("Manitoba")), ("NB", _l("New Brunswick")),
-             ("NL", _l("Newfoundland and Labrador")), ("NS", _l("Nova Scotia")), ("NT", _l("Northwest Territories")),
-             ("NU", _l("Nunavut")), ("ON", _l("Ontario")), ("PE", _l("Prince Edward Island")), ("QC", _l("Quebec")),
-             ("SK", _l("Saskatchewan")), ("YT", _l("Yukon")))
-
-
-def yes(name: str):
-    return lambda context: context.get(name) == "yes"
-
-
-def answer_in(name: str, *values: str):
-    return lambda context: context.get(name) in values
-
-
-def adult(context: Context) -> bool:
-    age = age_at_signing(context)
-    return age is not None and age >= 18
-
-
-def minor(context: Context) -> bool:
-    return not adult(context)
-
-
-def agency_name(context: Context) -> str:
-    return context.agency.get("name") or "the agency"
 
 
 def guardian_capacity(context: Context) -> str:
@@ -54,12 +25,6 @@ def guardian_capacity(context: Context) -> str:
 
 def _client_date(key: str):
     return lambda context: context.client[key].isoformat() if context.client.get(key) else None
-
-
-def _not_after_signing(value, context):
-    if isinstance(value, str) and value > context.signing_date.isoformat():
-        return _l("This date is after the planned signing date. Please check it.")
-    return None
 
 
 # ---- fields used by several packets ---------------------------------------------------------------
@@ -80,7 +45,7 @@ def name_fields(*, as_on: str) -> tuple[Field, ...]:
 
 def birth_fields() -> tuple[Field, ...]:
     return (
-        Field("sex", _l("Sex"), kind="radio", options=SEX),
+        Field("sex", _l("Sex"), kind="radio", options=SEX_IMMIGRATION),
         Field("dob", _l("Date of birth"), kind="date", prefill=_client_date("dob")),
         Field("birth_city", _l("Place of birth: city or town"), answered_by="either",
               youth_help=_l("The city or town where you were born, if you know it.")),
@@ -111,7 +76,7 @@ def history_group(name: str, label: str, *, what: str, what_label: str, where_la
                   help: str = "") -> Field:
     """A repeatable history: one row per period, from/to dates (to empty = still now)."""
     return Field(name, label, kind="group", form_ref=form_ref, help=help, columns=(
-        Field("from", _l("From"), kind="date", validators=(_not_after_signing,)),
+        Field("from", _l("From"), kind="date", validators=(not_after_signing,)),
         Field("to", _l("To"), kind="date", required=False, help=_l("Leave empty if this is still true now."),
               blank_display="Present"),
         Field(what, what_label, max_length=200),
