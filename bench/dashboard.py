@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,16 +43,15 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
     from sqlmodel import SQLModel
 
     import portal.models  # noqa: F401
-    from portal.accounts import users
     from portal import create_app
-    from portal.models import Agency, Client, Packet, User
-    from portal.models import Milestone, StatusSpell
+    from portal.accounts import users
+    from portal.models import Agency, Client, Milestone, Packet, StatusSpell, User
 
     app = create_app({"DATABASE_URL": database_url, "DATA_DIR": data_dir, "SECRET_KEY": "bench-" + uuid.uuid4().hex})
     engine = app.extensions["db_engine"]
     SQLModel.metadata.create_all(engine)
     rng = random.Random(7)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     password_hash = users.hash_password(PASSWORD)  # one hash for every bench user: hashing is slow on purpose
     started = time.perf_counter()
     with app.app_context():

@@ -39,11 +39,11 @@ def seed(database_url: str, data_dir: str) -> list[tuple[str, str]]:
     from sqlmodel import SQLModel
 
     import portal.models  # noqa: F401
-    from portal.accounts import users
     from portal import create_app
-    from portal.packets.answers import start_packet
+    from portal.accounts import users
     from portal.db import session_scope
     from portal.models import Agency, Client, Role, User
+    from portal.packets.answers import start_packet
 
     app = create_app({"DATABASE_URL": database_url, "DATA_DIR": data_dir, "SECRET_KEY": "bench-" + uuid.uuid4().hex})
     SQLModel.metadata.create_all(app.extensions["db_engine"])

@@ -4,12 +4,11 @@ Each validator takes the raw text and returns (clean_value, error_message_or_Non
 plain and say what to do, because many readers are youth under stress or reading a second language.
 """
 import re
-from dataclasses import dataclass, field
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 
 from portal.i18n import lazy_gettext as _l
-
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -5,7 +5,6 @@ Until the first release there is one migration; after it, add new revisions with
 """
 import re
 import tempfile
-from pathlib import Path
 
 from alembic import command
 

@@ -13,8 +13,8 @@ from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
 import portal.models  # noqa: F401
-from portal.accounts import users
 from portal import create_app
+from portal.accounts import users
 from portal.casework.clients import refresh_search_name
 from portal.db import session_scope
 from portal.models import Agency, Client, Packet, Role, User

@@ -2,10 +2,10 @@
 import uuid
 from datetime import date
 
-from portal.packets.answers import save_answers, start_packet
 from portal.db import session_scope
 from portal.forms import get_packet_type
 from portal.models import Agency, Client, Packet, User
+from portal.packets.answers import save_answers, start_packet
 from tests.conftest import HTMX, csrf_token_from
 
 SIGNING = date(2026, 12, 15)

@@ -1,22 +1,20 @@
 """The manager's dashboard against a hand-counted fixture; filters; routes; reassigning a client."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
-from portal.web import charts
 from portal.casework import assignment
-from portal.reporting import pipeline
-from portal.packets import lifecycle
-from portal.reporting import monthly_totals
 from portal.db import session_scope
-from portal.models import AuditEvent, Client, Packet, PacketStatus, Role, User
-from portal.models import Milestone, MilestoneKind, StatusSpell
+from portal.models import AuditEvent, Client, Milestone, MilestoneKind, Packet, PacketStatus, Role, StatusSpell, User
+from portal.packets import lifecycle
+from portal.reporting import monthly_totals, pipeline
+from portal.web import charts
 from tests.conftest import HTMX
 from tests.fixtures_review import fresh, request_context, team  # noqa: F401
 
 S = PacketStatus
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def ago(days):
@@ -34,8 +32,8 @@ def caseload(app, team, make):
         (team.client, w1, "cit_0403", S.in_review, None, 2, ago(40)),
         (team.client, w1, "cit_0002", S.approved, None, 30, ago(40)),
         (team.client, w1, "cit_0403", S.submitted, None, 60, ago(100)),
-        (second, w2, "cit_0002", S.decided, "approved", 5, datetime(2025, 1, 10, tzinfo=timezone.utc)),
-        (second, w2, "cit_0403", S.decided, "refused", 5, datetime(2025, 2, 10, tzinfo=timezone.utc)),
+        (second, w2, "cit_0002", S.decided, "approved", 5, datetime(2025, 1, 10, tzinfo=UTC)),
+        (second, w2, "cit_0403", S.decided, "refused", 5, datetime(2025, 2, 10, tzinfo=UTC)),
         (second, w2, "cit_0403", S.withdrawn, None, 50, ago(40)),
     ]
     packets = []
@@ -201,9 +199,9 @@ def test_my_work_orders_by_urgency(auth, team, app, make):
 
 def test_aggregates_on_sqlite_and_postgresql(any_app):
     """The dialect helpers (days, ages, months) give the same numbers on both databases."""
-    from tests.conftest import Factory
     from portal.casework import deadlines
     from portal.reporting import exports
+    from tests.conftest import Factory
 
     make = Factory(any_app)
     agency = make.agency(stuck_after_days=10)

@@ -4,10 +4,9 @@ from datetime import date, timedelta
 import pytest
 
 from portal.casework import deadlines
-from portal.forms import get_packet_type
 from portal.db import session_scope
-from portal.models import CareStatus, Document, PacketStatus, Role, User
-from portal.models import Milestone, MilestoneKind
+from portal.forms import get_packet_type
+from portal.models import CareStatus, Document, Milestone, MilestoneKind, PacketStatus, Role, User
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 TODAY = date(2026, 6, 15)

@@ -5,10 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal.referrals import directory
 from portal.db import session_scope
-from portal.models import AuditEvent
-from portal.models import Partner, ReferralOut
+from portal.models import AuditEvent, Partner, ReferralOut
+from portal.referrals import directory
 from tests.conftest import HTMX
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 
@@ -167,8 +166,7 @@ def test_youth_cannot_see_the_directory(app, world, client):
 
 def test_demo_data_for_this_area_loads_twice_without_duplicates(app):
     from portal.demo import seed
-    from portal.models import Referral
-    from portal.models import Invitation
+    from portal.models import Invitation, Referral
 
     def counts():
         with app.app_context(), session_scope(app) as db:

@@ -6,11 +6,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from portal.reporting import pipeline
-from portal.reporting import exports
 from portal.db import session_scope
-from portal.models import AuditEvent, PacketStatus, Role, User
-from portal.models import Milestone, MilestoneKind
+from portal.models import AuditEvent, Milestone, MilestoneKind, PacketStatus, Role, User
+from portal.reporting import exports, pipeline
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 

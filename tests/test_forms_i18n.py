@@ -12,11 +12,11 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from flask_babel.speaklater import LazyString
 
-from portal.forms import packets as packet_modules
 from portal.db import session_scope
 from portal.documents import pdf, snapshot
 from portal.extensions import babel
 from portal.forms import get_packet_type
+from portal.forms import packets as packet_modules
 from portal.models import Packet, Role
 from tests.conftest import _make_app
 from tests.fixtures_forms import save, start

@@ -81,6 +81,9 @@ def test_vos_correction_points_to_imm_5218(app, make, auth):
 
 def test_demo_packets_are_complete_idempotent_and_render_to_pdf(app):
     """seed-demo creates each status packet for a client in its situation, fully answered, once."""
+    import io
+
+    from pypdf import PdfReader
     from sqlmodel import select
 
     from portal import demo
@@ -90,10 +93,6 @@ def test_demo_packets_are_complete_idempotent_and_render_to_pdf(app):
     from portal.documents import pdf, snapshot, storage
     from portal.forms import summarize
     from portal.models import Agency, Client, Packet
-
-    import io
-
-    from pypdf import PdfReader
 
     names = {row[2]: (row[3], row[4]) for row in CLIENTS}
 

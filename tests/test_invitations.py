@@ -5,11 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from portal.youth import invitations
 from portal import mail
 from portal.db import session_scope
-from portal.models import Agency, Client, Packet, Role, User, utcnow
-from portal.models import Invitation, SignInCode
+from portal.models import Agency, Client, Invitation, Packet, Role, SignInCode, User, utcnow
+from portal.youth import invitations
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 
 LINK = re.compile(r"/me/join/([A-Za-z0-9_-]{20,})")

@@ -2,12 +2,23 @@
 import pytest
 from sqlmodel import select
 
-from portal.packets import lifecycle
-from portal.reporting import monthly_totals
 from portal.db import session_scope
+from portal.models import (
+    Agency,
+    AuditEvent,
+    OutcomeMonth,
+    Packet,
+    PacketApproval,
+    PacketEvent,
+    PacketStatus,
+    Role,
+    StateTimeMonth,
+    StatusSpell,
+    User,
+)
+from portal.packets import lifecycle
 from portal.packets.lifecycle import TransitionError, transition
-from portal.models import Agency, AuditEvent, Packet, PacketEvent, PacketStatus, Role, User
-from portal.models import OutcomeMonth, PacketApproval, StateTimeMonth, StatusSpell
+from portal.reporting import monthly_totals
 from tests.fixtures_review import request_context, team  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("request_context")

@@ -5,10 +5,17 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from portal.packets import lifecycle, signatures
-from portal.packets.answers import NotEditableError, PacketError, StaleSaveError, save_answers, set_planned_signing_date, start_packet
 from portal.db import session_scope
 from portal.models import AuditEvent, Packet, PacketStatus, Role, User
+from portal.packets import lifecycle, signatures
+from portal.packets.answers import (
+    NotEditableError,
+    PacketError,
+    StaleSaveError,
+    save_answers,
+    set_planned_signing_date,
+    start_packet,
+)
 from tests.conftest import Factory
 from tests.fixtures_forms import load, save, start, summary
 

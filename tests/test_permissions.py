@@ -4,9 +4,8 @@ from datetime import date
 import pytest
 from flask import Blueprint
 
-from portal import access
-from portal.web import guards
 from portal.models import Role
+from portal.web import guards
 from tests.conftest import HTMX, _make_app
 
 # --- every route declares who may use it ----------------------------------------------------------

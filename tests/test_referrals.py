@@ -7,11 +7,10 @@ import pytest
 from sqlmodel import func, select
 
 from portal import mail
-from portal.referrals import intake
 from portal.audit import verify_chain
 from portal.db import session_scope
-from portal.models import AuditEvent, Client
-from portal.models import PublicFormHit, Referral, ReferralEvent
+from portal.models import AuditEvent, Client, PublicFormHit, Referral, ReferralEvent
+from portal.referrals import intake
 from tests.conftest import csrf_token_from
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 
@@ -255,12 +254,10 @@ def test_queue_puts_urgent_referrals_first(app, world, client):
 def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
     """The queue, the rate limit, invitation expiry, signature digests and dashboard counts, on both databases."""
     from portal.accounts import users
+    from portal.models import Agency, Invitation, Packet, Partner, ReferralOut, Role, User, utcnow
+    from portal.packets import signatures
     from portal.referrals import directory
     from portal.youth import invitations
-    from portal.packets import signatures
-    from portal.models import Agency, Packet, Role, User, utcnow
-    from portal.models import Partner, ReferralOut
-    from portal.models import Invitation
 
     app = any_app
     with app.app_context(), session_scope(app) as db:

@@ -5,13 +5,25 @@ import pytest
 from sqlmodel import select
 
 from portal import validation
-from portal.packets import approvals, comments, history, lifecycle, milestones
-from portal.db import session_scope
-from portal.packets.lifecycle import transition
-from portal.models import AuditEvent, Document, Packet, PacketStatus, Render, RenderStatus, Role, User
 from portal.casework import work
+from portal.db import session_scope
+from portal.models import (
+    AuditEvent,
+    Document,
+    Milestone,
+    MilestoneKind,
+    Packet,
+    PacketApproval,
+    PacketStatus,
+    Render,
+    RenderStatus,
+    ReviewComment,
+    Role,
+    User,
+)
+from portal.packets import approvals, comments, history, lifecycle, milestones
+from portal.packets.lifecycle import transition
 from portal.web.panels import PACKET_PANELS
-from portal.models import Milestone, MilestoneKind, PacketApproval, ReviewComment
 from tests.conftest import HTMX
 from tests.fixtures_review import fresh, request_context, team  # noqa: F401
 

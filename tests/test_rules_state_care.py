@@ -3,10 +3,10 @@ from datetime import date
 
 import pytest
 
-from portal.forms import get_packet_type
-from portal.forms.rules import state_care
-from portal.forms.facts import status_facts
 from portal.casework.triage import TriageAnswers, recommend
+from portal.forms import get_packet_type
+from portal.forms.facts import status_facts
+from portal.forms.rules import state_care
 
 FACTS = {"closes": date(2027, 1, 21), "arrival_before_age": 19, "min_care_days": 365, "residence_years": 3}
 DOB = date(2006, 10, 28)

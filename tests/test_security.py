@@ -4,8 +4,8 @@ from datetime import date, timedelta
 import pytest
 from flask import Blueprint
 
-from portal.web.guards import public
 from portal.models import Role
+from portal.web.guards import public
 from tests.conftest import HTMX, PASSWORD, _make_app, csrf_token_from
 
 

@@ -4,11 +4,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from portal.packets.answers import save_answers
-from portal.packets import signatures
 from portal.db import session_scope
-from portal.models import Client, Packet, PacketEvent, User
-from portal.models import Signature
+from portal.models import Client, Packet, PacketEvent, Signature, User
+from portal.packets import signatures
+from portal.packets.answers import save_answers
 from tests.fixtures_youth import sign_in, world, years_ago  # noqa: F401
 
 

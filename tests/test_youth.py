@@ -4,13 +4,14 @@ import uuid
 from datetime import date
 
 import pytest
-from portal.packets.answers import save_answers
-from portal.youth import participation
-from portal.web.guards import ACCESS_ATTR
+
+from portal.casework import work
 from portal.db import session_scope
 from portal.models import Packet, PacketStatus, User
-from portal.casework import work
+from portal.packets.answers import save_answers
+from portal.web.guards import ACCESS_ATTR
 from portal.web.panels import PACKET_PANELS
+from portal.youth import participation
 from tests.conftest import HTMX
 from tests.fixtures_youth import sign_in, world  # noqa: F401
 

@@ -3,8 +3,8 @@ import re
 
 from sqlmodel import Session, select
 
-from portal.accounts import sessions, users
 from portal import audit, validation
+from portal.accounts import sessions, users
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
 from portal.validation import FormResult

@@ -1,5 +1,18 @@
 """The views, one module per blueprint: each parses the request, calls the domain, renders a page or a block."""
-from portal.blueprints import admin, audit_log, auth, clients, dashboard, directory, documents, home, packets, referrals, review, youth
+from portal.blueprints import (
+                                            admin,
+                                            audit_log,
+                                            auth,
+                                            clients,
+                                            dashboard,
+                                            directory,
+                                            documents,
+                                            home,
+                                            packets,
+                                            referrals,
+                                            review,
+                                            youth,
+)
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review, dashboard,
                                             youth, referrals, directory))

@@ -2,14 +2,14 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal.accounts import agencies
 from portal.access import parse_id
-from portal.web.guards import allow
+from portal.accounts import agencies
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Role, User
 from portal.validation import FormResult
+from portal.web.guards import allow
 from portal.web.rendering import render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

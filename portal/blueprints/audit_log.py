@@ -3,10 +3,10 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from portal.audit import browse
-from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import Role
+from portal.web.guards import allow
 from portal.web.rendering import render
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")

@@ -3,12 +3,12 @@ from flask import Blueprint, current_app, flash, g, redirect, request, session, 
 from flask_login import current_user, login_user, logout_user
 
 from portal.accounts import sessions
-from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portal.i18n import gettext as _
 from portal.models import Role
 from portal.validation import clean_text
+from portal.web.guards import allow, public
 from portal.web.redirects import safe_next
 from portal.web.rendering import render
 

@@ -1,14 +1,14 @@
 """Client files: list with active search, create, view, edit, archive."""
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
 from portal import access
 from portal.casework import clients
-from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User
+from portal.web.guards import allow
 from portal.web.panels import CLIENT_PANELS, render_panels
 from portal.web.rendering import render
 

@@ -7,19 +7,17 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 
-from portal.web import charts
-from portal.casework import assignment
-from portal.reporting import pipeline
-from portal.reporting import exports
-from portal.casework import deadlines
-from portal.packets import lifecycle
 from portal import listing, validation
 from portal.access import get_or_404
-from portal.web.guards import allow
+from portal.casework import assignment, deadlines
 from portal.db import get_session
 from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
+from portal.packets import lifecycle
+from portal.reporting import exports, pipeline
+from portal.web import charts
+from portal.web.guards import allow
 from portal.web.rendering import render, wants_fragment
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -5,12 +5,11 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
 from portal import access, validation
-from portal.referrals import directory
-from portal.web.guards import allow
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role
-from portal.referrals.intake import REGIONS
+from portal.referrals import directory
+from portal.web.guards import allow
 from portal.web.rendering import render
 
 bp = Blueprint("directory", __name__, url_prefix="/partners")

@@ -8,13 +8,13 @@ from flask_login import current_user
 from werkzeug.http import dump_options_header
 
 from portal import access, audit
-from portal.web import guards
 from portal.db import get_session
 from portal.documents import evidence, renders, storage, uploads
-from portal.packets import lifecycle
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
+from portal.packets import lifecycle
 from portal.validation import a_date, clean_text
+from portal.web import guards
 from portal.web.rendering import render, wants_fragment
 
 bp = Blueprint("documents", __name__, url_prefix="/packets")

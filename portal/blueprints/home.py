@@ -4,10 +4,10 @@ from datetime import date
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 
-from portal.web.guards import allow, public
+from portal.casework.work import work_items
 from portal.db import get_session
 from portal.models import CASE_ROLES, Role
-from portal.casework.work import work_items
+from portal.web.guards import allow, public
 from portal.web.rendering import render
 
 bp = Blueprint("home", __name__)

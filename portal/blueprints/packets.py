@@ -10,18 +10,24 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from portal import access, audit, forms, validation
-from portal.web import guards
-from portal.packets.answers import PacketError, StaleSaveError, packets_of_client, save_answers, set_planned_signing_date, start_packet, user_names
-from portal.packets import lifecycle
-from portal.packets.comments import open_comments
 from portal.casework import triage
 from portal.db import get_session
 from portal.forms import engine, interaction
 from portal.i18n import gettext as _
-from portal.models import CASE_ROLES, Client, Packet, Role
+from portal.models import CASE_ROLES, Client, Packet
+from portal.packets import lifecycle
+from portal.packets.answers import (
+    PacketError,
+    StaleSaveError,
+    save_answers,
+    set_planned_signing_date,
+    start_packet,
+    user_names,
+)
+from portal.packets.comments import open_comments
+from portal.web import guards
 from portal.web.panels import PACKET_PANELS, render_panels
 from portal.web.rendering import push_url, render, wants_fragment
 

@@ -1,5 +1,4 @@
 """Referrals: the public referral form for other agencies' workers, and the centre's triage queue."""
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
@@ -7,12 +6,11 @@ from sqlmodel import select
 
 from portal import access, validation
 from portal.casework import clients
-from portal.referrals import intake
-from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
-from portal.i18n import ngettext
 from portal.models import CASE_ROLES, Agency, Client
+from portal.referrals import intake
+from portal.web.guards import allow, public
 from portal.web.rendering import render
 
 # No prefix: the public form lives at /refer, the staff queue under /referrals.

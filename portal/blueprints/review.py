@@ -2,19 +2,16 @@
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
-from portal import audit
-from portal.models import RenderStatus
+from portal import audit, validation
+from portal.access import get_or_404
 from portal.casework import assignment
-from portal.reporting import pipeline
-from portal import validation
+from portal.db import get_session
 from portal.documents import renders
 from portal.forms import find_packet_type, summarize
-from portal.packets import approvals, comments, history, lifecycle, milestones
-from portal.access import get_or_404
-from portal.web.guards import allow
-from portal.db import get_session
 from portal.i18n import gettext as _
-from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, Role
+from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, RenderStatus, Role
+from portal.packets import approvals, comments, lifecycle, milestones
+from portal.web.guards import allow
 from portal.web.panels import review_panel
 from portal.web.redirects import safe_next
 from portal.web.rendering import render

@@ -10,15 +10,14 @@ from flask_login import current_user, login_user
 
 from portal import access, audit, mail
 from portal.accounts import sessions
-from portal.youth import invitations, participation
-from portal.packets import lifecycle, signatures
-from portal.web.guards import allow, public
 from portal.db import get_session
 from portal.i18n import gettext as _
-from portal.models import CASE_ROLES, Client, Packet, Role
+from portal.models import CASE_ROLES, Client, Invitation, Packet, Role
+from portal.packets import lifecycle, signatures
+from portal.web.guards import allow, public
 from portal.web.panels import invitation_panel
 from portal.web.rendering import render
-from portal.models import Invitation
+from portal.youth import invitations, participation
 
 # No prefix: the youth's pages live under /me, the caseworker's invitation pages under /invitations.
 bp = Blueprint("youth", __name__)

@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from portal import access, audit, listing, validation
 from portal.forms import rows
 from portal.i18n import lazy_gettext as _l
-from portal.validation import FormResult
 from portal.models import CASE_ROLES, CareStatus, Client, Role, StatusInCanada, User, utcnow
+from portal.validation import FormResult
 
 STATUS_LABELS = {
     StatusInCanada.citizen: _l("Canadian citizen"),

@@ -23,8 +23,7 @@ from portal import access
 from portal.forms import PACKET_TYPES, facts, find_packet_type
 from portal.forms.rules.dates import add_years
 from portal.i18n import lazy_gettext as _l
-from portal.models import CareStatus, Client, Document, Packet, PacketStatus, Role, User
-from portal.models import Milestone, MilestoneKind
+from portal.models import CareStatus, Client, Document, Milestone, MilestoneKind, Packet, PacketStatus, Role, User
 
 OPEN_STATUSES = (PacketStatus.draft, PacketStatus.in_review, PacketStatus.changes_requested, PacketStatus.approved)
 LIVE_STATUSES = OPEN_STATUSES + (PacketStatus.submitted,)

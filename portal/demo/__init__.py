@@ -4,8 +4,8 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 """
 from sqlmodel import Session
 
-from portal.demo import community, evidence, lifecycle, people, status_packets
 from portal.demo import citizenship as citizenship_packets
+from portal.demo import community, evidence, lifecycle, people, status_packets
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
 DEMO_PASSWORD = "passage-demo-2026"

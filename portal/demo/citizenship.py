@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from portal.packets.answers import save_answers, start_packet
 from portal.models import Packet
+from portal.packets.answers import save_answers, start_packet
 
 SIGNING = date.today() + timedelta(days=30)
 NO_PROHIBITIONS = {"prohib_charged": "no", "prohib_convicted": "no", "prohib_custody": "no", "prohib_revoked": "no"}

@@ -7,11 +7,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal.youth import invitations
+from portal.models import Invitation, Packet, Partner, Referral, ReferralEvent, ReferralOut, User, utcnow
 from portal.packets.answers import start_packet
-from portal.models import Packet, User, utcnow
-from portal.models import Partner, Referral, ReferralEvent, ReferralOut
-from portal.models import Invitation
+from portal.youth import invitations
 
 TODAY = date.today()
 

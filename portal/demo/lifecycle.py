@@ -6,14 +6,23 @@ changes nothing. History rows are written directly, back-dated, as the lifecycle
 """
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
 from portal.forms import get_packet_type
+from portal.models import (
+    Milestone,
+    MilestoneKind,
+    Packet,
+    PacketApproval,
+    PacketEvent,
+    PacketStatus,
+    ReviewComment,
+    Role,
+    StatusSpell,
+)
 from portal.reporting.monthly_totals import rebuild_monthly_totals
-from portal.models import Packet, PacketEvent, PacketStatus, Role
-from portal.models import Milestone, MilestoneKind, PacketApproval, ReviewComment, StatusSpell
 
 S = PacketStatus
 NAMESPACE = uuid.UUID("6f1d3c1e-2b7a-4d5e-9a53-4c1f1d0a2026")
@@ -79,7 +88,7 @@ def _free_pair(clients: list, index: int, taken: set):
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour, 0), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
 class _Story:
@@ -90,7 +99,7 @@ class _Story:
         self.entered = _at(start, 9)
 
     def move(self, day: date, action: str, to_status: str, actor, note: str = "", data: dict | None = None):
-        latest = datetime.now(timezone.utc) - timedelta(minutes=5)
+        latest = datetime.now(UTC) - timedelta(minutes=5)
         moment = min(max(_at(min(day, TODAY), 11), self.entered + timedelta(hours=1)), latest)
         packet = self.packet
         self.session.add(StatusSpell(agency_id=packet.agency_id, packet_id=packet.id, status=packet.status,

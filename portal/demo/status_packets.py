@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from portal.packets.answers import save_answers, start_packet
-from portal.models import Client, Packet
 from portal.forms.rules.dates import add_years
+from portal.models import Client, Packet
+from portal.packets.answers import save_answers, start_packet
 
 TODAY = date.today()
 SIGNING = TODAY + timedelta(days=14)

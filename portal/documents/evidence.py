@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from portal import forms
 from portal.documents import renders, uploads
-from portal.packets.lifecycle import is_editable
 from portal.models import Agency, Client, Document, Packet, Render, User
+from portal.packets.lifecycle import is_editable
 
 
 @dataclass

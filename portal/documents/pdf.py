@@ -14,9 +14,9 @@ import gc
 import hashlib
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pikepdf
 from flask import Flask, current_app

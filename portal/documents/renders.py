@@ -7,7 +7,7 @@ and a render whose job has vanished or died is marked failed with a reason the c
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from flask import current_app
 from rq import Retry
@@ -113,7 +113,7 @@ def _reconcile(session: Session, render: Render) -> bool:
 
 
 def _aware(moment):
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def read_pdf(render: Render) -> bytes:

@@ -12,8 +12,8 @@ from sqlmodel import Session
 
 from portal import forms
 from portal.documents import uploads
-from portal.packets import signatures
 from portal.models import Agency, Client, Packet, User
+from portal.packets import signatures
 
 SNAPSHOT_VERSION = 1
 

@@ -6,12 +6,13 @@ Everything here is a plain function of data: no request, no database.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from portal import validation
-from portal.forms.rows import read_rows, row_key
 from portal.forms.registry import get_packet_type
+from portal.forms.rows import read_rows, row_key
 from portal.forms.rules.dates import age_on
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
 from portal.i18n import gettext as _

@@ -11,9 +11,10 @@ and legal sources stay plain English.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from portal.models import StatusInCanada
 
@@ -49,7 +50,7 @@ class Field:
     show_if: Condition | None = None
     validators: tuple[Callable[[Any, Context], str | None], ...] = ()  # return an error message or None
     max_length: int = 200
-    columns: tuple["Field", ...] = ()  # for kind == "group": the fields of one row
+    columns: tuple[Field, ...] = ()  # for kind == "group": the fields of one row
     prefill: Callable[[Context], Any] | None = None  # a value from the client file, offered before asking
     blank_display: str = ""  # what an empty optional answer means when printed, e.g. "Present" for an open end date
 
@@ -203,7 +204,7 @@ class PacketType:
     # (may a new packet be started on this day, why not): for a pathway with a closing date; None = always
     available: Callable[[date], tuple[bool, str]] | None = None
     # paragraphs the cover letter adds for this packet (the basis, an exemption code, a program); None = none
-    cover_letter: Callable[["Context"], list[str]] | None = None
+    cover_letter: Callable[[Context], list[str]] | None = None
     order: int = 100  # where it is listed among the packet types (triage's "choose another", the dashboard)
     triage: Triage | None = None  # when triage suggests it, and why
     closing: ClosingDate | None = None  # a pathway with a last day of receipt: a deadline while a packet is open

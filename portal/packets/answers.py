@@ -6,9 +6,10 @@ version it started from, and a field someone else changed since then is refused 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -16,8 +17,8 @@ from sqlmodel import Session, select
 
 from portal import audit
 from portal.forms import build_context, get_packet_type
-from portal.packets import lifecycle, signatures
 from portal.models import Agency, Client, Packet, PacketStatus, User, utcnow
+from portal.packets import lifecycle, signatures
 
 SAVE_ATTEMPTS = 5
 

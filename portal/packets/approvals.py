@@ -10,6 +10,7 @@ from portal.forms import find_packet_type
 from portal.i18n import lazy_gettext as _l
 from portal.models import Document, Packet, PacketApproval, Render
 
+
 def last_approval(session: Session, *, packet: Packet, before_revision: int | None = None) -> PacketApproval | None:
     statement = select(PacketApproval).where(PacketApproval.packet_id == packet.id)
     if before_revision is not None:

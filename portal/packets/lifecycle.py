@@ -16,8 +16,19 @@ from sqlmodel import Session, select
 
 from portal import audit
 from portal.i18n import lazy_gettext as _l
-from portal.models import Agency, Document, Packet, PacketEvent, PacketStatus, Role, User, utcnow
-from portal.models import PacketApproval, PacketContributor, StatusSpell
+from portal.models import (
+    Agency,
+    Document,
+    Packet,
+    PacketApproval,
+    PacketContributor,
+    PacketEvent,
+    PacketStatus,
+    Role,
+    StatusSpell,
+    User,
+    utcnow,
+)
 from portal.reporting.monthly_totals import add_outcome, add_state_time
 
 S = PacketStatus

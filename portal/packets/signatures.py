@@ -13,13 +13,12 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.youth import participation
 from portal.casework.clients import fold
 from portal.i18n import lazy_gettext as _l
-from portal.validation import FormInvalid
+from portal.models import Client, Packet, PacketEvent, Role, Signature, User, utcnow
 from portal.packets.lifecycle import is_editable
-from portal.models import Client, Packet, PacketEvent, Role, User, utcnow
-from portal.models import Signature
+from portal.validation import FormInvalid
+from portal.youth import participation
 
 
 class SignatureError(FormInvalid):

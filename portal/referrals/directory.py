@@ -7,7 +7,7 @@ through access.scope(), so another agency's partner or referral is simply not fo
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import Session, func, select
@@ -15,10 +15,9 @@ from sqlmodel import Session, func, select
 from portal import access, audit, listing, validation
 from portal.casework.clients import fold
 from portal.i18n import lazy_gettext as _l
-from portal.validation import FormResult
-from portal.models import Client, Role, User, utcnow
-from portal.models import Partner, ReferralOut
+from portal.models import Client, Partner, ReferralOut, Role, User, utcnow
 from portal.referrals.intake import REGIONS
+from portal.validation import FormResult
 
 KINDS = (
     ("legal_clinic", _l("Legal aid clinic")),
@@ -51,7 +50,7 @@ class Filters(listing.Filters):
     q: str = ""
 
     @classmethod
-    def read(cls, args) -> tuple["Filters", dict]:
+    def read(cls, args) -> tuple[Filters, dict]:
         """The directory's filters; an unknown kind or region falls back to 'any'."""
         kinds, regions = {key for key, _ in KINDS}, {key for key, _ in REGIONS}
         kind = validation.clean_text(args.get("kind", ""))

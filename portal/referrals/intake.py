@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, delete, func, select
@@ -18,9 +17,20 @@ from sqlmodel import Session, delete, func, select
 from portal import access, audit, mail, validation
 from portal.casework import clients
 from portal.i18n import lazy_gettext as _l
+from portal.models import (
+    Agency,
+    CareStatus,
+    Client,
+    PublicFormHit,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    Role,
+    StatusInCanada,
+    User,
+    utcnow,
+)
 from portal.validation import FormInvalid, FormResult
-from portal.models import Agency, CareStatus, Client, Role, StatusInCanada, User, utcnow, ReferralStatus
-from portal.models import PublicFormHit, Referral, ReferralEvent
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud over the phone
 RATE_LIMIT = 5  # referrals one address may send per window

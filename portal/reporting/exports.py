@@ -14,9 +14,8 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from portal import audit
+from portal.models import Client, Milestone, MilestoneKind, Packet, User
 from portal.reporting import pipeline
-from portal.models import Client, Packet, User
-from portal.models import Milestone, MilestoneKind
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SMALL_COUNT = 5

@@ -11,17 +11,29 @@ import threading
 import time as time_module
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Integer, case, cast, func, literal, literal_column, or_, update
+from sqlalchemy import Integer, case, cast, func, literal
 from sqlmodel import Session, select
 
 from portal import access, listing, validation
 from portal.casework import assignment
-from portal.reporting.monthly_totals import month_of
 from portal.i18n import lazy_gettext as _l
-from portal.models import Agency, Client, Packet, PacketStatus, Role, User, utcnow
-from portal.models import Milestone, MilestoneKind, OutcomeMonth, StateTimeMonth, StatusSpell
+from portal.models import (
+    Agency,
+    Client,
+    Milestone,
+    MilestoneKind,
+    OutcomeMonth,
+    Packet,
+    PacketStatus,
+    Role,
+    StateTimeMonth,
+    StatusSpell,
+    User,
+    utcnow,
+)
+from portal.reporting.monthly_totals import month_of
 
 S = PacketStatus
 STATUS_ORDER = [S.draft, S.in_review, S.changes_requested, S.approved, S.submitted, S.decided, S.withdrawn]
@@ -50,7 +62,7 @@ class Filters(listing.Filters):
         return {key: value for key, value in {**args, **override}.items() if value}
 
     @classmethod
-    def read(cls, args, *, caseworker_ids: set, packet_types: set, today: date | None = None) -> tuple["Filters", dict]:
+    def read(cls, args, *, caseworker_ids: set, packet_types: set, today: date | None = None) -> tuple[Filters, dict]:
         """(filters, errors) from the query string; a bad value is an error, never a guess."""
         return _read_filters(args, caseworker_ids=caseworker_ids, packet_types=packet_types, today=today or date.today())
 
@@ -84,7 +96,7 @@ def _read_filters(args, *, caseworker_ids: set, packet_types: set, today: date) 
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def packet_conditions(session: Session, *, user: User, filters: Filters) -> list:

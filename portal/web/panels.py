@@ -6,8 +6,8 @@ read in one place rather than collected from modules as they are imported.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import url_for
 from sqlmodel import select

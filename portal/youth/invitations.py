@@ -13,15 +13,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from portal.accounts import sessions, users
 from portal import audit, mail
+from portal.accounts import sessions, users
 from portal.i18n import lazy_gettext as _l
-from portal.validation import FormInvalid
-from portal.models import Agency, Client, Packet, Role, User, utcnow
-from portal.models import PublicFormHit
+from portal.models import Agency, Client, Invitation, Packet, PublicFormHit, Role, SignInCode, User, utcnow
 from portal.referrals.intake import purge_old_hits
+from portal.validation import FormInvalid
 from portal.validation import email as valid_email
-from portal.models import Invitation, SignInCode
 
 INVITATION_LIFETIME = timedelta(hours=72)
 CODE_LIFETIME = timedelta(minutes=10)

@@ -1,9 +1,9 @@
 """CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
 
 from portal.forms import facts
+from portal.forms.engine import age_at_signing
 from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import answer_in, yes
-from portal.forms.engine import age_at_signing
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada

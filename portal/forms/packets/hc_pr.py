@@ -2,14 +2,22 @@
 IMM 5406 and IMM 5283, with the best interests of the child as its own guided section."""
 from __future__ import annotations
 
+from portal.forms.facts import status_facts
 from portal.forms.parts.common import YES_NO, adult, answer_in
-from portal.forms.parts.status import family_roles, family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
+from portal.forms.parts.status import (
+    family_roles,
+    family_rule,
+    history_rule,
+    imm0008_signers,
+    imm0008_step,
+    imm5406_step,
+    schedule_a_step,
+)
+from portal.forms.rules.dates import as_date
+from portal.forms.rules.hc_bars import NEGATIVE_DECISIONS, hc_bars, hc_fees
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
-from portal.forms.rules.dates import as_date
-from portal.forms.facts import status_facts
-from portal.forms.rules.hc_bars import NEGATIVE_DECISIONS, hc_bars, hc_fees
 
 BIOC_FACTORS = (
     ("bioc_age", _l("Age of each child and their stage of development")),

@@ -6,16 +6,35 @@ because it decides the evidence and the fees; the remaining steps follow the for
 from __future__ import annotations
 
 from portal.forms.engine import age_at_signing
+from portal.forms.facts import status_facts
 from portal.forms.parts.common import MARITAL, SERVICE_LANGUAGE, adult, answer_in, minor, yes
-from portal.forms.parts.status import birth_fields, contact_fields, guardian_capacity, history_group, history_rule, name_fields
-from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
+from portal.forms.parts.status import (
+    birth_fields,
+    contact_fields,
+    guardian_capacity,
+    history_group,
+    history_rule,
+    name_fields,
+)
+from portal.forms.rules.biometrics import biometrics_for
+from portal.forms.rules.dates import as_date
+from portal.forms.rules.r206 import BASES, BASIS_OPTIONS, UNENFORCEABLE_REASONS, basis_findings, work_permit_fees
+from portal.forms.rules.state_care import care_in_state
+from portal.forms.types import (
+    ChecklistItem,
+    Context,
+    FeeLine,
+    Field,
+    Finding,
+    Fit,
+    PacketType,
+    Signer,
+    Situation,
+    Step,
+    Triage,
+)
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
-from portal.forms.rules.biometrics import biometrics_for
-from portal.forms.rules.state_care import care_in_state
-from portal.forms.rules.dates import as_date
-from portal.forms.facts import status_facts
-from portal.forms.rules.r206 import BASES, BASIS_OPTIONS, UNENFORCEABLE_REASONS, basis_findings, work_permit_fees
 
 NEEDS_SUPPORT_PROOF = ("r206_1_a", "r206_1_b", "r208_b")
 CURRENT_STATUS = (("no_status", _l("No status")), ("refugee_claimant", _l("Refugee claimant")),

@@ -2,13 +2,20 @@
 obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
+from portal.forms.facts import status_facts
 from portal.forms.parts.common import EYES, SERVICE_LANGUAGE, answer_in, minor, s57_step, yes
-from portal.forms.parts.status import birth_fields, contact_fields, history_group, history_rule, name_fields, s57_signer_list
+from portal.forms.parts.status import (
+    birth_fields,
+    contact_fields,
+    history_group,
+    history_rule,
+    name_fields,
+    s57_signer_list,
+)
+from portal.forms.rules.dates import as_date
+from portal.forms.rules.residency import residency
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
-from portal.forms.rules.dates import as_date
-from portal.forms.facts import status_facts
-from portal.forms.rules.residency import residency
 
 REASONS = (("first", _l("I did not receive my first PR card")), ("renew", _l("My card expired or will expire")),
            ("lost", _l("My card was lost, stolen or destroyed")), ("damaged", _l("My card is damaged")),

@@ -5,13 +5,33 @@ from __future__ import annotations
 from datetime import date
 
 from portal.forms.engine import age_at_signing
+from portal.forms.facts import status_facts
 from portal.forms.parts.common import PROVINCES, adult, answer_in, yes
-from portal.forms.parts.status import family_rule, history_rule, imm0008_signers, imm0008_step, imm5406_step, schedule_a_step
-from portal.forms.types import ChecklistItem, ClosingDate, Context, FeeLine, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
-from portal.i18n import lazy_gettext as _l
+from portal.forms.parts.status import (
+    family_rule,
+    history_rule,
+    imm0008_signers,
+    imm0008_step,
+    imm5406_step,
+    schedule_a_step,
+)
 from portal.forms.rules import state_care
 from portal.forms.rules.dates import age_on, as_date
-from portal.forms.facts import status_facts
+from portal.forms.types import (
+    ChecklistItem,
+    ClosingDate,
+    Context,
+    FeeLine,
+    Field,
+    Finding,
+    Fit,
+    PacketType,
+    Signer,
+    Situation,
+    Step,
+    Triage,
+)
+from portal.i18n import lazy_gettext as _l
 
 
 def aged_19_or_more(context: Context) -> bool:

@@ -2,11 +2,11 @@
 confirmation of PR is lost. Not a travel or identity document. Corrections go on IMM 5218 instead."""
 from __future__ import annotations
 
-from portal.forms.parts.common import SERVICE_LANGUAGE, answer_in, minor, s57_step
+from portal.forms.facts import status_facts
+from portal.forms.parts.common import SERVICE_LANGUAGE, minor, s57_step
 from portal.forms.parts.status import birth_fields, contact_fields, name_fields, s57_signer_list
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
-from portal.forms.facts import status_facts
 
 STEPS = (
     Step("request", _l("What is needed"), form_section="IMM 5009 Section 1: type of request", fields=(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from portal.forms.rules import presence
 from portal.forms import facts
 from portal.forms.engine import age_at_signing
-from portal.forms.parts.common import EYES, SERVICE_LANGUAGE, SEX_CITIZENSHIP, age_between, answer_in, not_after_signing, yes
+from portal.forms.parts.common import (
+    EYES,
+    SERVICE_LANGUAGE,
+    SEX_CITIZENSHIP,
+    age_between,
+    answer_in,
+    not_after_signing,
+    yes,
+)
+from portal.forms.rules import presence
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada

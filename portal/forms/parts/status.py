@@ -5,15 +5,30 @@ from __future__ import annotations
 from datetime import date
 
 from portal.forms.engine import age_at_signing
-from portal.forms.parts.common import (MARITAL, PROVINCES, SERVICE_LANGUAGE, SEX_IMMIGRATION, YES_NO, adult,
-                                       agency_name, answer_in, minor, not_after_signing, yes)
-from portal.forms.types import Context, Field, Finding, Signer, Step
-from portal.i18n import lazy_gettext as _l
+from portal.forms.parts.common import (
+    MARITAL,
+    SERVICE_LANGUAGE,
+    SEX_IMMIGRATION,
+    adult,
+    agency_name,
+    answer_in,
+    minor,
+    not_after_signing,
+    yes,
+)
 from portal.forms.rules.dates import add_years, as_date
 from portal.forms.rules.family import RELATIONSHIPS, family_findings, lock_in_date
 from portal.forms.rules.history import describe_gap, describe_overlap, find_gaps_and_overlaps
-from portal.forms.rules.signers_s57 import APPLICANT, COURT_APPOINTED, LEGALLY_RESPONSIBLE, PARENT, RequiredSignature, s57_signers
-
+from portal.forms.rules.signers_s57 import (
+    APPLICANT,
+    COURT_APPOINTED,
+    LEGALLY_RESPONSIBLE,
+    PARENT,
+    RequiredSignature,
+    s57_signers,
+)
+from portal.forms.types import Context, Field, Finding, Signer, Step
+from portal.i18n import lazy_gettext as _l
 
 
 def guardian_capacity(context: Context) -> str:

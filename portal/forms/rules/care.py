@@ -3,9 +3,9 @@
 Periods may overlap (a new order before the old one formally ended) or be split (care, return home,
 care again); each calendar day counts once. An ongoing period (no end) runs to `today`.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from portal.forms.rules.dates import as_date
 

@@ -6,9 +6,9 @@ dependent on the parent because of a physical or mental condition (domain F).
 """
 from datetime import date
 
+from portal.forms.rules.dates import age_on, as_date
 from portal.forms.types import Finding
 from portal.i18n import lazy_gettext as _l
-from portal.forms.rules.dates import age_on, as_date
 
 RELATIONSHIPS = (
     ("spouse", _l("Spouse")),

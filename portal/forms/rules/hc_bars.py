@@ -1,9 +1,9 @@
 """Bars to an H&C permanent residence application, and its fees per person by date (domain G)."""
 from datetime import date
 
+from portal.forms.rules.dates import add_months
 from portal.forms.types import FeeLine, Finding
 from portal.i18n import lazy_gettext as _l
-from portal.forms.rules.dates import add_months
 
 NEGATIVE_DECISIONS = (("rpd", _l("Refugee Protection Division")), ("rad", _l("Refugee Appeal Division")),
                       ("prra", _l("Pre-removal risk assessment")))

@@ -6,9 +6,9 @@ come from the `work_permit` table of the status facts, so a fee change is a data
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portal.forms.rules.dates import add_months
 from portal.forms.types import FeeLine, Finding
 from portal.i18n import lazy_gettext as _l
-from portal.forms.rules.dates import add_months
 
 
 @dataclass(frozen=True)

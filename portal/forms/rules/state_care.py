@@ -6,11 +6,11 @@ The pathway takes applications *received* up to and including the closing date i
 from dataclasses import dataclass
 from datetime import date
 
-from portal.forms.types import Finding
-from portal.models import StatusInCanada
+from portal.forms.facts import status_facts
 from portal.forms.rules.care import care_days
 from portal.forms.rules.dates import add_years, age_on, as_date
-from portal.forms.facts import status_facts
+from portal.forms.types import Finding
+from portal.models import StatusInCanada
 
 SOURCE = "Public policy for foreign nationals who were in state care; IMM 0204; domain F"
 # Kinds of care on the client file that are not a court order giving the province parental responsibility.
