@@ -1,0 +1,281 @@
+"""Render jobs: one per click, progress on the row, failures with a reason, retries, real Redis, killed workers."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from rq.job import Job
+from rq.registry import FailedJobRegistry
+from sqlmodel import select
+
+from portal import queue
+from portal.db import session_scope
+from portal.documents import pdf, renders, storage
+from portal.models import Packet, Render, User
+from tests.support.documents import pdf_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _work(app):
+    with app.app_context():
+        SimpleWorker([queue.get_queue(app)], connection=queue.connection(app)).work(burst=True)
+
+
+def _render(app, render_id) -> Render:
+    with session_scope(app) as session:
+        render = session.get(Render, render_id)
+        session.expunge(render)
+        return render
+
+
+@pytest.fixture
+def fresh_queue(app):
+    queue.connection(app).flushall()
+    yield
+    queue.connection(app).flushall()
+
+
+def test_second_click_while_pending_does_not_queue_another(app, client, auth, documents_world, fresh_queue):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    first = auth.post(f"/packets/{packet.id}/renders")
+    second = auth.post(f"/packets/{packet.id}/renders")
+    assert first.status_code == second.status_code == 303
+    with app.app_context():
+        assert len(queue.get_queue(app)) == 1
+    with session_scope(app) as session:
+        rows = session.exec(select(Render).where(Render.packet_id == packet.id)).all()
+        assert len(rows) == 1 and rows[0].status == "queued"
+        job = Job.fetch(rows[0].job_id, connection=queue.connection(app))
+        assert job.args == (str(rows[0].id),), "the job carries the render's id and nothing else"
+        assert job.timeout == renders.JOB_TIMEOUT and job.retries_left == renders.RETRY_MAX
+        assert job.failure_ttl == renders.FAILURE_TTL and job.result_ttl == renders.RESULT_TTL
+        assert "Haddad" not in str(job.args) and "Ñandú" not in str(job.kwargs)
+
+
+def test_status_component_polls_while_running_and_stops_when_done(app, client, auth, documents_world, fresh_queue):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    response = client.post(f"/packets/{packet.id}/renders", headers={"HX-Request": "true", "X-CSRFToken": auth.token()})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert 'hx-trigger="every 1s"' in html and "<progress" in html
+    assert "Refresh to see if it is ready" in html, "without JS a link refreshes the status"
+    _work(app)
+    html = client.get(f"/packets/{packet.id}/renders/status", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "every 1s" not in html and "View the PDF" in html and "Download" in html
+    full = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
+    assert "<html" in full and "View the PDF" in full and "Earlier versions" in full
+    with session_scope(app) as session:
+        render = session.exec(select(Render)).one()
+        assert (render.status, render.progress) == ("done", 100)
+        job = Job.fetch(render.job_id, connection=queue.connection(app))
+        assert job.meta["stage"] == "done" and job.meta["progress"] == 100
+    pdf_response = client.get(f"/packets/{packet.id}/renders/{render.id}/pdf")
+    assert pdf_response.status_code == 200 and pdf_response.data.startswith(b"%PDF")
+    assert pdf_response.headers["Content-Disposition"].startswith("inline")
+    assert pdf_response.headers["Cache-Control"] == "no-store"
+    from portal.models import AuditEvent
+
+    with session_scope(app) as session:
+        assert session.exec(select(AuditEvent).where(AuditEvent.action == "render.download")).all()
+
+
+def test_failing_job_shows_the_reason_reaches_rq_and_try_again_works(app, client, auth, documents_world, fresh_queue, monkeypatch):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    original = pdf.render_packet_pdf
+
+    def broken(*args, **kwargs):
+        raise pdf.RenderError("The packet would be longer than 1500 pages. Check the evidence for very long files.")
+
+    monkeypatch.setattr(pdf, "render_packet_pdf", broken)
+    auth.post(f"/packets/{packet.id}/renders")
+    _work(app)
+    with session_scope(app) as session:
+        render = session.exec(select(Render)).one()
+    assert render.status == "failed" and "longer than 1500 pages" in render.error
+    with app.app_context():
+        assert render.job_id in FailedJobRegistry(queue=queue.get_queue(app)).get_job_ids(), "the failure reached RQ"
+    html = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
+    assert "longer than 1500 pages" in html and "Try again" in html and "every 1s" not in html
+    with pytest.raises(storage.StorageError):
+        renders.read_pdf(render)
+    assert client.get(f"/packets/{packet.id}/renders/{render.id}/pdf").status_code == 404
+
+    monkeypatch.setattr(pdf, "render_packet_pdf", original)
+    assert auth.post(f"/packets/{packet.id}/renders").status_code == 303
+    _work(app)
+    with session_scope(app) as session:
+        statuses = [r.status for r in session.exec(select(Render).order_by(Render.created_at))]
+    assert statuses == ["failed", "done"]
+
+
+def test_unexpected_error_is_retried_then_reported_plainly(app, auth, documents_world, fresh_queue, monkeypatch):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    calls = []
+
+    def crash(*args, **kwargs):
+        calls.append(1)
+        raise ZeroDivisionError("internal detail")
+
+    monkeypatch.setattr(pdf, "render_packet_pdf", crash)
+    auth.post(f"/packets/{packet.id}/renders")
+    _work(app)
+    with session_scope(app) as session:
+        render = session.exec(select(Render)).one()
+    assert len(calls) == 1 + renders.RETRY_MAX
+    assert render.status == "failed" and "internal detail" not in render.error and "try again" in render.error.lower()
+
+
+def test_lost_job_is_marked_failed_and_nothing_is_served(app, client, auth, documents_world, fresh_queue):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    auth.post(f"/packets/{packet.id}/renders")
+    with session_scope(app) as session:
+        render = session.exec(select(Render)).one()
+        render.status = "rendering"
+        render.created_at = render.created_at.replace(year=2020)
+        session.add(render)
+    queue.connection(app).flushall()  # the job vanished with its worker
+    html = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
+    assert "The worker stopped before the PDF was finished" in html and "Try again" in html
+    assert client.get(f"/packets/{packet.id}/renders/{render.id}/pdf").status_code == 404
+
+
+# ---- a real Redis and a real forking worker -----------------------------------------------------
+
+def _real_app(tmp_path, redis_url):
+    from tests.support.app import make_app
+
+    return make_app(tmp_path, f"sqlite:///{tmp_path / 'test.db'}", REDIS_URL=redis_url)
+
+
+@pytest.mark.redis
+def test_render_through_real_redis(tmp_path, redis_url):
+    from tests.support.app import Factory
+
+    app = _real_app(tmp_path, redis_url)
+    make = Factory(app)
+    agency = make.agency()
+    client_row = make.client(agency)
+    packet = make.packet(client_row, packet_type="doc_test", answers={"passport_number": "X1"})
+    with app.app_context(), session_scope(app) as session:
+        render = renders.request_render(session, packet=session.get(Packet, packet.id), user=None)
+        render_id = render.id
+    with app.app_context():
+        assert queue.connection(app).connection_pool.connection_kwargs.get("db") == 13
+        SimpleWorker([queue.get_queue(app)], connection=queue.connection(app)).work(burst=True)
+    done = _render(app, render_id)
+    assert done.status == "done" and done.pages >= 6
+    app.extensions["db_engine"].dispose()
+
+
+def _worker_process(tmp_path, app, redis_url):
+    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": app.config["DATABASE_URL"],
+           "PASSAGE_DATA_DIR": app.config["DATA_DIR"], "PASSAGE_INSTANCE_DIR": str(tmp_path / "instance"),
+           "PASSAGE_ENCRYPTION_KEY": app.config["ENCRYPTION_KEY"]}
+    return subprocess.Popen([sys.executable, str(ROOT / "worker.py")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+@pytest.mark.redis
+@pytest.mark.slow
+def test_worker_killed_mid_render_redoes_or_fails_and_serves_nothing_half_written(tmp_path, redis_url):
+    from portal.documents import uploads
+    from tests.support.app import Factory
+
+    app = _real_app(tmp_path, redis_url)
+    make = Factory(app)
+    agency = make.agency()
+    worker_user = make.user(agency)
+    client_row = make.client(agency)
+    packet = make.packet(client_row, packet_type="doc_test")
+    with app.app_context(), session_scope(app) as session:
+        row = session.get(Packet, packet.id)
+        checked = uploads.check_file(pdf_bytes(150), "long.pdf", max_bytes=app.config["UPLOAD_MAX_BYTES"])
+        uploads.add_document(session, packet=row, user=session.get(User, worker_user.id), checklist_item="passport",
+                             checked=checked)
+    with app.app_context(), session_scope(app) as session:
+        render_id = renders.request_render(session, packet=session.get(Packet, packet.id), user=None).id
+    first = _worker_process(tmp_path, app, redis_url)
+    try:
+        deadline = time.time() + 120
+        while _render(app, render_id).status not in ("rendering", "adding_evidence"):
+            assert time.time() < deadline, "the worker never started the job"
+            assert first.poll() is None, "the worker exited early"
+            time.sleep(0.05)
+        os.killpg(first.pid, signal.SIGKILL)  # the worker and its work horse, mid-render
+        first.wait(10)
+        killed = _render(app, render_id)
+        assert killed.status != "done" and killed.storage_key is None
+        with app.app_context(), app.test_request_context():
+            with pytest.raises(storage.StorageError):
+                renders.read_pdf(killed)
+            with session_scope(app) as session:
+                # the caseworker sees it failed (job lost) or it is redone by the next worker
+                latest = renders.latest_render(session, packet=session.get(Packet, packet.id))
+                assert latest.status in ("failed", "queued", "rendering", "adding_evidence")
+                if latest.status == "failed":
+                    again = renders.request_render(session, packet=session.get(Packet, packet.id), user=None)
+                    render_id = again.id
+        second = _worker_process(tmp_path, app, redis_url)
+        try:
+            deadline = time.time() + 180
+            while _render(app, render_id).status != "done":
+                assert time.time() < deadline, f"not redone: {_render(app, render_id).status}"
+                time.sleep(0.2)
+            done = _render(app, render_id)
+            assert done.pages > 150 and done.sha256
+        finally:
+            os.killpg(second.pid, signal.SIGTERM)
+            second.wait(20)
+    finally:
+        if first.poll() is None:
+            os.killpg(first.pid, signal.SIGKILL)
+        app.extensions["db_engine"].dispose()
+
+
+def test_generate_again_without_changes_reuses_the_finished_file(app, auth, documents_world, fresh_queue):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    auth.post(f"/packets/{packet.id}/renders")
+    _work(app)
+    auth.post(f"/packets/{packet.id}/renders")
+    _work(app)
+    with session_scope(app) as session:
+        first, second = session.exec(select(Render).order_by(Render.created_at)).all()
+    assert first.id != second.id and second.status == "done"
+    assert (second.storage_key, second.sha256, second.pages) == (first.storage_key, first.sha256, first.pages)
+
+
+def test_packet_page_shows_the_evidence_panel(app, client, auth, documents_world):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    html = client.get(f"/packets/{packet.id}").get_data(as_text=True)
+    assert 'id="render-status"' in html and "Generate packet" in html
+    assert 'id="evidence-summary"' in html and "Copy of passport" in html and "Add or change documents" in html
+
+
+def test_a_render_that_runs_too_long_is_stopped_with_a_reason(app, auth, documents_world, fresh_queue, monkeypatch):
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    app.config["RENDER_JOB_TIMEOUT"] = 1
+
+    def slow(*args, **kwargs):
+        time.sleep(5)
+
+    monkeypatch.setattr(pdf, "render_packet_pdf", slow)
+    auth.post(f"/packets/{packet.id}/renders")
+    started = time.monotonic()
+    _work(app)
+    assert time.monotonic() - started < 8, "each try was stopped at its one-second limit, not after five"
+    with session_scope(app) as session:
+        render = session.exec(select(Render)).one()
+    assert render.status == "failed" and "took too long" in render.error
