@@ -6,17 +6,21 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlmodel import select
+from werkzeug.serving import run_simple
 
+from portal import audit, queue
 from portal.accounts import users
+from portal.accounts.agencies import AgencyError, create
 from portal.db import session_scope
+from portal.demo import DEMO_LOGINS, print_logins, seed
+from portal.documents import cli as documents_cli
+from portal.migrate import upgrade
 from portal.models import Agency, Role
 
 
 def init_app(app: Flask) -> None:
     for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit):
         app.cli.add_command(command)
-    from portal.documents import cli as documents_cli
-
     for command in (documents_cli.list_packets, documents_cli.render_packet):
         app.cli.add_command(command)
 
@@ -25,8 +29,6 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def db_upgrade():
     """Apply every database migration (safe to run again)."""
-    from portal.migrate import upgrade
-
     upgrade(current_app)
     click.echo("Database is up to date.")
 
@@ -35,8 +37,6 @@ def db_upgrade():
 @with_appcontext
 def verify_audit():
     """Chain any audit rows still waiting, then check the whole chain; exits 1 when a row was altered."""
-    from portal import audit
-
     with session_scope() as session:
         bad = audit.verify_chain(session)
     if bad is not None:
@@ -51,8 +51,6 @@ def verify_audit():
 @with_appcontext
 def create_agency(slug, name):
     """Create an agency with a short SLUG (letters, digits, hyphens) and a display NAME."""
-    from portal.accounts.agencies import AgencyError, create
-
     with session_scope() as session:
         try:
             agency = create(session, slug=slug, name=name)
@@ -96,8 +94,6 @@ def create_user(email, agency_slug, role, name, password):
 @with_appcontext
 def seed_demo():
     """Load demo agencies, users and clients (idempotent) and print the demo sign-ins."""
-    from portal.demo import print_logins, seed
-
     with session_scope() as session:
         logins = seed(session)
     print_logins(logins, echo=click.echo)
@@ -109,11 +105,6 @@ def seed_demo():
 @with_appcontext
 def serve(host, port):
     """Run the portal (and, with no REDIS_URL, an in-process worker) for a single machine."""
-    from werkzeug.serving import run_simple
-
-    from portal import queue
-    from portal.demo import DEMO_LOGINS, print_logins
-
     app = current_app._get_current_object()
     app.config["SHOW_DEMO_LOGINS"] = app.config["ENV_NAME"] != "production"
     if queue.is_embedded(app):

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import pdf, snapshot, storage
+from portal.documents import snapshot, storage
 from portal.models import Agency, Client, Packet
 
 
@@ -32,6 +32,9 @@ def list_packets():
 @click.option("--final", is_flag=True, help="Render without the DRAFT watermark.")
 def render_packet(packet_id, out, final):
     """Render one packet in the foreground and write the decrypted PDF to OUT."""
+    # Deferred: WeasyPrint loads only when an operator renders here, not in every web process's commands.
+    from portal.documents import pdf
+
     try:
         packet_uuid = uuid.UUID(packet_id)
     except ValueError:

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pikepdf
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name
 
 CHARACTERS = "Page of0123456789"
@@ -40,9 +42,6 @@ class PageFont:
 
 @lru_cache(maxsize=2)
 def load(path: str) -> PageFont:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     font = TTFont(path)
     options = subset.Options()
     options.layout_features = []

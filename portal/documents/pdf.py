@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
+import weasyprint
 from flask import Flask, current_app
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
 from portal.documents import assemble, page_numbers, parts
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
@@ -62,10 +65,6 @@ def _shared_resources(app: Flask) -> _Resources:
     key = app.static_folder
     with _lock:
         if key not in _shared:
-            import weasyprint
-            from weasyprint import CSS
-            from weasyprint.text.fonts import FontConfiguration
-
             fonts = FontConfiguration()
             fetcher = StaticOnlyFetcher(app.static_folder)
             digest = hashlib.sha256(LAYOUT_VERSION + weasyprint.__version__.encode())
@@ -128,8 +127,6 @@ class _Layout:
 
     def _render(self, html: str, sheets: list, *, tags: bool, evidence: dict | None = None):
         """WeasyPrint's layout of one HTML document, fetching only static files and this part's evidence."""
-        from weasyprint import HTML
-
         fetcher = StaticOnlyFetcher(self.app.static_folder, evidence=evidence)
         return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=self.resources.fonts, pdf_tags=tags)

@@ -172,6 +172,12 @@ class Packet(SQLModel, table=True):
     __table_args__ = (
         Index("ix_packet_agency_status", "agency_id", "status", "packet_type"),
         Index("ix_packet_agency_owner", "agency_id", "owner_id", "status"),
+        # What the dashboard and the deadline lists read: each aggregate is answered from an index alone.
+        Index("ix_packet_dashboard", "agency_id", "owner_id", "status", "packet_type", "status_changed_at"),
+        Index("ix_packet_agency_status_changed", "agency_id", "status", "status_changed_at"),
+        Index("ix_packet_agency_changed", "agency_id", "status_changed_at"),
+        Index("ix_packet_agency_updated", "agency_id", "updated_at"),  # the dashboard cache's freshness check
+        Index("ix_packet_agency_signing", "agency_id", "planned_signing_date"),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
@@ -210,6 +216,8 @@ class PacketEvent(SQLModel, table=True):
 
 class Document(SQLModel, table=True):
     """An uploaded evidence file attached to one checklist item of a packet."""
+
+    __table_args__ = (Index("ix_document_agency_expires", "agency_id", "expires_on"),)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from portal.models import new_id, utcnow
+from portal.models.core import new_id, utcnow
 
 
 class ReferralStatus(StrEnum):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from portal.models import Document, Packet, new_id, utcnow
+from portal.models.core import new_id, utcnow
 
 
 class ReviewComment(SQLModel, table=True):
@@ -133,14 +133,3 @@ class OutcomeMonth(SQLModel, table=True):
     packet_type: str = Field(max_length=40)
     owner: str = Field(default="", max_length=36)
     decisions: int = 0
-
-
-# Indexes the dashboard and the deadline lists read (declared here, on the shared tables, so they stay
-# next to the queries that need them): each aggregate is answered from an index alone.
-Index("ix_packet_dashboard", Packet.agency_id, Packet.owner_id, Packet.status, Packet.packet_type,
-      Packet.status_changed_at)
-Index("ix_packet_agency_status_changed", Packet.agency_id, Packet.status, Packet.status_changed_at)
-Index("ix_packet_agency_changed", Packet.agency_id, Packet.status_changed_at)
-Index("ix_packet_agency_updated", Packet.agency_id, Packet.updated_at)  # the dashboard cache's freshness check
-Index("ix_packet_agency_signing", Packet.agency_id, Packet.planned_signing_date)
-Index("ix_document_agency_expires", Document.agency_id, Document.expires_on)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from portal.models import new_id, utcnow
+from portal.models.core import new_id, utcnow
 
 
 class Invitation(SQLModel, table=True):
