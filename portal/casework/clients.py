@@ -75,7 +75,8 @@ def fold(text: str) -> str:
 
 
 def refresh_search_name(client: Client) -> None:
-    client.search_name = " ".join(fold(part) for part in (client.given_names, client.family_name, client.other_names) if part)
+    client.search_name = " ".join(fold(part) for part in (client.given_names, client.family_name, client.other_names)
+                                  if part)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +114,8 @@ def form_from_client(client: Client | None, *, default_caseworker: uuid.UUID | N
     raw = {name: getattr(client, name) for name in TRACKED_FIELDS if name != "care_periods"}
     raw["date_of_birth"] = client.date_of_birth.isoformat()
     raw["assigned_caseworker_id"] = str(client.assigned_caseworker_id or "")
-    periods = [{"start": p.get("start") or "", "end": p.get("end") or "", "order": p.get("order") or ""} for p in client.care_periods or []]
+    periods = [{"start": p.get("start") or "", "end": p.get("end") or "", "order": p.get("order") or ""}
+               for p in client.care_periods or []]
     return ClientForm(values=raw, periods=periods)
 
 
@@ -150,7 +152,8 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     if not values.get("family_name") and "family_name" not in errors:
         if values.get("given_names"):
             errors["family_name"] = _l(
-                "If the person has only one name, put it here, in Family name, and leave Given names empty, as IRCC asks."
+                "If the person has only one name, put it here, in Family name, and leave Given names empty, "
+                "as IRCC asks."
             )
         else:
             errors["family_name"] = _l("Please enter the family name exactly as it is on the person's documents.")
@@ -308,7 +311,8 @@ def _search_clauses(q: str) -> list:
         elif _YEAR.fullmatch(word):
             year = int(word)
             if 1900 <= year <= 2100:
-                clauses.append(and_(Client.date_of_birth >= date(year, 1, 1), Client.date_of_birth <= date(year, 12, 31)))
+                clauses.append(and_(Client.date_of_birth >= date(year, 1, 1),
+                                    Client.date_of_birth <= date(year, 12, 31)))
             else:
                 clauses.append(Client.search_name.contains(word, autoescape=True))
         else:

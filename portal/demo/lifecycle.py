@@ -211,7 +211,8 @@ def seed(session: Session, context: dict) -> None:
                                 key=lambda client: str(client.date_of_birth))
         index = 0
         # One packet per client and type, counting those the earlier demo steps made.
-        taken = set(session.exec(select(Packet.client_id, Packet.packet_type).where(Packet.agency_id == agency.id)).all())
+        taken = set(session.exec(select(Packet.client_id, Packet.packet_type)
+                                 .where(Packet.agency_id == agency.id)).all())
         for final, outcome, count in plan:
             for _ in range(count):
                 index += 1

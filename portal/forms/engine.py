@@ -309,7 +309,8 @@ def display_rows(item: Field, value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def summarize(*, packet, client, agency, today: date | None = None, packet_type: PacketType | None = None) -> PacketSummary:
+def summarize(*, packet, client, agency, today: date | None = None,
+              packet_type: PacketType | None = None) -> PacketSummary:
     """Everything about a packet, computed once: what the review screen and the PDF read."""
     packet_type = packet_type or get_packet_type(packet.packet_type)
     context = build_context(packet=packet, client=client, agency=agency, today=today)

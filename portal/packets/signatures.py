@@ -60,7 +60,8 @@ def covered_fields(packet: Packet) -> list[str]:
 
 def _live(session: Session, packet: Packet) -> list[Signature]:
     return list(session.exec(
-        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_(None)).order_by(Signature.signed_at)
+        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_(None))
+        .order_by(Signature.signed_at)
     ))
 
 
@@ -110,7 +111,8 @@ def sign(
     if user.role != Role.youth or user.client_id != packet.client_id:
         raise SignatureError({"signer": _l("Only the person this application is for can sign here.")})
     if not is_editable(packet):
-        raise SignatureError({"signer": _l("This application can no longer be signed here. Please talk to your caseworker.")})
+        raise SignatureError({"signer": _l("This application can no longer be signed here. "
+                                           "Please talk to your caseworker.")})
     keys = {signer.key for signer in participation.youth_signers(session, packet=packet)}
     if signer_key not in keys:
         raise SignatureError({"signer": _l("Your signature is not needed here.")})
@@ -187,7 +189,8 @@ def signature_states(session: Session, *, packet: Packet) -> list[dict]:
     valid = signatures_for(session, packet=packet)
     latest_void = {}
     for signature in session.exec(
-        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_not(None)).order_by(Signature.voided_at)
+        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_not(None))
+        .order_by(Signature.voided_at)
     ):
         latest_void[signature.signer_key] = signature
     live_keys = {signature.signer_key for signature in _live(session, packet)}
@@ -204,5 +207,6 @@ def signature_states(session: Session, *, packet: Packet) -> list[dict]:
 
 def all_signatures(session: Session, *, packet: Packet) -> list[Signature]:
     """Every signature ever given on the packet, newest first, for staff."""
-    return list(session.exec(select(Signature).where(Signature.packet_id == packet.id).order_by(Signature.signed_at.desc())))
+    return list(session.exec(select(Signature).where(Signature.packet_id == packet.id)
+                             .order_by(Signature.signed_at.desc())))
 

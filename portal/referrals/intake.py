@@ -96,7 +96,8 @@ def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
             errors[name] = error
 
     if staff:
-        keep("channel", validation.choice(raw["channel"], [key for key, _ in CHANNELS if key != "online"], required=True))
+        keep("channel", validation.choice(raw["channel"], [key for key, _ in CHANNELS if key != "online"],
+                                          required=True))
     else:
         clean["channel"] = "online"
     keep("referrer_agency", validation.text(raw["referrer_agency"], required=True, max_length=200))
@@ -108,7 +109,8 @@ def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
         errors["referrer_email"] = _l("Please give an email or a phone number, so we can reach you.")
     keep("child_name", validation.name(raw["child_name"], required=True, max_length=60))
     if clean["child_name"] and len(clean["child_name"].split()) > 2:
-        errors["child_name"] = _l("Only a first name or initials, please: we ask for the full name later, if we take the case.")
+        errors["child_name"] = _l("Only a first name or initials, please: "
+                                  "we ask for the full name later, if we take the case.")
     age_text = validation.clean_text(raw["child_age"])
     clean["child_age"] = None
     if age_text:
@@ -131,7 +133,8 @@ def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
         keep("urgency_date", validation.a_date(raw["urgency_date"], required=clean["urgency"] != "other"))
         if isinstance(clean["urgency_date"], date) and clean["urgency_date"] < today - timedelta(days=1) \
                 and "urgency_date" not in errors:
-            errors["urgency_date"] = _l("This date has passed. If it is still urgent, choose 'Other deadline' and explain.")
+            errors["urgency_date"] = _l("This date has passed. "
+                                        "If it is still urgent, choose 'Other deadline' and explain.")
         if not isinstance(clean["urgency_date"], date):
             clean["urgency_date"] = None
     else:
@@ -200,7 +203,8 @@ def create_referral(session: Session, *, agency: Agency, clean: dict, entered_by
     for _attempt in range(5):
         reference = new_reference()
         if not session.exec(select(Referral.id).where(Referral.reference == reference)).first():
-            referral = Referral(agency_id=agency.id, reference=reference, entered_by_id=entered_by.id if entered_by else None,
+            referral = Referral(agency_id=agency.id, reference=reference,
+                                entered_by_id=entered_by.id if entered_by else None,
                                 created_at=now, updated_at=now, **values)
             break
     if referral is None:

@@ -26,7 +26,10 @@ def court_ordered(period: dict) -> bool:
 def care_in_state(care_periods, *, today: date):
     """Days under a court order giving the province parental responsibility (domain F: "state care")."""
     return care_days(care_periods, today=today, counts=court_ordered)
-NO_STATUS = {StatusInCanada.no_status, StatusInCanada.refugee_claimant, StatusInCanada.temporary_resident, StatusInCanada.unknown}
+
+
+NO_STATUS = {StatusInCanada.no_status, StatusInCanada.refugee_claimant, StatusInCanada.temporary_resident,
+             StatusInCanada.unknown}
 
 
 def closing_date(facts: dict) -> date:
