@@ -140,11 +140,8 @@ def change_rows(form: ClientForm, posted) -> bool:
     return True
 
 
-def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None) -> ClientForm:
-    """Check every field; fill form.clean when all is well, form.errors (field id -> message) otherwise."""
-    today = today or date.today()
-    raw, values, errors = form.values, {}, {}
-
+def _validate_names(raw: dict, values: dict, errors: dict) -> None:
+    """Names exactly as on the documents; one name only goes in the family name."""
     for name in ("family_name", "given_names"):
         values[name], error = validation.name(raw[name], max_length=TEXT_LIMITS[name])
         if error:
@@ -158,15 +155,16 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
         else:
             errors["family_name"] = _l("Please enter the family name exactly as it is on the person's documents.")
 
+
+def _validate_texts(raw: dict, values: dict, errors: dict) -> None:
+    """The free-text fields, each within its length."""
     for name in ("other_names", "country_of_birth", "citizenships", "preferred_language", "address"):
         values[name], error = validation.text(raw[name], max_length=TEXT_LIMITS[name], multiline=(name == "address"))
         if error:
             errors[name] = error
 
-    values["date_of_birth"], error = validation.date_of_birth(raw["date_of_birth"], today=today)
-    if error:
-        errors["date_of_birth"] = error
 
+def _validate_statuses(raw: dict, values: dict, errors: dict) -> None:
     values["status_in_canada"], error = validation.choice(raw["status_in_canada"], list(StatusInCanada), required=True)
     if error:
         errors["status_in_canada"] = _l("Please choose the person's status in Canada today, or “Not known yet”.")
@@ -174,6 +172,9 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     if error:
         errors["care_status"] = _l("Please choose the care status.")
 
+
+def _validate_contact(raw: dict, values: dict, errors: dict) -> None:
+    """Phone, email and the UCI: optional, and checked only when given."""
     values["phone"], error = validation.phone(raw["phone"])
     if not error and len(values["phone"]) > 40:
         error = _l("Please keep this to %(n)s characters or fewer.", n=40)
@@ -186,11 +187,26 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     if error:
         errors["uci"] = error
 
+
+def _validate_caseworker(raw: dict, values: dict, errors: dict, *, staff_ids: set[str]) -> None:
     chosen, error = validation.choice(raw["assigned_caseworker_id"], staff_ids)
     if error:
         errors["assigned_caseworker_id"] = _l("Please choose a caseworker from the list.")
     values["assigned_caseworker_id"] = uuid.UUID(chosen) if chosen and not error else None
 
+
+def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None) -> ClientForm:
+    """Check every field; fill form.clean when all is well, form.errors (field id -> message) otherwise."""
+    today = today or date.today()
+    raw, values, errors = form.values, {}, {}
+    _validate_names(raw, values, errors)
+    _validate_texts(raw, values, errors)
+    values["date_of_birth"], error = validation.date_of_birth(raw["date_of_birth"], today=today)
+    if error:
+        errors["date_of_birth"] = error
+    _validate_statuses(raw, values, errors)
+    _validate_contact(raw, values, errors)
+    _validate_caseworker(raw, values, errors, staff_ids=staff_ids)
     birth = values["date_of_birth"] if isinstance(values.get("date_of_birth"), date) else None
     values["care_periods"] = _validate_periods(form.periods, errors, today=today, birth=birth)
 
