@@ -66,15 +66,17 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
         workers = []
         for number in range(CASEWORKERS):
             agency = agencies[number % 2]
-            worker = {"id": uuid.uuid4(), "agency_id": agency["id"], "email": f"worker{number}-{agency['slug']}@bench.test",
-                      "name": f"Caseworker {number:02d}", "role": "caseworker", "active": True, "created_at": now}
+            worker = {"id": uuid.uuid4(), "agency_id": agency["id"],
+                      "email": f"worker{number}-{agency['slug']}@bench.test", "name": f"Caseworker {number:02d}",
+                      "role": "caseworker", "active": True, "created_at": now}
             users.append(worker)
             workers.append(worker)
         clients = []
         for number in range(CLIENTS):
             worker = workers[number % CASEWORKERS]
             clients.append({"id": uuid.uuid4(), "agency_id": worker["agency_id"], "family_name": f"Family{number}",
-                            "given_names": f"Given{number}", "date_of_birth": date(2000, 1, 1) + timedelta(days=rng.randint(0, 8000)),
+                            "given_names": f"Given{number}",
+                            "date_of_birth": date(2000, 1, 1) + timedelta(days=rng.randint(0, 8000)),
                             "country_of_birth": rng.choice(["Syria", "Eritrea", "India", "Haiti", "Ukraine", "Ghana"]),
                             "assigned_caseworker_id": worker["id"], "search_name": f"given{number} family{number}",
                             "care_periods": [], "archived": False, "created_at": now, "updated_at": now,
@@ -106,7 +108,8 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
                             "packet_type": rng.choice(TYPES), "status": status,
                             "outcome": milestones[-1].get("outcome") if status == "decided" else None,
                             "answers": {}, "answer_meta": {}, "version": 1, "revision": 1,
-                            "owner_id": client["assigned_caseworker_id"], "created_by_id": client["assigned_caseworker_id"],
+                            "owner_id": client["assigned_caseworker_id"],
+                            "created_by_id": client["assigned_caseworker_id"],
                             "created_at": created, "updated_at": moment, "status_changed_at": moment})
         with engine.begin() as connection:
             connection.execute(insert(Agency.__table__), agencies)
@@ -177,7 +180,8 @@ def bench_database(label: str, database_url: str, args) -> list[dict]:
                 if cache:
                     pages = [
                         ("dashboard", f"{base}/dashboard/", {}),
-                        ("dashboard, by type (htmx)", f"{base}/dashboard/?type={filters['type']}", {"HX-Request": "true"}),
+                        ("dashboard, by type (htmx)", f"{base}/dashboard/?type={filters['type']}",
+                         {"HX-Request": "true"}),
                         ("packet list, filtered", f"{base}/dashboard/packets?caseworker={filters['caseworker']}"
                          f"&type={filters['type']}&status={filters['status']}", {}),
                     ]
@@ -216,8 +220,8 @@ def main() -> None:
     for label, url in databases(sqlite=not args.no_sqlite, postgres=not args.no_postgres):
         results += bench_database(label, url, args)
 
-    print(f"\nManager's dashboard over {PACKETS:,} packets, {CLIENTS:,} clients, {CASEWORKERS} caseworkers, two agencies; "
-          f"gunicorn {args.workers} workers x {args.threads} threads, loopback, closed loop")
+    print(f"\nManager's dashboard over {PACKETS:,} packets, {CLIENTS:,} clients, {CASEWORKERS} caseworkers, "
+          f"two agencies; gunicorn {args.workers} workers x {args.threads} threads, loopback, closed loop")
     print(f"{'database':<9} {'page':<31} {'clients':>7} {'req/s':>7} {'median ms':>10} {'p95 ms':>8} {'fail':>5}")
     for row in results:
         print(f"{row['label']:<9} {row['page']:<31} {row['clients']:>7} {row['rps']:>7.1f} {row['median']:>10.1f} "

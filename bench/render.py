@@ -60,7 +60,8 @@ def snapshot_for(pages: int, *, evidence: dict | None = None, variant: str = "")
     per_section = 12
     for start in range(0, lines, per_section):
         sections.append({
-            "key": f"s{start}", "title": f"Section {start // per_section + 1}", "form_section": str(start // per_section + 1),
+            "key": f"s{start}", "title": f"Section {start // per_section + 1}",
+            "form_section": str(start // per_section + 1),
             "lines": [{"label": f"Question {n} as worded on the form", "form_ref": f"Q{n}",
                        "display": f"Answer {n}{variant} — Zoë Ñandú", "missing": False, "rows": [], "columns": []}
                       for n in range(start, min(lines, start + per_section))],
@@ -102,7 +103,7 @@ def measure_one(pages: int, with_evidence: bool) -> dict:
         # First renders: nothing cached, every part laid out.
         result = pdf.render_packet_pdf(snapshot, final=False, load=load, app=app)
         timings, cpu, plain = [], [], []
-        for run in range(RUNS[pages]):
+        for _run in range(RUNS[pages]):
             started, started_cpu = time.perf_counter(), time.process_time()
             result = pdf.render_packet_pdf(snapshot, final=False, load=load, app=app)
             timings.append((time.perf_counter() - started) * 1000)
@@ -127,11 +128,12 @@ def measure_one(pages: int, with_evidence: bool) -> dict:
         # The same packet as one HTML document rendered plainly: fresh fonts and stylesheets, no parts,
         # no caches, no evidence merging.
         html = pdf.build_html(snapshot, final=False, app=app)
-        sheets = [app.static_folder + path for path in ("/vendor/fonts/fonts.css", "/css/print.css", "/css/print-frame.css")]
-        for run in range(max(2, RUNS[pages] // 3)):
+        sheets = [app.static_folder + path
+                  for path in ("/vendor/fonts/fonts.css", "/css/print.css", "/css/print-frame.css")]
+        for _run in range(max(2, RUNS[pages] // 3)):
             started = time.perf_counter()
-            HTML(string=html, base_url=STATIC_BASE, url_fetcher=StaticOnlyFetcher(app.static_folder, evidence={})).write_pdf(
-                stylesheets=sheets)
+            fetcher = StaticOnlyFetcher(app.static_folder, evidence={})
+            HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).write_pdf(stylesheets=sheets)
             plain.append((time.perf_counter() - started) * 1000)
     median = statistics.median(timings)
     return {
@@ -184,16 +186,20 @@ def main() -> None:
         print(json.dumps(throughput(int(sys.argv[2]))))
         return
     summary = {}
-    print(f"load average before: {os.getloadavg()[0]:.1f} (other processes on the machine inflate wall-clock times; cpu ms does not)")
-    print(f"{'packet':>18} {'pages':>5} {'median ms':>10} {'spread':>7} {'ms/page':>8} {'cpu ms':>7} {'plain ms':>9} {'ratio':>6} {'1 answer changed':>17} {'+evidence':>10} {'peak MB':>8}")
+    print(f"load average before: {os.getloadavg()[0]:.1f} "
+          "(other processes on the machine inflate wall-clock times; cpu ms does not)")
+    print(f"{'packet':>18} {'pages':>5} {'median ms':>10} {'spread':>7} {'ms/page':>8} {'cpu ms':>7} {'plain ms':>9} "
+          f"{'ratio':>6} {'1 answer changed':>17} {'+evidence':>10} {'peak MB':>8}")
     for with_evidence in (False, True):
         for size in SIZES:
-            output = subprocess.run([sys.executable, __file__, "--one", str(size), "evidence" if with_evidence else "none"],
+            output = subprocess.run([sys.executable, __file__, "--one", str(size),
+                                     "evidence" if with_evidence else "none"],
                                     capture_output=True, text=True, check=True).stdout
             row = json.loads(output.strip().splitlines()[-1])
             name = f"{size}p" + (" + 10 evidence" if with_evidence else "")
-            print(f"{name:>18} {row['pages']:>5} {row['median_ms']:>10} {row['spread_ms']:>7} {row['per_page_ms']:>8} {row['cpu_ms']:>7} "
-                  f"{row['plain_ms']:>9} {row['ratio']:>6} {row['changed_ms']:>17} {row['append_ms']:>10} {row['peak_mb']:>8}")
+            print(f"{name:>18} {row['pages']:>5} {row['median_ms']:>10} {row['spread_ms']:>7} {row['per_page_ms']:>8} "
+                  f"{row['cpu_ms']:>7} {row['plain_ms']:>9} {row['ratio']:>6} {row['changed_ms']:>17} "
+                  f"{row['append_ms']:>10} {row['peak_mb']:>8}")
             key = f"p{size}{'_ev' if with_evidence else ''}"
             summary[f"{key}_ms"] = row["median_ms"]
             summary[f"{key}_cpu_ms"] = row["cpu_ms"]
@@ -208,7 +214,8 @@ def main() -> None:
     two = json.loads(subprocess.run([sys.executable, __file__, "--throughput", "2"], capture_output=True, text=True,
                                     check=True).stdout.strip().splitlines()[-1])
     print(f"one forking worker: {one} packets/min (12 pages); two workers: {two} packets/min ({two / one:.2f}x)")
-    summary.update({"load_avg": round(os.getloadavg()[0], 1), "worker1_ppm": one, "worker2_ppm": two, "worker_scaling": round(two / one, 2),
+    summary.update({"load_avg": round(os.getloadavg()[0], 1), "worker1_ppm": one, "worker2_ppm": two,
+                    "worker_scaling": round(two / one, 2),
                     "evidence_first_ms": round(summary["p12_ev_ms"] - summary["p12_ms"], 1)})
     print(" ".join(f"{key}={value}" for key, value in summary.items()))
 

@@ -55,7 +55,7 @@ def create_agency(slug, name):
         try:
             agency = create(session, slug=slug, name=name)
         except AgencyError as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(str(error)) from error
         click.echo(f"Created agency {agency.slug} ({agency.id}).")
 
 
@@ -83,10 +83,11 @@ def create_user(email, agency_slug, role, name, password):
             raise click.ClickException("Please choose a password of at least 10 characters.")
         try:
             user = users.create_user(
-                session, agency_id=agency.id, email=email, name=name or email.split("@")[0], role=role, password=password
+                session, agency_id=agency.id, email=email, name=name or email.split("@")[0], role=role,
+                password=password,
             )
         except ValueError as error:
-            raise click.ClickException(str(error))
+            raise click.ClickException(str(error)) from error
         click.echo(f"Created {role} {user.email} in {agency.slug}.")
 
 

@@ -41,7 +41,10 @@ class _ThreadWorker(SimpleWorker):
 
 
 def start_embedded_worker(app: Flask) -> threading.Thread:
-    """A worker thread for the embedded queue; signals are unavailable off the main thread, so timers enforce timeouts."""
+    """A worker thread for the embedded queue.
+
+    Signals are unavailable off the main thread, so timers enforce timeouts.
+    """
 
     def run() -> None:
         worker = _ThreadWorker([get_queue(app)], connection=connection(app))

@@ -17,11 +17,7 @@ def clean_text(value, *, multiline: bool = False) -> str:
     """Trim, normalise to NFC, and drop control and direction-override characters."""
     text = unicodedata.normalize("NFC", str(value or ""))
     text = _CONTROL.sub("", text)
-    if not multiline:
-        text = " ".join(text.split())
-    else:
-        text = text.replace("\r\n", "\n").strip()
-    return text
+    return text.replace("\r\n", "\n").strip() if multiline else " ".join(text.split())
 
 
 def text(value, *, required: bool = False, max_length: int = 200, multiline: bool = False):

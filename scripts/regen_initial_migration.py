@@ -16,7 +16,8 @@ TARGET = MIGRATIONS / "versions" / "0001_initial_schema.py"
 def main() -> None:
     TARGET.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        command.revision(alembic_config(f"sqlite:///{tmp}/empty.db"), message="initial schema", autogenerate=True, rev_id="0001")
+        command.revision(alembic_config(f"sqlite:///{tmp}/empty.db"), message="initial schema", autogenerate=True,
+                         rev_id="0001")
     text = re.sub(r"Create Date: .*", "Create Date: (before the first release)", TARGET.read_text())
     TARGET.write_text(text)
     print(f"wrote {TARGET.relative_to(MIGRATIONS.parent)}")

@@ -139,7 +139,8 @@ def may_manage(actor: User, target: User) -> bool:
 
 
 def agency_users(session: Session, *, agency_id) -> list[User]:
-    return list(session.exec(select(User).where(User.agency_id == agency_id).order_by(User.active.desc(), User.role, User.name)))
+    return list(session.exec(select(User).where(User.agency_id == agency_id)
+                             .order_by(User.active.desc(), User.role, User.name)))
 
 
 def set_active(session: Session, *, user: User, active: bool, by: User) -> None:
@@ -147,4 +148,5 @@ def set_active(session: Session, *, user: User, active: bool, by: User) -> None:
     user.active = active
     if not active:
         sessions.end_all_sessions(session, user=user)
-    audit.record(session, action="user.activated" if active else "user.deactivated", user=by, record_type="user", record_id=user.id)
+    audit.record(session, action="user.activated" if active else "user.deactivated", user=by, record_type="user",
+                 record_id=user.id)

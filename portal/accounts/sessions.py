@@ -29,7 +29,8 @@ def throttle_wait_seconds(session: Session, *, email: str, ip: str, now: datetim
     wait = 0
     for key in (_account_key(email), _address_key(ip)):
         times = session.exec(
-            select(SignInFailure.at).where(SignInFailure.key == key, SignInFailure.at > since).order_by(SignInFailure.at)
+            select(SignInFailure.at).where(SignInFailure.key == key, SignInFailure.at > since)
+            .order_by(SignInFailure.at)
         ).all()
         if len(times) >= FAILURES_ALLOWED:
             # Allowed again when the oldest failure that still counts leaves the window.

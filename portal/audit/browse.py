@@ -22,7 +22,8 @@ class Filters(listing.Filters):
         """The filters from the query string, and an error per field that cannot be used."""
         errors = {}
         filters = cls(user=validation.clean_text(args.get("user", ""))[:100],
-                      record=validation.clean_text(args.get("record", ""))[:200], page=listing.page_number(args.get("page")))
+                      record=validation.clean_text(args.get("record", ""))[:200],
+                      page=listing.page_number(args.get("page")))
         if filters.user and filters.user not in user_ids:
             errors["user"] = _l("Please choose someone from the list.")
         if len(filters.record) > 64:

@@ -122,7 +122,8 @@ def _seal_pending(session: Session, report=None):
         seq += 1
         sealed = {"seq": seq, "prev_hash": previous}
         sealed["hash"] = previous = _digest({**row, **sealed})
-        changes.append({"row_id": row["id"], "new_seq": seq, "new_prev": sealed["prev_hash"], "new_hash": sealed["hash"]})
+        changes.append({"row_id": row["id"], "new_seq": seq, "new_prev": sealed["prev_hash"],
+                        "new_hash": sealed["hash"]})
         if row["id"] == report:
             reported = sealed
     if changes:

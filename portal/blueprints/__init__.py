@@ -14,5 +14,5 @@ from portal.blueprints import (
                                             youth,
 )
 
-BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review, dashboard,
-                                            youth, referrals, directory))
+BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
+                                            dashboard, youth, referrals, directory))

@@ -29,7 +29,8 @@ def sign_in():
     status = 200
     if request.method == "POST":
         db = get_session()
-        result = sessions.sign_in(db, email=email, password=request.form.get("password", ""), ip=request.remote_addr or "")
+        result = sessions.sign_in(db, email=email, password=request.form.get("password", ""),
+                                  ip=request.remote_addr or "")
         if result.user is not None:
             next_url = safe_next(request.args.get("next"))
             session.clear()  # a new session at sign-in: nothing from before carries over

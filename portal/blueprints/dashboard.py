@@ -26,7 +26,8 @@ DEADLINES_COUNTED = 200  # the dashboard lists the 15 most urgent and counts up 
 
 def _packet_types() -> list[tuple[str, str]]:
     """(key, title) of every registered packet type, by title."""
-    return sorted(((key, str(packet_type.title)) for key, packet_type in PACKET_TYPES.items()), key=lambda item: item[1])
+    return sorted(((key, str(packet_type.title)) for key, packet_type in PACKET_TYPES.items()),
+                  key=lambda item: item[1])
 
 
 def _filters(db):
@@ -39,8 +40,10 @@ def _filters(db):
     # Labels translated once here, not once per row in the tables.
     return filters, errors, values, {"staff": staff, "packet_types": types,
                                      "type_titles": dict(types),
-                                     "status_labels": {key: str(label) for key, label in lifecycle.STATUS_LABELS.items()},
-                                     "outcome_labels": {key: str(label) for key, label in lifecycle.OUTCOME_LABELS.items()}}
+                                     "status_labels": {key: str(label)
+                                                       for key, label in lifecycle.STATUS_LABELS.items()},
+                                     "outcome_labels": {key: str(label)
+                                                        for key, label in lifecycle.OUTCOME_LABELS.items()}}
 
 
 @bp.route("/")
@@ -52,7 +55,8 @@ def index():
     board = pipeline.build_cached(db, user=current_user, filters=filters, fingerprint=fingerprint)
     every = pipeline.reused(db, user=current_user, key=("deadlines", filters.caseworker_id, date.today()),
                              fingerprint=fingerprint,
-                             make=lambda: deadlines.deadlines_for(db, user=current_user, caseworker_id=filters.caseworker_id,
+                             make=lambda: deadlines.deadlines_for(db, user=current_user,
+                                                                  caseworker_id=filters.caseworker_id,
                                                                   limit=DEADLINES_COUNTED))
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
@@ -119,7 +123,8 @@ def _charts(board, options) -> dict:
 def packets():
     db = get_session()
     filters, errors, values, options = _filters(db)
-    page = pipeline.packet_page(db, user=current_user, filters=filters, page=listing.page_number(request.args.get("page")))
+    page = pipeline.packet_page(db, user=current_user, filters=filters,
+                                page=listing.page_number(request.args.get("page")))
     return render("dashboard/packets.html", block="results", status=422 if errors else 200, **options,
                   page=page, filters=filters, errors=errors, values=values, query=filters.query_args())
 

@@ -31,7 +31,8 @@ def index():
 def show(partner_id):
     db = get_session()
     partner = directory.get_partner(db, user=current_user, partner_id=partner_id)
-    return render("directory/show.html", partner=partner, manage=directory.may_manage(current_user), **directory.labels())
+    return render("directory/show.html", partner=partner, manage=directory.may_manage(current_user),
+                  **directory.labels())
 
 
 def _partner_form_page(form, partner=None, status: int = 200):

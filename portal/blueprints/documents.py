@@ -49,7 +49,8 @@ def _back(packet: Packet, message: str | None = None):
 
 def _editable_or_409(packet: Packet):
     if not lifecycle.is_editable(packet):
-        return _page(packet, status=409, errors={"_page": _("This packet is with a reviewer or already sent, so its files cannot change now.")})
+        return _page(packet, status=409, errors={"_page": _("This packet is with a reviewer or already sent, "
+                                                            "so its files cannot change now.")})
     return None
 
 
@@ -96,7 +97,8 @@ def upload(packet_id, item_key):
                                               files=files, expires_on=expires_on)
     session.commit()
     if refused:
-        return _page(packet, status=422, errors={f"{key}-files": " ".join(refused)}, kept={f"{key}-expires": raw_expiry})
+        return _page(packet, status=422, errors={f"{key}-files": " ".join(refused)},
+                     kept={f"{key}-expires": raw_expiry})
     return _back(packet, _("%(n)s file(s) added.", n=len(attached)))
 
 

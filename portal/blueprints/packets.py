@@ -39,7 +39,8 @@ STAFF = tuple(str(role) for role in CASE_ROLES)
 
 def _load(packet_id):
     db = get_session()
-    agency = access.agency_of(db, current_user)  # held here: scope() reads it again, and the session keeps it only weakly
+    # Held here: scope() reads it again, and the session keeps it only weakly.
+    agency = access.agency_of(db, current_user)
     packet = access.get_or_404(db, Packet, packet_id, current_user)
     client = db.get(Client, packet.client_id)
     try:
@@ -181,7 +182,8 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     step_urls = {candidate.key: step_base.replace("__step__", candidate.key) for candidate in steps}
     return render(
         "packets/step.html", block=block, status=status, step_urls=step_urls, packet=packet, client=client,
-        packet_type=packet_type, step=step, steps=steps, fields=fields, values=values, errors=errors or {}, conflicts=conflicts or {},
+        packet_type=packet_type, step=step, steps=steps, fields=fields, values=values, errors=errors or {},
+        conflicts=conflicts or {},
         done=done, total=total, position=position, role=role, youth=role == "youth", asked=asked, meta=meta,
         previous=steps[position - 1] if position > 0 else None,
         step_done={candidate.key: forms.step_done(candidate, context, role) for candidate in steps},

@@ -136,7 +136,8 @@ def _act(referral_id, action, field: str, success: str):
 @allow(*CASE_ROLES)
 def request_info(referral_id):
     return _act(referral_id, intake.request_information, "note",
-                _("Marked as waiting for information. The referrer was emailed the reference number, if they gave an email."))
+                _("Marked as waiting for information. "
+                  "The referrer was emailed the reference number, if they gave an email."))
 
 
 @bp.route("/referrals/<referral_id>/note", methods=["POST"])

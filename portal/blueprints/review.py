@@ -39,7 +39,8 @@ def _draft_pdf(db, packet) -> dict:
     return {
         "pdf_url": url_for("documents.render_pdf", packet_id=packet.id, render_id=latest.id),
         "pdf_render": latest,
-        "pdf_outdated": latest.revision != packet.revision or (made is not None and changed is not None and made < changed),
+        "pdf_outdated": latest.revision != packet.revision
+                        or (made is not None and changed is not None and made < changed),
     }
 
 
@@ -190,8 +191,9 @@ def submission(packet_id):
 def milestone(packet_id):
     db, packet = _load(packet_id)
     client = db.get(Client, packet.client_id)
-    context = {"packet": packet, "client": client, "kinds": milestones.MILESTONE_KINDS, "decisions": milestones.DECISIONS,
-               "errors": {}, "values": {"kind": request.args.get("kind", "")}, "packet_url": packet_page(packet.id),
+    context = {"packet": packet, "client": client, "kinds": milestones.MILESTONE_KINDS,
+               "decisions": milestones.DECISIONS, "errors": {}, "values": {"kind": request.args.get("kind", "")},
+               "packet_url": packet_page(packet.id),
                "milestones": milestones.all_for(db, packet=packet), "milestone_labels": milestones.MILESTONE_LABELS}
     if request.method == "GET":
         if packet.status != PacketStatus.submitted:
@@ -211,7 +213,8 @@ def _record(db, packet, record, template: str, context: dict):
         record(db, packet=packet, user=current_user, form=request.form)
     except validation.FormInvalid as invalid:
         db.rollback()
-        context.update(packet=db.get(Packet, packet.id), errors=invalid.errors, values=invalid.values or dict(request.form))
+        context.update(packet=db.get(Packet, packet.id), errors=invalid.errors,
+                       values=invalid.values or dict(request.form))
         return render(template, block="form", status=422, **context)
     return None
 

@@ -82,7 +82,8 @@ def sign(packet_id):
     values = {"typed_name": "", "signed_on": participation.today().isoformat()}
     errors = {}
     if request.method == "POST":
-        values = {"typed_name": request.form.get("typed_name", "")[:200], "signed_on": request.form.get("signed_on", "")[:20]}
+        values = {"typed_name": request.form.get("typed_name", "")[:200],
+                  "signed_on": request.form.get("signed_on", "")[:20]}
         try:
             signatures.sign(db, packet=item, user=current_user, signer_key=signer_key, typed_name=values["typed_name"],
                             signed_on=values["signed_on"], confirmed=request.form.get("confirm") == "yes",
@@ -118,7 +119,8 @@ def join(token):
         return render("youth/join.html", staff_signed_in=True, problem=None, status=409)
     invitation, problem = invitations.find_invitation(db, token=token)
     if problem:
-        return render("youth/join.html", problem=invitations.PROBLEMS[problem], status=410 if problem != "unknown" else 404)
+        return render("youth/join.html", problem=invitations.PROBLEMS[problem],
+                      status=410 if problem != "unknown" else 404)
     mode = invitations.login_mode(db, agency_id=invitation.agency_id)
     client = db.get(Client, invitation.client_id)
     existing = invitations.youth_account_for(db, client=client)
@@ -188,8 +190,8 @@ def invite():
     client = access.get_or_404(db, Client, item.client_id, current_user)
     channel = request.form.get("channel", "qr")
     try:
-        invitation, token = invitations.create_invitation(db, client=client, packet=item, by=current_user, channel=channel,
-                                                          email=request.form.get("email", ""))
+        invitation, token = invitations.create_invitation(db, client=client, packet=item, by=current_user,
+                                                          channel=channel, email=request.form.get("email", ""))
     except invitations.InvitationError as error:
         db.rollback()
         context = invitation_panel(session=db, user=current_user, packet=item)

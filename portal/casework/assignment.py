@@ -26,7 +26,7 @@ def _new_holder(session: Session, *, agency_id, to_user_id) -> User:
     try:
         key = uuid.UUID(str(to_user_id))
     except ValueError:
-        raise ReassignError(_l("Please choose a caseworker from the list."))
+        raise ReassignError(_l("Please choose a caseworker from the list.")) from None
     target = session.get(User, key)
     if target is None or target.agency_id != agency_id or not target.active or \
             target.role not in (Role.caseworker, Role.manager):

@@ -75,7 +75,8 @@ def fold(text: str) -> str:
 
 
 def refresh_search_name(client: Client) -> None:
-    client.search_name = " ".join(fold(part) for part in (client.given_names, client.family_name, client.other_names) if part)
+    client.search_name = " ".join(fold(part) for part in (client.given_names, client.family_name, client.other_names)
+                                  if part)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,7 +114,8 @@ def form_from_client(client: Client | None, *, default_caseworker: uuid.UUID | N
     raw = {name: getattr(client, name) for name in TRACKED_FIELDS if name != "care_periods"}
     raw["date_of_birth"] = client.date_of_birth.isoformat()
     raw["assigned_caseworker_id"] = str(client.assigned_caseworker_id or "")
-    periods = [{"start": p.get("start") or "", "end": p.get("end") or "", "order": p.get("order") or ""} for p in client.care_periods or []]
+    periods = [{"start": p.get("start") or "", "end": p.get("end") or "", "order": p.get("order") or ""}
+               for p in client.care_periods or []]
     return ClientForm(values=raw, periods=periods)
 
 
@@ -138,11 +140,8 @@ def change_rows(form: ClientForm, posted) -> bool:
     return True
 
 
-def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None) -> ClientForm:
-    """Check every field; fill form.clean when all is well, form.errors (field id -> message) otherwise."""
-    today = today or date.today()
-    raw, values, errors = form.values, {}, {}
-
+def _validate_names(raw: dict, values: dict, errors: dict) -> None:
+    """Names exactly as on the documents; one name only goes in the family name."""
     for name in ("family_name", "given_names"):
         values[name], error = validation.name(raw[name], max_length=TEXT_LIMITS[name])
         if error:
@@ -150,20 +149,22 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     if not values.get("family_name") and "family_name" not in errors:
         if values.get("given_names"):
             errors["family_name"] = _l(
-                "If the person has only one name, put it here, in Family name, and leave Given names empty, as IRCC asks."
+                "If the person has only one name, put it here, in Family name, and leave Given names empty, "
+                "as IRCC asks."
             )
         else:
             errors["family_name"] = _l("Please enter the family name exactly as it is on the person's documents.")
 
+
+def _validate_texts(raw: dict, values: dict, errors: dict) -> None:
+    """The free-text fields, each within its length."""
     for name in ("other_names", "country_of_birth", "citizenships", "preferred_language", "address"):
         values[name], error = validation.text(raw[name], max_length=TEXT_LIMITS[name], multiline=(name == "address"))
         if error:
             errors[name] = error
 
-    values["date_of_birth"], error = validation.date_of_birth(raw["date_of_birth"], today=today)
-    if error:
-        errors["date_of_birth"] = error
 
+def _validate_statuses(raw: dict, values: dict, errors: dict) -> None:
     values["status_in_canada"], error = validation.choice(raw["status_in_canada"], list(StatusInCanada), required=True)
     if error:
         errors["status_in_canada"] = _l("Please choose the person's status in Canada today, or “Not known yet”.")
@@ -171,6 +172,9 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     if error:
         errors["care_status"] = _l("Please choose the care status.")
 
+
+def _validate_contact(raw: dict, values: dict, errors: dict) -> None:
+    """Phone, email and the UCI: optional, and checked only when given."""
     values["phone"], error = validation.phone(raw["phone"])
     if not error and len(values["phone"]) > 40:
         error = _l("Please keep this to %(n)s characters or fewer.", n=40)
@@ -183,11 +187,26 @@ def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None
     if error:
         errors["uci"] = error
 
+
+def _validate_caseworker(raw: dict, values: dict, errors: dict, *, staff_ids: set[str]) -> None:
     chosen, error = validation.choice(raw["assigned_caseworker_id"], staff_ids)
     if error:
         errors["assigned_caseworker_id"] = _l("Please choose a caseworker from the list.")
     values["assigned_caseworker_id"] = uuid.UUID(chosen) if chosen and not error else None
 
+
+def validate(form: ClientForm, *, staff_ids: set[str], today: date | None = None) -> ClientForm:
+    """Check every field; fill form.clean when all is well, form.errors (field id -> message) otherwise."""
+    today = today or date.today()
+    raw, values, errors = form.values, {}, {}
+    _validate_names(raw, values, errors)
+    _validate_texts(raw, values, errors)
+    values["date_of_birth"], error = validation.date_of_birth(raw["date_of_birth"], today=today)
+    if error:
+        errors["date_of_birth"] = error
+    _validate_statuses(raw, values, errors)
+    _validate_contact(raw, values, errors)
+    _validate_caseworker(raw, values, errors, staff_ids=staff_ids)
     birth = values["date_of_birth"] if isinstance(values.get("date_of_birth"), date) else None
     values["care_periods"] = _validate_periods(form.periods, errors, today=today, birth=birth)
 
@@ -308,7 +327,8 @@ def _search_clauses(q: str) -> list:
         elif _YEAR.fullmatch(word):
             year = int(word)
             if 1900 <= year <= 2100:
-                clauses.append(and_(Client.date_of_birth >= date(year, 1, 1), Client.date_of_birth <= date(year, 12, 31)))
+                clauses.append(and_(Client.date_of_birth >= date(year, 1, 1),
+                                    Client.date_of_birth <= date(year, 12, 31)))
             else:
                 clauses.append(Client.search_name.contains(word, autoescape=True))
         else:

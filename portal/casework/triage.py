@@ -81,7 +81,8 @@ def defaults_for(client, *, today: date) -> dict:
 
 def read_form(form, *, client) -> tuple[dict, dict, TriageAnswers | None]:
     """(values as typed, errors, the answers when there is no error) from the posted triage form."""
-    values = {"status": form.get("status", StatusInCanada.unknown), "planned_signing_date": form.get("planned_signing_date", "")}
+    values = {"status": form.get("status", StatusInCanada.unknown),
+              "planned_signing_date": form.get("planned_signing_date", "")}
     values.update({flag: form.get(flag) == "yes" for flag in FLAGS})
     errors = {}
     if values["status"] not in dict(STATUSES):

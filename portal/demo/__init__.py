@@ -30,6 +30,6 @@ def seed(session: Session) -> list:
 
 
 def print_logins(logins, echo=print) -> None:
-    echo("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
     for email, role, agency in logins:
         echo(f"  {role:<11} {email:<24} {agency}")

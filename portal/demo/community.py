@@ -18,10 +18,12 @@ PARTNERS = [
     ("peel-cas", "Peel Community Legal Clinic (demo)", "legal_clinic", "peel",
      "Free immigration and refugee law advice for low-income residents of Peel: H&C applications, removal orders, "
      "pre-removal risk assessments. Walk-in intake Tuesdays.", "English, French, Punjabi, Urdu, Spanish",
-     "905-555-0110", "intake@peel-legal-clinic.example", "https://peel-legal-clinic.example", "10 Main Street North, Brampton ON"),
+     "905-555-0110", "intake@peel-legal-clinic.example", "https://peel-legal-clinic.example",
+     "10 Main Street North, Brampton ON"),
     ("peel-cas", "Etobicoke–Mississauga Refugee Law Office (demo)", "legal_clinic", "toronto",
-     "Refugee claims, appeals to the RAD, judicial review. Takes legal aid certificates.", "English, Arabic, Tigrinya, Amharic",
-     "416-555-0123", "reception@emrlo.example", "https://emrlo.example", "200 Queensway, Toronto ON"),
+     "Refugee claims, appeals to the RAD, judicial review. Takes legal aid certificates.",
+     "English, Arabic, Tigrinya, Amharic", "416-555-0123", "reception@emrlo.example", "https://emrlo.example",
+     "200 Queensway, Toronto ON"),
     ("peel-cas", "A. Okafor, Barrister & Solicitor (pro bono roster, demo)", "pro_bono", "peel",
      "Citizenship refusals and s.5(4) discretionary grant requests for youth in care. Two pro bono files a month.",
      "English, Igbo, Yoruba", "905-555-0134", "okafor.law@example.org", "", "Mississauga ON"),
@@ -43,17 +45,18 @@ PARTNERS = [
 # (reference, status, channel, referrer agency, worker, email, phone, child, age, region, language, concern,
 #  urgency, days until the urgent date, consent, legal basis, days ago)
 REFERRALS = [
-    ("REF-DEMO-N3W1", "new", "online", "Halton Children's Aid Society (demo)", "Priya Natarajan", "p.natarajan@halton-cas.example",
-     "", "K.", 17, "halton", "Tamil", "pr_citizenship", "turning_18", 45, "obtained", "", 1),
+    ("REF-DEMO-N3W1", "new", "online", "Halton Children's Aid Society (demo)", "Priya Natarajan",
+     "p.natarajan@halton-cas.example", "", "K.", 17, "halton", "Tamil", "pr_citizenship", "turning_18", 45,
+     "obtained", "", 1),
     ("REF-DEMO-N3W2", "new", "phone", "Toronto District School Board (demo)", "Marc Gagnon", "", "416-555-0188",
      "Aisha", 15, "toronto", "Somali", "no_status", "none", None, "without",
      "Child protection concern reported under the CYFSA duty to report; guardian not reachable.", 3),
-    ("REF-DEMO-1NF0", "info_requested", "online", "Durham Youth Services (demo)", "Leah Cohen", "l.cohen@durham-youth.example", "",
-     "J.M.", 16, "durham", "French", "documents", "other", 20, "obtained", "", 6),
-    ("REF-DEMO-ACC1", "accepted", "email", "Hamilton Children's Aid Society (demo)", "Tom Reyes", "t.reyes@hamilton-cas.example",
-     "", "D.", 17, "hamilton", "Arabic", "removal", "removal", 30, "obtained", "", 12),
-    ("REF-DEMO-DEC1", "declined", "online", "Ottawa Community Housing Youth Desk (demo)", "Sam Lee", "s.lee@och-youth.example", "",
-     "R.", 24, "ottawa", "English", "work_study", "none", None, "obtained", "", 20),
+    ("REF-DEMO-1NF0", "info_requested", "online", "Durham Youth Services (demo)", "Leah Cohen",
+     "l.cohen@durham-youth.example", "", "J.M.", 16, "durham", "French", "documents", "other", 20, "obtained", "", 6),
+    ("REF-DEMO-ACC1", "accepted", "email", "Hamilton Children's Aid Society (demo)", "Tom Reyes",
+     "t.reyes@hamilton-cas.example", "", "D.", 17, "hamilton", "Arabic", "removal", "removal", 30, "obtained", "", 12),
+    ("REF-DEMO-DEC1", "declined", "online", "Ottawa Community Housing Youth Desk (demo)", "Sam Lee",
+     "s.lee@och-youth.example", "", "R.", 24, "ottawa", "English", "work_study", "none", None, "obtained", "", 20),
 ]
 
 
@@ -78,7 +81,8 @@ def seed(session: Session, context: dict) -> None:
             referrer_name=worker, referrer_email=email, referrer_phone=phone, child_name=child, child_age=age,
             region=region, language=language, concern=concern, urgency=urgency,
             urgency_date=TODAY + timedelta(days=days_until) if days_until is not None else None,
-            urgency_note="Study permit application due" if urgency == "other" else "", consent=consent, legal_basis=basis,
+            urgency_note="Study permit application due" if urgency == "other" else "",
+            consent=consent, legal_basis=basis,
             entered_by_id=caseworker.id if channel != "online" else None, created_at=created, updated_at=created,
             decision_reason="Over 21 and not a former youth in care: referred to a settlement agency instead."
             if status == "declined" else "",
@@ -93,18 +97,22 @@ def seed(session: Session, context: dict) -> None:
             note = {"info_requested": "Need the youth's date of birth and current care status.",
                     "declined": referral.decision_reason}.get(status, "")
             session.add(ReferralEvent(agency_id=centre.id, referral_id=referral.id, kind=status, note=note,
-                                      actor_id=caseworker.id, notified=bool(email), created_at=created + timedelta(days=1)))
+                                      actor_id=caseworker.id, notified=bool(email),
+                                      created_at=created + timedelta(days=1)))
 
     partner = session.exec(select(Partner).where(Partner.agency_id == centre.id, Partner.kind == "legal_clinic")
                            .order_by(Partner.name)).first()
     client = clients["kovalenko-olena"]
     if session.exec(select(ReferralOut).where(ReferralOut.client_id == client.id)).first() is None:
         session.add(ReferralOut(agency_id=centre.id, client_id=client.id, partner_id=partner.id,
-                                reason="Legal advice on an H&C application; no status and not eligible for the state-care pathway.",
+                                reason="Legal advice on an H&C application; "
+                                       "no status and not eligible for the state-care pathway.",
                                 referred_on=TODAY - timedelta(days=9), outcome="connected",
-                                outcome_note="First appointment booked.", created_by_id=users["caseworker2@peel.demo"].id))
+                                outcome_note="First appointment booked.",
+                                created_by_id=users["caseworker2@peel.demo"].id))
 
-    # A pending invitation for a client who has no account yet (the QR is shown only when made, so this one was "emailed").
+    # A pending invitation for a client who has no account yet
+    # (the QR is shown only when made, so this one was "emailed").
     invited = clients["abdi-hodan"]
     if session.exec(select(Invitation).where(Invitation.client_id == invited.id)).first() is None:
         packet = session.exec(select(Packet).where(Packet.client_id == invited.id)).first()

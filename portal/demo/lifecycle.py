@@ -140,52 +140,65 @@ class _Story:
         ))
 
 
-def _tell(story: _Story, final: str, outcome, rng: random.Random, index: int) -> None:
-    """Walk the packet from draft to its final state on plausible dates, ending before today."""
+def _wait(rng: random.Random, low: int, high: int) -> timedelta:
+    """A plausible number of days between two steps."""
+    return timedelta(days=rng.randint(low, high))
+
+
+def _until_approved(story: _Story, final: str, rng: random.Random, index: int) -> date | None:
+    """Sent for review, perhaps sent back for changes, approved: the day of approval, or None if it stops sooner."""
     worker, manager = story.worker, story.manager
-    day = story.entered.date()
-    step = lambda low, high: timedelta(days=rng.randint(low, high))  # noqa: E731
-    if final == S.draft:
-        return
-    day += step(5, 25)
+    day = story.entered.date() + _wait(rng, 5, 25)
     story.move(day, "send", S.in_review, worker)
     if final == S.withdrawn:
-        story.move(day + step(3, 20), "withdraw", S.withdrawn, worker, note="The family moved out of province.")
-        return
+        story.move(day + _wait(rng, 3, 20), "withdraw", S.withdrawn, worker, note="The family moved out of province.")
+        return None
     if final == S.in_review:
         if index % 2:
-            story.comment(day + step(1, 2), *COMMENTS[index % len(COMMENTS)], resolved=False)
-        return
+            story.comment(day + _wait(rng, 1, 2), *COMMENTS[index % len(COMMENTS)], resolved=False)
+        return None
     if final == S.changes_requested or index % 3 == 0:
-        story.comment(day + step(1, 3), *COMMENTS[index % len(COMMENTS)], resolved=final != S.changes_requested)
-        day += step(2, 6)
+        story.comment(day + _wait(rng, 1, 3), *COMMENTS[index % len(COMMENTS)],
+                      resolved=final != S.changes_requested)
+        day += _wait(rng, 2, 6)
         story.move(day, "request_changes", S.changes_requested, manager, note=CHANGE_NOTES[index % len(CHANGE_NOTES)])
         if final == S.changes_requested:
-            return
-        day += step(3, 12)
+            return None
+        day += _wait(rng, 3, 12)
         story.move(day, "send", S.in_review, worker)
-    day += step(1, 7)
+    day += _wait(rng, 1, 7)
     story.move(day, "approve", S.approved, manager)
-    if final == S.approved:
-        return
-    day += step(1, 10)
+    return day
+
+
+def _submit(story: _Story, rng: random.Random, index: int, *, approved_on: date) -> date:
+    """Sent to IRCC some days after approval: the day IRCC acknowledges it (which may not have come yet)."""
+    day = approved_on + _wait(rng, 1, 10)
     mailed = index % 3 != 0
     story.milestone(MilestoneKind.submitted, day, method="mail" if mailed else "online",
                     reference=f"RN{100200300 + index}CA" if mailed else "")
-    story.move(day, "submit", S.submitted, worker, data={"sent_on": day.isoformat()})
-    ack = day + step(20, 45)
+    story.move(day, "submit", S.submitted, story.worker, data={"sent_on": day.isoformat()})
+    ack = day + _wait(rng, 20, 45)
     if ack < TODAY:
         story.milestone(MilestoneKind.acknowledged, ack, reference=f"C{700000000 + index * 7919}")
-    if final == S.submitted:
-        if index % 2 == 0 and ack < TODAY:
-            asked = min(ack + step(10, 40), TODAY - timedelta(days=1))
-            due = asked + timedelta(days=30)
-            story.milestone(MilestoneKind.documents_requested, asked, due_on=due,
-                            note="School records for the last three years.")
-        elif ack < TODAY:
-            letter = min(ack + step(5, 20), TODAY - timedelta(days=1))
-            story.milestone(MilestoneKind.biometrics, letter, due_on=letter + timedelta(days=25))
-        return
+    return ack
+
+
+def _awaiting_decision(story: _Story, rng: random.Random, index: int, *, ack: date) -> None:
+    """IRCC's news on a packet still with them: documents asked for, or a biometrics letter."""
+    if index % 2 == 0 and ack < TODAY:
+        asked = min(ack + _wait(rng, 10, 40), TODAY - timedelta(days=1))
+        due = asked + timedelta(days=30)
+        story.milestone(MilestoneKind.documents_requested, asked, due_on=due,
+                        note="School records for the last three years.")
+    elif ack < TODAY:
+        letter = min(ack + _wait(rng, 5, 20), TODAY - timedelta(days=1))
+        story.milestone(MilestoneKind.biometrics, letter, due_on=letter + timedelta(days=25))
+
+
+def _decide(story: _Story, final: str, outcome, index: int, *, ack: date) -> None:
+    """IRCC's decision, or the packet returned as incomplete."""
+    worker = story.worker
     decided = story.decided_on
     if final == "returned":
         story.milestone(MilestoneKind.decision, decided, outcome="returned", note=RETURN_REASONS[index % 3])
@@ -200,6 +213,20 @@ def _tell(story: _Story, final: str, outcome, rng: random.Random, index: int) ->
     story.packet.outcome = outcome
 
 
+def _tell(story: _Story, final: str, outcome, rng: random.Random, index: int) -> None:
+    """Walk the packet from draft to its final state on plausible dates, ending before today."""
+    if final == S.draft:
+        return
+    approved_on = _until_approved(story, final, rng, index)
+    if approved_on is None or final == S.approved:
+        return
+    ack = _submit(story, rng, index, approved_on=approved_on)
+    if final == S.submitted:
+        _awaiting_decision(story, rng, index, ack=ack)
+        return
+    _decide(story, final, outcome, index, ack=ack)
+
+
 def seed(session: Session, context: dict) -> None:
     agencies, users, clients = context["agencies"], context["users"], context["clients"]
     rng = random.Random(2026)
@@ -211,7 +238,8 @@ def seed(session: Session, context: dict) -> None:
                                 key=lambda client: str(client.date_of_birth))
         index = 0
         # One packet per client and type, counting those the earlier demo steps made.
-        taken = set(session.exec(select(Packet.client_id, Packet.packet_type).where(Packet.agency_id == agency.id)).all())
+        taken = set(session.exec(select(Packet.client_id, Packet.packet_type)
+                                 .where(Packet.agency_id == agency.id)).all())
         for final, outcome, count in plan:
             for _ in range(count):
                 index += 1

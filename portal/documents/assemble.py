@@ -165,5 +165,6 @@ def _draw_frame_and_numbers(merged, frame: bytes, font: page_numbers.PageFont) -
             resources.Font = Dictionary()
         resources.Font[page_numbers.FONT_NAME] = font_object
         # The part's drawing is closed off in its own graphics state, so the frame is drawn on a clean one.
-        stamp = b"Q\n/Artifact BMC q " + FRAME_NAME.encode() + b" Do Q EMC\n" + page_numbers.content(font, number, total)
+        stamp = (b"Q\n/Artifact BMC q " + FRAME_NAME.encode() + b" Do Q EMC\n"
+                 + page_numbers.content(font, number, total))
         page.obj.Contents = Array([opening, page.obj.Contents, merged.make_indirect(pikepdf.Stream(merged, stamp))])

@@ -28,7 +28,8 @@ def list_packets():
 
 @click.command("render-packet")
 @click.argument("packet_id")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True), help="Where to write the PDF.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the PDF.")
 @click.option("--final", is_flag=True, help="Render without the DRAFT watermark.")
 def render_packet(packet_id, out, final):
     """Render one packet in the foreground and write the decrypted PDF to OUT."""
@@ -38,7 +39,7 @@ def render_packet(packet_id, out, final):
     try:
         packet_uuid = uuid.UUID(packet_id)
     except ValueError:
-        raise click.ClickException("PACKET_ID must be a packet's id, as printed by list-packets.")
+        raise click.ClickException("PACKET_ID must be a packet's id, as printed by list-packets.") from None
     with session_scope() as session:
         packet = session.get(Packet, packet_uuid)
         if packet is None:
@@ -47,7 +48,7 @@ def render_packet(packet_id, out, final):
     try:
         result = pdf.render_packet_pdf(data, final=final, load=storage.load, app=current_app._get_current_object())
     except pdf.RenderError as error:
-        raise click.ClickException(str(error))
+        raise click.ClickException(str(error)) from error
     with open(out, "wb") as handle:
         handle.write(result.data)
     click.echo(f"Wrote {out}: {result.pages} pages, {len(result.data)} bytes, SHA-256 {result.sha256}.")

@@ -14,7 +14,8 @@ from portal.db import session_scope
 from portal.documents import part_cache, pdf, storage
 from portal.models import Render, RenderStatus, utcnow
 
-GENERIC_REASON = "Something went wrong while making the PDF. Please try again; if it fails again, tell your administrator."
+GENERIC_REASON = ("Something went wrong while making the PDF. "
+                  "Please try again; if it fails again, tell your administrator.")
 
 
 def _app() -> Flask:

@@ -78,7 +78,8 @@ def _shared_resources(app: Flask) -> _Resources:
         return _shared[key]
 
 
-def build_html(snapshot: dict, *, final: bool, evidence_urls: dict[str, str] | None = None, app: Flask | None = None) -> str:
+def build_html(snapshot: dict, *, final: bool, evidence_urls: dict[str, str] | None = None,
+               app: Flask | None = None) -> str:
     """The whole packet as one HTML document (for comparisons and checks; renders go by parts)."""
     # The template environment directly: a job has no request, so no request context processors.
     template = (app or current_app).jinja_env.get_template("pdf/packet.html")
@@ -88,7 +89,8 @@ def build_html(snapshot: dict, *, final: bool, evidence_urls: dict[str, str] | N
 def _check_evidence_size(snapshot: dict) -> None:
     total = sum(document.get("size") or 0 for item in snapshot["checklist"] for document in item["documents"])
     if total > MAX_EVIDENCE_BYTES:
-        raise RenderError("The evidence files together are too large for one packet. Remove duplicates or scan at a lower resolution.")
+        raise RenderError("The evidence files together are too large for one packet. "
+                          "Remove duplicates or scan at a lower resolution.")
 
 
 def _evidence_token(document: dict) -> str:
@@ -144,7 +146,8 @@ class _Layout:
                 images[_evidence_token(document)] = (data, document["content_type"])
         document = self._render(html, self.resources.sheets, tags=True, evidence=images)
         if len(document.pages) > MAX_PAGES:
-            raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. Check the evidence for very long files.")
+            raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. "
+                              "Check the evidence for very long files.")
         if part.numbered:
             # Its links point into other parts: stand-in anchors keep WeasyPrint from dropping them.
             # The joined packet resolves them to the real pages (assemble.anchor_pages).
@@ -184,7 +187,8 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     numbered = [part for part in plan if part.numbered]
     guess = {part.name: 1 for part in numbered}
     for _attempt in range(4):
-        placeholder = [laid.get(part.name) or assemble.LaidOutPart(part, pikepdf.new(), {part.name: 0}) for part in plan]
+        placeholder = [laid.get(part.name) or assemble.LaidOutPart(part, pikepdf.new(), {part.name: 0})
+                       for part in plan]
         page_of = assemble.anchor_pages(placeholder, pages=guess)
         for part in numbered:
             laid[part.name] = layout.part(part, page_of)
@@ -231,7 +235,8 @@ def _lay_evidence_pages(data: bytes, pdfs: dict[str, bytes], placeholders) -> by
             packet.save(out)
             return out.getvalue()
     except pikepdf.PdfError as error:
-        raise RenderError("One of the PDF files attached as evidence could not be read. Replace it and try again.") from error
+        raise RenderError("One of the PDF files attached as evidence could not be read. "
+                          "Replace it and try again.") from error
     finally:
         for source in sources.values():
             source.close()
@@ -266,7 +271,8 @@ def sample_snapshot() -> dict:
                       "date_of_birth": "2010-01-01", "uci": ""},
         "representative": {"name": "Sample Caseworker", "email": ""},
         "sections": [{"key": "one", "title": "Section", "form_section": "1",
-                      "lines": [{"label": "Question", "form_ref": "Q1", "display": "Answer — عربى 中文 한국어 हिन्दी עברית Ωμέγα Ж",
+                      "lines": [{"label": "Question", "form_ref": "Q1",
+                                 "display": "Answer — عربى 中文 한국어 हिन्दी עברית Ωμέγα Ж",
                                  "missing": False, "rows": [], "columns": []}]}],
         "release": [],
         "checklist": [],

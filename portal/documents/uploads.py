@@ -64,7 +64,8 @@ def _sniff(data: bytes) -> str:
     if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"}:
         return "heic"
     text = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if any(marker in text for marker in (b"<svg", b"<html", b"<!doctype html", b"<script", b"<?xml", b"<body", b"<iframe")):
+    if any(marker in text
+           for marker in (b"<svg", b"<html", b"<!doctype html", b"<script", b"<?xml", b"<body", b"<iframe")):
         return "markup"
     # A PDF may carry junk before its header; readers accept it within the first kilobyte.
     if b"%PDF-" in data[:1024]:
@@ -86,9 +87,11 @@ def _clean_pdf(data: bytes) -> tuple[bytes, int]:
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError as error:
-        raise UploadRefused(_l("This PDF is protected with a password. Please upload a copy without a password.")) from error
+        raise UploadRefused(_l("This PDF is protected with a password. "
+                               "Please upload a copy without a password.")) from error
     except pikepdf.PdfError as error:
-        raise UploadRefused(_l("This PDF is damaged or incomplete. Please scan or save it again and upload the new copy.")) from error
+        raise UploadRefused(_l("This PDF is damaged or incomplete. "
+                               "Please scan or save it again and upload the new copy.")) from error
     with pdf:
         if pdf.is_encrypted:
             raise UploadRefused(_l("This PDF is encrypted. Please upload a copy that is not locked or encrypted."))
@@ -109,7 +112,8 @@ def _clean_pdf(data: bytes) -> tuple[bytes, int]:
         try:
             pdf.save(out)
         except pikepdf.PdfError as error:
-            raise UploadRefused(_l("This PDF is damaged or incomplete. Please scan or save it again and upload the new copy.")) from error
+            raise UploadRefused(_l("This PDF is damaged or incomplete. "
+                                   "Please scan or save it again and upload the new copy.")) from error
     return out.getvalue(), pages
 
 
@@ -119,15 +123,19 @@ def _clean_image(data: bytes, kind: str) -> tuple[bytes, str]:
         width, height = image.size
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         if isinstance(error, Image.DecompressionBombError):
-            raise UploadRefused(_l("This picture has too many pixels to handle safely. Please upload a smaller photo or a scan.")) from error
-        raise UploadRefused(_l("This picture is damaged or is not really a picture. Please take the photo again.")) from error
+            raise UploadRefused(_l("This picture has too many pixels to handle safely. "
+                                   "Please upload a smaller photo or a scan.")) from error
+        raise UploadRefused(_l("This picture is damaged or is not really a picture. "
+                               "Please take the photo again.")) from error
     if width * height > MAX_PIXELS:
-        raise UploadRefused(_l("This picture has too many pixels to handle safely. Please upload a smaller photo or a scan."))
+        raise UploadRefused(_l("This picture has too many pixels to handle safely. "
+                               "Please upload a smaller photo or a scan."))
     try:
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, SyntaxError) as error:
-        raise UploadRefused(_l("This picture is damaged or is not really a picture. Please take the photo again.")) from error
+        raise UploadRefused(_l("This picture is damaged or is not really a picture. "
+                               "Please take the photo again.")) from error
     out = io.BytesIO()
     # Saving a fresh image without exif/info drops GPS, device ids and every other tag.
     if kind == "png":
@@ -154,9 +162,11 @@ def check_file(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile:
         )
     kind = _sniff(data)
     if kind == "markup":
-        raise UploadRefused(_l("Web pages and SVG drawings can't be attached. Please upload a PDF, or a photo or scan (JPEG, PNG or HEIC)."))
+        raise UploadRefused(_l("Web pages and SVG drawings can't be attached. "
+                               "Please upload a PDF, or a photo or scan (JPEG, PNG or HEIC)."))
     if kind == "unknown":
-        raise UploadRefused(_l("This kind of file can't be attached. Please upload a PDF, or a photo or scan (JPEG, PNG or HEIC)."))
+        raise UploadRefused(_l("This kind of file can't be attached. "
+                               "Please upload a PDF, or a photo or scan (JPEG, PNG or HEIC)."))
     if kind == "pdf":
         cleaned, pages = _clean_pdf(data)
         return CheckedFile(cleaned, PDF, pages, safe_filename(filename, PDF))
@@ -200,7 +210,8 @@ def add_document(session: Session, *, packet: Packet, user: User, checklist_item
     )
     session.add(document)
     waiver = session.exec(
-        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id, ChecklistWaiver.checklist_item == checklist_item)
+        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id,
+                                      ChecklistWaiver.checklist_item == checklist_item)
     ).first()
     if waiver is not None:
         session.delete(waiver)  # a file uploaded for an item means the item applies after all
@@ -250,7 +261,8 @@ def _forget_unless_rendered(session: Session, key: str) -> None:
 def move_document(session: Session, *, document: Document, user: User, direction: str) -> None:
     """Swap a file with its neighbour in the item's list ("up" or "down")."""
     siblings = list(session.exec(
-        select(Document).where(Document.packet_id == document.packet_id, Document.checklist_item == document.checklist_item)
+        select(Document).where(Document.packet_id == document.packet_id,
+                               Document.checklist_item == document.checklist_item)
         .order_by(Document.position, Document.created_at)
     ))
     index = next(i for i, row in enumerate(siblings) if row.id == document.id)
@@ -272,8 +284,10 @@ def set_expiry(session: Session, *, document: Document, expires_on: date | None)
 
 def waive_item(session: Session, *, packet: Packet, user: User, checklist_item: str, reason: str) -> ChecklistWaiver:
     waiver = session.exec(
-        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id, ChecklistWaiver.checklist_item == checklist_item)
-    ).first() or ChecklistWaiver(agency_id=packet.agency_id, packet_id=packet.id, checklist_item=checklist_item, reason="")
+        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id,
+                                      ChecklistWaiver.checklist_item == checklist_item)
+    ).first() or ChecklistWaiver(agency_id=packet.agency_id, packet_id=packet.id, checklist_item=checklist_item,
+                                 reason="")
     waiver.reason = reason
     waiver.by_id = user.id
     session.add(waiver)
@@ -285,7 +299,8 @@ def waive_item(session: Session, *, packet: Packet, user: User, checklist_item: 
 
 def unwaive_item(session: Session, *, packet: Packet, user: User, checklist_item: str) -> None:
     waiver = session.exec(
-        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id, ChecklistWaiver.checklist_item == checklist_item)
+        select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id,
+                                      ChecklistWaiver.checklist_item == checklist_item)
     ).first()
     if waiver is not None:
         session.delete(waiver)

@@ -123,6 +123,30 @@ def is_missing(item: Field, value: Any) -> bool:
 
 # ---- reading and checking what people typed -----------------------------------------------------
 
+# Kinds checked by one validator of what was typed, and nothing else.
+_TYPED_ONLY = {
+    "uci": validation.uci,
+    "passport": validation.passport_number,
+    "postal_code": validation.postal_code,
+    "phone": validation.phone,
+    "email": validation.email,
+}
+
+
+def _clean_date(raw: Any, context: Context) -> tuple[Any, str | None]:
+    value, error = validation.a_date(raw, today=context.today, earliest=date(1900, 1, 1))
+    return (value.isoformat() if isinstance(value, date) else value or ""), error
+
+
+def _clean_number(raw: Any) -> tuple[int | str | None, str | None]:
+    text = validation.clean_text(raw)
+    if not text:
+        return None, None
+    if not re.fullmatch(r"\d{1,6}", text):
+        return text, _l("Enter a whole number, for example 3.")
+    return int(text), None
+
+
 def clean_value(item: Field, raw: Any, context: Context) -> tuple[Any, str | None]:
     """(stored value, error). Required-ness is checked separately (see check_step)."""
     kind = item.kind
@@ -131,27 +155,13 @@ def clean_value(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
     if kind == "checkbox":
         return raw in (True, "yes", "on", "true", "1"), None
     if kind == "date":
-        value, error = validation.a_date(raw, today=context.today, earliest=date(1900, 1, 1))
-        return (value.isoformat() if isinstance(value, date) else value or ""), error
+        return _clean_date(raw, context)
     if kind == "name":
         return validation.name(raw, max_length=item.max_length)
-    if kind == "uci":
-        return validation.uci(raw)
-    if kind == "passport":
-        return validation.passport_number(raw)
-    if kind == "postal_code":
-        return validation.postal_code(raw)
-    if kind == "phone":
-        return validation.phone(raw)
-    if kind == "email":
-        return validation.email(raw)
+    if kind in _TYPED_ONLY:
+        return _TYPED_ONLY[kind](raw)
     if kind == "number":
-        text = validation.clean_text(raw)
-        if not text:
-            return None, None
-        if not re.fullmatch(r"\d{1,6}", text):
-            return text, _l("Enter a whole number, for example 3.")
-        return int(text), None
+        return _clean_number(raw)
     if kind in ("choice", "radio", "yesno"):
         options = [value for value, _label in (item.options or YES_NO)]
         return validation.choice(raw, options)
@@ -309,7 +319,8 @@ def display_rows(item: Field, value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def summarize(*, packet, client, agency, today: date | None = None, packet_type: PacketType | None = None) -> PacketSummary:
+def summarize(*, packet, client, agency, today: date | None = None,
+              packet_type: PacketType | None = None) -> PacketSummary:
     """Everything about a packet, computed once: what the review screen and the PDF read."""
     packet_type = packet_type or get_packet_type(packet.packet_type)
     context = build_context(packet=packet, client=client, agency=agency, today=today)

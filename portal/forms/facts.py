@@ -79,7 +79,8 @@ def _parse(raw: dict) -> dict[tuple[str, str], list[Fact]]:
         entries.sort(key=lambda fact: fact.effective or date.min)
         starts = [fact.effective for fact in entries]
         if len(set(starts)) != len(starts):
-            raise FactsError(f"facts.toml: two [[{entries[0].kind}]] entries for {entries[0].key!r} start on the same day.")
+            raise FactsError(f"facts.toml: two [[{entries[0].kind}]] entries for {entries[0].key!r} "
+                             "start on the same day.")
     return facts
 
 

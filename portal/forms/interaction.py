@@ -41,7 +41,7 @@ def shown_value(item: Field, answers: dict, typed: dict) -> Any:
 
 
 def asked_in(form) -> set[str]:
-    return {name[len(ASK_PREFIX):] for name in form.keys() if name.startswith(ASK_PREFIX)}
+    return {name[len(ASK_PREFIX):] for name in form if name.startswith(ASK_PREFIX)}
 
 
 @dataclass
@@ -69,7 +69,7 @@ def read_step(step: Step, form, context: Context, role: str, *, current_version:
         return StepPost(typed=typed, base_version=version, row_operation=operation)
     asked = asked_in(form)
     values, errors, typed = engine.check_step(step, form, context, role, ask_caseworker=asked)
-    for name in [key for key in form.keys() if key.startswith(RESOLVE_PREFIX)]:
+    for name in [key for key in form if key.startswith(RESOLVE_PREFIX)]:
         if form.get(name) == "theirs":  # the person kept the other person's answer: do not save over it
             values.pop(name[len(RESOLVE_PREFIX):], None)
     return StepPost(typed=typed, base_version=version, values=values, errors=errors, asked=asked,
@@ -139,6 +139,6 @@ def visibility_changed(step: Step, before: Context, after: Context, role: str) -
 def typed_after_save(step: Step, form, role: str, item: Field, value: Any) -> dict:
     """What the redrawn step shows: the form as it was, with the saved answer as stored."""
     typed = {key: typed_value for key, typed_value in typed_from_form(step, form, role).items()
-             if key in form or any(name.startswith(key + rows.SEPARATOR) for name in form.keys())}
+             if key in form or any(name.startswith(key + rows.SEPARATOR) for name in form)}
     typed[item.name] = engine.rows_from_value(item, value) if item.kind == "group" else engine.form_string(item, value)
     return typed

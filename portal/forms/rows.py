@@ -30,7 +30,7 @@ def read_rows(form, name: str, columns) -> list[dict[str, str]]:
     pattern = re.compile(rf"^{re.escape(name)}{SEPARATOR}(\d+){SEPARATOR}(\w+)$")
     wanted = set(columns)
     rows: dict[int, dict[str, str]] = {}
-    for key in form.keys():
+    for key in form:
         match = pattern.match(key)
         if match and match.group(2) in wanted and int(match.group(1)) < 10_000:
             rows.setdefault(int(match.group(1)), {})[match.group(2)] = form.get(key, "")
@@ -39,7 +39,7 @@ def read_rows(form, name: str, columns) -> list[dict[str, str]]:
 
 def operation_in(form) -> RowOperation | None:
     """The row button that submitted the form, if one did."""
-    for key in form.keys():
+    for key in form:
         parts = key.split(SEPARATOR)
         if parts[0] in OPERATIONS and len(parts) >= 2:
             index = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else None

@@ -5,8 +5,8 @@ A packet type module (portal/forms/cit_0403.py, ...) builds one PacketType from 
 Conditions and rules are plain functions of a Context, so they are testable without a request.
 
 What people read (titles, labels, help, option labels, checklist wording, signer roles, finding
-messages) is marked with `_l`, portal.i18n.lazy_gettext (Flask-Babel's LazyString): a lazy string that takes the reader's
-language when shown. str() it before it is stored, serialised or joined; keys, codes, form references
+messages) is marked with `_l`, portal.i18n.lazy_gettext (Flask-Babel's LazyString): a lazy string that takes the
+reader's language when shown. str() it before it is stored, serialised or joined; keys, codes, form references
 and legal sources stay plain English.
 """
 from __future__ import annotations
@@ -124,7 +124,8 @@ class Situation:
     fails_presence: bool = False  # a PR minor who cannot reach 1,095 days, or stateless / special hardship
     state_care_days_left: int = 0  # days on which IRCC can still receive a state-care application
 
-    WITHOUT_PR = (StatusInCanada.no_status, StatusInCanada.temporary_resident, StatusInCanada.refugee_claimant, StatusInCanada.protected_person, StatusInCanada.unknown)
+    WITHOUT_PR = (StatusInCanada.no_status, StatusInCanada.temporary_resident, StatusInCanada.refugee_claimant,
+                  StatusInCanada.protected_person, StatusInCanada.unknown)
 
     @property
     def minor(self) -> bool:
@@ -153,8 +154,8 @@ class Situation:
     @property
     def fits_state_care(self) -> bool:
         """The state-care pathway's own conditions (section 0, situation F), open or not."""
-        return (self.status in self.WITHOUT_PR and self.status != StatusInCanada.protected_person and self.came_before_19
-                and self.care_one_year)
+        return (self.status in self.WITHOUT_PR and self.status != StatusInCanada.protected_person
+                and self.came_before_19 and self.care_one_year)
 
     @property
     def state_care_open(self) -> bool:

@@ -59,7 +59,8 @@ def start_packet(session: Session, *, client: Client, packet_type_key: str, user
         if not may_start:
             raise PacketError(reason)
     packet = Packet(
-        id=packet_id or uuid.uuid4(), agency_id=client.agency_id, client_id=client.id, packet_type=packet_type.key, status=PacketStatus.draft,
+        id=packet_id or uuid.uuid4(), agency_id=client.agency_id, client_id=client.id, packet_type=packet_type.key,
+        status=PacketStatus.draft,
         planned_signing_date=planned_signing_date, owner_id=user.id, created_by_id=user.id,
     )
     agency = session.get(Agency, client.agency_id)

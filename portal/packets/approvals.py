@@ -94,10 +94,12 @@ def _comparable(value) -> str:
 def diff_answers(before: dict, after: dict, *, labels: dict | None = None) -> list[FieldChange]:
     labels = labels or {}
     changes = []
-    for name in sorted(set(before) | set(after), key=lambda key: (list(labels).index(key) if key in labels else 10**6, key)):
+    for name in sorted(set(before) | set(after),
+                       key=lambda key: (list(labels).index(key) if key in labels else 10**6, key)):
         old, new = before.get(name), after.get(name)
         if _comparable(old) != _comparable(new):
-            changes.append(FieldChange(name=name, label=labels.get(name, name), before=_display(old), after=_display(new)))
+            changes.append(FieldChange(name=name, label=labels.get(name, name), before=_display(old),
+                                       after=_display(new)))
     return changes
 
 
@@ -139,5 +141,6 @@ def changes_since_approval(session: Session, *, packet: Packet) -> Changes | Non
     return Changes(
         approval=approval,
         fields=diff_answers(approval.answers or {}, packet.answers or {}, labels=field_labels),
-        documents=diff_documents(approval.documents or [], current_documents(session, packet=packet), labels=item_labels),
+        documents=diff_documents(approval.documents or [], current_documents(session, packet=packet),
+                                 labels=item_labels),
     )

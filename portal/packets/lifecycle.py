@@ -82,7 +82,11 @@ STATUS_LABELS = {
     S.decided: _l("Decided"),
     S.withdrawn: _l("Withdrawn"),
 }
-OUTCOME_LABELS = {"approved": _l("Approved by IRCC"), "refused": _l("Refused"), "returned": _l("Returned as incomplete")}
+OUTCOME_LABELS = {
+    "approved": _l("Approved by IRCC"),
+    "refused": _l("Refused"),
+    "returned": _l("Returned as incomplete"),
+}
 
 
 def is_approver(user: User, agency: Agency) -> bool:
@@ -141,9 +145,8 @@ def transition(session: Session, *, packet: Packet, to_status: str, user: User, 
     if move.needs_note and not note:
         raise TransitionError(_l("Please write a short note saying what needs to change."))
     data = dict(data or {})
-    if move.action == "decide":
-        if data.get("outcome") not in ("approved", "refused"):
-            raise TransitionError(_l("Please choose the decision: approved or refused."))
+    if move.action == "decide" and data.get("outcome") not in ("approved", "refused"):
+        raise TransitionError(_l("Please choose the decision: approved or refused."))
     return _apply(session, packet=packet, to_status=to_status, user=user, note=note, data=data, action=move.action)
 
 
@@ -216,7 +219,8 @@ def record_contribution(session: Session, *, packet: Packet, user: User) -> None
     )).first()
     now = utcnow()
     if row is None:
-        row = PacketContributor(agency_id=packet.agency_id, packet_id=packet.id, revision=packet.revision, user_id=user.id)
+        row = PacketContributor(agency_id=packet.agency_id, packet_id=packet.id, revision=packet.revision,
+                                user_id=user.id)
     elif now - row.last_at.replace(tzinfo=row.last_at.tzinfo or now.tzinfo) < CONTRIBUTION_GRAIN:
         return  # saved moments ago: one write a minute is precise enough, and spares every save a write
     row.last_at = now

@@ -62,7 +62,8 @@ def _date_field(errors: dict, form: dict, name: str, *, required: bool, past: bo
     return value
 
 
-def record_submission(session: Session, *, packet: Packet, user: User, form: dict, today: date | None = None) -> Milestone:
+def record_submission(session: Session, *, packet: Packet, user: User, form: dict,
+                      today: date | None = None) -> Milestone:
     """The caseworker sent the approved packet: when and how. Moves it to submitted."""
     today = today or date.today()
     values = {key: str(form.get(key, "")) for key in ("sent_on", "method", "reference", "note")}
@@ -70,9 +71,10 @@ def record_submission(session: Session, *, packet: Packet, user: User, form: dic
     approval = last_approval(session, packet=packet)
     approved_on = approval.approved_at.date() if approval else None
     sent_on = _date_field(errors, form, "sent_on", required=True, past=True, today=today, earliest=approved_on,
-                          earliest_message=_l("The packet was approved on %(day)s; it cannot have been sent before that.",
-                                              day=approved_on))
-    method, error = validation.choice(form.get("method", ""), [key for key, _label in SUBMISSION_METHODS], required=True)
+                          earliest_message=_l("The packet was approved on %(day)s; "
+                                              "it cannot have been sent before that.", day=approved_on))
+    method, error = validation.choice(form.get("method", ""), [key for key, _label in SUBMISSION_METHODS],
+                                      required=True)
     if error:
         errors["method"] = error
     reference, error = validation.text(form.get("reference", ""), max_length=60)
@@ -98,7 +100,8 @@ def record_submission(session: Session, *, packet: Packet, user: User, form: dic
     return milestone
 
 
-def record_milestone(session: Session, *, packet: Packet, user: User, form: dict, today: date | None = None) -> Milestone:
+def record_milestone(session: Session, *, packet: Packet, user: User, form: dict,
+                     today: date | None = None) -> Milestone:
     """One of IRCC's answers after submission. A decision moves the packet (returned: back to draft)."""
     today = today or date.today()
     keys = ("kind", "occurred_on", "due_on", "reference", "outcome", "note")

@@ -60,7 +60,8 @@ def covered_fields(packet: Packet) -> list[str]:
 
 def _live(session: Session, packet: Packet) -> list[Signature]:
     return list(session.exec(
-        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_(None)).order_by(Signature.signed_at)
+        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_(None))
+        .order_by(Signature.signed_at)
     ))
 
 
@@ -100,6 +101,48 @@ def clean_drawing(value: str) -> tuple[str, str | None]:
     return value, None
 
 
+def _check_may_sign(session: Session, *, packet: Packet, user: User, signer_key: str) -> None:
+    """Only the youth the packet is for, while it can change, as a signer still to sign."""
+    if user.role != Role.youth or user.client_id != packet.client_id:
+        raise SignatureError({"signer": _l("Only the person this application is for can sign here.")})
+    if not is_editable(packet):
+        raise SignatureError({"signer": _l("This application can no longer be signed here. "
+                                           "Please talk to your caseworker.")})
+    keys = {signer.key for signer in participation.youth_signers(session, packet=packet)}
+    if signer_key not in keys:
+        raise SignatureError({"signer": _l("Your signature is not needed here.")})
+    if signer_key in signatures_for(session, packet=packet):
+        raise SignatureError({"signer": _l("You already signed. Nothing more to do here.")})
+
+
+def _clean_typed_name(typed_name: str, client: Client) -> tuple[str, str | None]:
+    typed_name = " ".join((typed_name or "").split())[:200]
+    if not typed_name:
+        return typed_name, _l("Please type your full name.")
+    if not name_matches(typed_name, client):
+        return typed_name, _l("This must be your full name as your caseworker has it on file. "
+                              "Check the spelling, or ask your caseworker.")
+    return typed_name, None
+
+
+def _clean_signed_on(signed_on: str, *, today: date) -> tuple[date | None, str | None]:
+    try:
+        written = date.fromisoformat((signed_on or "").strip())
+    except ValueError:
+        return None, _l("Enter today's date, for example %(d)s.", d=today.isoformat())
+    if abs(written - today) > timedelta(days=1):  # a day either way, for time zones
+        return written, _l("Please enter today's date: %(d)s.", d=today.isoformat())
+    return written, None
+
+
+def _void_stale(session: Session, *, packet: Packet, signer_key: str, now: datetime) -> None:
+    """A stale signature by the same signer is replaced, not stacked."""
+    for old in _live(session, packet):
+        if old.signer_key == signer_key:
+            old.voided_at = now
+            old.void_reason = old.void_reason or "answer_changed"
+
+
 def sign(
     session: Session, *, packet: Packet, user: User, signer_key: str, typed_name: str, signed_on: str,
     confirmed: bool, drawing: str = "", today: date | None = None, now: datetime | None = None,
@@ -107,42 +150,21 @@ def sign(
     """Record the youth's signature, or raise SignatureError with a message per field."""
     now = now or utcnow()
     today = today or now.date()
-    if user.role != Role.youth or user.client_id != packet.client_id:
-        raise SignatureError({"signer": _l("Only the person this application is for can sign here.")})
-    if not is_editable(packet):
-        raise SignatureError({"signer": _l("This application can no longer be signed here. Please talk to your caseworker.")})
-    keys = {signer.key for signer in participation.youth_signers(session, packet=packet)}
-    if signer_key not in keys:
-        raise SignatureError({"signer": _l("Your signature is not needed here.")})
-    if signer_key in signatures_for(session, packet=packet):
-        raise SignatureError({"signer": _l("You already signed. Nothing more to do here.")})
+    _check_may_sign(session, packet=packet, user=user, signer_key=signer_key)
     client = session.get(Client, packet.client_id)
-    errors = {}
-    if not confirmed:
-        errors["confirm"] = _l("Please tick the box to say the declaration is true.")
-    typed_name = " ".join((typed_name or "").split())[:200]
-    if not typed_name:
-        errors["typed_name"] = _l("Please type your full name.")
-    elif not name_matches(typed_name, client):
-        errors["typed_name"] = _l("This must be your full name as your caseworker has it on file. "
-                                  "Check the spelling, or ask your caseworker.")
-    try:
-        written = date.fromisoformat((signed_on or "").strip())
-    except ValueError:
-        errors["signed_on"] = _l("Enter today's date, for example %(d)s.", d=today.isoformat())
-    else:
-        if abs(written - today) > timedelta(days=1):  # a day either way, for time zones
-            errors["signed_on"] = _l("Please enter today's date: %(d)s.", d=today.isoformat())
-    drawing, error = clean_drawing(drawing)
-    if error:
-        errors["drawing"] = error
+    typed_name, name_error = _clean_typed_name(typed_name, client)
+    written, date_error = _clean_signed_on(signed_on, today=today)
+    drawing, drawing_error = clean_drawing(drawing)
+    checked = {
+        "confirm": None if confirmed else _l("Please tick the box to say the declaration is true."),
+        "typed_name": name_error,
+        "signed_on": date_error,
+        "drawing": drawing_error,
+    }
+    errors = {name: error for name, error in checked.items() if error is not None}
     if errors:
         raise SignatureError(errors)
-    # A stale signature by the same signer is replaced, not stacked.
-    for old in _live(session, packet):
-        if old.signer_key == signer_key:
-            old.voided_at = now
-            old.void_reason = old.void_reason or "answer_changed"
+    _void_stale(session, packet=packet, signer_key=signer_key, now=now)
     fields = covered_fields(packet)
     signature = Signature(
         agency_id=packet.agency_id, packet_id=packet.id, signer_key=signer_key, user_id=user.id, typed_name=typed_name,
@@ -187,7 +209,8 @@ def signature_states(session: Session, *, packet: Packet) -> list[dict]:
     valid = signatures_for(session, packet=packet)
     latest_void = {}
     for signature in session.exec(
-        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_not(None)).order_by(Signature.voided_at)
+        select(Signature).where(Signature.packet_id == packet.id, Signature.voided_at.is_not(None))
+        .order_by(Signature.voided_at)
     ):
         latest_void[signature.signer_key] = signature
     live_keys = {signature.signer_key for signature in _live(session, packet)}
@@ -204,5 +227,6 @@ def signature_states(session: Session, *, packet: Packet) -> list[dict]:
 
 def all_signatures(session: Session, *, packet: Packet) -> list[Signature]:
     """Every signature ever given on the packet, newest first, for staff."""
-    return list(session.exec(select(Signature).where(Signature.packet_id == packet.id).order_by(Signature.signed_at.desc())))
+    return list(session.exec(select(Signature).where(Signature.packet_id == packet.id)
+                             .order_by(Signature.signed_at.desc())))
 

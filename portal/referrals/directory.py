@@ -60,7 +60,8 @@ class Filters(listing.Filters):
                    q=validation.clean_text(args.get("q", ""))[:100]), {}
 
 
-def partners(session: Session, *, user: User, filters: Filters | None = None, include_inactive: bool = False) -> list[Partner]:
+def partners(session: Session, *, user: User, filters: Filters | None = None,
+             include_inactive: bool = False) -> list[Partner]:
     filters = filters or Filters()
     statement = access.scope(select(Partner), Partner, user, session)
     if not include_inactive:
@@ -108,7 +109,8 @@ def read_partner_form(form) -> FormResult:
         result.clean[name] = value
         if error:
             result.errors[name] = error
-    if not result.clean["phone"] and not result.clean["email"] and "phone" not in result.errors and "email" not in result.errors:
+    if (not result.clean["phone"] and not result.clean["email"]
+            and "phone" not in result.errors and "email" not in result.errors):
         result.errors["phone"] = _l("Please give a phone number or an email, so caseworkers can reach this partner.")
     return result
 
@@ -163,8 +165,8 @@ def read_referral_out(session: Session, *, user: User, form, today: date | None 
     partner = None
     if partner_id:
         try:
-            partner = session.exec(access.scope(select(Partner).where(Partner.id == uuid.UUID(partner_id)), Partner, user,
-                                                session)).first()
+            partner = session.exec(access.scope(select(Partner).where(Partner.id == uuid.UUID(partner_id)),
+                                                Partner, user, session)).first()
         except ValueError:
             partner = None
     if partner is None:
@@ -206,8 +208,8 @@ def update_outcome(session: Session, *, user: User, referral: ReferralOut, outco
         return errors
     if (referral.outcome, referral.outcome_note) != (outcome, note):
         referral.outcome, referral.outcome_note, referral.updated_at = outcome, note, utcnow()
-        audit.record(session, action="referral_out.updated", user=user, record_type="client", record_id=referral.client_id,
-                     detail=f"referral_out={referral.id} outcome={outcome}")
+        audit.record(session, action="referral_out.updated", user=user, record_type="client",
+                     record_id=referral.client_id, detail=f"referral_out={referral.id} outcome={outcome}")
     return {}
 
 
@@ -217,7 +219,8 @@ def get_referral_out(session: Session, *, user: User, referral_id) -> ReferralOu
 
 def referrals_out_for(session: Session, *, user: User, client: Client) -> list[tuple[ReferralOut, Partner]]:
     statement = access.scope(
-        select(ReferralOut, Partner).join(Partner, Partner.id == ReferralOut.partner_id).where(ReferralOut.client_id == client.id),
+        select(ReferralOut, Partner).join(Partner, Partner.id == ReferralOut.partner_id)
+        .where(ReferralOut.client_id == client.id),
         ReferralOut, user, session,
     )
     return list(session.exec(statement.order_by(ReferralOut.referred_on.desc(), ReferralOut.created_at.desc())))
@@ -234,7 +237,8 @@ def referral_out_counts(session: Session, *, agency_id: uuid.UUID, since: date |
     where = [ReferralOut.agency_id == agency_id]
     if since is not None:
         where.append(ReferralOut.referred_on >= since)
-    joined = select(Partner.kind, func.count()).select_from(ReferralOut).join(Partner, Partner.id == ReferralOut.partner_id)
+    joined = (select(Partner.kind, func.count()).select_from(ReferralOut)
+              .join(Partner, Partner.id == ReferralOut.partner_id))
     by_kind = dict(session.exec(joined.where(*where).group_by(Partner.kind)).all())
     by_outcome = dict(session.exec(
         select(ReferralOut.outcome, func.count()).select_from(ReferralOut).where(*where).group_by(ReferralOut.outcome)

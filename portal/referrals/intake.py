@@ -81,34 +81,38 @@ class ReferralError(ValueError):
     pass
 
 
-def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
-    """Check a submitted referral; every error is tied to its field and says what to do."""
-    today = today or date.today()
-    raw = {name: form.get(name, "") for name in FIELDS}
-    result = FormResult(values={name: validation.clean_text(value, multiline=name in ("concern_detail", "legal_basis"))
-                                  for name, value in raw.items()})
+def _keep(result: FormResult, name: str, value_error: tuple) -> None:
+    """Store a checked value, and its error if it has one."""
+    value, error = value_error
+    result.clean[name] = value
+    if error:
+        result.errors[name] = error
+
+
+def _read_referrer(result: FormResult, raw: dict, *, staff: bool) -> None:
+    """How the referral came in, and who sent it: an email or a phone number to reach them."""
     clean, errors = result.clean, result.errors
-
-    def keep(name, value_error):
-        value, error = value_error
-        clean[name] = value
-        if error:
-            errors[name] = error
-
     if staff:
-        keep("channel", validation.choice(raw["channel"], [key for key, _ in CHANNELS if key != "online"], required=True))
+        _keep(result, "channel", validation.choice(raw["channel"], [key for key, _ in CHANNELS if key != "online"],
+                                                   required=True))
     else:
         clean["channel"] = "online"
-    keep("referrer_agency", validation.text(raw["referrer_agency"], required=True, max_length=200))
-    keep("referrer_name", validation.name(raw["referrer_name"], required=True, max_length=200))
-    keep("referrer_email", validation.email(raw["referrer_email"]))
-    keep("referrer_phone", validation.phone(raw["referrer_phone"]))
+    _keep(result, "referrer_agency", validation.text(raw["referrer_agency"], required=True, max_length=200))
+    _keep(result, "referrer_name", validation.name(raw["referrer_name"], required=True, max_length=200))
+    _keep(result, "referrer_email", validation.email(raw["referrer_email"]))
+    _keep(result, "referrer_phone", validation.phone(raw["referrer_phone"]))
     if not clean["referrer_email"] and not clean["referrer_phone"] and "referrer_email" not in errors \
             and "referrer_phone" not in errors:
         errors["referrer_email"] = _l("Please give an email or a phone number, so we can reach you.")
-    keep("child_name", validation.name(raw["child_name"], required=True, max_length=60))
+
+
+def _read_child(result: FormResult, raw: dict, *, today: date) -> None:
+    """A first name or initials, and an age or a date of birth."""
+    clean, errors = result.clean, result.errors
+    _keep(result, "child_name", validation.name(raw["child_name"], required=True, max_length=60))
     if clean["child_name"] and len(clean["child_name"].split()) > 2:
-        errors["child_name"] = _l("Only a first name or initials, please: we ask for the full name later, if we take the case.")
+        errors["child_name"] = _l("Only a first name or initials, please: "
+                                  "we ask for the full name later, if we take the case.")
     age_text = validation.clean_text(raw["child_age"])
     clean["child_age"] = None
     if age_text:
@@ -116,37 +120,62 @@ def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
             errors["child_age"] = _l("Enter the age in years as a number from 0 to 30.")
         else:
             clean["child_age"] = int(age_text)
-    keep("child_date_of_birth", validation.date_of_birth(raw["child_date_of_birth"], required=False, today=today))
+    _keep(result, "child_date_of_birth",
+          validation.date_of_birth(raw["child_date_of_birth"], required=False, today=today))
     if clean["child_date_of_birth"] is not None and not isinstance(clean["child_date_of_birth"], date):
         clean["child_date_of_birth"] = None
     if clean["child_age"] is None and clean["child_date_of_birth"] is None and "child_age" not in errors \
             and "child_date_of_birth" not in errors:
         errors["child_age"] = _l("Please give the age or the date of birth (one is enough).")
-    keep("region", validation.choice(raw["region"], [key for key, _ in REGIONS], required=True))
-    keep("language", validation.text(raw["language"], max_length=60))
-    keep("concern", validation.choice(raw["concern"], [key for key, _ in CONCERNS], required=True))
-    keep("concern_detail", validation.text(raw["concern_detail"], max_length=2000, multiline=True))
-    keep("urgency", validation.choice(raw["urgency"] or "none", [key for key, _ in URGENCIES], required=True))
+
+
+def _read_urgency(result: FormResult, raw: dict, *, today: date) -> None:
+    """How urgent it is: the date for a youth turning 18 or a removal, and a note for any other deadline."""
+    clean, errors = result.clean, result.errors
+    _keep(result, "urgency", validation.choice(raw["urgency"] or "none", [key for key, _ in URGENCIES], required=True))
     if clean["urgency"] in ("turning_18", "removal", "other"):
-        keep("urgency_date", validation.a_date(raw["urgency_date"], required=clean["urgency"] != "other"))
+        _keep(result, "urgency_date", validation.a_date(raw["urgency_date"], required=clean["urgency"] != "other"))
         if isinstance(clean["urgency_date"], date) and clean["urgency_date"] < today - timedelta(days=1) \
                 and "urgency_date" not in errors:
-            errors["urgency_date"] = _l("This date has passed. If it is still urgent, choose 'Other deadline' and explain.")
+            errors["urgency_date"] = _l("This date has passed. "
+                                        "If it is still urgent, choose 'Other deadline' and explain.")
         if not isinstance(clean["urgency_date"], date):
             clean["urgency_date"] = None
     else:
         clean["urgency_date"] = None
-    keep("urgency_note", validation.text(raw["urgency_note"], max_length=500, required=clean["urgency"] == "other"))
-    keep("consent", validation.choice(raw["consent"], [key for key, _ in CONSENTS], required=True))
+    _keep(result, "urgency_note",
+          validation.text(raw["urgency_note"], max_length=500, required=clean["urgency"] == "other"))
+
+
+def _read_consent(result: FormResult, raw: dict) -> None:
+    """Consent to refer, or the legal basis for referring without it."""
+    clean, errors = result.clean, result.errors
+    _keep(result, "consent", validation.choice(raw["consent"], [key for key, _ in CONSENTS], required=True))
     if "consent" in errors:
         errors["consent"] = _l("Please confirm consent was obtained, or give the legal basis for referring without it.")
-    keep("legal_basis", validation.text(raw["legal_basis"], max_length=1000, multiline=True,
-                                        required=clean["consent"] == "without"))
+    _keep(result, "legal_basis", validation.text(raw["legal_basis"], max_length=1000, multiline=True,
+                                                 required=clean["consent"] == "without"))
     if clean["consent"] == "without" and "legal_basis" in errors and not clean["legal_basis"]:
         errors["legal_basis"] = _l("Please give the legal basis for referring without consent "
                                    "(for example, the section of the law you rely on).")
     if clean["consent"] != "without":
         clean["legal_basis"] = ""
+
+
+def read_form(form, *, staff: bool, today: date | None = None) -> FormResult:
+    """Check a submitted referral; every error is tied to its field and says what to do."""
+    today = today or date.today()
+    raw = {name: form.get(name, "") for name in FIELDS}
+    result = FormResult(values={name: validation.clean_text(value, multiline=name in ("concern_detail", "legal_basis"))
+                                  for name, value in raw.items()})
+    _read_referrer(result, raw, staff=staff)
+    _read_child(result, raw, today=today)
+    _keep(result, "region", validation.choice(raw["region"], [key for key, _ in REGIONS], required=True))
+    _keep(result, "language", validation.text(raw["language"], max_length=60))
+    _keep(result, "concern", validation.choice(raw["concern"], [key for key, _ in CONCERNS], required=True))
+    _keep(result, "concern_detail", validation.text(raw["concern_detail"], max_length=2000, multiline=True))
+    _read_urgency(result, raw, today=today)
+    _read_consent(result, raw)
     return result
 
 
@@ -200,7 +229,8 @@ def create_referral(session: Session, *, agency: Agency, clean: dict, entered_by
     for _attempt in range(5):
         reference = new_reference()
         if not session.exec(select(Referral.id).where(Referral.reference == reference)).first():
-            referral = Referral(agency_id=agency.id, reference=reference, entered_by_id=entered_by.id if entered_by else None,
+            referral = Referral(agency_id=agency.id, reference=reference,
+                                entered_by_id=entered_by.id if entered_by else None,
                                 created_at=now, updated_at=now, **values)
             break
     if referral is None:

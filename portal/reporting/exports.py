@@ -96,7 +96,8 @@ def research_counts(session: Session, *, user: User, filters: pipeline.Filters) 
     age_band = case((age < 14, "0-13"), (age < 18, "14-17"), (age < 22, "18-21"), (age < 55, "22-54"), else_="55+")
     country = func.lower(func.trim(Client.country_of_birth))
     region = case(
-        *[(country.in_([name for name, where in COUNTRY_REGION.items() if where == region]), region) for region in REGIONS],
+        *[(country.in_([name for name, where in COUNTRY_REGION.items() if where == region]), region)
+          for region in REGIONS],
         else_=UNKNOWN_REGION,
     )
     waited = pipeline.days_between_dates(session, decision.c.occurred_on, sent.c.occurred_on)

@@ -64,7 +64,8 @@ class Filters(listing.Filters):
     @classmethod
     def read(cls, args, *, caseworker_ids: set, packet_types: set, today: date | None = None) -> tuple[Filters, dict]:
         """(filters, errors) from the query string; a bad value is an error, never a guess."""
-        return _read_filters(args, caseworker_ids=caseworker_ids, packet_types=packet_types, today=today or date.today())
+        return _read_filters(args, caseworker_ids=caseworker_ids, packet_types=packet_types,
+                             today=today or date.today())
 
 
 def _read_filters(args, *, caseworker_ids: set, packet_types: set, today: date) -> tuple[Filters, dict]:
@@ -210,7 +211,8 @@ def build(session: Session, *, user: User, filters: Filters, today: date | None 
     if totals:
         spells = (select(StateTimeMonth.status, func.sum(StateTimeMonth.stays),
                          func.sum(StateTimeMonth.days) / func.sum(StateTimeMonth.stays))
-                  .where(*_total_conditions(StateTimeMonth, user, filters), StateTimeMonth.month >= first_month.strftime("%Y-%m"))
+                  .where(*_total_conditions(StateTimeMonth, user, filters),
+                         StateTimeMonth.month >= first_month.strftime("%Y-%m"))
                   .group_by(StateTimeMonth.status))
     else:  # packets started in a date range: from the stays themselves
         spells = (select(StatusSpell.status, func.count(), func.avg(StatusSpell.days))
@@ -343,7 +345,8 @@ def packet_list(session: Session, *, user: User, filters: Filters):
     return statement, select(func.count()).select_from(Packet).where(*where)
 
 
-def packet_page(session: Session, *, user: User, filters: Filters, page: int = 1, size: int = PAGE_SIZE) -> listing.Page:
+def packet_page(session: Session, *, user: User, filters: Filters, page: int = 1,
+                size: int = PAGE_SIZE) -> listing.Page:
     statement, count = packet_list(session, user=user, filters=filters)
     return listing.paginate(session, statement, number=page, size=size, count=count)
 

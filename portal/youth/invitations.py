@@ -65,8 +65,9 @@ def create_invitation(
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
-        agency_id=client.agency_id, client_id=client.id, packet_id=packet.id if packet else None, token_hash=_hash(token),
-        channel=channel, sent_to=email, created_by_id=by.id, created_at=now, expires_at=now + INVITATION_LIFETIME,
+        agency_id=client.agency_id, client_id=client.id, packet_id=packet.id if packet else None,
+        token_hash=_hash(token), channel=channel, sent_to=email, created_by_id=by.id, created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
     )
     session.add(invitation)
     session.flush()
@@ -117,7 +118,8 @@ PROBLEMS = {
 }
 
 
-def find_invitation(session: Session, *, token: str, now: datetime | None = None) -> tuple[Invitation | None, str | None]:
+def find_invitation(session: Session, *, token: str,
+                    now: datetime | None = None) -> tuple[Invitation | None, str | None]:
     """The invitation for a token and the problem with it (None when it can be accepted)."""
     if not token or len(token) > 100:
         return None, "unknown"
@@ -214,7 +216,8 @@ def code_wait_seconds(session: Session, *, email: str, ip: str, now: datetime | 
     since = now - CODE_WINDOW
     waits = [0]
     times = session.exec(
-        select(PublicFormHit.at).where(PublicFormHit.key == _address_key(ip), PublicFormHit.at > since).order_by(PublicFormHit.at)
+        select(PublicFormHit.at).where(PublicFormHit.key == _address_key(ip), PublicFormHit.at > since)
+        .order_by(PublicFormHit.at)
     ).all()
     if len(times) >= CODES_PER_WINDOW:
         waits.append(int((_aware(times[-CODES_PER_WINDOW]) + CODE_WINDOW - now).total_seconds()) + 1)
@@ -247,7 +250,8 @@ def request_code(session: Session, *, email: str, ip: str, link: str, now: datet
     code = f"{secrets.randbelow(10 ** 6):06d}"
     for old in session.exec(select(SignInCode).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))):
         old.used_at = now  # only the newest code works
-    session.add(SignInCode(user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now, expires_at=now + CODE_LIFETIME))
+    session.add(SignInCode(user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now,
+                           expires_at=now + CODE_LIFETIME))
     audit.record(session, action="sign_in_code.sent", user=user, record_type="user", record_id=user.id)
     mail.send(to=user.email, subject="Your Passage sign-in code", body="\n".join([
         f"Your sign-in code is {code}",

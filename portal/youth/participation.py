@@ -89,14 +89,17 @@ def youth_steps(session: Session, *, packet: Packet) -> list[YouthStep]:
     steps = []
     for step in engine.visible_steps(kind, ctx, role="youth"):
         fields = tuple(engine.visible_fields(step, ctx, role="youth"))
-        answered = sum(1 for item in fields if item.name not in asked and not engine.is_missing(item, ctx.get(item.name)))
-        steps.append(YouthStep(step=step, fields=fields, answered=answered, asked=sum(1 for i in fields if i.name in asked)))
+        answered = sum(1 for item in fields
+                       if item.name not in asked and not engine.is_missing(item, ctx.get(item.name)))
+        steps.append(YouthStep(step=step, fields=fields, answered=answered,
+                               asked=sum(1 for i in fields if i.name in asked)))
     return steps
 
 
 def timeline(packet: Packet) -> list[dict]:
     """Each stage with its state: done, current or later. A withdrawn packet stops where it was."""
-    current = next((index for index, (_key, _label, statuses) in enumerate(TIMELINE) if packet.status in statuses), None)
+    current = next((index for index, (_key, _label, statuses) in enumerate(TIMELINE) if packet.status in statuses),
+                   None)
     stages = []
     for index, (key, label, _statuses) in enumerate(TIMELINE):
         if current is None:
@@ -148,7 +151,8 @@ def questions_for_staff(session: Session, *, user: User, limit: int = 200) -> li
     if user.role not in (Role.manager, Role.caseworker):
         return []
     statement = access.scope(select(Packet, Client).join(Client, Client.id == Packet.client_id), Packet, user, session)
-    statement = statement.where(Packet.status.in_([PacketStatus.draft, PacketStatus.changes_requested, PacketStatus.approved]))
+    statement = statement.where(Packet.status.in_([PacketStatus.draft, PacketStatus.changes_requested,
+                                                   PacketStatus.approved]))
     # Narrow in SQL first (the JSON is stored as text on both databases), then read the flags exactly.
     statement = statement.where(cast(Packet.answer_meta, String).contains(f'"{ASK_FLAG}": true'))
     if user.role == Role.caseworker:

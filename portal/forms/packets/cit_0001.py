@@ -40,7 +40,8 @@ def rule_basis(context):
 def triage_fits(situation: Situation) -> list[Fit]:
     if not situation.citizen:
         return []
-    if situation.born_in_canada or situation.status == StatusInCanada.citizen and not situation.born_abroad_to_canadian_parent:
+    if (situation.born_in_canada
+            or situation.status == StatusInCanada.citizen and not situation.born_abroad_to_canadian_parent):
         return [Fit(_l("Born in Canada: already a citizen, who needs a certificate, not a grant."), rank=10)]
     return [Fit(_l("Born abroad to a Canadian parent: already a citizen (including Bill C-3 cases born before "
                    "%(date)s), who needs a certificate.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]
@@ -109,5 +110,6 @@ PACKET = PacketType(
     ),
     rules=(rule_basis, c.rule_signing_date, c.rule_form_version("CIT 0001")),
     fees=lambda ctx: [c.fee_line("cit_proof", ctx.signing_date)],
-    submission=f"Online (first certificate or replacement only) or on paper to {facts.code('cit_proof_mailing_address')}.",
+    submission="Online (first certificate or replacement only) or on paper to "
+               f"{facts.code('cit_proof_mailing_address')}.",
 )

@@ -48,5 +48,5 @@ def care_days(periods, *, today: date, counts: Callable[[dict], bool] | None = N
     merged = tuple((start, end) for start, end in spans)
     days = [(end - start).days + 1 for start, end in merged]
     working = tuple(f"{start.isoformat()} to {end.isoformat()}: {count} days"
-                    for (start, end), count in zip(merged, days))
+                    for (start, end), count in zip(merged, days, strict=True))
     return CareSum(sum(days), merged, tuple(skipped), tuple(excluded), working)

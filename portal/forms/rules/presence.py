@@ -85,41 +85,59 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
-def calculate(
-    *,
-    signing_date: date,
-    pr_date: date | None,
-    periods: list[Period] | tuple = (),
-    absences: list[Absence] | tuple = (),
-    sentences: list[Sentence] | tuple = (),
-    required: int = 1095,
-    half_day_cap: int = 365,
-) -> PresenceResult:
-    window_start, window_end = window_for(signing_date)
-    absent: set[date] = set()
+@dataclass(frozen=True)
+class _Stretch:
+    """Part of the window in one status: its days, and those spent outside Canada or serving a sentence."""
+
+    label: str
+    start: date
+    end: date
+    inside: int  # days in the window
+    absent: int
+    sentence: int
+
+    @property
+    def counted(self) -> int:
+        return self.inside - self.absent - self.sentence
+
+
+def _days_outside(absences) -> set[date]:
+    """The days between leaving and returning: both of those are days in Canada."""
+    outside: set[date] = set()
     for absence in absences:
-        absent.update(day for day in _days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1)))
+        outside.update(_days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1)))
+    return outside
+
+
+def _days_in_sentence(sentences) -> set[date]:
+    """Days serving a sentence; a completed youth sentence removes none."""
     in_sentence: set[date] = set()
     for sentence in sentences:
         if not sentence.completed_youth_sentence:
             in_sentence.update(_days(sentence.start, sentence.end))
+    return in_sentence
 
+
+def _tally(label: str, start: date, end: date, *, window: tuple[date, date], absent: set[date],
+           in_sentence: set[date]) -> _Stretch:
+    """One stretch, cut to the window."""
     # Count day by day: it keeps leap years, overlaps and window edges exact.
-    per_period: list[tuple[str, date, date, int, int, int]] = []  # label, start, end, in window, absent, sentence
+    start, end = max(start, window[0]), min(end, window[1])
+    inside = absent_here = sentence_here = 0
+    for day in _days(start, end):
+        inside += 1
+        if day in absent:
+            absent_here += 1
+        elif day in in_sentence:
+            sentence_here += 1
+    return _Stretch(label, start, end, inside, absent_here, sentence_here)
 
-    def tally(label: str, start: date, end: date) -> tuple[int, int, int]:
-        start, end = max(start, window_start), min(end, window_end)
-        inside = absent_here = sentence_here = 0
-        for day in _days(start, end):
-            inside += 1
-            if day in absent:
-                absent_here += 1
-            elif day in in_sentence:
-                sentence_here += 1
-        per_period.append((label, start, end, inside, absent_here, sentence_here))
-        return inside, absent_here, sentence_here
 
-    pr_days = half_days = 0
+def _before_pr(periods, *, pr_date: date | None, window: tuple[date, date], absent: set[date],
+               in_sentence: set[date]) -> tuple[list[_Stretch], int]:
+    """The stretches before PR, in order, and the days among them that earn the half-day credit."""
+    window_start, window_end = window
+    stretches, half_days = [], 0
     counted_before_pr: set[date] = set()
     for period in sorted(periods, key=lambda p: p.start):
         end = min(period.end, (pr_date - timedelta(days=1)) if pr_date else period.end)
@@ -131,12 +149,58 @@ def calculate(
         if not days:
             continue
         counted_before_pr.update(days)
-        inside, absent_here, sentence_here = tally(KIND_LABELS.get(period.kind, period.kind), days[0], days[-1])
+        stretch = _tally(KIND_LABELS.get(period.kind, period.kind), days[0], days[-1], window=window, absent=absent,
+                         in_sentence=in_sentence)
+        stretches.append(stretch)
         if period.kind in HALF_DAY_KINDS:
-            half_days += inside - absent_here - sentence_here
+            half_days += stretch.counted
+    return stretches, half_days
+
+
+def _stretch_line(stretch: _Stretch) -> str:
+    rate = "counts 1 a day" if stretch.label == "permanent resident" else (
+        "counts ½ a day" if stretch.label in HALF_DAY_KINDS.values() else "counts 0")
+    extra = ""
+    if stretch.absent:
+        extra += f", minus {_n(stretch.absent)} days outside Canada"
+    if stretch.sentence:
+        extra += f", minus {_n(stretch.sentence)} days serving a sentence"
+    return (f"{stretch.start.isoformat()} to {stretch.end.isoformat()} as {stretch.label}: "
+            f"{_n(stretch.inside)} days in the window{extra} = {_n(stretch.counted)} days ({rate})")
+
+
+def _absence_line(absence: Absence, *, window: tuple[date, date]) -> str:
+    days = absence.returned - absence.left - timedelta(days=1)
+    inside = sum(1 for day in _days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1))
+                 if window[0] <= day <= window[1])
+    note = "" if inside == max(days.days, 0) else f", {_n(inside)} of them inside the window"
+    return (f"Absence: left {absence.left.isoformat()}, returned {absence.returned.isoformat()}: "
+            f"{_n(max(days.days, 0))} days outside Canada{note}")
+
+
+def calculate(
+    *,
+    signing_date: date,
+    pr_date: date | None,
+    periods: list[Period] | tuple = (),
+    absences: list[Absence] | tuple = (),
+    sentences: list[Sentence] | tuple = (),
+    required: int = 1095,
+    half_day_cap: int = 365,
+) -> PresenceResult:
+    window = window_for(signing_date)
+    window_start, window_end = window
+    absent = _days_outside(absences)
+    in_sentence = _days_in_sentence(sentences)
+
+    stretches, half_days = _before_pr(periods, pr_date=pr_date, window=window, absent=absent,
+                                      in_sentence=in_sentence)
+    pr_days = 0
     if pr_date and pr_date <= window_end:
-        inside, absent_here, sentence_here = tally("permanent resident", max(pr_date, window_start), window_end)
-        pr_days = inside - absent_here - sentence_here
+        as_pr = _tally("permanent resident", max(pr_date, window_start), window_end, window=window, absent=absent,
+                       in_sentence=in_sentence)
+        stretches.append(as_pr)
+        pr_days = as_pr.counted
 
     raw_credit = half_days // 2
     credit = min(raw_credit, half_day_cap)
@@ -148,24 +212,8 @@ def calculate(
         f"Window: {window_start.isoformat()} to {window_end.isoformat()} "
         f"({_n((window_end - window_start).days + 1)} days, the 5 years before signing on {signing_date.isoformat()})"
     ]
-    for label, start, end, inside, absent_here, sentence_here in per_period:
-        counted = inside - absent_here - sentence_here
-        rate = "counts 1 a day" if label == "permanent resident" else (
-            "counts ½ a day" if label in HALF_DAY_KINDS.values() else "counts 0")
-        extra = ""
-        if absent_here:
-            extra += f", minus {_n(absent_here)} days outside Canada"
-        if sentence_here:
-            extra += f", minus {_n(sentence_here)} days serving a sentence"
-        lines.append(f"{start.isoformat()} to {end.isoformat()} as {label}: {_n(inside)} days in the window{extra}"
-                     f" = {_n(counted)} days ({rate})")
-    for absence in sorted(absences, key=lambda a: a.left):
-        days = absence.returned - absence.left - timedelta(days=1)
-        inside = sum(1 for day in _days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1))
-                     if window_start <= day <= window_end)
-        note = "" if inside == max(days.days, 0) else f", {_n(inside)} of them inside the window"
-        lines.append(f"Absence: left {absence.left.isoformat()}, returned {absence.returned.isoformat()}: "
-                     f"{_n(max(days.days, 0))} days outside Canada{note}")
+    lines += [_stretch_line(stretch) for stretch in stretches]
+    lines += [_absence_line(absence, window=window) for absence in sorted(absences, key=lambda a: a.left)]
     if half_days:
         cap_note = f", capped at {_n(half_day_cap)}" if raw_credit > half_day_cap else ""
         lines.append(f"Before PR: {_n(half_days)} days as a temporary resident or protected person ÷ 2 = "

@@ -74,6 +74,109 @@ def designated_wait_ends(referral_date: date, *, wait_days: int) -> date:
     return referral_date + timedelta(days=wait_days)
 
 
+def _need_to_work(*, basis: str, needs_work_to_support: bool | None, source: str) -> list[Finding]:
+    """R206(1)(a), R206(1)(b) and R208(b): only for someone who cannot support themself without working."""
+    if basis in ("r206_1_a", "r206_1_b", "r208_b") and needs_work_to_support is False:
+        return [Finding(
+            "blocker", "r206.need", "This basis is only for someone who cannot support themself without working. "
+            "Add proof of need: a social assistance letter, bank statements, or a letter from a support group.",
+            source)]
+    return []
+
+
+def _unenforceable_order(*, basis: str, removal_order: bool | None, reason: str, source: str) -> list[Finding]:
+    """R206(1)(b): a removal order that cannot be enforced, for a reason other than a missing passport."""
+    if basis != "r206_1_b":
+        return []
+    findings = []
+    if removal_order is False:
+        findings.append(Finding("blocker", "r206.removal_order",
+                                "R206(1)(b) needs a removal order that cannot be enforced.", source))
+    if reason == "no_passport_only":
+        findings.append(Finding(
+            "blocker", "r206.no_passport", "Not having a passport is not enough, on its own, to make a removal "
+            "order unenforceable. Name the reason it cannot be enforced (appeal, PRRA, stay, suspension...).",
+            "domain E.1 [S meurrensonimmigration]"))
+    return findings
+
+
+def _undecided_claim(*, basis: str, today: date, facts: dict, claim_decided: bool | None,
+                     referral_date: date | None, designated_country: bool | None, source: str) -> list[Finding]:
+    """R206(1)(a): a claim not yet decided, and past the wait for a designated country's claimants."""
+    if basis != "r206_1_a":
+        return []
+    findings = []
+    if claim_decided:
+        findings.append(Finding("blocker", "r206.claim_decided",
+                                "R206(1)(a) is for a claim the Refugee Protection Division has not decided yet. "
+                                "After a negative decision, look at R206(1)(b).", source))
+    if referral_date is None:
+        findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.",
+                                source))
+    elif designated_country:
+        findings += _designated_country_wait(today=today, facts=facts, referral_date=referral_date)
+    return findings
+
+
+def _designated_country_wait(*, today: date, facts: dict, referral_date: date) -> list[Finding]:
+    """R206(2): a claimant from a designated country waits after the referral before the permit is issued."""
+    wait = int(facts["designated_country_wait_days"])
+    ends = designated_wait_ends(referral_date, wait_days=wait)
+    if today < ends:
+        return [Finding(
+            "blocker", "r206.wait_180", f"A claimant from a designated country must wait {wait} days after the "
+            f"referral: the permit can be issued from {ends.isoformat()} ({days(ends - today)} from now).",
+            "IRPR s.206(2); domain E.1",
+            (f"referred {referral_date.isoformat()} + {wait} days = {ends.isoformat()}",))]
+    return []
+
+
+def _approval_in_principle(*, basis: str, approval_date: date | None, source: str) -> list[Finding]:
+    """R207(d): the date of the stage 1 letter."""
+    if basis == "r207_d" and approval_date is None:
+        return [Finding("blocker", "r207.aip", "Enter the date of the approval in principle (stage 1 letter).",
+                        source)]
+    return []
+
+
+def _six_month_permit(*, basis: str, today: date, trp_expiry: date | None, source: str) -> list[Finding]:
+    """R208(b): a temporary resident permit valid for at least 6 more months."""
+    if basis != "r208_b":
+        return []
+    if trp_expiry is None:
+        return [Finding("warning", "r208.trp", "Enter the expiry date of the temporary resident permit.", source)]
+    if trp_expiry < add_months(today, 6):
+        return [Finding(
+            "blocker", "r208.trp_6_months", f"The permit expires on {trp_expiry.isoformat()}: R208(b) needs a "
+            "temporary resident permit valid for at least 6 months.", "IRPR s.208(b); domain E.1 [S]")]
+    return []
+
+
+def _state_care_permit(*, basis: str, state_care_eligible: bool | None) -> list[Finding]:
+    """The state-care TRP: arrival before 19 and a year in court-ordered care."""
+    if basis == "state_care" and state_care_eligible is False:
+        return [Finding(
+            "warning", "state_care.trp", "The fee-free permit is for someone who came before 19 and spent at least "
+            "one year in court-ordered care; the care periods on the client file do not show that yet.", "domain F")]
+    return []
+
+
+def _family_members(*, basis: str, family_members: int, source: str) -> list[Finding]:
+    """R206 covers the applicant alone."""
+    if family_members and basis in ("r206_1_a", "r206_1_b"):
+        return [Finding("info", "r206.family", "R206 does not cover family members: they need their own "
+                                              "basis, for example an LMIA-based work permit.", source)]
+    return []
+
+
+def _to_verify(*, basis: str, chosen: Basis) -> list[Finding]:
+    """What is still to be checked on canada.ca for this basis."""
+    if chosen.verify:
+        return [Finding("info", f"{basis}.verify", f"Check on canada.ca before sending: {chosen.verify}.",
+                        "domain K")]
+    return []
+
+
 def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_support: bool | None = None,
                    removal_order: bool | None = None, unenforceable_reason: str = "",
                    referral_date: date | None = None, designated_country: bool | None = None,
@@ -84,61 +187,18 @@ def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_suppor
     chosen = BASES.get(basis)
     if chosen is None:
         return [Finding("blocker", "r206.basis", "Choose the basis for the open work permit.", "domain E.1")]
-    findings: list[Finding] = []
     source = f"{chosen.regulation}; domain E.1"
-    if basis in ("r206_1_a", "r206_1_b", "r208_b") and needs_work_to_support is False:
-        findings.append(Finding(
-            "blocker", "r206.need", "This basis is only for someone who cannot support themself without working. "
-            "Add proof of need: a social assistance letter, bank statements, or a letter from a support group.",
-            source))
-    if basis == "r206_1_b":
-        if removal_order is False:
-            findings.append(Finding("blocker", "r206.removal_order",
-                                    "R206(1)(b) needs a removal order that cannot be enforced.", source))
-        if unenforceable_reason == "no_passport_only":
-            findings.append(Finding(
-                "blocker", "r206.no_passport", "Not having a passport is not enough, on its own, to make a removal "
-                "order unenforceable. Name the reason it cannot be enforced (appeal, PRRA, stay, suspension...).",
-                "domain E.1 [S meurrensonimmigration]"))
-    if basis == "r206_1_a":
-        if claim_decided:
-            findings.append(Finding("blocker", "r206.claim_decided",
-                                    "R206(1)(a) is for a claim the Refugee Protection Division has not decided yet. "
-                                    "After a negative decision, look at R206(1)(b).", source))
-        if referral_date is None:
-            findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.",
-                                    source))
-        elif designated_country:
-            wait = int(facts["designated_country_wait_days"])
-            ends = designated_wait_ends(referral_date, wait_days=wait)
-            if today < ends:
-                findings.append(Finding(
-                    "blocker", "r206.wait_180", f"A claimant from a designated country must wait {wait} days after the "
-                    f"referral: the permit can be issued from {ends.isoformat()} ({days(ends - today)} from now).",
-                    "IRPR s.206(2); domain E.1",
-                    (f"referred {referral_date.isoformat()} + {wait} days = {ends.isoformat()}",)))
-    if basis == "r207_d" and approval_in_principle_date is None:
-        findings.append(Finding("blocker", "r207.aip", "Enter the date of the approval in principle (stage 1 letter).",
-                                source))
-    if basis == "r208_b":
-        if trp_expiry is None:
-            findings.append(Finding("warning", "r208.trp", "Enter the expiry date of the temporary resident permit.",
-                                    source))
-        elif trp_expiry < add_months(today, 6):
-            findings.append(Finding(
-                "blocker", "r208.trp_6_months", f"The permit expires on {trp_expiry.isoformat()}: R208(b) needs a "
-                "temporary resident permit valid for at least 6 months.", "IRPR s.208(b); domain E.1 [S]"))
-    if basis == "state_care" and state_care_eligible is False:
-        findings.append(Finding(
-            "warning", "state_care.trp", "The fee-free permit is for someone who came before 19 and spent at least "
-            "one year in court-ordered care; the care periods on the client file do not show that yet.", "domain F"))
-    if family_members and basis in ("r206_1_a", "r206_1_b"):
-        findings.append(Finding("info", "r206.family", "R206 does not cover family members: they need their own "
-                                                      "basis, for example an LMIA-based work permit.", source))
-    if chosen.verify:
-        findings.append(Finding("info", f"{basis}.verify", f"Check on canada.ca before sending: {chosen.verify}.",
-                                "domain K"))
-    return findings
+    return [
+        *_need_to_work(basis=basis, needs_work_to_support=needs_work_to_support, source=source),
+        *_unenforceable_order(basis=basis, removal_order=removal_order, reason=unenforceable_reason, source=source),
+        *_undecided_claim(basis=basis, today=today, facts=facts, claim_decided=claim_decided,
+                          referral_date=referral_date, designated_country=designated_country, source=source),
+        *_approval_in_principle(basis=basis, approval_date=approval_in_principle_date, source=source),
+        *_six_month_permit(basis=basis, today=today, trp_expiry=trp_expiry, source=source),
+        *_state_care_permit(basis=basis, state_care_eligible=state_care_eligible),
+        *_family_members(basis=basis, family_members=family_members, source=source),
+        *_to_verify(basis=basis, chosen=chosen),
+    ]
 
 
 def work_permit_fees(*, basis: str, facts: dict) -> list[FeeLine]:

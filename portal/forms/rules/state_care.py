@@ -26,7 +26,10 @@ def court_ordered(period: dict) -> bool:
 def care_in_state(care_periods, *, today: date):
     """Days under a court order giving the province parental responsibility (domain F: "state care")."""
     return care_days(care_periods, today=today, counts=court_ordered)
-NO_STATUS = {StatusInCanada.no_status, StatusInCanada.refugee_claimant, StatusInCanada.temporary_resident, StatusInCanada.unknown}
+
+
+NO_STATUS = {StatusInCanada.no_status, StatusInCanada.refugee_claimant, StatusInCanada.temporary_resident,
+             StatusInCanada.unknown}
 
 
 def closing_date(facts: dict) -> date:
@@ -88,47 +91,57 @@ def eligible_for_triage(*, status_in_canada: str, date_of_birth: date, care_peri
                               f"{closing_date(facts).isoformat()}.", left)
 
 
-def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date: date, facts: dict,
-                arrival_date: date | None = None, residence_since: date | None = None,
-                continuous_since_19: bool | None = None, province: str = "", in_canada: bool | None = None,
-                identity: str = "", excluded_1f: bool | None = None) -> list[Finding]:
-    """Every eligibility rule of domain F, as findings with the numbers that decided them.
-
-    `receipt_date` is the day IRCC is expected to receive the application (the lock-in day).
-    """
-    findings: list[Finding] = []
+def _received_in_time(*, receipt_date: date, facts: dict) -> list[Finding]:
     closes = closing_date(facts)
     if receipt_date > closes:
-        findings.append(Finding("blocker", "state_care.closed", f"IRCC must receive the application by "
-                                f"{closes.isoformat()}; the planned date is {receipt_date.isoformat()}.", SOURCE))
-    arrival_age = int(facts["arrival_before_age"])
+        return [Finding("blocker", "state_care.closed", f"IRCC must receive the application by "
+                        f"{closes.isoformat()}; the planned date is {receipt_date.isoformat()}.", SOURCE)]
+    return []
+
+
+def _arrival(*, date_of_birth: date, arrival_date: date | None, arrival_age: int) -> list[Finding]:
     if arrival_date is None:
-        findings.append(Finding("warning", "state_care.arrival", "Enter the date of arrival in Canada.", SOURCE))
-    elif age_on(date_of_birth, arrival_date) >= arrival_age:
-        findings.append(Finding("blocker", "state_care.arrival_age", "Came to Canada at age "
-                                f"{age_on(date_of_birth, arrival_date)}: the pathway needs arrival before "
-                                f"{arrival_age}.",
-                                SOURCE, (f"born {date_of_birth.isoformat()}, arrived {arrival_date.isoformat()}",)))
+        return [Finding("warning", "state_care.arrival", "Enter the date of arrival in Canada.", SOURCE)]
+    if age_on(date_of_birth, arrival_date) >= arrival_age:
+        return [Finding("blocker", "state_care.arrival_age", "Came to Canada at age "
+                        f"{age_on(date_of_birth, arrival_date)}: the pathway needs arrival before "
+                        f"{arrival_age}.",
+                        SOURCE, (f"born {date_of_birth.isoformat()}, arrived {arrival_date.isoformat()}",))]
+    return []
+
+
+def _residence(*, receipt_date: date, started: date | None, facts: dict) -> list[Finding]:
+    """Continuous residence, counted from the day it started (or the arrival)."""
     years = int(facts["residence_years"])
-    started = residence_since or arrival_date
-    if started is not None:
-        enough_from = add_years(started, years)
-        if receipt_date < enough_from:
-            findings.append(Finding("blocker", "state_care.residence", f"Needs {years} years of continuous residence "
-                                    f"before applying: counted from {started.isoformat()}, that is reached on "
-                                    f"{enough_from.isoformat()}.", SOURCE))
+    if started is None:
+        return []
+    enough_from = add_years(started, years)
+    if receipt_date < enough_from:
+        return [Finding("blocker", "state_care.residence", f"Needs {years} years of continuous residence "
+                        f"before applying: counted from {started.isoformat()}, that is reached on "
+                        f"{enough_from.isoformat()}.", SOURCE)]
+    return []
+
+
+def _since_19(*, date_of_birth: date, receipt_date: date, arrival_age: int,
+              continuous_since_19: bool | None) -> list[Finding]:
     if age_on(date_of_birth, receipt_date) >= arrival_age and continuous_since_19 is False:
-        findings.append(Finding("blocker", "state_care.since_19", "Someone aged 19 or older must have lived in Canada "
-                                "continuously since turning 19.", SOURCE))
+        return [Finding("blocker", "state_care.since_19", "Someone aged 19 or older must have lived in Canada "
+                        "continuously since turning 19.", SOURCE)]
+    return []
+
+
+def _care(*, care_periods, today: date, facts: dict) -> list[Finding]:
+    """A year in court-ordered care, with the working, and the care periods that need a second look."""
     care = care_in_state(care_periods, today=today)
     minimum = int(facts["min_care_days"])
     if not care.at_least(minimum):
-        findings.append(Finding("blocker", "state_care.care_days", f"At least {minimum} days (1 year) in court-ordered "
-                                f"care are needed, in a row or added up: {care.days} counted from the client file.",
-                                SOURCE, care.working or ("no care periods on the client file",)))
+        findings = [Finding("blocker", "state_care.care_days", f"At least {minimum} days (1 year) in court-ordered "
+                            f"care are needed, in a row or added up: {care.days} counted from the client file.",
+                            SOURCE, care.working or ("no care periods on the client file",))]
     else:
-        findings.append(Finding("info", "state_care.care_days", f"{care.days} days in court-ordered care counted "
-                                f"(at least {minimum} needed).", SOURCE, care.working))
+        findings = [Finding("info", "state_care.care_days", f"{care.days} days in court-ordered care counted "
+                            f"(at least {minimum} needed).", SOURCE, care.working)]
     if care.excluded:
         findings.append(Finding("info", "state_care.not_court_ordered", f"{len(care.excluded)} care period(s) on the "
                                 "client file are agreements, not court orders, and do not count.", SOURCE))
@@ -139,6 +152,13 @@ def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date:
     if care.skipped:
         findings.append(Finding("warning", "state_care.care_periods", "Some care periods on the client file have no "
                                 "start date or end before they start; fix them on the client file.", SOURCE))
+    return findings
+
+
+def _other_conditions(*, province: str, in_canada: bool | None, identity: str,
+                      excluded_1f: bool | None) -> list[Finding]:
+    """Where the applicant will live and is now, who they are, and the 1F exclusion."""
+    findings = []
     if province == "QC":
         findings.append(Finding("blocker", "state_care.quebec", "The pathway is for people who plan to live outside "
                                 "Quebec.", SOURCE))
@@ -152,3 +172,23 @@ def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date:
         findings.append(Finding("blocker", "state_care.1f", "People excluded for war crimes or similar grounds "
                                 "(Refugee Convention article 1F) are not eligible. Get legal advice.", SOURCE))
     return findings
+
+
+def eligibility(*, date_of_birth: date, care_periods, today: date, receipt_date: date, facts: dict,
+                arrival_date: date | None = None, residence_since: date | None = None,
+                continuous_since_19: bool | None = None, province: str = "", in_canada: bool | None = None,
+                identity: str = "", excluded_1f: bool | None = None) -> list[Finding]:
+    """Every eligibility rule of domain F, as findings with the numbers that decided them.
+
+    `receipt_date` is the day IRCC is expected to receive the application (the lock-in day).
+    """
+    arrival_age = int(facts["arrival_before_age"])
+    return [
+        *_received_in_time(receipt_date=receipt_date, facts=facts),
+        *_arrival(date_of_birth=date_of_birth, arrival_date=arrival_date, arrival_age=arrival_age),
+        *_residence(receipt_date=receipt_date, started=residence_since or arrival_date, facts=facts),
+        *_since_19(date_of_birth=date_of_birth, receipt_date=receipt_date, arrival_age=arrival_age,
+                   continuous_since_19=continuous_since_19),
+        *_care(care_periods=care_periods, today=today, facts=facts),
+        *_other_conditions(province=province, in_canada=in_canada, identity=identity, excluded_1f=excluded_1f),
+    ]
