@@ -39,9 +39,8 @@ def layer_of(module: str) -> int:
     best = None
     for index, (_name, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
-                if best is None or len(prefix) > best[1]:
-                    best = (index, len(prefix))
+            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > best[1]):
+                best = (index, len(prefix))
     assert best is not None, f"{module} belongs to no layer: add it to docs/architecture.md and LAYERS"
     return best[0]
 

@@ -44,8 +44,9 @@ def test_create_agency_refuses_a_duplicate_slug(runner, app):
 
 def test_create_user_with_password_option(runner, app):
     runner.invoke(args=["create-agency", "halton-cas", "Halton"])
-    result = runner.invoke(args=["create-user", "Worker@Halton.example", "--agency", "halton-cas", "--role", "caseworker",
-                                 "--name", "Wanjiru Kamau", "--password", "a long enough password"])
+    result = runner.invoke(args=["create-user", "Worker@Halton.example", "--agency", "halton-cas",
+                                 "--role", "caseworker", "--name", "Wanjiru Kamau",
+                                 "--password", "a long enough password"])
     assert result.exit_code == 0, result.output
     with app.app_context(), session_scope(app) as db:
         user = db.exec(select(User).where(User.email == "worker@halton.example")).one()
@@ -79,7 +80,8 @@ def test_create_user_refuses_bad_input(runner, app, args, message):
 
 def test_create_user_refuses_a_duplicate_email(runner, app):
     runner.invoke(args=["create-agency", "halton-cas", "Halton"])
-    args = ["create-user", "dup@halton.example", "--agency", "halton-cas", "--role", "caseworker", "--password", "long enough pw"]
+    args = ["create-user", "dup@halton.example", "--agency", "halton-cas", "--role", "caseworker",
+            "--password", "long enough pw"]
     assert runner.invoke(args=args).exit_code == 0
     result = runner.invoke(args=[*args[:1], "DUP@halton.example", *args[2:]])
     assert result.exit_code != 0 and "already exists" in result.output
@@ -110,7 +112,8 @@ def test_seed_demo_names_use_several_scripts(runner, app):
 def test_db_upgrade_is_safe_to_run_twice(tmp_path):
     from portal import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "DATA_DIR": str(tmp_path / "d")})
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",
+                      "DATA_DIR": str(tmp_path / "d")})
     for _ in range(2):
         result = app.test_cli_runner().invoke(args=["db-upgrade"])
         assert result.exit_code == 0 and "up to date" in result.output, result.output

@@ -12,7 +12,8 @@ def test_every_demo_packet_fits_its_clients_status(app):
     with app.app_context(), session_scope(app) as db:
         seed(db)
     with app.app_context(), session_scope(app) as db:
-        pairs = db.exec(select(Packet.packet_type, Client.status_in_canada).join(Client, Client.id == Packet.client_id)).all()
+        pairs = db.exec(select(Packet.packet_type, Client.status_in_canada)
+                        .join(Client, Client.id == Packet.client_id)).all()
     assert len(pairs) > 50
     for packet_type, status in pairs:
         if packet_type == "cit_0001":

@@ -35,8 +35,8 @@ def test_users_page_lists_only_the_agencys_users(make, auth, client, agency):
 
 def test_admin_creates_a_user_who_can_sign_in(make, auth, client, agency, app):
     _login(make, auth, agency, Role.admin)
-    response = auth.post("/admin/users/new", {"name": "Nadia Haddad", "email": "Nadia@Agency.example", "role": "manager",
-                                              "password": "temporary password 1"})
+    response = auth.post("/admin/users/new", {"name": "Nadia Haddad", "email": "Nadia@Agency.example",
+                                              "role": "manager", "password": "temporary password 1"})
     assert response.status_code == 303
     with app.app_context(), session_scope(app) as db:
         user = db.exec(select(User).where(User.email == "nadia@agency.example")).one()
@@ -44,7 +44,8 @@ def test_admin_creates_a_user_who_can_sign_in(make, auth, client, agency, app):
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.created")).one()
         assert event.record_id == str(user.id) and event.detail == "role=manager"
     fresh = Auth(app.test_client())
-    assert fresh.login(type("U", (), {"email": "nadia@agency.example"})(), password="temporary password 1").status_code == 303
+    assert fresh.login(type("U", (), {"email": "nadia@agency.example"})(),
+                       password="temporary password 1").status_code == 303
 
 
 def test_manager_cannot_create_an_admin(make, auth, client, agency, app):
@@ -60,7 +61,8 @@ def test_manager_cannot_create_an_admin(make, auth, client, agency, app):
 def test_new_user_validation_keeps_typed_values_but_never_the_password(make, auth, agency):
     _login(make, auth, agency, Role.admin)
     existing = make.user(agency)
-    response = auth.post("/admin/users/new", {"name": "", "email": "not an email", "role": "youth", "password": "short"})
+    response = auth.post("/admin/users/new", {"name": "", "email": "not an email", "role": "youth",
+                                              "password": "short"})
     errors = _errors(response)
     assert response.status_code == 422 and set(errors) == {"name", "email", "role", "password"}
     assert 'value="not an email"' in response.get_data(as_text=True)
@@ -107,14 +109,17 @@ def test_settings_are_saved_and_audited(make, auth, agency, app, client):
     _login(make, auth, agency, Role.admin)
     page = client.get("/admin/settings").get_data(as_text=True)
     assert 'value="all" checked' in page
-    response = auth.post("/admin/settings", {"caseworkers_see_all_clients": "assigned", "caseworkers_may_approve": "yes",
+    response = auth.post("/admin/settings", {"caseworkers_see_all_clients": "assigned",
+                                             "caseworkers_may_approve": "yes",
                                              "youth_login_mode": "one_time_code", "stuck_after_days": "21",
                                              "retention_days": "1095"})
     assert response.status_code == 303
     with app.app_context(), session_scope(app) as db:
         saved = db.get(Agency, agency.id)
-        assert not saved.caseworkers_see_all_clients and saved.caseworkers_may_approve and not saved.self_approval_allowed
-        assert saved.youth_login_mode == "one_time_code" and saved.stuck_after_days == 21 and saved.retention_days == 1095
+        assert (not saved.caseworkers_see_all_clients and saved.caseworkers_may_approve
+                and not saved.self_approval_allowed)
+        assert (saved.youth_login_mode == "one_time_code" and saved.stuck_after_days == 21
+                and saved.retention_days == 1095)
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "agency.settings_changed")).one()
         assert "caseworkers_see_all_clients" in event.detail and "retention_days" in event.detail
 
@@ -125,7 +130,8 @@ def test_settings_are_saved_and_audited(make, auth, agency, app, client):
 ])
 def test_bad_settings_get_a_message(make, auth, agency, field, value, app):
     _login(make, auth, agency, Role.manager)
-    data = {"caseworkers_see_all_clients": "all", "youth_login_mode": "password", "stuck_after_days": "14", "retention_days": "730"}
+    data = {"caseworkers_see_all_clients": "all", "youth_login_mode": "password", "stuck_after_days": "14",
+            "retention_days": "730"}
     data[field] = value
     response = auth.post("/admin/settings", data)
     assert response.status_code == 422 and field in _errors(response)

@@ -42,7 +42,8 @@ def test_no_personal_data_in_audit_text(auth, make, app):
     worker = make.user(agency)
     auth.login(worker)
     data = {"family_name": "Distinctivename", "given_names": "Uniquegiven", "date_of_birth": "2010-02-03",
-            "status_in_canada": "no_status", "care_status": "in_care", "phone": "416-555-0123", "assigned_caseworker_id": ""}
+            "status_in_canada": "no_status", "care_status": "in_care", "phone": "416-555-0123",
+            "assigned_caseworker_id": ""}
     response = auth.post("/clients/new", data)
     client_id = response.headers["Location"].rsplit("/", 1)[1]
     auth.post(f"/clients/{client_id}/edit", {**data, "given_names": "Othergiven", "email": "x@example.org"})

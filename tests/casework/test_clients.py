@@ -140,7 +140,8 @@ def test_every_error_is_shown_at_its_field_and_what_was_typed_is_kept(staff, aut
 
 def test_control_characters_are_stripped(staff, auth, app):
     _agency, caseworker = staff
-    response = auth.post("/clients/new", _valid(caseworker.id, family_name="Tes\x00fa\u202eye\x07", given_names="Yo\x1bhannes"))
+    response = auth.post("/clients/new", _valid(caseworker.id, family_name="Tes\x00fa\u202eye\x07",
+                                                given_names="Yo\x1bhannes"))
     assert response.status_code == 303
     with app.app_context(), session_scope(app) as db:
         client = db.exec(select(Client).where(Client.family_name == "Tesfaye")).one()
@@ -319,7 +320,8 @@ def test_search_words_never_go_in_the_address(staff, auth, make):
 def test_filters(staff, auth, make):
     agency, caseworker = staff
     other_worker = make.user(agency, role=Role.caseworker)
-    make.client(agency, given_names="Kwame", status_in_canada=StatusInCanada.refugee_claimant, assigned_caseworker_id=caseworker.id)
+    make.client(agency, given_names="Kwame", status_in_canada=StatusInCanada.refugee_claimant,
+                assigned_caseworker_id=caseworker.id)
     make.client(agency, given_names="Olena", status_in_canada=StatusInCanada.permanent_resident,
                 care_status=CareStatus.extended_society_care, assigned_caseworker_id=other_worker.id)
     make.client(agency, given_names="Hodan")
@@ -342,7 +344,8 @@ def test_pagination(staff, auth, make, app):
     agency, _caseworker = staff
     with app.app_context(), session_scope(app) as db:
         for n in range(clients.PER_PAGE + 5):
-            client = Client(agency_id=agency.id, family_name="Page", given_names=f"Person {n:03d}", date_of_birth=date(2010, 1, 1))
+            client = Client(agency_id=agency.id, family_name="Page", given_names=f"Person {n:03d}",
+                            date_of_birth=date(2010, 1, 1))
             clients.refresh_search_name(client)
             db.add(client)
     first = auth.client.get("/clients/").get_data(as_text=True)
@@ -365,7 +368,8 @@ def test_search_is_fast_with_tens_of_thousands_of_clients(any_app):
         other = Agency(slug="other", name="Other")
         db.add_all([agency, other])
         db.flush()
-        user = users.create_user(db, agency_id=agency.id, email="cw@big.org", name="CW", role=Role.caseworker, password=None)
+        user = users.create_user(db, agency_id=agency.id, email="cw@big.org", name="CW", role=Role.caseworker,
+                                 password=None)
         rows = []
         for n in range(30000):
             rows.append({
@@ -381,7 +385,8 @@ def test_search_is_fast_with_tens_of_thousands_of_clients(any_app):
         page = clients.search(db, user=user, filters=clients.Filters(q="family2999"))
         everything = clients.search(db, user=user, filters=clients.Filters(page=400))
         elapsed = time.perf_counter() - start
-    assert {c.family_name for c in page.rows} == {"Family2999"} | {f"Family2999{d}" for d in range(10) if (29990 + d) % 10}
+    assert {c.family_name for c in page.rows} == ({"Family2999"}
+                                                  | {f"Family2999{d}" for d in range(10) if (29990 + d) % 10})
     assert everything.total == 30000 * 9 // 10 - sum(1 for n in range(30000) if n % 10 and n % 50 == 0)
     assert len(everything.rows) == clients.PER_PAGE
     assert elapsed < 1.5, f"two searches took {elapsed:.2f}s"

@@ -84,22 +84,27 @@ def test_state_care_closing_date_comes_from_the_facts_file(app):
 @pytest.fixture
 def seeded(app, review_world, make):
     """One deadline of each kind around TODAY, for the team's caseworker, and one for another caseworker."""
-    turning = make.client(review_world.agency, assigned_caseworker_id=review_world.worker.id, date_of_birth=date(2008, 7, 1),
-                          care_status=CareStatus.in_care)
-    elsewhere = make.client(review_world.agency, assigned_caseworker_id=review_world.other_worker.id, date_of_birth=date(2008, 7, 2))
+    turning = make.client(review_world.agency, assigned_caseworker_id=review_world.worker.id,
+                          date_of_birth=date(2008, 7, 1), care_status=CareStatus.in_care)
+    elsewhere = make.client(review_world.agency, assigned_caseworker_id=review_world.other_worker.id,
+                            date_of_birth=date(2008, 7, 2))
     signing = make.packet(review_world.client, owner_id=review_world.worker.id, planned_signing_date=date(2026, 4, 1))
     state_care = make.packet(review_world.client, packet_type="state_care_pr", owner_id=review_world.worker.id)
     submitted = make.packet(review_world.client, owner_id=review_world.worker.id, status=PacketStatus.submitted)
     decided = make.packet(review_world.client, owner_id=review_world.worker.id, status=PacketStatus.decided)
     with app.app_context(), session_scope(app) as db:
-        db.add(Document(agency_id=review_world.agency.id, packet_id=signing.id, checklist_item="passport", filename="p.pdf",
-                        content_type="application/pdf", sha256="a" * 64, storage_key="k1", expires_on=date(2026, 7, 1)))
-        db.add(Document(agency_id=review_world.agency.id, packet_id=decided.id, checklist_item="passport", filename="p.pdf",
-                        content_type="application/pdf", sha256="b" * 64, storage_key="k2", expires_on=date(2026, 7, 1)))
-        db.add(Milestone(agency_id=review_world.agency.id, packet_id=submitted.id, kind=MilestoneKind.documents_requested,
-                         occurred_on=date(2026, 6, 1), due_on=date(2026, 6, 10)))
-        db.add(Milestone(agency_id=review_world.agency.id, packet_id=submitted.id, kind=MilestoneKind.documents_requested,
-                         occurred_on=date(2026, 5, 1), due_on=date(2026, 5, 20), done_on=date(2026, 5, 15)))
+        db.add(Document(agency_id=review_world.agency.id, packet_id=signing.id, checklist_item="passport",
+                        filename="p.pdf", content_type="application/pdf", sha256="a" * 64, storage_key="k1",
+                        expires_on=date(2026, 7, 1)))
+        db.add(Document(agency_id=review_world.agency.id, packet_id=decided.id, checklist_item="passport",
+                        filename="p.pdf", content_type="application/pdf", sha256="b" * 64, storage_key="k2",
+                        expires_on=date(2026, 7, 1)))
+        db.add(Milestone(agency_id=review_world.agency.id, packet_id=submitted.id,
+                         kind=MilestoneKind.documents_requested, occurred_on=date(2026, 6, 1),
+                         due_on=date(2026, 6, 10)))
+        db.add(Milestone(agency_id=review_world.agency.id, packet_id=submitted.id,
+                         kind=MilestoneKind.documents_requested, occurred_on=date(2026, 5, 1),
+                         due_on=date(2026, 5, 20), done_on=date(2026, 5, 15)))
     return {"turning": turning, "elsewhere": elsewhere, "signing": signing, "state_care": state_care,
             "submitted": submitted}
 

@@ -86,7 +86,8 @@ def test_status_component_polls_while_running_and_stops_when_done(app, client, a
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "render.download")).all()
 
 
-def test_failing_job_shows_the_reason_reaches_rq_and_try_again_works(app, client, auth, documents_world, fresh_queue, monkeypatch):
+def test_failing_job_shows_the_reason_reaches_rq_and_try_again_works(app, client, auth, documents_world, fresh_queue,
+                                                                     monkeypatch):
     packet = documents_world["packet"]
     auth.login(documents_world["worker"])
     original = pdf.render_packet_pdf

@@ -247,7 +247,8 @@ def test_signature_page_shows_e_signatures_when_given(app, documents_world, monk
     from portal.packets import signatures
 
     monkeypatch.setattr(signatures, "signatures_for", lambda session, packet: {
-        "minor": {"name": "Zoë Ñandú", "signed_at": datetime(2026, 5, 1, 10, 0), "method": "typed name", "user_id": None}})
+        "minor": {"name": "Zoë Ñandú", "signed_at": datetime(2026, 5, 1, 10, 0), "method": "typed name",
+                  "user_id": None}})
     queue.connection(app).flushall()
     _, data = render_now(app, documents_world["packet"].id)
     text = "\n".join(_texts(data))

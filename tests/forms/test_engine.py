@@ -288,8 +288,8 @@ def test_a_change_to_another_field_is_not_a_conflict(client, auth, draft_world, 
     response = client.post(field_url(draft_world.packet, "identity", "eye_colour"),
                            data={"version": "1", "eye_colour": "brown"}, headers={**HTMX, "X-CSRFToken": token(client)})
     assert response.status_code == 200
-    assert load(app, draft_world.packet.id).answers == {**load(app, draft_world.packet.id).answers, "birth_city": "Homs",
-                                                     "eye_colour": "brown"}
+    assert load(app, draft_world.packet.id).answers == {**load(app, draft_world.packet.id).answers,
+                                                        "birth_city": "Homs", "eye_colour": "brown"}
 
 
 def test_stale_step_submit_without_js_shows_the_conflict_and_lets_the_user_choose(client, auth, draft_world, app, make):

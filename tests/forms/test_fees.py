@@ -91,7 +91,8 @@ def test_a_staff_correction_applies_without_a_restart(tmp_path, monkeypatch):
         ('[[fee]]\nkey = "x"\namount = 1.0\n', "needs a source"),
         ('[[fee]]\nkey = "x"\namount = "ten"\nsource = "s"\n', "amount must be a number"),
         ('[[fee]]\nkey = "x"\namount = 1.0\nsource = "s"\neffective = "soon"\n', "effective must be a date"),
-        ('[[fee]]\nkey = "x"\namount = 1.0\nsource = "s"\n[[fee]]\nkey = "x"\namount = 2.0\nsource = "s"\n', "same day"),
+        ('[[fee]]\nkey = "x"\namount = 1.0\nsource = "s"\n'
+         '[[fee]]\nkey = "x"\namount = 2.0\nsource = "s"\n', "same day"),
         ('[[fee]\n', "cannot be read"),
     ],
 )

@@ -115,7 +115,8 @@ def test_ask_caseworker_is_recorded_and_cleared_by_an_answer(app, caseworker_wor
     youth = make.user(caseworker_world.agency, role=Role.youth, client_id=caseworker_world.person.id)
     packet = start(app, client=caseworker_world.person, user=caseworker_world.worker)
     asked = save(app, packet=packet, user=youth, changes={}, ask_caseworker={"birth_city"})
-    assert asked.answer_meta["birth_city"]["ask_caseworker"] is True and asked.answer_meta["birth_city"]["role"] == "youth"
+    assert (asked.answer_meta["birth_city"]["ask_caseworker"] is True
+            and asked.answer_meta["birth_city"]["role"] == "youth")
     answered = save(app, packet=packet, user=youth, changes={"birth_city": "Aleppo"})
     assert "ask_caseworker" not in answered.answer_meta["birth_city"]
 
@@ -126,7 +127,8 @@ def test_changing_the_signing_date_re_runs_the_age_rules(app, caseworker_world):
     assert "age.14_17" in rules()
     with app.app_context(), session_scope(app) as db:
         row = db.get(Packet, packet.id)
-        set_planned_signing_date(db, packet=row, signing_date=date(2030, 6, 1), user=db.get(User, caseworker_world.worker.id))
+        set_planned_signing_date(db, packet=row, signing_date=date(2030, 6, 1),
+                                 user=db.get(User, caseworker_world.worker.id))
     assert rules()["age.minor"].level == "blocker"
     assert load(app, packet.id).version == 2
 

@@ -26,8 +26,9 @@ S = PacketStatus
 
 
 def load(db, review_world):
-    return (db.get(Packet, review_world.packet.id), db.get(User, review_world.manager.id), db.get(User, review_world.worker.id),
-            db.get(User, review_world.other_worker.id), db.get(Agency, review_world.agency.id))
+    return (db.get(Packet, review_world.packet.id), db.get(User, review_world.manager.id),
+            db.get(User, review_world.worker.id), db.get(User, review_world.other_worker.id),
+            db.get(Agency, review_world.agency.id))
 
 
 def at(db, packet, status):

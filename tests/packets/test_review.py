@@ -71,8 +71,8 @@ def test_comment_validation(app, review_world, request_context, target, body, st
     set_status(app, review_world.packet.id, status)
     with app.app_context(), session_scope(app) as db:
         with pytest.raises(validation.FormInvalid) as raised:
-            comments.add_comment(db, packet=db.get(Packet, review_world.packet.id), user=db.get(User, review_world.manager.id),
-                               target=target, body=body)
+            comments.add_comment(db, packet=db.get(Packet, review_world.packet.id),
+                                 user=db.get(User, review_world.manager.id), target=target, body=body)
         assert field in raised.value.errors and raised.value.values["body"] == body
 
 
@@ -107,7 +107,8 @@ def test_freeze_and_version_diff(app, review_world, request_context):  # noqa: F
         # The approved snapshot is frozen: it did not follow the edits.
         approval = db.exec(select(PacketApproval)).one()
         assert approval.answers["given_names"] == "Amira"
-        assert sorted(doc["checklist_item"] for doc in approval.documents) == ["birth_certificate", "passports", "two_id"]
+        assert sorted(doc["checklist_item"] for doc in approval.documents) == ["birth_certificate", "passports",
+                                                                               "two_id"]
 
 
 def test_final_render_fingerprint_is_recorded_once_done(app, review_world, request_context):  # noqa: F811
@@ -158,8 +159,8 @@ def test_submission_validation(app, review_world, request_context, form, field):
     set_status(app, review_world.packet.id, S.approved)
     with app.app_context(), session_scope(app) as db:
         with pytest.raises(validation.FormInvalid) as raised:
-            milestones.record_submission(db, packet=db.get(Packet, review_world.packet.id), user=db.get(User, review_world.worker.id),
-                                     form=form, today=date(2026, 2, 1))
+            milestones.record_submission(db, packet=db.get(Packet, review_world.packet.id),
+                                         user=db.get(User, review_world.worker.id), form=form, today=date(2026, 2, 1))
         assert field in raised.value.errors
         assert raised.value.values["sent_on"] == form["sent_on"]
 
@@ -224,7 +225,8 @@ def test_review_page_shows_answers_comments_and_moves(auth, client, review_world
     assert page.status_code == 200
     assert "Haddad" in html and 'name="to_status" value="approved"' in html
     assert '<label for="target">' in html and '<label for="body">' in html
-    response = auth.post(f"/packets/{review_world.packet.id}/comments", {"target": "family_name", "body": "Check spelling"})
+    response = auth.post(f"/packets/{review_world.packet.id}/comments",
+                         {"target": "family_name", "body": "Check spelling"})
     assert response.status_code == 303
     with app.app_context(), session_scope(app) as db:
         assert db.exec(select(ReviewComment)).one().body == "Check spelling"
@@ -236,7 +238,8 @@ def test_review_page_shows_answers_comments_and_moves(auth, client, review_world
 def test_invalid_comment_is_422_with_the_text_kept(auth, review_world, app):
     set_status(app, review_world.packet.id, S.in_review)
     auth.login(review_world.manager)
-    response = auth.post(f"/packets/{review_world.packet.id}/comments", {"target": "nope", "body": "Keep me <b>"}, htmx=True)
+    response = auth.post(f"/packets/{review_world.packet.id}/comments", {"target": "nope", "body": "Keep me <b>"},
+                         htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Keep me &lt;b&gt;" in html and 'aria-describedby="target-error"' in html
@@ -252,7 +255,8 @@ def test_transition_route_and_refusal(auth, client, review_world, app):
     assert fresh(app, Packet, review_world.packet.id).status == S.in_review
     client.post("/sign-out", data={"csrf_token": auth.token()})
     auth.login(review_world.manager)
-    response = auth.post(f"/packets/{review_world.packet.id}/transition", {"to_status": "changes_requested", "note": "Q8"})
+    response = auth.post(f"/packets/{review_world.packet.id}/transition",
+                         {"to_status": "changes_requested", "note": "Q8"})
     assert response.status_code == 303
     assert fresh(app, Packet, review_world.packet.id).status == S.changes_requested
 
@@ -375,9 +379,11 @@ def test_htmx_comment_post_returns_block(auth, review_world, app):
 def test_final_pdf_can_be_asked_for_again(auth, review_world, app):
     set_status(app, review_world.packet.id, S.in_review)
     with app.app_context(), session_scope(app) as db:
-        transition(db, packet=db.get(Packet, review_world.packet.id), to_status=S.approved, user=db.get(User, review_world.manager.id))
+        transition(db, packet=db.get(Packet, review_world.packet.id), to_status=S.approved,
+                   user=db.get(User, review_world.manager.id))
     auth.login(review_world.worker)
-    assert "Make the final PDF" in auth.client.get(f"/packets/{review_world.packet.id}/staff-review").get_data(as_text=True)
+    assert "Make the final PDF" in auth.client.get(
+        f"/packets/{review_world.packet.id}/staff-review").get_data(as_text=True)
     response = auth.post(f"/packets/{review_world.packet.id}/final-pdf", {})
     assert response.status_code == 303, response.get_data(as_text=True)[-1500:]
     with app.app_context(), session_scope(app) as db:

@@ -40,7 +40,8 @@ def _sign(app, youth_world, **overrides):
         values = dict(signer_key="minor", typed_name="Tomás Álvarez Ruiz", signed_on=date.today().isoformat(),
                       confirmed=True)
         values.update(overrides)
-        return signatures.sign(db, packet=db.get(Packet, youth_world.packet.id), user=db.get(User, youth_world.youth.id), **values).id
+        return signatures.sign(db, packet=db.get(Packet, youth_world.packet.id),
+                               user=db.get(User, youth_world.youth.id), **values).id
 
 
 def test_signature_is_recorded_with_time_and_account(app, youth_world):
@@ -72,13 +73,13 @@ def test_bad_signatures_are_refused_with_a_reason(app, youth_world, overrides, f
 def test_only_the_youth_of_the_packet_can_sign(app, youth_world):
     with app.app_context(), session_scope(app) as db:
         with pytest.raises(signatures.SignatureError):
-            signatures.sign(db, packet=db.get(Packet, youth_world.packet.id), user=db.get(User, youth_world.caseworker.id),
-                            signer_key="minor", typed_name="Tomás Álvarez Ruiz", signed_on=date.today().isoformat(),
-                            confirmed=True)
+            signatures.sign(db, packet=db.get(Packet, youth_world.packet.id),
+                            user=db.get(User, youth_world.caseworker.id), signer_key="minor",
+                            typed_name="Tomás Álvarez Ruiz", signed_on=date.today().isoformat(), confirmed=True)
         with pytest.raises(signatures.SignatureError):
-            signatures.sign(db, packet=db.get(Packet, youth_world.other_packet.id), user=db.get(User, youth_world.youth.id),
-                            signer_key="minor", typed_name="Tomás Álvarez Ruiz", signed_on=date.today().isoformat(),
-                            confirmed=True)
+            signatures.sign(db, packet=db.get(Packet, youth_world.other_packet.id),
+                            user=db.get(User, youth_world.youth.id), signer_key="minor",
+                            typed_name="Tomás Álvarez Ruiz", signed_on=date.today().isoformat(), confirmed=True)
 
 
 def test_a_youth_under_14_has_no_signature_to_give(app, make):

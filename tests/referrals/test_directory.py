@@ -23,8 +23,8 @@ def partner_form(**overrides) -> dict:
 
 @pytest.fixture
 def partners(make, youth_world):
-    mine = make._save(Partner(agency_id=youth_world.centre.id, name="Newcomer Pathways", kind="settlement", region="peel",
-                              languages="English, Mandarin, Tamil", phone="905-555-0145"))
+    mine = make._save(Partner(agency_id=youth_world.centre.id, name="Newcomer Pathways", kind="settlement",
+                              region="peel", languages="English, Mandarin, Tamil", phone="905-555-0145"))
     clinic = make._save(Partner(agency_id=youth_world.centre.id, name="Toronto Refugee Law Office", kind="legal_clinic",
                                 region="toronto", languages="English, Français", phone="416-555-0123"))
     theirs = make._save(Partner(agency_id=youth_world.other.id, name="Downtown Immigration Legal Services",
@@ -99,13 +99,15 @@ def test_referral_out_is_recorded_and_shown_on_the_client_file(app, youth_world,
     auth = sign_in(client, youth_world.caseworker)
     form = client.get(f"/partners/referrals-out/new?client_id={youth_world.client.id}")
     assert form.status_code == 200 and mine.name.encode() in form.data and theirs.name.encode() not in form.data
-    bad = auth.post("/partners/referrals-out/new", data={"client_id": str(youth_world.client.id), "partner_id": str(theirs.id),
+    bad = auth.post("/partners/referrals-out/new", data={"client_id": str(youth_world.client.id),
+                                                         "partner_id": str(theirs.id),
                                                          "reason": "", "referred_on": "2999-01-01"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert 'id="partner_id-error"' in html and 'id="reason-error"' in html and "cannot be in the future" in html
     response = auth.post("/partners/referrals-out/new", data={
-        "client_id": str(youth_world.client.id), "partner_id": str(mine.id), "reason": "Settlement support and a health card",
+        "client_id": str(youth_world.client.id), "partner_id": str(mine.id),
+        "reason": "Settlement support and a health card",
         "referred_on": date.today().isoformat(), "outcome": "pending"})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/clients/{youth_world.client.id}")
     page = client.get(f"/clients/{youth_world.client.id}").get_data(as_text=True)
@@ -121,15 +123,16 @@ def test_referral_out_is_recorded_and_shown_on_the_client_file(app, youth_world,
 def test_referrals_out_are_agency_scoped(app, youth_world, client, partners):
     mine, _clinic, theirs = partners
     with app.app_context(), session_scope(app) as db:
-        referral = ReferralOut(agency_id=youth_world.centre.id, client_id=youth_world.client.id, partner_id=mine.id, reason="x",
-                               referred_on=date.today())
+        referral = ReferralOut(agency_id=youth_world.centre.id, client_id=youth_world.client.id, partner_id=mine.id,
+                               reason="x", referred_on=date.today())
         db.add(referral)
         db.flush()
         referral_id = referral.id
     auth = sign_in(client, youth_world.outsider)
     assert client.get(f"/partners/referrals-out/new?client_id={youth_world.client.id}").status_code == 404
-    assert auth.post("/partners/referrals-out/new", data={"client_id": str(youth_world.client.id), "partner_id": str(theirs.id),
-                                                          "reason": "x", "referred_on": date.today().isoformat()}
+    assert auth.post("/partners/referrals-out/new", data={"client_id": str(youth_world.client.id),
+                                                          "partner_id": str(theirs.id), "reason": "x",
+                                                          "referred_on": date.today().isoformat()}
                      ).status_code == 404
     assert auth.post(f"/partners/referrals-out/{referral_id}/outcome", data={"outcome": "declined"}).status_code == 404
     with app.app_context(), session_scope(app) as db:
@@ -147,8 +150,8 @@ def test_referral_out_counts_for_the_dashboard(app, youth_world, partners):
     ]
     with app.app_context(), session_scope(app) as db:
         for agency_id, client_id, partner_id, on, outcome in rows:
-            db.add(ReferralOut(agency_id=agency_id, client_id=client_id, partner_id=partner_id, reason="r", referred_on=on,
-                               outcome=outcome))
+            db.add(ReferralOut(agency_id=agency_id, client_id=client_id, partner_id=partner_id, reason="r",
+                               referred_on=on, outcome=outcome))
     with app.app_context(), session_scope(app) as db:
         counts = directory.referral_out_counts(db, agency_id=youth_world.centre.id)
         assert counts["total"] == 3

@@ -173,7 +173,8 @@ def test_accept_opens_the_client_file_and_links_it(app, youth_world, client):
     bad = auth.post(url, data={"given_names": "Zeynep", "family_name": "Yılmaz", "date_of_birth": ""})
     assert bad.status_code == 422 and b'id="date_of_birth-error"' in bad.data
     response = auth.post(url, data={"given_names": "Zeynep", "family_name": "Yılmaz", "date_of_birth": "2008-11-02",
-                                    "preferred_language": "Turkish", "assigned_caseworker_id": str(youth_world.caseworker.id)})
+                                    "preferred_language": "Turkish",
+                                    "assigned_caseworker_id": str(youth_world.caseworker.id)})
     assert response.status_code == 303
     with app.app_context(), session_scope(app) as db:
         stored = db.get(Referral, referral.id)
@@ -199,13 +200,15 @@ def test_ask_for_more_information_then_a_note_reopens_it(app, youth_world, clien
     auth, referral = _staff_referral(app, youth_world, client)
     empty = auth.post(f"/referrals/{referral.id}/request-info", data={"note": ""})
     assert empty.status_code == 422 and b"what information is missing" in empty.data
-    assert auth.post(f"/referrals/{referral.id}/request-info", data={"note": "Need the date of birth"}).status_code == 303
+    assert auth.post(f"/referrals/{referral.id}/request-info",
+                     data={"note": "Need the date of birth"}).status_code == 303
     with app.app_context(), session_scope(app) as db:
         assert db.get(Referral, referral.id).status == "info_requested"
     with app.app_context():
         body = mail.outbox()[-1].get_content()
     assert referral.reference in body and "date of birth" not in body  # the outcome only, never the details
-    assert auth.post(f"/referrals/{referral.id}/note", data={"note": "Referrer called back: born 2008"}).status_code == 303
+    assert auth.post(f"/referrals/{referral.id}/note",
+                     data={"note": "Referrer called back: born 2008"}).status_code == 303
     with app.app_context(), session_scope(app) as db:
         assert db.get(Referral, referral.id).status == "new"
     page = client.get(f"/referrals/{referral.id}").get_data(as_text=True)
@@ -216,7 +219,8 @@ def test_decline_needs_a_reason_and_tells_the_referrer(app, youth_world, client)
     auth, referral = _staff_referral(app, youth_world, client)
     empty = auth.post(f"/referrals/{referral.id}/decline", data={"reason": "  "})
     assert empty.status_code == 422 and b"reason for declining" in empty.data
-    assert auth.post(f"/referrals/{referral.id}/decline", data={"reason": "Over 21 and never in care"}).status_code == 303
+    assert auth.post(f"/referrals/{referral.id}/decline",
+                     data={"reason": "Over 21 and never in care"}).status_code == 303
     with app.app_context(), session_scope(app) as db:
         stored = db.get(Referral, referral.id)
         assert stored.status == "declined" and stored.decision_reason == "Over 21 and never in care"
@@ -271,7 +275,8 @@ def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
         db.flush()
         youth = users.create_user(db, agency_id=centre.id, email="y@example.org", name="Y", role=Role.youth,
                                      password="a long password", client_id=person.id)
-        packet = Packet(agency_id=centre.id, client_id=person.id, packet_type="cit_0403", answers={"birth_city": "Lima"})
+        packet = Packet(agency_id=centre.id, client_id=person.id, packet_type="cit_0403",
+                        answers={"birth_city": "Lima"})
         db.add(packet)
         db.flush()
         form = intake.read_form(good_form(), staff=False)

@@ -45,7 +45,8 @@ def caseload(app, review_world, make):
     month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=15)  # mid last month
     with app.app_context(), session_scope(app) as db:
         db.delete(db.get(Packet, review_world.packet.id))  # the team's own packet is not part of this count
-        for packet, status, days in [(packets[0], S.draft, 2.0), (packets[1], S.draft, 4.0), (packets[1], S.in_review, 1.0)]:
+        for packet, status, days in [(packets[0], S.draft, 2.0), (packets[1], S.draft, 4.0),
+                                     (packets[1], S.in_review, 1.0)]:
             db.add(StatusSpell(agency_id=review_world.agency.id, packet_id=packet.id, status=status, entered_at=ago(10),
                                left_at=ago(9), days=days))
         for packet, outcome in [(packets[4], "approved"), (packets[5], "refused"), (packets[3], "returned")]:
@@ -185,7 +186,8 @@ def test_reassign_routes_refuse_strangers_and_need_csrf(auth, review_world, make
 
 
 def test_my_work_orders_by_urgency(auth, review_world, app, make):
-    overdue = make.packet(review_world.client, owner_id=review_world.worker.id, planned_signing_date=date.today() - timedelta(days=100))
+    overdue = make.packet(review_world.client, owner_id=review_world.worker.id,
+                          planned_signing_date=date.today() - timedelta(days=100))
     soon = make.client(review_world.agency, assigned_caseworker_id=review_world.worker.id,
                        date_of_birth=date.today().replace(year=date.today().year - 18) + timedelta(days=3)
                        if not (date.today().month == 2 and date.today().day == 29) else date(2008, 3, 3))

@@ -59,7 +59,8 @@ class Factory:
         fields.setdefault("name", f"Test Agency {n}")
         return self._save(Agency(**fields))
 
-    def user(self, agency: Agency | None = None, role: str = Role.caseworker, password: str = PASSWORD, **fields) -> User:
+    def user(self, agency: Agency | None = None, role: str = Role.caseworker, password: str = PASSWORD,
+             **fields) -> User:
         agency = agency or self.agency()
         n = self._next()
         with self.app.app_context(), session_scope(self.app) as session:

@@ -97,8 +97,8 @@ def youth_world(make) -> YouthWorld:
     other_packet = make.packet(other_client, "cit_0403")
     foreign_client = make.client(other, family_name="Mensah", given_names="Kwame", date_of_birth=years_ago(16))
     foreign_packet = make.packet(foreign_client, "cit_0403")
-    return YouthWorld(centre, other, manager, caseworker, other_caseworker, outsider, client, packet, youth, other_client,
-                 other_packet, foreign_client, foreign_packet)
+    return YouthWorld(centre, other, manager, caseworker, other_caseworker, outsider, client, packet, youth,
+                      other_client, other_packet, foreign_client, foreign_packet)
 
 
 @pytest.fixture

@@ -99,7 +99,8 @@ def _client_routes(app):
 def test_every_client_route_is_404_for_another_agencys_client(app, two_agencies, auth, client):
     _worker_a, _worker_b, client_b = two_agencies
     routes = list(_client_routes(app))
-    assert {rule.endpoint for rule in routes} >= {"clients.show", "clients.edit", "clients.archive", "clients.unarchive"}
+    assert {rule.endpoint for rule in routes} >= {"clients.show", "clients.edit", "clients.archive",
+                                                  "clients.unarchive"}
     for rule in routes:
         path = rule.rule.replace("<client_id>", str(client_b.id))
         if "GET" in rule.methods:
@@ -120,7 +121,8 @@ def test_every_client_route_is_404_for_another_agencys_client(app, two_agencies,
 def test_search_never_shows_another_agencys_clients(two_agencies, client, auth, make):
     worker_a, _worker_b, _client_b = two_agencies
     make.client(make.agency(), family_name="Zyxwabc", given_names="Elsewhere")
-    for query in ({"q": "zyxwabc"}, {"q": "2008-08-08"}, {"q": "2008"}, {"archived": "all"}, {"caseworker": str(_worker_b.id)}):
+    for query in ({"q": "zyxwabc"}, {"q": "2008-08-08"}, {"q": "2008"}, {"archived": "all"},
+                  {"caseworker": str(_worker_b.id)}):
         for htmx in (False, True):
             html = auth.post("/clients/", query, htmx=htmx).get_data(as_text=True)
             assert "Zyxwabc" not in html and "Secret" not in html, query

@@ -21,7 +21,8 @@ def signed_in(make, auth):
 
 
 def test_a_form_post_without_a_token_is_refused_and_keeps_what_was_typed(signed_in, client):
-    response = client.post("/clients/new", data={"family_name": "Haddad حداد", "given_names": "Amira", "password": "hunter22"})
+    response = client.post("/clients/new", data={"family_name": "Haddad حداد", "given_names": "Amira",
+                                                 "password": "hunter22"})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Please send the form again" in html
@@ -132,7 +133,8 @@ def test_an_unexpected_error_is_a_calm_500_without_a_traceback(tmp_path):
 
 
 def _create(auth, **fields):
-    data = {"family_name": "Okafor", "date_of_birth": "2010-01-01", "status_in_canada": "unknown", "care_status": "in_care"}
+    data = {"family_name": "Okafor", "date_of_birth": "2010-01-01", "status_in_canada": "unknown",
+            "care_status": "in_care"}
     data.update(fields)
     return auth.post("/clients/new", data)
 

@@ -61,7 +61,8 @@ def test_expiry_boundary(app, youth_world, offset, problem):
 def test_revoked_and_unknown_links_do_not_work(app, youth_world, client):
     invitation_id, token = _invite(app, youth_world)
     with app.app_context(), session_scope(app) as db:
-        invitations.revoke_invitation(db, invitation=db.get(Invitation, invitation_id), by=db.get(User, youth_world.caseworker.id))
+        invitations.revoke_invitation(db, invitation=db.get(Invitation, invitation_id),
+                                      by=db.get(User, youth_world.caseworker.id))
     response = client.get(f"/me/join/{token}")
     assert response.status_code == 410 and b"cancelled" in response.data
     response = client.get("/me/join/not-a-real-token-at-all")
@@ -74,7 +75,8 @@ def test_accepting_creates_the_account_linked_to_the_client(app, make, client):
     person = make.client(agency)
     packet = make.packet(person)
     with app.app_context(), session_scope(app) as db:
-        _invitation, token = invitations.create_invitation(db, client=db.get(Client, person.id), by=db.get(User, caseworker.id),
+        _invitation, token = invitations.create_invitation(db, client=db.get(Client, person.id),
+                                                           by=db.get(User, caseworker.id),
                                                            packet=db.get(Packet, packet.id))
     page = client.get(f"/me/join/{token}")
     assert page.status_code == 200 and b'name="password"' in page.data
@@ -109,7 +111,8 @@ def test_staff_qr_invitation_is_shown_once(app, youth_world, client):
 
 def test_email_invitation_carries_the_link_and_no_case_details(app, youth_world, client):
     auth = sign_in(client, youth_world.caseworker)
-    bad = auth.post("/invitations/new", data={"packet_id": str(youth_world.packet.id), "channel": "email", "email": "nope"})
+    bad = auth.post("/invitations/new", data={"packet_id": str(youth_world.packet.id), "channel": "email",
+                                              "email": "nope"})
     assert bad.status_code == 422 and b"name@example.org" in bad.data
     response = auth.post("/invitations/new", data={"packet_id": str(youth_world.packet.id), "channel": "email",
                                                    "email": "tomas@example.org"})
@@ -127,14 +130,16 @@ def test_email_invitation_carries_the_link_and_no_case_details(app, youth_world,
 def test_invitations_are_agency_scoped(app, youth_world, client):
     invitation_id, _token = _invite(app, youth_world)
     auth = sign_in(client, youth_world.outsider)
-    assert auth.post("/invitations/new", data={"packet_id": str(youth_world.packet.id), "channel": "qr"}).status_code == 404
+    assert auth.post("/invitations/new",
+                     data={"packet_id": str(youth_world.packet.id), "channel": "qr"}).status_code == 404
     assert client.get(f"/invitations/{invitation_id}").status_code == 404
     assert auth.post(f"/invitations/{invitation_id}/revoke").status_code == 404
 
 
 def test_a_youth_cannot_make_invitations(app, youth_world, client):
     auth = sign_in(client, youth_world.youth)
-    assert auth.post("/invitations/new", data={"packet_id": str(youth_world.packet.id), "channel": "qr"}).status_code == 404
+    assert auth.post("/invitations/new",
+                     data={"packet_id": str(youth_world.packet.id), "channel": "qr"}).status_code == 404
 
 
 # One-time codes ----------------------------------------------------------------------------------
@@ -201,7 +206,8 @@ def test_code_requests_are_throttled(app, code_sign_in_world, client):
     for _ in range(invitations.CODES_PER_WINDOW):
         assert client.post("/me/sign-in", data={"csrf_token": csrf, "action": "send",
                                                 "email": code_sign_in_world.youth.email}).status_code == 200
-    throttled = client.post("/me/sign-in", data={"csrf_token": csrf, "action": "send", "email": code_sign_in_world.youth.email})
+    throttled = client.post("/me/sign-in", data={"csrf_token": csrf, "action": "send",
+                                                 "email": code_sign_in_world.youth.email})
     assert throttled.status_code == 429 and b"wait" in throttled.data
     with app.app_context(), session_scope(app) as db:
         assert len(db.exec(select(SignInCode)).all()) == invitations.CODES_PER_WINDOW
@@ -295,6 +301,7 @@ def test_mail_server_down(app, youth_world, client, monkeypatch):
     auth = sign_in(client, youth_world.caseworker)
     response = auth.post("/invitations/new", data={"packet_id": str(youth_world.packet.id), "channel": "email",
                                                    "email": "tomas@example.org"})
-    assert response.status_code == 503 and b"could not be sent" in response.data and b"tomas@example.org" in response.data
+    assert (response.status_code == 503 and b"could not be sent" in response.data
+            and b"tomas@example.org" in response.data)
     with app.app_context(), session_scope(app) as db:
         assert db.exec(select(Invitation)).all() == []

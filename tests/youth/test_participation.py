@@ -120,21 +120,23 @@ def test_youth_routes_are_limited_to_their_own_records(app, youth_world, client)
 
 
 def test_youth_never_sees_or_changes_staff_only_fields(app, youth_world, client):
-    _set_answers(app, youth_world.packet.id, {"authorised_person_name": STAFF_SECRET, "birth_city": "Lima"}, youth_world.caseworker.id)
+    _set_answers(app, youth_world.packet.id, {"authorised_person_name": STAFF_SECRET, "birth_city": "Lima"},
+                 youth_world.caseworker.id)
     auth = sign_in(client, youth_world.youth)
     for path in (f"/me/packets/{youth_world.packet.id}", f"/packets/{youth_world.packet.id}", "/me/",
                  f"/packets/{youth_world.packet.id}/steps/identity"):
         response = client.get(path, follow_redirects=True)
         assert STAFF_SECRET not in response.get_data(as_text=True), path
     # A staff-only step is not offered to a youth, and posting to it stores nothing.
-    response = auth.post(f"/packets/{youth_world.packet.id}/steps/applicant", data={"authorised_person_name": "Changed By Youth"})
+    response = auth.post(f"/packets/{youth_world.packet.id}/steps/applicant",
+                         data={"authorised_person_name": "Changed By Youth"})
     assert response.status_code in (303, 404)
     # Sneaking a staff-only field into a youth step's post is ignored.
     with app.app_context(), session_scope(app) as db:
         version = db.get(Packet, youth_world.packet.id).version
     response = auth.post(f"/packets/{youth_world.packet.id}/steps/service", data={
-        "version": version, "language_of_service": "fr", "special_needs": "no", "authorised_person_name": "Changed By Youth",
-        "applying_as": "minor_waiver"})
+        "version": version, "language_of_service": "fr", "special_needs": "no",
+        "authorised_person_name": "Changed By Youth", "applying_as": "minor_waiver"})
     assert response.status_code == 303
     auth.post(f"/packets/{youth_world.packet.id}/steps/applicant/fields/authorised_person_name",
               data={"authorised_person_name": "Changed By Youth"}, htmx=True)
@@ -167,7 +169,8 @@ def test_ask_my_caseworker_reaches_the_caseworkers_work_list(app, youth_world, c
 
     mine = _questions(app, youth_world.caseworker.id)
     assert len(mine) == 1 and "accommodation" in mine[0].title.lower()
-    assert (mine[0].endpoint, mine[0].params) == ("packets.step", {"packet_id": youth_world.packet.id, "step_key": "service"})
+    assert (mine[0].endpoint, mine[0].params) == ("packets.step", {"packet_id": youth_world.packet.id,
+                                                                   "step_key": "service"})
     assert mine[0].client_name == "Tomás Álvarez Ruiz"
     assert len(_questions(app, youth_world.manager.id)) == 1
     assert _questions(app, youth_world.other_caseworker.id) == []  # not their client

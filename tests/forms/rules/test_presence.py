@@ -59,7 +59,8 @@ def test_the_day_pr_was_granted_counts_as_a_full_pr_day():
 def test_refugee_claimant_and_no_status_days_count_zero(kind):
     signing = date(2025, 1, 1)
     pr_date = date(2022, 1, 1)
-    result = calculate(signing_date=signing, pr_date=pr_date, periods=[Period(date(2020, 1, 1), date(2021, 12, 31), kind)])
+    result = calculate(signing_date=signing, pr_date=pr_date,
+                       periods=[Period(date(2020, 1, 1), date(2021, 12, 31), kind)])
     assert result.half_day_credit == 0
     assert result.total == result.pr_days == (signing - pr_date).days
 
@@ -81,7 +82,8 @@ def test_absence_removes_the_days_between_leaving_and_returning():
 
 def test_a_same_or_next_day_return_removes_nothing():
     result = calculate(signing_date=date(2018, 4, 1), pr_date=date(2010, 1, 1),
-                       absences=[Absence(date(2015, 1, 9), date(2015, 1, 10)), Absence(date(2016, 5, 1), date(2016, 5, 1))])
+                       absences=[Absence(date(2015, 1, 9), date(2015, 1, 10)),
+                                 Absence(date(2016, 5, 1), date(2016, 5, 1))])
     assert result.absent_days == 0
 
 
