@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install static migrate seed worker bench clean
+.PHONY: run test lint install static migrate seed worker bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -45,6 +45,9 @@ worker: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
 
 bench: install
 	$(PY) bench/form_step.py
