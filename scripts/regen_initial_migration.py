@@ -4,11 +4,15 @@ Until the first release there is one migration; after it, add new revisions with
 `alembic revision --autogenerate` instead of running this script.
 """
 import re
+import sys
 import tempfile
+from pathlib import Path
 
 from alembic import command
 
-from portal.migrate import MIGRATIONS, alembic_config
+# The models of this checkout, whichever checkout the virtualenv was installed from.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from portal.migrate import MIGRATIONS, alembic_config  # noqa: E402
 
 TARGET = MIGRATIONS / "versions" / "0001_initial_schema.py"
 
