@@ -38,7 +38,16 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("PASSAGE_SECURE_COOKIES"), False),
         "MAIL_OUTBOX_DIR": env.get("PASSAGE_MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
         "BASE_URL": env.get("PASSAGE_BASE_URL", ""),
+        "PROXY_HOPS": _count(env.get("PASSAGE_PROXY_HOPS"), "PASSAGE_PROXY_HOPS"),
     }
+
+
+def _count(value: str | None, name: str) -> int:
+    if not value:
+        return 0
+    if not value.strip().isdigit() or int(value) > 5:
+        raise ConfigError(f"{name} must be a whole number from 0 to 5 (the proxies in front of Passage).")
+    return int(value)
 
 
 def check_production_safety(config: dict) -> None:

@@ -37,25 +37,14 @@ def upgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_slug'), ['slug'], unique=True)
 
-    op.create_table('publicformhit',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table('ratelimit',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('window_start', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
     )
-    with op.batch_alter_table('publicformhit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_publicformhit_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_publicformhit_key'), ['key'], unique=False)
-
-    op.create_table('signinfailure',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('signinfailure', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_signinfailure_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_signinfailure_key'), ['key'], unique=False)
+    with op.batch_alter_table('ratelimit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ratelimit_window_start'), ['window_start'], unique=False)
 
     op.create_table('outcomemonth',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -707,16 +696,10 @@ def downgrade() -> None:
     op.drop_table('user')
     op.drop_table('statetimemonth')
     op.drop_table('outcomemonth')
-    with op.batch_alter_table('signinfailure', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_signinfailure_key'))
-        batch_op.drop_index(batch_op.f('ix_signinfailure_at'))
+    with op.batch_alter_table('ratelimit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ratelimit_window_start'))
 
-    op.drop_table('signinfailure')
-    with op.batch_alter_table('publicformhit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_publicformhit_key'))
-        batch_op.drop_index(batch_op.f('ix_publicformhit_at'))
-
-    op.drop_table('publicformhit')
+    op.drop_table('ratelimit')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_slug'))
 

@@ -127,10 +127,13 @@ class UserSession(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
 
 
-class SignInFailure(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300, index=True)  # "account:<sha256>" or "address:<ip>"
-    at: datetime = Field(default_factory=utcnow, index=True)
+class RateLimit(SQLModel, table=True):
+    """Tries taken from one allowance in its current window (portal.accounts.limits): sign-in failures per
+    account and per address, one-time codes asked for, public referrals. Counted with conditional UPDATEs."""
+
+    key: str = Field(primary_key=True, max_length=120)  # "<limit>:<sha256 of the account or address>"
+    window_start: datetime = Field(default_factory=utcnow, index=True)
+    count: int = 0
 
 
 class Client(SQLModel, table=True):
