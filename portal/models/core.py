@@ -276,13 +276,17 @@ class Render(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only and hash-chained: each row's hash covers the previous row's hash.
+    """Append-only, and each row proves itself (portal.audit).
 
-    `seq` is the row's place in the chain, given when the row is sealed (portal.audit).
+    `row_mac` is an HMAC of the row's own fields under the audit key named by `key_id`, written with the row;
+    `seq` is the row's place in the chain, and `chain_mac` an HMAC covering the previous row's `chain_mac`,
+    both given when the row is sealed. The key is not in the database, so nobody who holds only the database
+    can change, insert or re-seal a row unnoticed.
     """
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int | None = Field(default=None, unique=True, index=True)
+    key_id: str = Field(default="", max_length=16)
     agency_id: uuid.UUID | None = Field(default=None, foreign_key="agency.id", index=True)
     user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True)
     action: str = Field(max_length=60)
@@ -291,5 +295,6 @@ class AuditEvent(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)  # ids and codes only, never personal data
     created_at: datetime = Field(default_factory=utcnow, index=True)
-    prev_hash: str = Field(default="", max_length=64)
-    hash: str = Field(default="", max_length=64)
+    row_mac: str = Field(default="", max_length=64)
+    prev_mac: str = Field(default="", max_length=64)
+    chain_mac: str = Field(default="", max_length=64)
