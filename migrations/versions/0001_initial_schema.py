@@ -79,6 +79,7 @@ def upgrade() -> None:
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('awaiting_confirmation', sa.Boolean(), nullable=False),
     sa.Column('client_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_sign_in_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -173,6 +174,23 @@ def upgrade() -> None:
     with op.batch_alter_table('partner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_partner_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index('ix_partner_agency_kind', ['agency_id', 'active', 'kind'], unique=False)
+
+    op.create_table('passwordlink',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('created_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('passwordlink', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_passwordlink_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_passwordlink_user_id'), ['user_id'], unique=False)
 
     op.create_table('signincode',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -670,6 +688,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_signincode_created_at'))
 
     op.drop_table('signincode')
+    with op.batch_alter_table('passwordlink', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_passwordlink_user_id'))
+        batch_op.drop_index(batch_op.f('ix_passwordlink_token_hash'))
+
+    op.drop_table('passwordlink')
     with op.batch_alter_table('partner', schema=None) as batch_op:
         batch_op.drop_index('ix_partner_agency_kind')
         batch_op.drop_index(batch_op.f('ix_partner_agency_id'))

@@ -90,6 +90,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     password_hash: str = Field(default="", max_length=300)
     active: bool = True
+    # A new account that can see case content, made by an admin: inactive until a manager confirms it.
+    awaiting_confirmation: bool = False
     # A youth account is tied to exactly one client file (no FK: client and user would reference each other).
     client_id: uuid.UUID | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -114,6 +116,19 @@ class User(SQLModel, table=True):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class PasswordLink(SQLModel, table=True):
+    """A one-time link for a new staff member to choose their own password. Only the token's hash is kept."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    channel: str = Field(default="shown", max_length=10)  # email | shown (handed over in person)
+    created_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
 
 
 class UserSession(SQLModel, table=True):
