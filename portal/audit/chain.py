@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import bindparam, func, insert, or_, text, update
 from sqlmodel import Session, select
 
@@ -63,7 +63,8 @@ def record(
     Written with plain INSERT and UPDATE statements (no ORM unit of work): every audited request pays
     for this. Returns what was written, as an AuditEvent not attached to the session.
     """
-    ring = keys.ring()
+    app = keys.app_of(session)
+    ring = keys.ring(app)
     values = {
         "key_id": ring.current_id,
         "agency_id": agency_id or (user.agency_id if user is not None else None),
@@ -82,16 +83,16 @@ def record(
     if _postgres(session):
         # Link the row before inserting it: one round trip fewer on every audited write.
         if _take_seal(session, wait=False):
-            seq, previous = _seal_pending(session, ring)
+            seq, previous = _seal_pending(session, ring, app=app)
             values.update(seq=seq + 1, prev_mac=previous)
             values["chain_mac"] = ring.mac(ring.current_id, chain_text(seq + 1, previous, values["row_mac"]))
-            _checkpoint_after_commit(session, seq, values)
+            _checkpoint_after_commit(session, seq, values, app=app)
         values["id"] = session.execute(insert(_TABLE).values(**values)).inserted_primary_key[0]
     else:
         # SQLite: write first, so this transaction holds the database's one write lock before it
         # reads the end of the chain (a read-then-write transaction can lose the race to upgrade).
         values["id"] = session.execute(insert(_TABLE).values(**values)).inserted_primary_key[0]
-        values.update(_seal_pending(session, ring, report=values["id"]))
+        values.update(_seal_pending(session, ring, report=values["id"], app=app))
     return AuditEvent(**values)
 
 
@@ -118,7 +119,7 @@ def _take_seal(session: Session, *, wait: bool) -> bool:
     return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(:key)").bindparams(key=_SEAL_LOCK)).scalar())
 
 
-def _seal_pending(session: Session, ring: keys.KeyRing, report=None):
+def _seal_pending(session: Session, ring: keys.KeyRing, report=None, *, app):
     """Chain the rows waiting (those this transaction sees) whose own MAC is right; the caller holds the seal.
 
     Returns the chain's last (seq, chain_mac), or, with `report`, the seq and MACs given to that row id.
@@ -148,18 +149,19 @@ def _seal_pending(session: Session, ring: keys.KeyRing, report=None):
             .values(seq=bindparam("new_seq"), prev_mac=bindparam("new_prev"), chain_mac=bindparam("new_chain")),
             changes,
         )
-        _checkpoint_after_commit(session, first_seq, {"seq": seq, "chain_mac": previous})
+        _checkpoint_after_commit(session, first_seq, {"seq": seq, "chain_mac": previous}, app=app)
     return reported if report is not None else (seq, previous)
 
 
-def _checkpoint_after_commit(session: Session, before: int, head: dict) -> None:
+def _checkpoint_after_commit(session: Session, before: int, head: dict, *, app) -> None:
     """Every CHECKPOINT_EVERY rows, write the new head outside the table once this transaction commits."""
-    every = max(1, current_app.config.get("AUDIT_CHECKPOINT_EVERY", 100))
+    every = max(1, app.config.get("AUDIT_CHECKPOINT_EVERY", 100))
     if head["seq"] // every > before // every:
-        checkpoints.after_commit(session, seq=head["seq"], mac=head["chain_mac"])
+        checkpoints.after_commit(session, seq=head["seq"], mac=head["chain_mac"], app=app)
 
 
 def seal(session: Session) -> None:
     """Chain every committed row still waiting (waits for a transaction sealing now to commit)."""
     _take_seal(session, wait=True)
-    _seal_pending(session, keys.ring())
+    app = keys.app_of(session)
+    _seal_pending(session, keys.ring(app), app=app)

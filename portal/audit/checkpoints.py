@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
@@ -70,18 +70,18 @@ def read_all(app: Flask | None = None) -> list[dict]:
     return sorted(found, key=lambda record: (record.get("at", ""), record.get("seq", 0)))
 
 
-def after_commit(session: Session, *, seq: int, mac: str) -> None:
+def after_commit(session: Session, *, seq: int, mac: str, app: Flask) -> None:
     """Write a head checkpoint once the session's transaction commits (never for rows rolled back)."""
     waiting = session.info.get("audit_checkpoint")
     if waiting is None or seq > waiting[0]:
-        session.info["audit_checkpoint"] = (seq, mac)
+        session.info["audit_checkpoint"] = (seq, mac, app)
 
 
 def _committed(session) -> None:
     waiting = session.info.pop("audit_checkpoint", None)
-    if waiting is not None and has_app_context():
+    if waiting is not None:
         try:
-            write(kind="head", seq=waiting[0], mac=waiting[1])
+            write(kind="head", seq=waiting[0], mac=waiting[1], app=waiting[2])
         except OSError:  # the next checkpoint (or the hourly one) covers it; the save itself stands
             log.exception("audit checkpoint at seq %s could not be written", waiting[0])
 
@@ -92,6 +92,7 @@ def _rolled_back(session) -> None:
 
 def init_app(app: Flask) -> None:
     """Listen for commits and rollbacks of every session (once per process)."""
+    keys.remember(app)
     if not event.contains(OrmSession, "after_commit", _committed):
         event.listen(OrmSession, "after_commit", _committed)
         event.listen(OrmSession, "after_rollback", _rolled_back)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import weakref
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 
 def key_id(secret: str) -> str:
@@ -22,6 +23,21 @@ class KeyRing:
         """The HMAC-SHA256 of `text` under the key with that id; None when the key is not known here."""
         secret = self.secrets.get(key)
         return None if secret is None else hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()
+
+
+# Which app an engine belongs to: audited writes happen in jobs, commands and tests that may hold a session but
+# no app context. Filled by init_app.
+_APPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def remember(app: Flask) -> None:
+    _APPS[app.extensions["db_engine"]] = app
+
+
+def app_of(session) -> Flask:
+    if has_app_context():
+        return current_app._get_current_object()
+    return _APPS[session.get_bind()]
 
 
 def ring(app: Flask | None = None) -> KeyRing:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from portal.audit import checkpoints
+from portal.audit import checkpoints, keys
 from portal.audit.chain import record, seal
 from portal.models import AuditEvent
 
@@ -33,7 +33,7 @@ def prune(session: Session, *, before: datetime, by=None) -> int:
     if not through:
         return 0
     mac = session.execute(select(_TABLE.c.chain_mac).where(_TABLE.c.seq == through)).scalar_one()
-    checkpoints.write(kind="pruned", seq=through, mac=mac)
+    checkpoints.write(kind="pruned", seq=through, mac=mac, app=keys.app_of(session))
     removed = session.execute(delete(_TABLE).where(_TABLE.c.seq <= through)).rowcount
     record(session, action="audit.pruned", user=by, detail=f"through_seq={through} events={removed}")
     return removed
@@ -43,7 +43,7 @@ def restored(session: Session, *, by=None) -> int | None:
     """Call once after restoring the database from a backup: head checkpoints written before now, past the
     restored chain's end, describe events the backup does not have. Returns the restored head's seq."""
     seq, mac = head(session)
-    checkpoints.write(kind="restored", seq=seq or 0, mac=mac)
+    checkpoints.write(kind="restored", seq=seq or 0, mac=mac, app=keys.app_of(session))
     record(session, action="audit.restored", user=by, detail=f"head_seq={seq or 0}")
     return seq
 
@@ -51,4 +51,4 @@ def restored(session: Session, *, by=None) -> int | None:
 def checkpoint_if_due(session: Session, *, now: datetime | None = None) -> bool:
     """The hourly head checkpoint (the maintenance tick calls this every minute, after sealing and committing)."""
     seq, mac = head(session)
-    return checkpoints.hourly(seq, mac, now=now)
+    return checkpoints.hourly(seq, mac, now=now, app=keys.app_of(session))

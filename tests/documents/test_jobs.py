@@ -171,7 +171,7 @@ def test_render_through_real_redis(tmp_path, redis_url):
         render = renders.request_render(session, packet=session.get(Packet, packet.id), user=None)
         render_id = render.id
     with app.app_context():
-        assert queue.connection(app).connection_pool.connection_kwargs.get("db") == 13
+        assert queue.connection(app).connection_pool.connection_kwargs.get("db") == int(redis_url.rsplit("/", 1)[1])
         SimpleWorker([queue.get_queue(app)], connection=queue.connection(app)).work(burst=True)
     done = _render(app, render_id)
     assert done.status == "done" and done.pages >= 6
