@@ -14,6 +14,7 @@ from portal.accounts.agencies import AgencyError, create
 from portal.db import session_scope
 from portal.demo import DEMO_LOGINS, print_logins, seed
 from portal.documents import cli as documents_cli
+from portal.documents import maintenance
 from portal.migrate import upgrade
 from portal.models import Agency, Role
 
@@ -112,7 +113,7 @@ def serve(host, port):
     app = current_app._get_current_object()
     app.config["SHOW_DEMO_LOGINS"] = app.config["ENV_NAME"] != "production"
     if queue.is_embedded(app):
-        queue.start_embedded_worker(app)
+        queue.start_embedded_worker(app, tick=lambda: maintenance.tick(app))
         click.echo("Jobs run in this process (no REDIS_URL set).")
     click.echo("")
     click.echo(f"Passage is running at http://{host}:{port}/")

@@ -484,6 +484,9 @@ def upgrade() -> None:
     sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('requested_by_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('enqueued_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('heartbeat_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('finished_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
@@ -494,6 +497,7 @@ def upgrade() -> None:
     with op.batch_alter_table('render', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_render_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_render_packet_id'), ['packet_id'], unique=False)
+        batch_op.create_index('ix_render_status', ['status', 'enqueued_at'], unique=False)
 
     op.create_table('reviewcomment',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -609,6 +613,7 @@ def downgrade() -> None:
 
     op.drop_table('reviewcomment')
     with op.batch_alter_table('render', schema=None) as batch_op:
+        batch_op.drop_index('ix_render_status')
         batch_op.drop_index(batch_op.f('ix_render_packet_id'))
         batch_op.drop_index(batch_op.f('ix_render_agency_id'))
 

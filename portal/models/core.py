@@ -268,7 +268,11 @@ class ChecklistWaiver(SQLModel, table=True):
 
 
 class Render(SQLModel, table=True):
-    """One rendering of a packet to PDF; mirrors the RQ job so the UI never depends on Redis alone."""
+    """One rendering of a packet to PDF. The row is the outbox: it is written first, then handed to the queue
+    (`enqueued_at`), so a render asked for while Redis is down waits here and is queued when it returns; a
+    worker that dies stops its `heartbeat_at`, and the render is redone once or marked failed."""
+
+    __table_args__ = (Index("ix_render_status", "status", "enqueued_at"),)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
@@ -286,6 +290,9 @@ class Render(SQLModel, table=True):
     sha256: str | None = Field(default=None, max_length=64)
     requested_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    enqueued_at: datetime | None = None  # handed to the queue; None while waiting for it (Redis down)
+    attempts: int = 0  # times a worker started it
+    heartbeat_at: datetime | None = None  # the worker rendering it says it is alive
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
