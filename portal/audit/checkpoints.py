@@ -54,20 +54,32 @@ def write(*, kind: str, seq: int, mac: str, app: Flask | None = None, at: dateti
     return record
 
 
+def _read(path: Path, ring: keys.KeyRing) -> dict:
+    try:
+        record = json.loads(path.read_text())
+        valid = (record.get("kind") in KINDS and isinstance(record.get("seq"), int)
+                 and ring.mac(record.get("key_id", ""), _canonical(record)) == record.get("sig"))
+    except (OSError, ValueError, AttributeError):
+        record, valid = {}, False
+    return {**record, "valid": bool(valid), "file": path.name}
+
+
 def read_all(app: Flask | None = None) -> list[dict]:
     """Every checkpoint in the file store, oldest first, each with `valid` (its signature checks) and `file`."""
     app = app or current_app
     ring = keys.ring(app)
-    found = []
-    for path in sorted(folder(app).glob("*.json")) if folder(app).is_dir() else []:
-        try:
-            record = json.loads(path.read_text())
-            valid = (record.get("kind") in KINDS and isinstance(record.get("seq"), int)
-                     and ring.mac(record.get("key_id", ""), _canonical(record)) == record.get("sig"))
-        except (OSError, ValueError, AttributeError):
-            record, valid = {}, False
-        found.append({**record, "valid": bool(valid), "file": path.name})
+    found = [_read(path, ring) for path in (folder(app).glob("*.json") if folder(app).is_dir() else [])]
     return sorted(found, key=lambda record: (record.get("at", ""), record.get("seq", 0)))
+
+
+def latest_head(app: Flask) -> dict | None:
+    """The valid head checkpoint with the highest seq (file names start with the zero-padded seq)."""
+    ring = keys.ring(app)
+    for path in sorted(folder(app).glob("*-head-*.json"), reverse=True) if folder(app).is_dir() else []:
+        record = _read(path, ring)
+        if record["valid"]:
+            return record
+    return None
 
 
 def after_commit(session: Session, *, seq: int, mac: str, app: Flask) -> None:
@@ -108,8 +120,7 @@ def hourly(head_seq: int | None, head_mac: str, *, app: Flask | None = None, now
     app = app or current_app
     if not head_seq:
         return False
-    heads = [record for record in read_all(app) if record["valid"] and record["kind"] == "head"]
-    last = heads[-1] if heads else None
+    last = latest_head(app)
     now = now or utcnow()
     if last is not None and (last["seq"] >= head_seq or datetime.fromisoformat(last["at"]) > now - HOURLY):
         return False

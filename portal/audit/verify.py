@@ -70,7 +70,7 @@ class _Walk:
         self.rows = 0
 
     def start(self, row) -> None:
-        if row["seq"] == 1 and self.anchor is None:
+        if row["seq"] == 1:  # nothing pruned yet (or a pruning stopped before its rows went)
             self.previous = ""
         elif self.anchor is not None and row["seq"] == self.anchor["seq"] + 1:
             self.previous = self.anchor["mac"]

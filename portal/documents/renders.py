@@ -57,6 +57,8 @@ def request_render(session: Session, *, packet: Packet, user: User | None, final
     if existing is not None:
         recover(session, existing)
         session.commit()
+        if waiting_for_queue(existing):
+            enqueue(session, existing)  # pressed again: the queue may be back
         if existing.status in RUNNING:
             return existing
     render = Render(

@@ -384,3 +384,10 @@ def test_admin_sees_the_log_without_links_into_client_files(manager_with_history
     auth.login(admin)
     html = client.get("/audit/").get_data(as_text=True)
     assert str(first.id) in html and f'href="/clients/{first.id}"' not in html
+
+
+def test_a_pruning_stopped_before_its_rows_went_still_verifies(app):
+    _write(app, 4)
+    with app.app_context():
+        checkpoints.write(kind="pruned", seq=2, mac=_row(app, 2).chain_mac)  # then the process died
+    assert _report(app).ok
