@@ -16,7 +16,7 @@ from portal.documents import maintenance, pdf
 
 
 class PassageWorker(queue.MaintainedWorker, Worker):
-    """RQ's forking worker with Passage's maintenance tick at start and each minute (while idle): renders whose
+    """RQ's forking worker with Passage's maintenance tick at start and every 30 seconds (while idle): renders whose
     worker died are redone or marked failed, renders that waited for Redis are queued."""
 
 

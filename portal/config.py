@@ -45,7 +45,7 @@ def from_environment(instance_path: str) -> dict:
         "AUDIT_OLD_KEYS": [key.strip() for key in env.get("PASSAGE_AUDIT_OLD_KEYS", "").split(",") if key.strip()],
         "AUDIT_CHECKPOINT_EVERY": int(env.get("PASSAGE_AUDIT_CHECKPOINT_EVERY", "100")),
         # How often each worker runs the maintenance tick (renders whose worker died, renders waiting for Redis).
-        "MAINTENANCE_SECONDS": int(env.get("PASSAGE_MAINTENANCE_SECONDS", "60")),
+        "MAINTENANCE_SECONDS": int(env.get("PASSAGE_MAINTENANCE_SECONDS", "30")),
         # Seconds without a heartbeat before a render's worker counts as gone (the heartbeat beats 6 times as often).
         "RENDER_STALE_SECONDS": int(env.get("PASSAGE_RENDER_STALE_SECONDS", "30")),
         "PROXY_HOPS": _count(env.get("PASSAGE_PROXY_HOPS"), "PASSAGE_PROXY_HOPS"),

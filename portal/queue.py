@@ -37,7 +37,7 @@ def get_queue(app: Flask | None = None) -> Queue:
 
 def worker_kwargs(app: Flask) -> dict:
     """How often a worker wakes when idle to run its maintenance (RQ's maintenance interval and dequeue timeout)."""
-    seconds = max(2, int(app.config.get("MAINTENANCE_SECONDS", 60)))
+    seconds = max(2, int(app.config.get("MAINTENANCE_SECONDS", 30)))
     return {"worker_ttl": seconds + 15, "maintenance_interval": seconds - 1}
 
 

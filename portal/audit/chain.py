@@ -100,7 +100,7 @@ def record(
 # (PostgreSQL advisory lock, held to commit). A writer that finds another sealing leaves its row for
 # the next one instead of waiting: waiting would put every audited save in the portal in one line.
 _SEAL_LOCK = 7411
-# A row waits for the next audited write (or the maintenance tick, every minute) to be sealed: seconds.
+# A row waits for the next audited write (or the maintenance tick, every 30 seconds) to be sealed: seconds.
 # One older than this is never sealed: rows set aside by someone cutting the chain stay out of it, and
 # verification reports them.
 SEAL_WINDOW = timedelta(hours=1)

@@ -49,6 +49,6 @@ def restored(session: Session, *, by=None) -> int | None:
 
 
 def checkpoint_if_due(session: Session, *, now: datetime | None = None) -> bool:
-    """The hourly head checkpoint (the maintenance tick calls this every minute, after sealing and committing)."""
+    """The hourly head checkpoint (the maintenance tick calls this every 30 seconds, after sealing and committing)."""
     seq, mac = head(session)
     return checkpoints.hourly(seq, mac, now=now, app=keys.app_of(session))

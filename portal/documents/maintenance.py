@@ -1,4 +1,4 @@
-"""The maintenance tick every worker runs at start and each minute (worker.py; `make run`'s in-process worker):
+"""The maintenance tick every worker runs at start and every 30 seconds (worker.py; `make run`'s in-process worker):
 renders whose worker died are redone or marked failed, renders waiting for the queue are queued, the audit
 log's waiting rows are sealed and its hourly checkpoint written, and old rate-limit counts are forgotten.
 

@@ -6,7 +6,7 @@ job carrying the render's id to the queue. The row is the outbox: when Redis can
 it then. A job claims its row with a conditional UPDATE, so a render queued twice is still made once. The
 worker rendering a packet writes a heartbeat every few seconds; a render whose heartbeat stopped (the worker
 was killed) is redone once, or marked failed with a reason, by the page that looks at it or by the sweeper
-every worker runs each minute. None of this needs Redis to show a page.
+every worker runs every 30 seconds. None of this needs Redis to show a page.
 """
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ def _same(column, value):
 
 
 def sweep(session: Session) -> dict:
-    """What every worker runs at start and each minute: recover renders whose worker died, queue renders that
+    """What every worker runs at start and every 30 seconds: recover renders whose worker died, queue renders that
     wait for the queue (Redis was down), and queue again those whose job vanished from Redis. Commits."""
     now = utcnow()
     counts = {"recovered": 0, "queued": 0, "lost": 0}
