@@ -53,6 +53,7 @@ bench: install
 	$(PY) bench/form_step.py
 	$(PY) bench/render.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf instance/ static/vendor/ .pytest_cache/

@@ -3,9 +3,10 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal import audit, db, i18n
 from portal import config as config_module
-from portal import db, i18n
 from portal.extensions import babel, csrf, htmx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     os.makedirs(app.config["DATA_DIR"], exist_ok=True)
 
+    if app.config["PROXY_HOPS"]:
+        # Behind the TLS proxy: the visitor's address and scheme are the ones the proxy saw, trusting exactly
+        # as many X-Forwarded-* entries as there are proxies (a visitor can add entries, never remove them).
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     db.init_app(app)
+    audit.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -21,7 +21,9 @@ def connection(app: Flask | None = None) -> Redis:
     url = app.config.get("REDIS_URL")
     key = url or "embedded"
     if key not in _connections:
-        _connections[key] = Redis.from_url(url) if url else fakeredis.FakeRedis(server=_fake_server)
+        # A short connect timeout: with Redis down, "Generate packet" answers at once instead of hanging.
+        _connections[key] = (Redis.from_url(url, socket_connect_timeout=3) if url
+                             else fakeredis.FakeRedis(server=_fake_server))
     return _connections[key]
 
 
@@ -33,21 +35,39 @@ def get_queue(app: Flask | None = None) -> Queue:
     return Queue(QUEUE_NAME, connection=connection(app))
 
 
-class _ThreadWorker(SimpleWorker):
+def worker_kwargs(app: Flask) -> dict:
+    """How often a worker wakes when idle to run its maintenance (RQ's maintenance interval and dequeue timeout)."""
+    seconds = max(2, int(app.config.get("MAINTENANCE_SECONDS", 30)))
+    return {"worker_ttl": seconds + 15, "maintenance_interval": seconds - 1}
+
+
+class MaintainedWorker:
+    """Mixed into an RQ worker: runs `tick()` (Passage's maintenance) with RQ's own, at start and each interval."""
+
+    tick = None
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        if self.tick is not None:
+            self.tick()
+
+
+class _ThreadWorker(MaintainedWorker, SimpleWorker):
     """A worker that can run off the main thread, where signal handlers cannot be installed."""
 
     def _install_signal_handlers(self) -> None:
         pass
 
 
-def start_embedded_worker(app: Flask) -> threading.Thread:
-    """A worker thread for the embedded queue.
+def start_embedded_worker(app: Flask, *, tick=None) -> threading.Thread:
+    """A worker thread for the embedded queue, running `tick` at start and every MAINTENANCE_SECONDS.
 
     Signals are unavailable off the main thread, so timers enforce timeouts.
     """
 
     def run() -> None:
-        worker = _ThreadWorker([get_queue(app)], connection=connection(app))
+        worker = _ThreadWorker([get_queue(app)], connection=connection(app), **worker_kwargs(app))
+        worker.tick = tick
         worker.death_penalty_class = TimerDeathPenalty
         with app.app_context():
             worker.work(with_scheduler=False, logging_level="WARNING")

@@ -14,7 +14,7 @@ from portal.db import session_scope
 from tests.support.app import PG_ADMIN_URL, TEST_REDIS_URL, Auth, Factory, make_app, service_missing
 
 # The worlds (a team, a youth and their agency, ...) are fixtures every test may ask for by name.
-pytest_plugins = ["tests.support.worlds"]
+pytest_plugins = ["tests.support.worlds", "tests.support.faults"]
 users.use_fast_hashing()
 
 

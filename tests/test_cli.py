@@ -153,4 +153,4 @@ def test_verify_audit_reports_a_whole_chain_and_an_altered_one(app, runner):
     with app.app_context(), session_scope(app) as db:
         db.exec(text("UPDATE auditevent SET detail = 'edited' WHERE seq = 2"))
     result = runner.invoke(args=["verify-audit"])
-    assert result.exit_code == 1 and "breaks at event" in result.output
+    assert result.exit_code == 1 and "first problem is at event" in result.output and "(seq 2)" in result.output

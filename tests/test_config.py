@@ -6,7 +6,8 @@ import pytest
 from portal import config, create_app
 
 ENV_VARS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PASSAGE_DATA_DIR", "PASSAGE_ENCRYPTION_KEY", "PASSAGE_ENV",
-            "PASSAGE_IDLE_MINUTES", "PASSAGE_SECURE_COOKIES", "PASSAGE_UPLOAD_MAX_MB")
+            "PASSAGE_IDLE_MINUTES", "PASSAGE_SECURE_COOKIES", "PASSAGE_UPLOAD_MAX_MB", "PASSAGE_AUDIT_KEY",
+            "PASSAGE_AUDIT_OLD_KEYS", "PASSAGE_PROXY_HOPS")
 STRONG_KEY = "k" * 48
 FERNET_KEY = "ZmRlZmRlZmRlZmRlZmRlZmRlZmRlZmRlZmRlZmRlZmQ="
 
@@ -78,10 +79,28 @@ def test_production_refuses_the_development_encryption_key(clean_env):
         create_app()
 
 
+def test_production_refuses_the_development_audit_key_or_a_shared_one(clean_env):
+    clean_env.setenv("PASSAGE_ENV", "production")
+    clean_env.setenv("SECRET_KEY", STRONG_KEY)
+    clean_env.setenv("PASSAGE_ENCRYPTION_KEY", FERNET_KEY)
+    with pytest.raises(config.ConfigError, match="PASSAGE_AUDIT_KEY must be set"):
+        create_app()
+    clean_env.setenv("PASSAGE_AUDIT_KEY", STRONG_KEY)
+    with pytest.raises(config.ConfigError, match="a key of its own"):
+        create_app()
+
+
+def test_proxy_hops_must_be_a_small_number(clean_env):
+    clean_env.setenv("PASSAGE_PROXY_HOPS", "many")
+    with pytest.raises(config.ConfigError, match="PASSAGE_PROXY_HOPS"):
+        create_app()
+
+
 def test_production_starts_with_real_keys(clean_env):
     clean_env.setenv("PASSAGE_ENV", "production")
     clean_env.setenv("SECRET_KEY", STRONG_KEY)
     clean_env.setenv("PASSAGE_ENCRYPTION_KEY", FERNET_KEY)
+    clean_env.setenv("PASSAGE_AUDIT_KEY", "another-long-random-audit-key-" + "x" * 20)
     app = create_app()
     assert app.config["ENV_NAME"] == "production"
 

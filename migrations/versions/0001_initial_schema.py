@@ -37,25 +37,14 @@ def upgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_slug'), ['slug'], unique=True)
 
-    op.create_table('publicformhit',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    op.create_table('ratelimit',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('window_start', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('key')
     )
-    with op.batch_alter_table('publicformhit', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_publicformhit_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_publicformhit_key'), ['key'], unique=False)
-
-    op.create_table('signinfailure',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('signinfailure', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_signinfailure_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_signinfailure_key'), ['key'], unique=False)
+    with op.batch_alter_table('ratelimit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ratelimit_window_start'), ['window_start'], unique=False)
 
     op.create_table('outcomemonth',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -90,6 +79,7 @@ def upgrade() -> None:
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('awaiting_confirmation', sa.Boolean(), nullable=False),
     sa.Column('client_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_sign_in_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -104,6 +94,7 @@ def upgrade() -> None:
     op.create_table('auditevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('key_id', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=True),
     sa.Column('user_id', sa.Uuid(), nullable=True),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
@@ -112,8 +103,9 @@ def upgrade() -> None:
     sa.Column('ip', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('prev_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('row_mac', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('prev_mac', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('chain_mac', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -182,6 +174,23 @@ def upgrade() -> None:
     with op.batch_alter_table('partner', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_partner_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index('ix_partner_agency_kind', ['agency_id', 'active', 'kind'], unique=False)
+
+    op.create_table('passwordlink',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('created_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('passwordlink', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_passwordlink_token_hash'), ['token_hash'], unique=True)
+        batch_op.create_index(batch_op.f('ix_passwordlink_user_id'), ['user_id'], unique=False)
 
     op.create_table('signincode',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -475,6 +484,9 @@ def upgrade() -> None:
     sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('requested_by_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('enqueued_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('heartbeat_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('finished_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
@@ -485,6 +497,7 @@ def upgrade() -> None:
     with op.batch_alter_table('render', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_render_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_render_packet_id'), ['packet_id'], unique=False)
+        batch_op.create_index('ix_render_status', ['status', 'enqueued_at'], unique=False)
 
     op.create_table('reviewcomment',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -600,6 +613,7 @@ def downgrade() -> None:
 
     op.drop_table('reviewcomment')
     with op.batch_alter_table('render', schema=None) as batch_op:
+        batch_op.drop_index('ix_render_status')
         batch_op.drop_index(batch_op.f('ix_render_packet_id'))
         batch_op.drop_index(batch_op.f('ix_render_agency_id'))
 
@@ -679,6 +693,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_signincode_created_at'))
 
     op.drop_table('signincode')
+    with op.batch_alter_table('passwordlink', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_passwordlink_user_id'))
+        batch_op.drop_index(batch_op.f('ix_passwordlink_token_hash'))
+
+    op.drop_table('passwordlink')
     with op.batch_alter_table('partner', schema=None) as batch_op:
         batch_op.drop_index('ix_partner_agency_kind')
         batch_op.drop_index(batch_op.f('ix_partner_agency_id'))
@@ -707,16 +726,10 @@ def downgrade() -> None:
     op.drop_table('user')
     op.drop_table('statetimemonth')
     op.drop_table('outcomemonth')
-    with op.batch_alter_table('signinfailure', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_signinfailure_key'))
-        batch_op.drop_index(batch_op.f('ix_signinfailure_at'))
+    with op.batch_alter_table('ratelimit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ratelimit_window_start'))
 
-    op.drop_table('signinfailure')
-    with op.batch_alter_table('publicformhit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_publicformhit_key'))
-        batch_op.drop_index(batch_op.f('ix_publicformhit_at'))
-
-    op.drop_table('publicformhit')
+    op.drop_table('ratelimit')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_slug'))
 

@@ -1,12 +1,13 @@
 """Agencies: creation, settings, and the staff accounts managed from the admin pages."""
 import re
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit, validation
-from portal.accounts import sessions, users
+from portal.accounts import password_links, sessions, users
 from portal.i18n import lazy_gettext as _l
-from portal.models import Agency, Role, User
+from portal.models import CASE_ROLES, Agency, Role, User
 from portal.validation import FormResult
 
 
@@ -40,7 +41,6 @@ STAFF_ROLES_CREATABLE = {
     Role.admin: (Role.admin, Role.manager, Role.caseworker),
     Role.manager: (Role.manager, Role.caseworker),  # a manager never creates an admin
 }
-MIN_PASSWORD = 10
 
 
 def _whole_number(raw: str, *, low: int, high: int):
@@ -94,14 +94,18 @@ def roles_creatable_by(user: User) -> tuple:
     return STAFF_ROLES_CREATABLE.get(user.role, ())
 
 
+DELIVERIES = ("email", "shown")
+
+
 def read_new_user(form, *, by: User) -> FormResult:
-    """The new-user form: as typed (the password is never shown again), clean, and a message per field."""
+    """The new-user form: as typed, clean, and a message per field. There is no password: the new person
+    chooses it with a one-time link, emailed or shown once to hand over in person."""
     raw = {
         "email": validation.clean_text(form.get("email", "")),
         "name": validation.clean_text(form.get("name", "")),
         "role": validation.clean_text(form.get("role", "")),
+        "delivery": validation.clean_text(form.get("delivery", "")),
     }
-    password = form.get("password", "")
     values, errors = {}, {}
     values["email"], error = validation.email(raw["email"], required=True)
     if error:
@@ -112,23 +116,53 @@ def read_new_user(form, *, by: User) -> FormResult:
     values["role"], error = validation.choice(raw["role"], roles_creatable_by(by), required=True)
     if error:
         errors["role"] = error
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = _l("Please choose a temporary password of at least %(n)s characters.", n=MIN_PASSWORD)
-    elif len(password) > 200:
-        errors["password"] = _l("Please keep this to %(n)s characters or fewer.", n=200)
-    values["password"] = password
+    values["delivery"], error = validation.choice(raw["delivery"], DELIVERIES, required=True)
+    if error:
+        errors["delivery"] = _l("Please choose how they get the link to choose their password.")
     return FormResult(values=raw, clean=values, errors=errors)
 
 
-def add_staff(session: Session, *, by: User, values: dict) -> User:
-    """Create a staff account in the creator's agency; raises ValueError for a duplicate email."""
+def needs_confirmation(*, by: User, role: str) -> bool:
+    """An account that can see case content, made by someone who cannot vouch for case access (an admin)."""
+    return role in CASE_ROLES and by.role != Role.manager
+
+
+def add_staff(session: Session, *, by: User, values: dict) -> tuple[User, str]:
+    """Create a staff account in the creator's agency, without a password, and its one-time password link.
+
+    Returns the account and the link's token; raises ValueError for a duplicate email. An admin's new manager
+    or caseworker stays inactive until a manager of the agency confirms it (confirm_access).
+    """
     if values["role"] not in roles_creatable_by(by):
         raise PermissionError("role not allowed")
     user = users.create_user(session, agency_id=by.agency_id, email=values["email"], name=values["name"],
-                                role=values["role"], password=values["password"])
+                             role=values["role"], password=None)
+    waiting = needs_confirmation(by=by, role=user.role)
+    user.active, user.awaiting_confirmation = not waiting, waiting
     audit.record(session, action="user.created", user=by, record_type="user", record_id=user.id,
-                 detail=f"role={user.role}")
-    return user
+                 detail=f"role={user.role}" + (" awaiting_confirmation=1" if waiting else ""))
+    token = password_links.issue(session, user=user, by=by, channel=values["delivery"])
+    return user, token
+
+
+def may_confirm(actor: User, target: User) -> bool:
+    return (actor.role == Role.manager and actor.agency_id == target.agency_id and actor.id != target.id
+            and target.awaiting_confirmation)
+
+
+def confirm_access(session: Session, *, user: User, by: User) -> bool:
+    """A manager confirms a new account's access to case content; False when it was not waiting (any more)."""
+    if not may_confirm(by, user):
+        return False
+    confirmed = session.execute(
+        update(User).where(User.id == user.id, User.awaiting_confirmation.is_(True))
+        .values(awaiting_confirmation=False, active=True).execution_options(synchronize_session=False)
+    ).rowcount
+    if confirmed:
+        user.awaiting_confirmation, user.active = False, True
+        audit.record(session, action="user.access_granted", user=by, record_type="user", record_id=user.id,
+                     detail=f"role={user.role}")
+    return bool(confirmed)
 
 
 def may_manage(actor: User, target: User) -> bool:
@@ -144,7 +178,10 @@ def agency_users(session: Session, *, agency_id) -> list[User]:
 
 
 def set_active(session: Session, *, user: User, active: bool, by: User) -> None:
-    """Deactivating a user also ends every session they have open."""
+    """Deactivating a user also ends every session they have open. An account waiting for a manager's
+    confirmation is only ever activated by confirm_access."""
+    if active and user.awaiting_confirmation:
+        raise PermissionError("waiting for a manager's confirmation")
     user.active = active
     if not active:
         sessions.end_all_sessions(session, user=user)

@@ -4,38 +4,34 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from portal import audit
+from portal.accounts import limits
 from portal.accounts.users import normalise_email, password_matches
-from portal.models import Agency, Role, SignInFailure, User, UserSession, utcnow
+from portal.models import Agency, Role, User, UserSession, utcnow
 
-FAILURES_ALLOWED = 5
+FAILURES_ALLOWED = 5  # per account, from any address
+ADDRESS_FAILURES_ALLOWED = 20  # per address, for any accounts: an office behind one address is not one person
 FAILURE_WINDOW = timedelta(minutes=1)
-
-
-def _account_key(email: str) -> str:
-    return "account:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()
-
-
-def _address_key(ip: str) -> str:
-    return f"address:{ip}"
+ACCOUNT = limits.Limit("sign-in-account", FAILURES_ALLOWED, FAILURE_WINDOW)
+ADDRESS = limits.Limit("sign-in-address", ADDRESS_FAILURES_ALLOWED, FAILURE_WINDOW)
 
 
 def throttle_wait_seconds(session: Session, *, email: str, ip: str, now: datetime | None = None) -> int:
     """Seconds until another attempt is allowed; 0 when it is allowed now."""
-    now = now or utcnow()
-    since = now - FAILURE_WINDOW
-    wait = 0
-    for key in (_account_key(email), _address_key(ip)):
-        times = session.exec(
-            select(SignInFailure.at).where(SignInFailure.key == key, SignInFailure.at > since)
-            .order_by(SignInFailure.at)
-        ).all()
-        if len(times) >= FAILURES_ALLOWED:
-            # Allowed again when the oldest failure that still counts leaves the window.
-            unblock = times[-FAILURES_ALLOWED] + FAILURE_WINDOW
-            wait = max(wait, int((unblock - now).total_seconds()) + 1)
+    return max(limits.wait_seconds(session, ACCOUNT, normalise_email(email), now=now),
+               limits.wait_seconds(session, ADDRESS, ip, now=now))
+
+
+def _take_try(session: Session, *, email: str, ip: str, now: datetime) -> int:
+    """Take a try from the account's allowance and the address's; 0 when both had one left."""
+    wait = limits.take(session, ACCOUNT, email, now=now)
+    if wait:
+        return wait  # the address keeps its try: one account's lockout holds up nobody else
+    wait = limits.take(session, ADDRESS, ip, now=now)
+    if wait:
+        limits.give_back(session, ACCOUNT, email)
     return wait
 
 
@@ -47,26 +43,30 @@ class SignInResult:
 
 
 def sign_in(session: Session, *, email: str, password: str, ip: str, now: datetime | None = None) -> SignInResult:
-    """Check the credentials; record a failure or the success in the audit log."""
+    """Check the credentials; record a failure or the success in the audit log.
+
+    The try is taken before the password is checked, so however many requests arrive at once, no more
+    passwords are checked than the allowance; a right password gives its try back.
+    """
     now = now or utcnow()
-    wait = throttle_wait_seconds(session, email=email, ip=ip, now=now)
+    email = normalise_email(email)
+    wait = _take_try(session, email=email, ip=ip, now=now)
     if wait:
-        audit.record(session, action="sign_in.throttled", detail=f"address={ip}")
+        audit.record(session, action="sign_in.throttled")
         return SignInResult(wait_seconds=wait)
-    user = session.exec(select(User).where(User.email == normalise_email(email))).first()
+    user = session.exec(select(User).where(User.email == email)).first()
     if user is not None and user.active and password_matches(user.password_hash, password):
+        limits.clear(session, ACCOUNT, email)
+        limits.give_back(session, ADDRESS, ip)
         agency = session.get(Agency, user.agency_id)
         if user.role == Role.youth and agency is not None and agency.youth_login_mode == "one_time_code":
             audit.record(session, action="sign_in.needs_code", user=user, record_type="user", record_id=user.id)
             return SignInResult(needs_code=True)
-        session.exec(delete(SignInFailure).where(SignInFailure.key == _account_key(email)))
         user.last_sign_in_at = now
         audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id)
         return SignInResult(user=user)
     if user is None:
         password_matches("", password)
-    for key in (_account_key(email), _address_key(ip)):
-        session.add(SignInFailure(key=key, at=now))
     audit.record(
         session,
         action="sign_in.failed",

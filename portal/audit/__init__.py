@@ -1,4 +1,9 @@
-"""The audit log: the tamper-evident chain every area writes to (chain), and browsing it (browse)."""
-from portal.audit.chain import record, seal, verify_chain
+"""The audit log: rows signed and chained as they are written (chain), checkpoints of the chain kept outside
+the table (checkpoints), checking it all (verify), pruning and restores (retention), and browsing it (browse)."""
+from portal.audit.chain import record, seal
+from portal.audit.checkpoints import init_app
+from portal.audit.retention import checkpoint_if_due, prune, restored
+from portal.audit.verify import Report, verify, verify_chain
 
-__all__ = ["record", "seal", "verify_chain"]
+__all__ = ["record", "seal", "init_app", "checkpoint_if_due", "prune", "restored", "Report", "verify",
+           "verify_chain"]

@@ -2,12 +2,12 @@
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import sessions
+from portal.accounts import password_links, sessions
 from portal.db import get_session
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portal.i18n import gettext as _
 from portal.models import Role
-from portal.validation import clean_text
+from portal.validation import FormInvalid, clean_text
 from portal.web.guards import allow, public
 from portal.web.redirects import safe_next
 from portal.web.rendering import render
@@ -53,6 +53,34 @@ def sign_in():
     demo_logins = DEMO_LOGINS if current_app.config.get("SHOW_DEMO_LOGINS") else []
     return render("auth/sign_in.html", email=email, error=error, status=status, demo_logins=demo_logins,
                   demo_password=DEMO_PASSWORD)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token):
+    db = get_session()
+    _link, problem = password_links.find(db, token=token)
+    if problem:
+        return render("auth/set_password.html", problem=password_links.PROBLEMS[problem],
+                      status=404 if problem == "unknown" else 410)
+    errors = {}
+    if request.method == "POST":
+        try:
+            user = password_links.use(db, token=token, password=request.form.get("password", ""),
+                                      confirm=request.form.get("confirm", ""))
+        except FormInvalid as error:
+            db.rollback()
+            errors = error.errors
+            if "token" in errors:
+                return render("auth/set_password.html", problem=errors["token"], status=410)
+        else:
+            db.commit()
+            flash(_("Your password is set. A manager of your agency must confirm your account before you can "
+                    "sign in.") if user.awaiting_confirmation else _("Your password is set. Please sign in."),
+                  "success")
+            return redirect(url_for("auth.sign_in"), 303)
+    return render("auth/set_password.html", problem=None, errors=errors, token=token,
+                  status=422 if errors else 200)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -40,25 +40,29 @@ def public_form():
     if request.method == "GET":
         return _form_page(validation.FormResult(values={"urgency": "none"}), staff=False, centre=centre)
     ip = request.remote_addr or ""
-    wait = intake.rate_limit_wait(db, ip=ip)
     form = intake.read_form(request.form, staff=False)
-    if wait:
-        minutes = max(1, (wait + 59) // 60)
-        form.errors = {"rate": _("Several referrals were sent from this connection in the last hour. To protect the "
-                                 "service, please wait %(n)s minutes and send it again, or phone us at %(phone)s.",
-                                 n=minutes, phone=centre.phone)}
-        return _form_page(form, staff=False, status=429, centre=centre)
+    if (wait := intake.rate_limit_wait(db, ip=ip)):
+        return _too_many(form, wait, centre)
     if request.form.get(intake.HONEYPOT):
         # A robot filled the hidden field: it gets the same answer as a person, and nothing is kept.
         session["referral_reference"] = intake.new_reference()
         return redirect(url_for("referrals.sent"), 303)
     if not form.ok:
         return _form_page(form, staff=False, status=422, centre=centre)
-    intake.record_hit(db, ip=ip)
+    if (wait := intake.take_public_slot(db, ip=ip)):
+        return _too_many(form, wait, centre)
     referral = intake.create_referral(db, agency=centre, clean=form.clean)
     db.commit()
     session["referral_reference"] = referral.reference
     return redirect(url_for("referrals.sent"), 303)
+
+
+def _too_many(form, wait: int, centre):
+    minutes = max(1, (wait + 59) // 60)
+    form.errors = {"rate": _("Several referrals were sent from this connection in the last hour. To protect the "
+                             "service, please wait %(n)s minutes and send it again, or phone us at %(phone)s.",
+                             n=minutes, phone=centre.phone)}
+    return _form_page(form, staff=False, status=429, centre=centre)
 
 
 @bp.route("/refer/sent")

@@ -3,15 +3,17 @@ Render row, and let every exception reach RQ's failed registry after writing a p
 """
 from __future__ import annotations
 
+import threading
 import uuid
 
 from flask import Flask, current_app, has_app_context
 from rq import get_current_job
 from rq.timeouts import JobTimeoutException
+from sqlalchemy import update
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import part_cache, pdf, storage
+from portal.documents import part_cache, pdf, renders, storage
 from portal.models import Render, RenderStatus, utcnow
 
 GENERIC_REASON = ("Something went wrong while making the PDF. "
@@ -38,7 +40,7 @@ def _report(app: Flask, render_id: uuid.UUID, stage: str, percent: int) -> None:
     if job is not None:
         job.meta.update({"stage": stage, "progress": percent})
         job.save_meta()
-    _update(app, render_id, status=stage, progress=percent)
+    _update(app, render_id, status=stage, progress=percent, heartbeat_at=utcnow())
 
 
 def reason_for(error: BaseException) -> str:
@@ -66,45 +68,107 @@ def _same_render(session, render: Render) -> Render | None:
     return None
 
 
+def _claim(app: Flask, render_id: uuid.UUID) -> Render | None:
+    """Take the render if it is still queued (one conditional UPDATE: a render queued twice runs once);
+    None when another worker has it, or it is done or failed. Counts the attempt and starts the heartbeat."""
+    now = utcnow()
+    with session_scope(app) as session:
+        claimed = session.execute(
+            update(Render).where(Render.id == render_id, Render.status == RenderStatus.queued)
+            .values(status=RenderStatus.rendering, progress=10, error="", started_at=now, heartbeat_at=now,
+                    attempts=Render.attempts + 1).execution_options(synchronize_session=False)
+        ).rowcount
+        render = session.get(Render, render_id) if claimed else None
+        if render is not None:
+            session.expunge(render)
+    return render
+
+
+class _Heartbeat:
+    """Writes the render's heartbeat every few seconds from a thread while the job runs: if the process dies,
+    the heartbeat stops, and the page or the sweeper notices within half a minute."""
+
+    def __init__(self, app: Flask, render_id: uuid.UUID):
+        self.app, self.render_id, self.stopped = app, render_id, threading.Event()
+        self.every = renders.heartbeat_seconds()
+        self.thread = threading.Thread(target=self._beat, name="render-heartbeat", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc):
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _beat(self) -> None:
+        while not self.stopped.wait(self.every):
+            try:
+                with session_scope(self.app) as session:
+                    session.execute(update(Render).where(Render.id == self.render_id,
+                                                         Render.status.in_([str(s) for s in renders.STARTED]))
+                                    .values(heartbeat_at=utcnow()).execution_options(synchronize_session=False))
+            except Exception:  # noqa: BLE001 - a missed beat is retried; the render goes on
+                self.app.logger.warning("render %s: heartbeat not written", self.render_id)
+
+
+def _reuse_twin(app: Flask, render_uuid: uuid.UUID) -> dict | None:
+    """Nothing changed since a finished render: it is the same PDF, so reuse its file."""
+    with session_scope(app) as session:
+        render = session.get(Render, render_uuid)
+        twin = _same_render(session, render)
+        if twin is None:
+            return None
+        for name in ("storage_key", "pages", "size", "sha256"):
+            setattr(render, name, getattr(twin, name))
+        render.status, render.progress, render.error = RenderStatus.done, 100, ""
+        render.finished_at = utcnow()
+        session.add(render)
+        return {"pages": render.pages, "sha256": render.sha256}
+
+
 def render_packet(render_id: str) -> dict:
     """Render one packet PDF from its snapshot and store it encrypted; returns the figures."""
     app = _app()
     render_uuid = uuid.UUID(render_id)
     with app.app_context():
-        with session_scope(app) as session:
-            render = session.get(Render, render_uuid)
-            if render is None:
-                raise LookupError(f"render {render_id} does not exist")
-            if render.status == RenderStatus.done:
-                return {"pages": render.pages, "sha256": render.sha256}
-            snapshot, final = render.snapshot, render.final
-            twin = _same_render(session, render)
-            if twin is not None:
-                # Nothing changed since a finished render: it is the same PDF, so reuse its file.
-                for name in ("storage_key", "pages", "size", "sha256"):
-                    setattr(render, name, getattr(twin, name))
-                render.status, render.progress, render.error = RenderStatus.done, 100, ""
-                render.started_at = render.finished_at = utcnow()
-                session.add(render)
-                return {"pages": render.pages, "sha256": render.sha256}
-        _update(app, render_uuid, status=RenderStatus.rendering, progress=10, error="", started_at=utcnow())
-        try:
-            result = pdf.render_packet_pdf(
-                snapshot, final=final, load=lambda key: storage.load(key, app),
-                progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
-                cache=part_cache.for_packet(app, snapshot["packet"]["id"]),
-            )
-            key = storage.save(result.data, app)
-        except BaseException as error:
-            job = get_current_job()
-            retrying = job is not None and (job.retries_left or 0) > 0 and not isinstance(error, pdf.RenderError)
-            _update(app, render_uuid, status=RenderStatus.queued if retrying else RenderStatus.failed,
-                    progress=0, error=reason_for(error), finished_at=None if retrying else utcnow())
-            raise
-        _update(app, render_uuid, status=RenderStatus.done, progress=100, storage_key=key, pages=result.pages,
-                size=len(result.data), sha256=result.sha256, finished_at=utcnow())
-        job = get_current_job()
-        if job is not None:
-            job.meta.update({"stage": "done", "progress": 100})
-            job.save_meta()
+        render = _claim(app, render_uuid)
+        if render is None:
+            with session_scope(app) as session:
+                found = session.get(Render, render_uuid)
+                if found is None:
+                    raise LookupError(f"render {render_id} does not exist")
+                if found.status == RenderStatus.failed:
+                    # RQ's retry of a render that failed for good: its failure stays in RQ's failed registry.
+                    raise pdf.RenderError(found.error or GENERIC_REASON)
+                # Done, or another worker has it (the job was queued twice): nothing to do.
+                return {"pages": found.pages, "sha256": found.sha256, "skipped": found.status}
+        reused = _reuse_twin(app, render_uuid)
+        if reused is not None:
+            return reused
+        with _Heartbeat(app, render_uuid):
+            result = _render(app, render_uuid, render.snapshot, render.final)
         return {"pages": result.pages, "sha256": result.sha256}
+
+
+def _render(app: Flask, render_uuid: uuid.UUID, snapshot: dict, final: bool):
+    try:
+        result = pdf.render_packet_pdf(
+            snapshot, final=final, load=lambda key: storage.load(key, app),
+            progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
+            cache=part_cache.for_packet(app, snapshot["packet"]["id"]),
+        )
+        key = storage.save(result.data, app)
+    except BaseException as error:
+        job = get_current_job()
+        retrying = job is not None and (job.retries_left or 0) > 0 and not isinstance(error, pdf.RenderError)
+        _update(app, render_uuid, status=RenderStatus.queued if retrying else RenderStatus.failed,
+                progress=0, error=reason_for(error), finished_at=None if retrying else utcnow())
+        raise
+    _update(app, render_uuid, status=RenderStatus.done, progress=100, storage_key=key, pages=result.pages,
+            size=len(result.data), sha256=result.sha256, finished_at=utcnow())
+    job = get_current_job()
+    if job is not None:
+        job.meta.update({"stage": "done", "progress": 100})
+        job.save_meta()
+    return result

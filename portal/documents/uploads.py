@@ -99,15 +99,7 @@ def _clean_pdf(data: bytes) -> tuple[bytes, int]:
         if pages == 0:
             raise UploadRefused(_l("This PDF has no pages. Please check the file and upload it again."))
         # Scripts, embedded files and metadata have no place in evidence sent to IRCC.
-        for key in ("/OpenAction", "/AA", "/Metadata"):
-            if key in pdf.Root:
-                del pdf.Root[key]
-        if "/Names" in pdf.Root:
-            for key in ("/JavaScript", "/EmbeddedFiles"):
-                if key in pdf.Root.Names:
-                    del pdf.Root.Names[key]
-        if "/Info" in pdf.trailer:
-            del pdf.trailer["/Info"]
+        _strip_active_content(pdf)
         out = io.BytesIO()
         try:
             pdf.save(out)
@@ -115,6 +107,63 @@ def _clean_pdf(data: bytes) -> tuple[bytes, int]:
             raise UploadRefused(_l("This PDF is damaged or incomplete. "
                                    "Please scan or save it again and upload the new copy.")) from error
     return out.getvalue(), pages
+
+
+# Keys that carry actions, scripts, attachments or hidden metadata, wherever they are: the document catalog,
+# pages, annotations, form fields, images. /AA holds actions run on events (page open, field change, ...).
+_DROPPED_KEYS = ("/AA", "/OpenAction", "/JS", "/JavaScript", "/Metadata", "/EmbeddedFiles", "/AF", "/XFA",
+                 "/Collection", "/PieceInfo")
+# Actions that run something, open or fetch another file, or send data are dropped; links within the
+# document, and web and mail links, stay.
+_SAFE_ACTIONS = {"/GoTo", "/Named", "/Thread", "/Trans", "/URI"}
+_DROPPED_ANNOTATIONS = {"/FileAttachment", "/Movie", "/Sound", "/Screen", "/RichMedia", "/3D"}
+
+
+def _is_safe_action(action) -> bool:
+    if not isinstance(action, pikepdf.Dictionary) or "/Next" in action:
+        return False  # a chain of actions: one of them could be anything
+    kind = str(action.get("/S", ""))
+    if kind == "/URI":
+        return str(action.get("/URI", "")).strip().lower().startswith(("https://", "http://", "mailto:"))
+    return kind in _SAFE_ACTIONS
+
+
+def _clean_dictionary(node) -> None:
+    for key in _DROPPED_KEYS:
+        if key in node:
+            del node[key]
+    if "/A" in node and not _is_safe_action(node.A):
+        del node["/A"]
+    if "/Annots" in node and isinstance(node.Annots, pikepdf.Array):
+        node.Annots = pikepdf.Array([annotation for annotation in node.Annots
+                                     if str(annotation.get("/Subtype", "")) not in _DROPPED_ANNOTATIONS])
+
+
+def _clean_tree(root) -> None:
+    """Clean every dictionary reachable from `root` (iteratively: outlines can be long chains)."""
+    seen, stack = set(), [root]
+    while stack:
+        node = stack.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if isinstance(node, pikepdf.Array):
+            stack.extend(item for item in node if isinstance(item, (pikepdf.Array, pikepdf.Dictionary,
+                                                                    pikepdf.Stream)))
+            continue
+        _clean_dictionary(node)
+        children = [node[key] for key in list(node.keys())]
+        stack.extend(child for child in children
+                     if isinstance(child, (pikepdf.Array, pikepdf.Dictionary, pikepdf.Stream)))
+
+
+def _strip_active_content(pdf: pikepdf.Pdf) -> None:
+    """Rewrite the PDF with no JavaScript (document, page, annotation or form-field actions), no launch, remote
+    or file actions, no embedded files and no XMP metadata at any level; what is left is what prints."""
+    _clean_tree(pdf.Root)
+    if "/Info" in pdf.trailer:
+        del pdf.trailer["/Info"]
 
 
 def _clean_image(data: bytes, kind: str) -> tuple[bytes, str]:

@@ -90,6 +90,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     password_hash: str = Field(default="", max_length=300)
     active: bool = True
+    # A new account that can see case content, made by an admin: inactive until a manager confirms it.
+    awaiting_confirmation: bool = False
     # A youth account is tied to exactly one client file (no FK: client and user would reference each other).
     client_id: uuid.UUID | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -116,6 +118,19 @@ class User(SQLModel, table=True):
         return self.role in STAFF_ROLES
 
 
+class PasswordLink(SQLModel, table=True):
+    """A one-time link for a new staff member to choose their own password. Only the token's hash is kept."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    channel: str = Field(default="shown", max_length=10)  # email | shown (handed over in person)
+    created_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
 class UserSession(SQLModel, table=True):
     """A signed-in session. Ending the row ends the session, whatever cookie the browser keeps."""
 
@@ -127,10 +142,13 @@ class UserSession(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
 
 
-class SignInFailure(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=300, index=True)  # "account:<sha256>" or "address:<ip>"
-    at: datetime = Field(default_factory=utcnow, index=True)
+class RateLimit(SQLModel, table=True):
+    """Tries taken from one allowance in its current window (portal.accounts.limits): sign-in failures per
+    account and per address, one-time codes asked for, public referrals. Counted with conditional UPDATEs."""
+
+    key: str = Field(primary_key=True, max_length=120)  # "<limit>:<sha256 of the account or address>"
+    window_start: datetime = Field(default_factory=utcnow, index=True)
+    count: int = 0
 
 
 class Client(SQLModel, table=True):
@@ -250,7 +268,11 @@ class ChecklistWaiver(SQLModel, table=True):
 
 
 class Render(SQLModel, table=True):
-    """One rendering of a packet to PDF; mirrors the RQ job so the UI never depends on Redis alone."""
+    """One rendering of a packet to PDF. The row is the outbox: it is written first, then handed to the queue
+    (`enqueued_at`), so a render asked for while Redis is down waits here and is queued when it returns; a
+    worker that dies stops its `heartbeat_at`, and the render is redone once or marked failed."""
+
+    __table_args__ = (Index("ix_render_status", "status", "enqueued_at"),)
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
@@ -268,18 +290,25 @@ class Render(SQLModel, table=True):
     sha256: str | None = Field(default=None, max_length=64)
     requested_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    enqueued_at: datetime | None = None  # handed to the queue; None while waiting for it (Redis down)
+    attempts: int = 0  # times a worker started it
+    heartbeat_at: datetime | None = None  # the worker rendering it says it is alive
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
 
 class AuditEvent(SQLModel, table=True):
-    """Append-only and hash-chained: each row's hash covers the previous row's hash.
+    """Append-only, and each row proves itself (portal.audit).
 
-    `seq` is the row's place in the chain, given when the row is sealed (portal.audit).
+    `row_mac` is an HMAC of the row's own fields under the audit key named by `key_id`, written with the row;
+    `seq` is the row's place in the chain, and `chain_mac` an HMAC covering the previous row's `chain_mac`,
+    both given when the row is sealed. The key is not in the database, so nobody who holds only the database
+    can change, insert or re-seal a row unnoticed.
     """
 
     id: int | None = Field(default=None, primary_key=True)
     seq: int | None = Field(default=None, unique=True, index=True)
+    key_id: str = Field(default="", max_length=16)
     agency_id: uuid.UUID | None = Field(default=None, foreign_key="agency.id", index=True)
     user_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True)
     action: str = Field(max_length=60)
@@ -288,5 +317,6 @@ class AuditEvent(SQLModel, table=True):
     ip: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)  # ids and codes only, never personal data
     created_at: datetime = Field(default_factory=utcnow, index=True)
-    prev_hash: str = Field(default="", max_length=64)
-    hash: str = Field(default="", max_length=64)
+    row_mac: str = Field(default="", max_length=64)
+    prev_mac: str = Field(default="", max_length=64)
+    chain_mac: str = Field(default="", max_length=64)

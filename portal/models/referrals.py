@@ -63,14 +63,6 @@ class ReferralEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class PublicFormHit(SQLModel, table=True):
-    """A submission of a public form, kept only to rate-limit by address (the address is hashed)."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=100, index=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-
-
 class Partner(SQLModel, table=True):
     """A service the agency refers clients to: a legal clinic, a settlement agency, a local partnership..."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit
@@ -154,6 +155,7 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
            action: str) -> PacketEvent:
     now = utcnow()
     from_status = packet.status
+    _move(session, packet=packet, from_status=from_status, to_status=to_status, now=now)
     entered = packet.status_changed_at
     if entered.tzinfo is None:
         entered = entered.replace(tzinfo=now.tzinfo)
@@ -190,6 +192,18 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
     )
     session.flush()
     return event
+
+
+def _move(session: Session, *, packet: Packet, from_status: str, to_status: str, now) -> None:
+    """Change the status only if it is still the one this request saw: one conditional UPDATE, so of two
+    reviewers pressing "Approve" at once exactly one approves (the other waits, then is told)."""
+    moved = session.execute(
+        update(Packet).where(Packet.id == packet.id, Packet.status == from_status)
+        .values(status=to_status).execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        raise TransitionError(_l("Someone else changed where this packet stands a moment ago. "
+                                 "Please look at it again."))
 
 
 def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:

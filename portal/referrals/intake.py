@@ -7,21 +7,20 @@ per address kept in the database. Nothing about a case is ever shown back to an 
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, func, select
 
 from portal import access, audit, mail, validation
+from portal.accounts import limits
 from portal.casework import clients
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Agency,
     CareStatus,
     Client,
-    PublicFormHit,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -189,36 +188,18 @@ def new_reference() -> str:
     return f"REF-{part()}-{part()}"
 
 
-def _address_key(ip: str) -> str:
-    return "referral-address:" + hashlib.sha256((ip or "").encode()).hexdigest()[:40]
+PUBLIC_FORM = limits.Limit("referral-address", RATE_LIMIT, RATE_WINDOW)
 
 
 def rate_limit_wait(session: Session, *, ip: str, now: datetime | None = None) -> int:
-    """Seconds before this address may send another referral; 0 when it may now."""
-    now = now or utcnow()
-    times = session.exec(
-        select(PublicFormHit.at).where(PublicFormHit.key == _address_key(ip), PublicFormHit.at > now - RATE_WINDOW)
-        .order_by(PublicFormHit.at)
-    ).all()
-    if len(times) < RATE_LIMIT:
-        return 0
-    oldest = times[-RATE_LIMIT]
-    oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=now.tzinfo)
-    return max(1, int((oldest + RATE_WINDOW - now).total_seconds()) + 1)
+    """Seconds before this address may send another referral; 0 when it may now (takes nothing)."""
+    return limits.wait_seconds(session, PUBLIC_FORM, ip, now=now)
 
 
-HIT_RETENTION = timedelta(days=1)  # longer than any window that reads the hits
-
-
-def record_hit(session: Session, *, ip: str, now: datetime | None = None) -> None:
-    now = now or utcnow()
-    purge_old_hits(session, now=now)
-    session.add(PublicFormHit(key=_address_key(ip), at=now))
-
-
-def purge_old_hits(session: Session, *, now: datetime) -> None:
-    """Rate-limit rows are only kept as long as a window needs them."""
-    session.exec(delete(PublicFormHit).where(PublicFormHit.at < now - HIT_RETENTION))
+def take_public_slot(session: Session, *, ip: str, now: datetime | None = None) -> int:
+    """Count one referral from this address, if it has one left in the hour: 0 when counted, else the seconds to
+    wait. The database counts (a conditional UPDATE), so parallel posts cannot store more than the limit."""
+    return limits.take(session, PUBLIC_FORM, ip, now=now)
 
 
 def create_referral(session: Session, *, agency: Agency, clean: dict, entered_by: User | None = None,

@@ -26,9 +26,12 @@ RESEARCH_HEADER = ["packet type", "outcome", "age band at decision", "region of 
 
 
 def neutralise(value) -> str:
-    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe."""
+    """A cell a spreadsheet shows as text: one that starts like a formula gets a leading apostrophe.
+
+    Spreadsheets skip leading spaces before reading a formula, so " =1+1" is one too.
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.lstrip(" \u00a0\n\x0b\x0c").startswith(FORMULA_STARTS) else text
 
 
 def _csv(header: list[str], rows) -> str:

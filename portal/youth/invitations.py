@@ -11,13 +11,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit, mail
-from portal.accounts import sessions, users
+from portal.accounts import limits, sessions, users
 from portal.i18n import lazy_gettext as _l
-from portal.models import Agency, Client, Invitation, Packet, PublicFormHit, Role, SignInCode, User, utcnow
-from portal.referrals.intake import purge_old_hits
+from portal.models import Agency, Client, Invitation, Packet, Role, SignInCode, User, utcnow
 from portal.validation import FormInvalid
 from portal.validation import email as valid_email
 
@@ -26,6 +26,8 @@ CODE_LIFETIME = timedelta(minutes=10)
 CODE_TRIES = 5  # wrong guesses allowed on one code before it stops working
 CODES_PER_WINDOW = 3  # codes one account, or one address, may ask for per window
 CODE_WINDOW = timedelta(minutes=15)
+CODES_FOR_ADDRESS = limits.Limit("code-address", CODES_PER_WINDOW, CODE_WINDOW)
+CODES_FOR_ACCOUNT = limits.Limit("code-account", CODES_PER_WINDOW, CODE_WINDOW)
 PASSWORD_MIN = 10
 LOGIN_MODES = ("password", "one_time_code")
 
@@ -169,6 +171,7 @@ def accept_invitation(
             errors["confirm"] = _l("The two passwords are not the same. Please type them again.")
     if errors:
         raise InvitationError(errors)
+    _claim(session, invitation=invitation, now=now)
     if existing is None:
         user = users.create_user(
             session, agency_id=invitation.agency_id, email=email, name=client.display_name or client.family_name,
@@ -183,7 +186,6 @@ def accept_invitation(
             user.password_hash = users.hash_password(password)
             sessions.end_all_sessions(session, user=user)  # a new password ends sessions opened with the old one
         created = False
-    invitation.used_at = now
     invitation.used_by_id = user.id
     session.flush()
     audit.record(session, action="invitation.accepted", user=user, record_type="invitation", record_id=invitation.id,
@@ -191,14 +193,23 @@ def accept_invitation(
     return Acceptance(user=user, invitation=invitation, created=created)
 
 
+def _claim(session: Session, *, invitation: Invitation, now: datetime) -> None:
+    """Mark the invitation used, if nobody else has: one conditional UPDATE, so of parallel requests with the
+    same link exactly one goes on (the others wait for it, then find the link used)."""
+    claimed = session.execute(
+        update(Invitation).where(Invitation.id == invitation.id, Invitation.used_at.is_(None),
+                                 Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .values(used_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise InvitationError({"token": PROBLEMS["used"]})
+    invitation.used_at = now
+
+
 # One-time sign-in codes --------------------------------------------------------------------------
 
 def _code_hash(user_id: uuid.UUID, code: str) -> str:
     return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
-
-
-def _address_key(ip: str) -> str:
-    return "code-address:" + hashlib.sha256(ip.encode()).hexdigest()[:40]
 
 
 def _code_user(session: Session, email: str) -> User | None:
@@ -210,26 +221,16 @@ def _code_user(session: Session, email: str) -> User | None:
     return user
 
 
-def code_wait_seconds(session: Session, *, email: str, ip: str, now: datetime | None = None) -> int:
-    """Seconds before another code may be asked for from this address or for this account."""
-    now = now or utcnow()
-    since = now - CODE_WINDOW
-    waits = [0]
-    times = session.exec(
-        select(PublicFormHit.at).where(PublicFormHit.key == _address_key(ip), PublicFormHit.at > since)
-        .order_by(PublicFormHit.at)
-    ).all()
-    if len(times) >= CODES_PER_WINDOW:
-        waits.append(int((_aware(times[-CODES_PER_WINDOW]) + CODE_WINDOW - now).total_seconds()) + 1)
-    user = _code_user(session, email)
-    if user is not None:
-        times = session.exec(
-            select(SignInCode.created_at).where(SignInCode.user_id == user.id, SignInCode.created_at > since)
-            .order_by(SignInCode.created_at)
-        ).all()
-        if len(times) >= CODES_PER_WINDOW:
-            waits.append(int((_aware(times[-CODES_PER_WINDOW]) + CODE_WINDOW - now).total_seconds()) + 1)
-    return max(waits)
+def _take_code_request(session: Session, *, email: str, ip: str, now: datetime) -> int:
+    """Take a code request from the address's allowance and the account's (asked for by email, so an unknown
+    email is counted like a real one); 0 when both had one left."""
+    wait = limits.take(session, CODES_FOR_ADDRESS, ip, now=now)
+    if wait:
+        return wait
+    wait = limits.take(session, CODES_FOR_ACCOUNT, users.normalise_email(email), now=now)
+    if wait:
+        limits.give_back(session, CODES_FOR_ADDRESS, ip)
+    return wait
 
 
 def request_code(session: Session, *, email: str, ip: str, link: str, now: datetime | None = None) -> int:
@@ -238,18 +239,16 @@ def request_code(session: Session, *, email: str, ip: str, link: str, now: datet
     The answer is the same whether or not the account exists, so the page cannot be used to find accounts.
     """
     now = now or utcnow()
-    wait = code_wait_seconds(session, email=email, ip=ip, now=now)
+    wait = _take_code_request(session, email=email, ip=ip, now=now)
     if wait:
         audit.record(session, action="sign_in_code.throttled")
         return wait
-    purge_old_hits(session, now=now)
-    session.add(PublicFormHit(key=_address_key(ip), at=now))
     user = _code_user(session, email)
     if user is None:
         return 0
     code = f"{secrets.randbelow(10 ** 6):06d}"
-    for old in session.exec(select(SignInCode).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))):
-        old.used_at = now  # only the newest code works
+    session.execute(update(SignInCode).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))
+                    .values(used_at=now))  # only the newest code works
     session.add(SignInCode(user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now,
                            expires_at=now + CODE_LIFETIME))
     audit.record(session, action="sign_in_code.sent", user=user, record_type="user", record_id=user.id)
@@ -265,25 +264,28 @@ def request_code(session: Session, *, email: str, ip: str, link: str, now: datet
 
 
 def verify_code(session: Session, *, email: str, code: str, now: datetime | None = None) -> User | None:
-    """The user when the code is right, fresh and unused; every wrong guess counts against the code."""
+    """The user when the code is right, fresh and unused.
+
+    Every guess takes one of the code's tries with a conditional UPDATE before it is compared, so parallel
+    guesses get no more tries between them than one person typing; the caller commits, failures included.
+    """
     now = now or utcnow()
     user = _code_user(session, email)
     code = "".join(ch for ch in (code or "") if ch.isdigit())
-    if user is None:
-        audit.record(session, action="sign_in_code.failed")
-        return None
-    row = session.exec(
-        select(SignInCode).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))
+    row = None if user is None else session.execute(
+        select(SignInCode.id, SignInCode.code_hash).where(SignInCode.user_id == user.id, SignInCode.used_at.is_(None))
         .order_by(SignInCode.created_at.desc())
     ).first()
-    if row is None or _aware(row.expires_at) <= now or row.attempts >= CODE_TRIES:
-        audit.record(session, action="sign_in_code.failed", user=user, record_type="user", record_id=user.id)
+    unused = (SignInCode.id == row.id, SignInCode.used_at.is_(None)) if row is not None else ()
+    tried = row is not None and session.execute(
+        update(SignInCode).where(*unused, SignInCode.attempts < CODE_TRIES, SignInCode.expires_at > now)
+        .values(attempts=SignInCode.attempts + 1)
+    ).rowcount == 1
+    right = tried and hmac.compare_digest(row.code_hash, _code_hash(user.id, code))
+    if not right or session.execute(update(SignInCode).where(*unused).values(used_at=now)).rowcount != 1:
+        audit.record(session, action="sign_in_code.failed", user=user, record_type="user" if user else "",
+                     record_id=user.id if user else "")
         return None
-    if not hmac.compare_digest(row.code_hash, _code_hash(user.id, code)):
-        row.attempts += 1
-        audit.record(session, action="sign_in_code.failed", user=user, record_type="user", record_id=user.id)
-        return None
-    row.used_at = now
     user.last_sign_in_at = now
     audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id, detail="method=code")
     return user

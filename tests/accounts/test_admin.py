@@ -1,12 +1,14 @@
 """Users and agency settings: admins and managers of one agency."""
 import re
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from portal import mail
 from portal.accounts import agencies
 from portal.db import session_scope
-from portal.models import Agency, AuditEvent, Role, User
+from portal.models import Agency, AuditEvent, PasswordLink, Role, User, utcnow
 from tests.support.app import PASSWORD, Auth
 
 
@@ -33,43 +35,149 @@ def test_users_page_lists_only_the_agencys_users(make, auth, client, agency):
     assert "Colleague Here" in html and mine.email in html and "Stranger There" not in html
 
 
-def test_admin_creates_a_user_who_can_sign_in(make, auth, client, agency, app):
-    _login(make, auth, agency, Role.admin)
+def _link_in(html: str) -> str:
+    return re.search(r"(/set-password/[A-Za-z0-9_-]{20,})", html).group(1)
+
+
+def _set_password(client, path: str, password: str = "chosen by them 1"):
+    page = client.get(path)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return client.post(path, data={"csrf_token": token, "password": password, "confirm": password})
+
+
+def test_an_admin_cannot_give_themselves_case_access(make, auth, client, agency, app):
+    """Finding 5: an admin made a manager account with a password of their choosing and read client files."""
+    admin = _login(make, auth, agency, Role.admin)
+    person = make.client(agency, family_name="Distinctive")
     response = auth.post("/admin/users/new", {"name": "Nadia Haddad", "email": "Nadia@Agency.example",
-                                              "role": "manager", "password": "temporary password 1"})
+                                              "role": "manager", "delivery": "shown",
+                                              "password": "the admin's choice 1"})
     assert response.status_code == 303
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    link = _link_in(shown)
+    assert "confirm this account" in shown
+    assert link not in client.get(response.headers["Location"]).get_data(as_text=True)  # shown once
     with app.app_context(), session_scope(app) as db:
         user = db.exec(select(User).where(User.email == "nadia@agency.example")).one()
         assert user.role == "manager" and user.agency_id == agency.id
+        assert user.password_hash == "" and not user.active and user.awaiting_confirmation
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "user.created")).one()
-        assert event.record_id == str(user.id) and event.detail == "role=manager"
-    fresh = Auth(app.test_client())
-    assert fresh.login(type("U", (), {"email": "nadia@agency.example"})(),
-                       password="temporary password 1").status_code == 303
+        assert event.record_id == str(user.id) and event.detail == "role=manager awaiting_confirmation=1"
+    # The admin holds the link and sets a password: the account still cannot sign in or see anything.
+    other = app.test_client()
+    assert _set_password(other, link).status_code == 303
+    nadia = Auth(other)
+    assert nadia.login(type("U", (), {"email": "nadia@agency.example"})(), password="chosen by them 1"
+                       ).status_code == 422
+    assert other.get(f"/clients/{person.id}").status_code in (302, 404)
+    # The admin cannot switch it on either.
+    auth.post(f"/admin/users/{user.id}/reactivate")
+    assert auth.post(f"/admin/users/{user.id}/confirm").status_code == 404
+    with app.app_context(), session_scope(app) as db:
+        assert not db.get(User, user.id).active
+    # A manager of the agency confirms; the grant is in the audit log.
+    manager = make.user(agency, role=Role.manager)
+    auth.post("/sign-out")
+    auth.login(manager)
+    assert "Confirm access" in client.get("/admin/users").get_data(as_text=True)
+    assert auth.post(f"/admin/users/{user.id}/confirm").status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(User, user.id).active
+        granted = db.exec(select(AuditEvent).where(AuditEvent.action == "user.access_granted")).one()
+        assert granted.user_id == manager.id and granted.record_id == str(user.id)
+        assert admin.id not in {row.user_id for row in db.exec(select(AuditEvent).where(
+            AuditEvent.action == "user.access_granted"))}
+    assert nadia.login(type("U", (), {"email": "nadia@agency.example"})(), password="chosen by them 1"
+                       ).status_code == 303
+
+
+def test_an_admin_made_admin_and_a_manager_made_caseworker_are_active_once_they_choose_a_password(
+        make, auth, client, agency, app):
+    _login(make, auth, agency, Role.admin)
+    response = auth.post("/admin/users/new", {"name": "Second Admin", "email": "admin2@agency.example",
+                                              "role": "admin", "delivery": "email"})
+    assert response.status_code == 303
+    with app.app_context():
+        body = mail.outbox()[-1].get_content()
+    link = _link_in(body)
+    assert _set_password(app.test_client(), link).status_code == 303
+    assert Auth(app.test_client()).login(type("U", (), {"email": "admin2@agency.example"})(),
+                                         password="chosen by them 1").status_code == 303
+    auth.post("/sign-out")
+    _login(make, auth, agency, Role.manager)
+    response = auth.post("/admin/users/new", {"name": "Case Worker", "email": "cw@agency.example",
+                                              "role": "caseworker", "delivery": "shown"})
+    link = _link_in(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert _set_password(app.test_client(), link).status_code == 303
+    assert Auth(app.test_client()).login(type("U", (), {"email": "cw@agency.example"})(),
+                                         password="chosen by them 1").status_code == 303
+
+
+def test_a_password_link_works_once_even_in_parallel(any_app):
+    from tests.support.app import Factory
+    from tests.support.live import at_once, browser, serving
+
+    make = Factory(any_app)
+    agency = make.agency()
+    manager = make.user(agency, role=Role.manager)
+    with any_app.app_context(), session_scope(any_app) as db:
+        _user, token = agencies.add_staff(db, by=db.get(User, manager.id), values={
+            "email": "new@agency.example", "name": "New Person", "role": "caseworker", "delivery": "email"})
+    path = f"/set-password/{token}"
+    with serving(any_app) as base:
+        def prepare(index):
+            http, csrf = browser(base, path)
+            return http, {"csrf_token": csrf, "password": f"password number {index}",
+                          "confirm": f"password number {index}"}
+
+        def fire(item):
+            http, form = item
+            return http.post(base + path, data=form, allow_redirects=False, timeout=60).status_code
+
+        codes = at_once(20, prepare, fire)
+    assert sorted(codes) == [303] + [410] * 19, codes
+    with any_app.app_context(), session_scope(any_app) as db:
+        assert len(db.exec(select(AuditEvent).where(AuditEvent.action == "user.password_set")).all()) == 1
+
+
+def test_password_link_problems(app, make, client):
+    assert client.get("/set-password/not-a-real-token").status_code == 404
+    agency = make.agency()
+    manager = make.user(agency, role=Role.manager)
+    with app.app_context(), session_scope(app) as db:
+        _user, token = agencies.add_staff(db, by=db.get(User, manager.id), values={
+            "email": "late@agency.example", "name": "Late", "role": "caseworker", "delivery": "shown"})
+        link = db.exec(select(PasswordLink)).one()
+        link.expires_at = link.created_at
+    response = client.get(f"/set-password/{token}")
+    assert response.status_code == 410 and b"expired" in response.data
+    with app.app_context(), session_scope(app) as db:
+        db.exec(select(PasswordLink)).one().expires_at = utcnow() + timedelta(hours=1)
+    short = _set_password(client, f"/set-password/{token}", password="short")
+    assert short.status_code == 422 and b"at least 10" in short.data
 
 
 def test_manager_cannot_create_an_admin(make, auth, client, agency, app):
     _login(make, auth, agency, Role.manager)
     assert 'value="admin"' not in client.get("/admin/users/new").get_data(as_text=True)
     response = auth.post("/admin/users/new", {"name": "Sneaky", "email": "sneaky@x.example", "role": "admin",
-                                              "password": "temporary password 1"})
+                                              "delivery": "shown"})
     assert response.status_code == 422 and "role" in _errors(response)
     with app.app_context(), session_scope(app) as db:
         assert db.exec(select(User).where(User.email == "sneaky@x.example")).first() is None
 
 
-def test_new_user_validation_keeps_typed_values_but_never_the_password(make, auth, agency):
+def test_new_user_validation_keeps_typed_values(make, auth, agency):
     _login(make, auth, agency, Role.admin)
     existing = make.user(agency)
-    response = auth.post("/admin/users/new", {"name": "", "email": "not an email", "role": "youth",
-                                              "password": "short"})
+    response = auth.post("/admin/users/new", {"name": "", "email": "not an email", "role": "youth"})
     errors = _errors(response)
-    assert response.status_code == 422 and set(errors) == {"name", "email", "role", "password"}
+    assert response.status_code == 422 and set(errors) == {"name", "email", "role", "delivery"}
     assert 'value="not an email"' in response.get_data(as_text=True)
+    assert 'name="password"' not in response.get_data(as_text=True)
     response = auth.post("/admin/users/new", {"name": "Dup", "email": existing.email, "role": "caseworker",
-                                              "password": "a secret password"})
+                                              "delivery": "shown"})
     assert response.status_code == 422 and "already has an account" in _errors(response)["email"]
-    assert "a secret password" not in response.get_data(as_text=True)
 
 
 def test_deactivate_ends_sessions_and_reactivate_restores_sign_in(make, auth, agency, app):

@@ -1,15 +1,17 @@
 """The audit log: what is recorded, the tamper-evident chain, and the managers' browser."""
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from portal import audit
+from portal.audit import chain, checkpoints, keys
 from portal.db import session_scope
 from portal.models import AuditEvent, Role
-from tests.support.app import HTMX
+from tests.support.app import HTMX, Factory, make_app
 
 
 def _actions(app) -> list[str]:
@@ -54,30 +56,96 @@ def test_no_personal_data_in_audit_text(auth, make, app):
     assert "fields=" in dump and "given_names" in dump
 
 
-def test_verify_chain_detects_an_edited_row(any_app):
-    app = any_app
+def _write(app, count: int, *, prefix: str = "id") -> None:
     with app.app_context(), session_scope(app) as db:
-        for n in range(4):
-            audit.record(db, action="client.viewed", record_type="client", record_id=f"id-{n}")
-    with app.app_context(), session_scope(app) as db:
-        assert audit.verify_chain(db) is None
-        target = db.exec(select(AuditEvent).order_by(AuditEvent.id).offset(2)).first().id
-        # Someone with database access edits a row behind the application's back.
-        db.exec(text("UPDATE auditevent SET record_id = 'someone-else' WHERE id = :id").bindparams(id=target))
-    with app.app_context(), session_scope(app) as db:
-        assert audit.verify_chain(db) == target
+        for n in range(count):
+            audit.record(db, action="client.viewed", record_type="client", record_id=f"{prefix}-{n}")
 
 
-def test_verify_chain_detects_a_deleted_row(app):
+def _sql(app, statement: str, **params) -> None:
+    """Someone with database access (and without the audit key) changes the table behind the application."""
     with app.app_context(), session_scope(app) as db:
-        for n in range(3):
-            audit.record(db, action="sign_in", record_type="user", record_id=f"u{n}")
-    with app.app_context(), session_scope(app) as db:
-        rows = db.exec(select(AuditEvent).order_by(AuditEvent.id)).all()
-        db.exec(text("DELETE FROM auditevent WHERE id = :id").bindparams(id=rows[1].id))
-    with app.app_context(), session_scope(app) as db:
-        assert audit.verify_chain(db) == rows[2].id
+        db.exec(text(statement).bindparams(**params))
 
+
+def _report(app) -> audit.Report:
+    with app.app_context(), session_scope(app) as db:
+        return audit.verify(db)
+
+
+def _row(app, seq: int) -> AuditEvent:
+    with app.app_context(), session_scope(app) as db:
+        row = db.exec(select(AuditEvent).where(AuditEvent.seq == seq)).one()
+        db.expunge(row)
+        return row
+
+
+def test_a_whole_log_verifies(any_app):
+    _write(any_app, 5)
+    report = _report(any_app)
+    assert report.ok and report.rows == 5 and report.waiting == 0
+
+
+def test_an_in_place_edit_is_reported_at_its_row(any_app):
+    _write(any_app, 5)
+    target = _row(any_app, 3)
+    _sql(any_app, "UPDATE auditevent SET record_id = 'someone-else' WHERE id = :id", id=target.id)
+    report = _report(any_app)
+    assert report.first.row_id == target.id and report.first.seq == 3 and "changed" in report.first.reason
+
+
+def test_a_deleted_middle_row_is_reported_at_the_next(app):
+    _write(app, 4)
+    _sql(app, "DELETE FROM auditevent WHERE seq = 2")
+    assert _report(app).first.row_id == _row(app, 3).id
+
+
+def test_truncation_is_found_by_the_checkpoint_outside_the_table(any_app):
+    """Finding 2a: verify-audit said "whole" after the last rows were deleted."""
+    any_app.config["AUDIT_CHECKPOINT_EVERY"] = 5
+    _write(any_app, 12)
+    assert _report(any_app).ok
+    _sql(any_app, "DELETE FROM auditevent WHERE seq > 7")
+    report = _report(any_app)
+    assert not report.ok
+    assert report.first.seq == 8 and report.first.row_id is None and "seq 10" in report.first.reason
+
+
+def test_a_changed_middle_row_resealed_is_found(any_app):
+    """Finding 2b: a middle row changed and it and every later row's seq and hashes reset; verify re-sealed it."""
+    _write(any_app, 6)
+    target = _row(any_app, 3)
+    _sql(any_app, "UPDATE auditevent SET detail = 'forged', seq = NULL, prev_mac = '', chain_mac = '' "
+                  "WHERE seq = 3")
+    _sql(any_app, "UPDATE auditevent SET seq = NULL, prev_mac = '', chain_mac = '' WHERE seq > 3")
+    with any_app.app_context(), session_scope(any_app) as db:
+        audit.seal(db)  # what the next audited write does: the forged row is not sealed into the chain
+    _write(any_app, 1, prefix="later")
+    report = _report(any_app)
+    assert not report.ok
+    assert target.id in [problem.row_id for problem in report.problems]
+    forged = next(problem for problem in report.problems if problem.row_id == target.id)
+    assert "outside the application" in forged.reason
+    with any_app.app_context(), session_scope(any_app) as db:
+        assert db.get(AuditEvent, target.id).seq is None
+
+
+def test_a_middle_row_removed_and_the_rest_set_aside_is_found(any_app, monkeypatch):
+    """Deleting a row and clearing the seals after it, hoping the application re-seals them: rows older than the
+    seal window are never sealed again, and verification names them."""
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    monkeypatch.setattr(chain, "utcnow", lambda: two_hours_ago)
+    _write(any_app, 6)
+    monkeypatch.undo()
+    third = _row(any_app, 3)
+    _sql(any_app, "DELETE FROM auditevent WHERE seq = 2")
+    _sql(any_app, "UPDATE auditevent SET seq = NULL, prev_mac = '', chain_mac = '' WHERE seq > 2")
+    _write(any_app, 1, prefix="now")
+    report = _report(any_app)
+    assert not report.ok
+    set_aside = [problem.row_id for problem in report.problems if "never chained" in problem.reason]
+    assert third.id in set_aside and len(set_aside) == 4
+    assert [problem.seq for problem in report.problems if problem.seq is not None] == []  # the chain itself: 1, 2
 
 
 def _two_writers_at_once(app, action: str, first_id: str, second_id: str):
@@ -116,15 +184,128 @@ def test_concurrent_writers_do_not_wait_for_each_other_and_every_row_is_chained(
             assert audit.verify_chain(db) is None
 
 
-def test_verify_chain_seals_rows_still_waiting(pg_app):
+def test_an_unsealed_row_inserted_behind_the_application_is_reported_and_never_sealed(any_app):
+    """Finding 2c: a row inserted with a manager's id three days back was sealed into the chain by verify."""
+    make = Factory(any_app)
+    manager = make.user(make.agency(), role=Role.manager)
+    _write(any_app, 3)
+    three_days_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=3)
+    sqlite = any_app.config["DATABASE_URL"].startswith("sqlite")
+    _sql(any_app, "INSERT INTO auditevent (key_id, user_id, action, record_type, record_id, ip, detail, created_at, "
+                  f"row_mac, prev_mac, chain_mac) VALUES ('', {':user' if sqlite else 'CAST(:user AS uuid)'}, "
+                  "'client.viewed', 'client', 'x', '', '', :at, '', '', '')",
+         user=manager.id.hex if sqlite else str(manager.id), at=three_days_ago)
+    before = _report(any_app)
+    _write(any_app, 2, prefix="after")  # the next writers do not seal it either
+    report = _report(any_app)
+    for result in (before, report):
+        assert not result.ok and "outside the application" in result.first.reason
+    with any_app.app_context(), session_scope(any_app) as db:
+        forged = db.exec(select(AuditEvent).where(AuditEvent.record_id == "x")).one()
+        assert forged.seq is None and report.first.row_id == forged.id
+        assert [row.seq for row in db.exec(select(AuditEvent).where(AuditEvent.seq.is_not(None))
+                                           .order_by(AuditEvent.seq))] == [1, 2, 3, 4, 5]
+
+
+def test_verification_never_seals(pg_app):
     app = pg_app
     with app.app_context():
         _two_writers_at_once(app, "sign_in", "u1", "u2")
+        report = _report(app)
+        assert report.ok and report.waiting == 1
         with session_scope(app) as db:
-            assert db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()
-            assert audit.verify_chain(db) is None
-        with session_scope(app) as db:
-            assert not db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()
+            assert len(db.exec(select(AuditEvent).where(AuditEvent.seq.is_(None))).all()) == 1
+
+
+def test_a_row_re_signed_with_another_key_is_reported(app):
+    _write(app, 3)
+    other = keys.KeyRing("attacker", {"attacker": b"not the audit key"})
+    row = _row(app, 2)
+    forged = dict(row.model_dump(), detail="forged", key_id="attacker")
+    forged["row_mac"] = other.mac("attacker", chain.row_text(forged))
+    _sql(app, "UPDATE auditevent SET detail = 'forged', key_id = 'attacker', row_mac = :mac WHERE seq = 2",
+         mac=forged["row_mac"])
+    assert "key this server does not have" in _report(app).first.reason
+
+
+def test_key_rotation_keeps_old_rows_verifiable(tmp_path, monkeypatch):
+    monkeypatch.setenv("PASSAGE_AUDIT_KEY", "first-audit-key-" + "a" * 32)
+    first = make_app(tmp_path, f"sqlite:///{tmp_path / 'rotate.db'}")
+    _write(first, 3)
+    monkeypatch.setenv("PASSAGE_AUDIT_KEY", "second-audit-key-" + "b" * 32)
+    monkeypatch.setenv("PASSAGE_AUDIT_OLD_KEYS", "first-audit-key-" + "a" * 32)
+    second = make_app(tmp_path, f"sqlite:///{tmp_path / 'rotate.db'}")
+    _write(second, 2, prefix="new")
+    assert _report(second).ok
+    assert _row(second, 1).key_id != _row(second, 5).key_id
+    monkeypatch.delenv("PASSAGE_AUDIT_OLD_KEYS")
+    without_old = make_app(tmp_path, f"sqlite:///{tmp_path / 'rotate.db'}")
+    assert "key this server does not have" in _report(without_old).first.reason
+
+
+def test_checkpoints_are_signed_in_the_file_store_and_the_log(app, caplog):
+    app.config["AUDIT_CHECKPOINT_EVERY"] = 4
+    with caplog.at_level("INFO", logger="passage.audit"):
+        for _ in range(9):
+            _write(app, 1)
+    with app.app_context():
+        marks = checkpoints.read_all()
+    assert [(mark["kind"], mark["seq"], mark["valid"]) for mark in marks] == [("head", 4, True), ("head", 8, True)]
+    assert sum("audit checkpoint" in line for line in caplog.messages) == 2
+    assert marks[1]["mac"] == _row(app, 8).chain_mac
+    # An edited checkpoint file is reported.
+    path = checkpoints.folder(app) / marks[1]["file"]
+    path.write_text(path.read_text().replace('"seq": 8', '"seq": 9'))
+    assert "checkpoint file" in _report(app).problems[-1].reason
+
+
+def test_a_rolled_back_write_writes_no_checkpoint(app):
+    app.config["AUDIT_CHECKPOINT_EVERY"] = 1
+    with app.app_context(), Session(app.extensions["db_engine"]) as db:
+        audit.record(db, action="sign_in")
+        db.rollback()
+    with app.app_context():
+        assert checkpoints.read_all() == []
+
+
+def test_an_hourly_checkpoint_when_the_chain_moved(app):
+    _write(app, 3)
+    with app.app_context(), session_scope(app) as db:
+        assert audit.checkpoint_if_due(db) is True  # none yet
+        assert audit.checkpoint_if_due(db) is False  # nothing new
+    _write(app, 1)
+    with app.app_context(), session_scope(app) as db:
+        assert audit.checkpoint_if_due(db) is False  # less than an hour since the last
+        assert audit.checkpoint_if_due(db, now=datetime.now(UTC) + timedelta(hours=1, seconds=1)) is True
+        assert [mark["seq"] for mark in checkpoints.read_all()] == [3, 4]
+
+
+def test_pruning_is_anchored_and_verifies(any_app):
+    any_app.config["AUDIT_CHECKPOINT_EVERY"] = 3
+    _write(any_app, 7)
+    cutoff = _row(any_app, 5).created_at
+    with any_app.app_context(), session_scope(any_app) as db:
+        assert audit.prune(db, before=cutoff) == 4
+    report = _report(any_app)
+    assert report.ok, [str(problem) for problem in report.problems]
+    assert report.rows == 4  # seq 5, 6, 7 and the pruning's own event
+    # Deleting the first remaining rows is still found.
+    _sql(any_app, "DELETE FROM auditevent WHERE seq = 5")
+    assert "missing" in _report(any_app).first.reason
+
+
+def test_a_restore_from_backup_is_anchored_and_verifies(any_app):
+    any_app.config["AUDIT_CHECKPOINT_EVERY"] = 2
+    _write(any_app, 4)
+    # The backup was taken here; four more events happen, then the database is restored from the backup.
+    _write(any_app, 4, prefix="lost")
+    _sql(any_app, "DELETE FROM auditevent WHERE seq > 4")
+    assert "missing" in _report(any_app).first.reason
+    with any_app.app_context(), session_scope(any_app) as db:
+        assert audit.restored(db) == 4
+    _write(any_app, 3, prefix="after")
+    report = _report(any_app)
+    assert report.ok, [str(problem) for problem in report.problems]
 
 
 # --- the browser ------------------------------------------------------------------------------
@@ -203,3 +384,10 @@ def test_admin_sees_the_log_without_links_into_client_files(manager_with_history
     auth.login(admin)
     html = client.get("/audit/").get_data(as_text=True)
     assert str(first.id) in html and f'href="/clients/{first.id}"' not in html
+
+
+def test_a_pruning_stopped_before_its_rows_went_still_verifies(app):
+    _write(app, 4)
+    with app.app_context():
+        checkpoints.write(kind="pruned", seq=2, mac=_row(app, 2).chain_mac)  # then the process died
+    assert _report(app).ok

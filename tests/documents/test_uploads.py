@@ -217,3 +217,56 @@ def test_every_documents_route_is_404_for_another_agency(app, client, auth, docu
     for url, data in posts:
         assert auth.post(url, data=data, content_type="multipart/form-data").status_code == 404, url
     assert len(_documents(app, packet)) == 1
+
+
+def _active_content(data: bytes) -> list[str]:
+    """Everything in a PDF that could run, open another file, carry a file or hide metadata."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+                continue
+            keys = set(obj.keys())
+            found += sorted(keys & {"/JS", "/JavaScript", "/AA", "/OpenAction", "/Metadata", "/EmbeddedFiles",
+                                    "/EF", "/XFA", "/AF"})
+            kind = str(obj.get("/S", ""))
+            if kind in ("/JavaScript", "/Launch", "/GoToR", "/GoToE", "/ImportData", "/SubmitForm"):
+                found.append(kind)
+            if kind == "/URI" and not str(obj.URI).startswith("https://"):
+                found.append("URI " + str(obj.URI))
+            if "/Next" in keys and "/S" in keys:
+                found.append("/Next")
+            if str(obj.get("/Subtype", "")) == "/FileAttachment" or str(obj.get("/Type", "")) == "/EmbeddedFile":
+                found.append("attachment")
+            if str(obj.get("/Type", "")) == "/Metadata":
+                found.append("XMP stream")
+        found += ["trailer /Info"] if "/Info" in pdf.trailer else []
+    return found
+
+
+def test_evidence_pdfs_are_rewritten_without_scripts_attachments_or_metadata(app, client, auth, documents_world):
+    """Finding 8: page-open JavaScript, link and field scripts and page-level XMP with GPS survived the cleaning."""
+    from tests.support.documents import hostile_pdf_bytes
+
+    hostile = hostile_pdf_bytes()
+    assert len(_active_content(hostile)) > 15  # the sample carries them all
+    packet = documents_world["packet"]
+    auth.login(documents_world["worker"])
+    assert _upload(auth, packet, "passport", [("hostile.pdf", hostile)]).status_code == 303
+    document = _documents(app, packet)[0]
+    with app.app_context():
+        stored = storage.load(document.storage_key)
+    downloaded = client.get(f"/packets/{packet.id}/documents/{document.id}/file").data
+    for data in (stored, downloaded):
+        assert _active_content(data) == []
+        for trace in (b"app.alert", b"GPSLatitude", b"calc.exe", b"payload", b"file:///", b"xdp"):
+            assert trace not in data, trace
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        assert len(pdf.pages) == 2 and document.pages == 2
+        links = [str(annotation.A.URI) for annotation in pdf.pages[0].Annots if "/A" in annotation]
+        assert links == ["https://ircc.canada.ca/"]  # an ordinary web link stays; the chained one does not
+        assert "Scanned page 1" in pdf.pages[0].Contents.read_bytes().decode()

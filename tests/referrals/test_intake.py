@@ -9,7 +9,7 @@ from sqlmodel import func, select
 from portal import mail
 from portal.audit import verify_chain
 from portal.db import session_scope
-from portal.models import AuditEvent, Client, PublicFormHit, Referral, ReferralEvent
+from portal.models import AuditEvent, Client, RateLimit, Referral, ReferralEvent
 from portal.referrals import intake
 from tests.support.app import csrf_token_from
 from tests.support.records import sign_in
@@ -96,7 +96,7 @@ def test_validation_says_what_to_fix_and_keeps_what_was_typed(app, youth_world, 
     assert message in html
     assert f'id="{field}-error"' in html
     assert "Priya Natarajan" in html  # everything typed is kept
-    assert count(app, Referral) == 0 and count(app, PublicFormHit) == 0
+    assert count(app, Referral) == 0 and count(app, RateLimit) == 0
 
 
 def test_legal_basis_is_enough_without_consent(app, youth_world, client):
@@ -114,7 +114,7 @@ def test_honeypot_pretends_success_and_stores_nothing(app, youth_world, client):
     response = post_public(client, good_form(website="http://spam.example"))
     assert response.status_code == 303
     assert REFERENCE.search(client.get("/refer/sent").get_data(as_text=True))
-    assert count(app, Referral) == 0 and count(app, PublicFormHit) == 0 and count(app, ReferralEvent) == 0
+    assert count(app, Referral) == 0 and count(app, RateLimit) == 0 and count(app, ReferralEvent) == 0
     with app.app_context():
         assert mail.outbox() == []
 
@@ -128,7 +128,7 @@ def test_rate_limit_per_address(app, youth_world, client):
     assert count(app, Referral) == intake.RATE_LIMIT
     assert post_public(client, good_form(), ip="198.51.100.9").status_code == 303  # another address is not blocked
     with app.app_context(), session_scope(app) as db:
-        keys = db.exec(select(PublicFormHit.key)).all()
+        keys = db.exec(select(RateLimit.key)).all()
         assert not any("203.0.113.7" in key for key in keys)  # the address is kept only as a hash
 
 
@@ -284,7 +284,8 @@ def test_storage_and_queries_on_sqlite_and_postgresql(any_app):
         with app.test_request_context():
             referral = intake.create_referral(db, agency=centre, clean=form.clean)
         for _ in range(intake.RATE_LIMIT):
-            intake.record_hit(db, ip="192.0.2.1")
+            assert intake.take_public_slot(db, ip="192.0.2.1") == 0
+        assert intake.take_public_slot(db, ip="192.0.2.1") > 3500
         assert intake.rate_limit_wait(db, ip="192.0.2.1") > 3500
         assert intake.rate_limit_wait(db, ip="192.0.2.2") == 0
         assert [row.id for row in intake.queue(db, user=worker)] == [referral.id]
@@ -368,13 +369,34 @@ def test_accepting_for_another_caseworker_when_caseworkers_see_only_their_own(ap
 
 
 def test_old_rate_limit_rows_are_purged(app, youth_world):
+    from portal.accounts import limits
     from portal.models import utcnow
 
     with app.app_context(), session_scope(app) as db:
-        db.add(PublicFormHit(key="referral-address:old", at=utcnow() - timedelta(days=2)))
-        db.add(PublicFormHit(key="referral-address:recent", at=utcnow() - timedelta(minutes=5)))
+        db.add(RateLimit(key="referral-address:old", window_start=utcnow() - timedelta(days=2), count=5))
+        db.add(RateLimit(key="referral-address:recent", window_start=utcnow() - timedelta(minutes=5), count=1))
     with app.app_context(), session_scope(app) as db:
-        intake.record_hit(db, ip="192.0.2.50")
+        assert limits.purge(db) == 1
     with app.app_context(), session_scope(app) as db:
-        keys = set(db.exec(select(PublicFormHit.key)).all())
-        assert "referral-address:old" not in keys and "referral-address:recent" in keys and len(keys) == 2
+        keys = set(db.exec(select(RateLimit.key)).all())
+        assert keys == {"referral-address:recent"}
+
+
+def test_the_rate_limit_holds_under_parallel_posts(any_app):
+    """Finding 3: 15 parallel posts of the public form were all stored (limit 5 an hour)."""
+    from tests.support.app import Factory
+    from tests.support.live import at_once, browser, serving
+
+    Factory(any_app).agency(is_centre=True, phone="905-555-0100")
+    with serving(any_app) as base:
+        def prepare(_index):
+            http, csrf = browser(base, "/refer")
+            return http, dict(good_form(), csrf_token=csrf)
+
+        def fire(item):
+            http, form = item
+            return http.post(f"{base}/refer", data=form, allow_redirects=False, timeout=60).status_code
+
+        codes = at_once(15, prepare, fire)
+    assert codes.count(303) == intake.RATE_LIMIT and codes.count(429) == 15 - intake.RATE_LIMIT, codes
+    assert count(any_app, Referral) == intake.RATE_LIMIT

@@ -86,3 +86,51 @@ def heic_bytes() -> bytes:
     out = io.BytesIO()
     pillow_heif.from_pillow(image).save(out, quality=60)
     return out.getvalue()
+
+
+XMP = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+       b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/'
+       b'exif/1.0/" exif:GPSLatitude="43,39.0N" exif:GPSLongitude="79,23.0W"/></rdf:RDF></x:xmpmeta>'
+       b'<?xpacket end="w"?>')
+
+
+def hostile_pdf_bytes() -> bytes:
+    """A two-page PDF carrying every kind of active content and hidden metadata evidence must not keep."""
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes(2)))
+    js = lambda code: pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String(code)))  # noqa: E731
+    xmp = lambda: pdf.make_stream(XMP, Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML)  # noqa: E731
+    root, first, second = pdf.Root, pdf.pages[0].obj, pdf.pages[1].obj
+    root.OpenAction = js("app.alert('document open')")
+    root.AA = pikepdf.Dictionary(WC=js("app.alert('will close')"))
+    root.Metadata = xmp()
+    attachment = pdf.make_stream(b"MZ payload", Type=pikepdf.Name.EmbeddedFile)
+    spec = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Filespec, F=pikepdf.String("payload.exe"),
+                                                EF=pikepdf.Dictionary(F=attachment)))
+    root.Names = pikepdf.Dictionary(
+        JavaScript=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("startup"), js("app.alert('named')")])),
+        EmbeddedFiles=pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("payload.exe"), spec])))
+    first.AA = pikepdf.Dictionary(O=js("app.alert('page open')"))
+    first.Metadata = xmp()
+    link = lambda action: pdf.make_indirect(pikepdf.Dictionary(  # noqa: E731
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[72, 72, 200, 100], A=action))
+    field = pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Widget, FT=pikepdf.Name.Tx, T=pikepdf.String("name"),
+        Rect=[72, 120, 300, 140], P=first,
+        AA=pikepdf.Dictionary(K=js("app.alert('keystroke')"), F=js("app.alert('format')"))))
+    first.Annots = pdf.make_indirect(pikepdf.Array([
+        link(js("app.alert('link')")),
+        link(pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))),
+        link(pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("file:///etc/passwd"))),
+        link(pikepdf.Dictionary(S=pikepdf.Name.GoToR, F=pikepdf.String("other.pdf"), D=pikepdf.Array([0]))),
+        link(pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://www.canada.ca/"),
+                                Next=js("app.alert('chained')"))),
+        link(pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String("https://ircc.canada.ca/"))),
+        pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.FileAttachment,
+                                             Rect=[10, 10, 20, 20], FS=spec)),
+        field,
+    ]))
+    root.AcroForm = pikepdf.Dictionary(Fields=pikepdf.Array([field]), XFA=pdf.make_stream(b"<xdp:xdp/>"))
+    second.Annots = pikepdf.Array([link(pikepdf.Dictionary(S=pikepdf.Name.ImportData, F=pikepdf.String("x.fdf")))])
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
