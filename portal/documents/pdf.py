@@ -24,7 +24,7 @@ from flask import Flask, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import assemble, page_numbers, parts
+from portal.documents import assemble, font_faces, page_numbers, parts
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
 from portal.documents.part_cache import PartCache
 
@@ -65,6 +65,7 @@ def _shared_resources(app: Flask) -> _Resources:
     key = app.static_folder
     with _lock:
         if key not in _shared:
+            font_faces.keep_faces_apart()
             fonts = FontConfiguration()
             fetcher = StaticOnlyFetcher(app.static_folder)
             digest = hashlib.sha256(LAYOUT_VERSION + weasyprint.__version__.encode())
