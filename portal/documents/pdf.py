@@ -32,7 +32,7 @@ MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before 
 MAX_EVIDENCE_BYTES = 400 * 1024 * 1024
 PX_TO_PT = 0.75
 RENDER_GC_THRESHOLD = 10_000  # objects allocated between young-generation collections (Python's default: 700)
-LAYOUT_VERSION = b"parts-1"  # change it when a change in the code alters what a part looks like
+LAYOUT_VERSION = b"parts-2"  # change it when a change in the code alters what a part looks like (2: one font per file)
 
 
 class RenderError(RuntimeError):
