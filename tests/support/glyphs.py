@@ -81,8 +81,8 @@ class FontInfo:
                 for block in _hex_pairs(encoding.read_bytes(), b"begincidchar", b"endcidchar"):
                     for code, _, cid in block:
                         info.code_to_cid[int(code, 16)] = int(cid)
-            gid_map = descendant.get("/CIDToGIDMap", Name.Identity)
-            assert gid_map == Name.Identity, "these checks read only the CIDToGIDMap WeasyPrint writes"
+            if descendant.get("/CIDToGIDMap", Name.Identity) != Name.Identity:
+                return info  # not a font WeasyPrint writes (an evidence file's): left unchecked, like one not embedded
         else:
             info.two_byte = False
             descriptor = font.get("/FontDescriptor")
@@ -121,6 +121,8 @@ class FontInfo:
     def check(self, code: int) -> tuple[str, str] | None:
         """(text, what is drawn instead) when the glyph for `code` is not the text's; None when it is."""
         text = self.to_unicode.get(code, "")
+        if not self.program:
+            return None  # a font not embedded (in an evidence file): nothing of ours to check
         if not self.two_byte:  # a simple TrueType font with WinAnsi encoding (the page numbers)
             char = bytes([code]).decode("cp1252")
             cmap = self.ttfont.getBestCmap()
