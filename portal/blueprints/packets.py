@@ -17,7 +17,7 @@ from portal.db import get_session
 from portal.forms import engine, interaction
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet
-from portal.packets import lifecycle
+from portal.packets import completeness, lifecycle
 from portal.packets.answers import (
     PacketError,
     StaleSaveError,
@@ -118,13 +118,14 @@ def show(packet_id):
     steps = forms.visible_steps(packet_type, context, role)
     done, total = forms.progress(packet_type, context, role)
     summary = forms.summarize(packet=packet, client=client, agency=agency, packet_type=packet_type)
+    state = completeness.of(db, packet=packet, summary=summary)
     panels = render_panels(PACKET_PANELS, session=db, user=current_user, packet=packet, client=client)
     audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=packet.id)
     db.commit()
     next_step = next((step for step in steps if not forms.step_done(step, context, role)), steps[0] if steps else None)
     return render("packets/show.html", packet=packet, client=client, packet_type=packet_type, steps=steps,
                   done=done, total=total, summary=summary, panels=panels, role=role, next_step=next_step,
-                  age=forms.age_at_signing(context), context=context,
+                  age=forms.age_at_signing(context), context=context, completeness=state,
                   step_done={step.key: forms.step_done(step, context, role) for step in steps})
 
 
