@@ -19,6 +19,7 @@ from portal import audit
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Agency,
+    Client,
     Document,
     Packet,
     PacketApproval,
@@ -258,6 +259,19 @@ def overrides(session: Session, *, packet: Packet) -> list[PacketEvent]:
     return list(session.exec(select(PacketEvent).where(PacketEvent.packet_id == packet.id,
                                                        PacketEvent.kind == "override")
                              .order_by(PacketEvent.created_at.desc())))
+
+
+def agency_overrides(session: Session, *, agency_id, limit: int = 20) -> list[tuple[PacketEvent, str, str]]:
+    """The agency's latest overrides, for its managers: (event, client's name, the manager's name)."""
+    statement = (
+        select(PacketEvent, Client.given_names, Client.family_name, User.name)
+        .join(Packet, Packet.id == PacketEvent.packet_id).join(Client, Client.id == Packet.client_id)
+        .join(User, User.id == PacketEvent.actor_id, isouter=True)
+        .where(PacketEvent.agency_id == agency_id, Packet.agency_id == agency_id, PacketEvent.kind == "override")
+        .order_by(PacketEvent.created_at.desc()).limit(limit)
+    )
+    return [(event, f"{given} {family}".strip(), actor or "")
+            for event, given, family, actor in session.exec(statement)]
 
 
 def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:

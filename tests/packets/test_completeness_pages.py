@@ -64,3 +64,32 @@ def test_one_answer_changes_all_four_views(app, youth_world):
     assert label in _missing_section(packet_page) and label in _missing_section(review)
     assert 'id="not-ready"' in sign_page and label in sign_page and 'name="typed_name"' not in sign_page
     assert [item["label"] for item in snap["missing"] if item["kind"] == "answer"] == [label]
+
+
+def test_refused_approval_offers_a_manager_the_override_and_the_dashboard_lists_it(app, client, review_world):
+    complete_packet(app, review_world.packet, sign=True)
+    with app.app_context(), session_scope(app) as db:
+        packet = db.get(Packet, review_world.packet.id)
+        packet.status = "in_review"
+        packet.answers = {**packet.answers, "birth_city": ""}
+    auth = sign_in(client, review_world.manager)
+    url = f"/packets/{review_world.packet.id}/transition"
+    refused = auth.post(url, data={"to_status": "approved"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="gate-refused"' in html and "City or town of birth" in html
+    assert 'name="override_reason"' in html
+    done = auth.post(url, data={"to_status": "approved", "override_reason": "Birth city unknown to everyone."})
+    assert done.status_code == 303
+    review = client.get(f"/packets/{review_world.packet.id}/staff-review").get_data(as_text=True)
+    assert 'id="overrides"' in review and "Birth city unknown to everyone." in review
+    dashboard = client.get("/dashboard/").get_data(as_text=True)
+    assert 'id="overrides"' in dashboard and "Birth city unknown to everyone." in dashboard
+
+
+def test_a_caseworker_sees_what_is_missing_and_no_override(app, client, draft_world):
+    auth = sign_in(client, draft_world.worker)
+    refused = auth.post(f"/packets/{draft_world.packet.id}/transition", data={"to_status": "in_review"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="gate-refused"' in html and 'name="override_reason"' not in html
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Packet, draft_world.packet.id).status == "draft"
