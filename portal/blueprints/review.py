@@ -10,10 +10,10 @@ from portal.documents import renders
 from portal.forms import find_packet_type, summarize
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, RenderStatus, Role
-from portal.packets import approvals, comments, completeness, lifecycle, milestones
+from portal.packets import approvals, comments, completeness, lifecycle, milestones, notifications
 from portal.web.guards import allow
 from portal.web.panels import review_panel
-from portal.web.redirects import safe_next
+from portal.web.redirects import base_url, safe_next
 from portal.web.rendering import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
@@ -105,6 +105,7 @@ def transition(packet_id):
     to_status = request.form.get("to_status", "")
     note = request.form.get("note", "")
     override_reason = request.form.get("override_reason", "")[:2000]
+    move = lifecycle.MOVES.get((packet.status, to_status))
     try:
         lifecycle.transition(db, packet=packet, to_status=to_status, user=current_user, note=note,
                              override_reason=override_reason)
@@ -116,6 +117,8 @@ def transition(packet_id):
                                                              "override_reason": override_reason},
             gate_refused=error if isinstance(error, lifecycle.GateRefused) else None))
     db.commit()
+    if move is not None and (news := notifications.for_move(move.action)):
+        notifications.notify(db, packet=packet, what=news, actor=current_user, base_url=base_url())
     flash(_("Saved: the packet is now “%(status)s”.", status=lifecycle.STATUS_LABELS[packet.status]), "success")
     if to_status == PacketStatus.approved:
         _render_final(db, packet)
@@ -159,6 +162,7 @@ def add_comment(packet_id):
         return render("review/show.html", block="comments", status=422,
                       **_review_context(db, packet, errors=invalid.errors, values=invalid.values))
     db.commit()
+    notifications.notify(db, packet=packet, what=notifications.COMMENT, actor=current_user, base_url=base_url())
     flash(_("Comment added."), "success")
     return redirect(url_for("review.show", packet_id=packet.id) + "#comments", code=303)
 
