@@ -56,6 +56,8 @@ def test_one_answer_changes_all_four_views(app, youth_world):
     assert label not in _missing_section(packet_page) and label not in _missing_section(review)
     assert 'id="not-ready"' not in sign_page and 'name="typed_name"' in sign_page
     assert [item["kind"] for item in snap["missing"]] == ["signature"]
+    statuses = {item["key"]: item["status"] for item in snap["checklist"]}
+    assert statuses["translations"] == "optional"  # an optional item is never "Missing" in the PDF
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, youth_world.packet.id)
         save_answers(db, packet=packet, changes={"birth_city": ""}, base_version=packet.version,
