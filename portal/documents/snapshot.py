@@ -13,7 +13,7 @@ from sqlmodel import Session
 from portal import forms
 from portal.documents import uploads
 from portal.models import Agency, Client, Packet, User
-from portal.packets import signatures
+from portal.packets import completeness, signatures
 
 SNAPSHOT_VERSION = 1
 # The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
@@ -80,6 +80,8 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
     agency = session.get(Agency, packet.agency_id)
     summary = _summary(packet=packet, client=client, agency=agency, today=today)
     rows = uploads.checklist_rows(session, packet=packet, items=summary.checklist, today=today)
+    state = completeness.of(session, packet=packet, summary=summary)
+    missing_items = state.missing_checklist_keys()
     representative = _representative(session, packet=packet, client=client, user=user)
     signatures = _signatures(session, packet=packet)
     sections = []
@@ -109,7 +111,8 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
             "why": str(row.item.why),
             "required": row.item.required,
             "has_expiry": row.item.has_expiry,
-            "status": row.status,
+            # "missing" only when the completeness model says so: an optional item left out is never missing
+            "status": row.status if row.status != "missing" or row.item.key in missing_items else "optional",
             "reason": row.waiver.reason if row.waiver else "",
             "warnings": list(row.warnings),
             "documents": [
@@ -149,6 +152,9 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
         "sections": sections,
         "release": release,
         "checklist": checklist,
+        # what the packet still lacks, from the completeness model: the checklist page lists it
+        "missing": [{"kind": item.kind, "label": str(item.label), "step": str(item.step_title)}
+                    for item in state.items if item.kind != completeness.COMMENT],
         "signers": [
             {"key": signer.key, "role": str(signer.role), "capacity": capacity or "",
              "signature": signatures.get(signer.key)}
