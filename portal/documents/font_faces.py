@@ -36,7 +36,7 @@ def add_font(self, pango_font):
     if key not in self._fonts:
         font = Font(pango_font, description, font_size)
         # The resource name and WeasyPrint's grouping of fonts by program both go by `hash`.
-        digest = hashlib.sha256(font.name + font.file_content + bytes([font.index])).digest()
+        digest = hashlib.sha256(font.name + font.index.to_bytes(4, "big") + font.file_content).digest()
         font.hash = "".join(chr(65 + letter % 26) for letter in digest[:6])
         font.name = b"/" + font.hash.encode() + font.name[font.name.index(b"+"):]
         self._fonts[key] = font
