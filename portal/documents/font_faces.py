@@ -7,7 +7,7 @@ glyph ids of the others were drawn with it (梁 drawn as 杰, 우 as q). Here th
 file, so each file gets its own font, resource name and program. The subset tags are made distinct
 when the parts are joined (assemble.py), where all the programs of a packet are seen together.
 
-`add_font` replaces WeasyPrint's own `Stream.add_font` (written against WeasyPrint 66 to 70, where it is
+`add_font` replaces WeasyPrint's own `Stream.add_font` (written against WeasyPrint 70, where it is
 the only place fonts are made for a page); tests/documents/test_pdf_glyphs.py fails if an upgrade
 changes that.
 """
