@@ -21,9 +21,10 @@ from portal.packets import completeness, lifecycle, notifications
 from portal.packets.answers import (
     PacketError,
     StaleSaveError,
+    open_packets_by_type,
     save_answers,
     set_planned_signing_date,
-    start_packet,
+    start_or_open,
     user_names,
 )
 from portal.packets.comments import open_comments
@@ -83,7 +84,7 @@ def triage_page(client_id):
     return render(
         "packets/triage.html", block="triage_result" if request.method == "POST" else None,
         status=422 if errors else 200, client=client, values=values, errors=errors, recommendation=recommendation,
-        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES,
+        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES, open_packets=open_packets_by_type(db, client=client),
     )
 
 
@@ -98,14 +99,18 @@ def start(client_id):
         flash(_("Choose a packet and a planned signing date (year-month-day) to start."), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     try:
-        packet = start_packet(db, client=client, packet_type_key=key, user=current_user,
-                                      planned_signing_date=signing)
+        packet, created = start_or_open(db, client=client, packet_type_key=key, user=current_user,
+                                        planned_signing_date=signing)
     except PacketError as problem:
         db.rollback()
         flash(str(problem), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     db.commit()
-    flash(_("Application started."), "success")
+    if created:
+        flash(_("Application started."), "success")
+    else:
+        flash(_("This application was already started for this person. Here it is: carry on where it was left."),
+              "info")
     return redirect(url_for("packets.show", packet_id=packet.id), code=303)
 
 

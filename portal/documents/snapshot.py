@@ -16,6 +16,9 @@ from portal.models import Agency, Client, Packet, User
 from portal.packets import completeness, signatures
 
 SNAPSHOT_VERSION = 1
+# The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
+IDENTITY_FIELDS = {"uci": "uci", "family_name": "family_name", "given_names": "given_names", "dob": "date_of_birth",
+                   "date_of_birth": "date_of_birth"}
 
 
 def _summary(*, packet: Packet, client: Client, agency: Agency, today: date):
@@ -41,6 +44,28 @@ def _signatures(session: Session, *, packet: Packet) -> dict:
             "method": str(signature.get("method", "")),
         }
     return result
+
+
+def _applicant(client: Client, summary) -> dict:
+    """Who the packet is for, as the application itself states it, so the header and cover letter say
+    what the answers say; the client file fills in what this packet type does not ask."""
+    values = {
+        "family_name": client.family_name,
+        "given_names": client.given_names,
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
+        "uci": client.uci,
+    }
+    answered = set()
+    for section in summary.sections:
+        for line in section.lines:
+            key = IDENTITY_FIELDS.get(line.field.name)
+            if key is None or key in answered or not line.applies or line.value in (None, ""):
+                continue
+            answered.add(key)  # the first question that asks it: the applicant's own identity step
+            value = line.value
+            values[key] = value.isoformat() if hasattr(value, "isoformat") else (
+                str(value) if key == "date_of_birth" else line.display)
+    return {"name": f"{values['given_names'] or ''} {values['family_name'] or ''}".strip(), **values}
 
 
 def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
@@ -119,13 +144,7 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
             "cover_letter": list(packet_type.cover_letter(summary.context)) if packet_type.cover_letter else [],
         },
         "agency": {"name": agency.name, "address": agency.address, "phone": agency.phone, "email": agency.email},
-        "applicant": {
-            "name": client.display_name or client.family_name,
-            "family_name": client.family_name,
-            "given_names": client.given_names,
-            "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
-            "uci": client.uci,
-        },
+        "applicant": _applicant(client, summary),
         "representative": {
             "name": representative.name if representative else "",
             "email": representative.email if representative else "",
