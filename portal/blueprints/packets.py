@@ -17,7 +17,7 @@ from portal.db import get_session
 from portal.forms import engine, interaction
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet
-from portal.packets import completeness, lifecycle, notifications
+from portal.packets import lifecycle, notifications
 from portal.packets.answers import (
     PacketError,
     StaleSaveError,
@@ -29,7 +29,7 @@ from portal.packets.answers import (
 )
 from portal.packets.comments import open_comments
 from portal.web import guards
-from portal.web.panels import PACKET_PANELS, render_panels
+from portal.web.panels import PACKET_PANELS, packet_completeness, render_panels
 from portal.web.redirects import base_url
 from portal.web.rendering import push_url, render, wants_fragment
 from portal.youth import participation
@@ -132,7 +132,7 @@ def show(packet_id):
     steps = forms.visible_steps(packet_type, context, role)
     done, total = forms.progress(packet_type, context, role)
     summary = forms.summarize(packet=packet, client=client, agency=agency, packet_type=packet_type)
-    state = completeness.of(db, packet=packet, summary=summary)
+    state = packet_completeness(db, packet, summary)
     panels = render_panels(PACKET_PANELS, session=db, user=current_user, packet=packet, client=client)
     audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=packet.id)
     db.commit()
