@@ -28,6 +28,7 @@ from portal.packets.answers import (
     user_names,
 )
 from portal.packets.comments import open_comments
+from portal.packets.readable import readable
 from portal.web import guards
 from portal.web.panels import PACKET_PANELS, render_panels
 from portal.web.rendering import push_url, render, wants_fragment
@@ -42,7 +43,7 @@ def _load(packet_id):
     db = get_session()
     # Held here: scope() reads it again, and the session keeps it only weakly.
     agency = access.agency_of(db, current_user)
-    packet = access.get_or_404(db, Packet, packet_id, current_user)
+    packet = readable(access.get_or_404(db, Packet, packet_id, current_user))
     client = db.get(Client, packet.client_id)
     try:
         packet_type = forms.get_packet_type(packet.packet_type)

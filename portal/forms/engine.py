@@ -11,9 +11,10 @@ from datetime import date
 from typing import Any
 
 from portal import validation
-from portal.forms.registry import get_packet_type
+from portal.forms.registry import find_packet_type, get_packet_type
 from portal.forms.rows import read_rows, row_key
-from portal.forms.rules.dates import age_on
+from portal.forms.rules.dates import age_on, plausible
+from portal.forms.stored import stored_answers, stored_meta
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -58,11 +59,16 @@ def agency_dict(agency) -> dict[str, Any]:
 
 
 def build_context(*, packet, client, agency, today: date | None = None, answers: dict | None = None) -> Context:
+    """What rules and conditions read. Stored answers come in their fields' shapes (forms.stored), and an
+    implausible planned signing date counts as today's until it is corrected (the packet page says so)."""
     today = today or date.today()
+    if answers is None:
+        packet_type = find_packet_type(packet.packet_type)
+        answers = stored_answers(packet_type, packet.answers) if packet_type else dict(packet.answers or {})
     return Context(
-        answers=dict(packet.answers or {}) if answers is None else answers,
+        answers=answers,
         client=client_dict(client),
-        signing_date=packet.planned_signing_date or today,
+        signing_date=plausible(packet.planned_signing_date) or today,
         today=today,
         agency=agency_dict(agency),
     )
@@ -324,7 +330,7 @@ def summarize(*, packet, client, agency, today: date | None = None,
     """Everything about a packet, computed once: what the review screen and the PDF read."""
     packet_type = packet_type or get_packet_type(packet.packet_type)
     context = build_context(packet=packet, client=client, agency=agency, today=today)
-    meta = packet.answer_meta or {}
+    meta = stored_meta(packet.answer_meta)
     sections, missing = [], []
     for step in visible_steps(packet_type, context):
         shown = {item.name for item in visible_fields(step, context)}
