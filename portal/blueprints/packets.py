@@ -93,9 +93,10 @@ def start(client_id):
     db = get_session()
     client = access.get_or_404(db, Client, client_id, current_user)
     key = request.form.get("packet_type", "")
-    signing, error = validation.a_date(request.form.get("planned_signing_date", ""), required=True)
+    signing, error = validation.signing_date(request.form.get("planned_signing_date", ""), started_on=date.today())
     if key not in forms.PACKET_TYPES or error:
-        flash(_("Choose a packet and a planned signing date (year-month-day) to start."), "error")
+        flash(_("Planned signing date: %(error)s", error=error) if error and key in forms.PACKET_TYPES
+              else _("Choose a packet and a planned signing date (year-month-day) to start."), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     try:
         packet, created = start_or_open(db, client=client, packet_type_key=key, user=current_user,
@@ -138,7 +139,8 @@ def show(packet_id):
 @guards.allow(*STAFF)
 def signing_date(packet_id):
     db, packet, client, agency, packet_type = _load(packet_id)
-    value, error = validation.a_date(request.form.get("planned_signing_date", ""), required=True)
+    value, error = validation.signing_date(request.form.get("planned_signing_date", ""),
+                                           started_on=min(packet.created_at.date(), date.today()))
     if error:
         flash(_("The planned signing date was not changed: %(error)s", error=error), "error")
     else:

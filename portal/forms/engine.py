@@ -13,7 +13,7 @@ from typing import Any
 from portal import validation
 from portal.forms.registry import find_packet_type, get_packet_type
 from portal.forms.rows import read_rows, row_key
-from portal.forms.rules.dates import age_on, plausible
+from portal.forms.rules.dates import EARLIEST, LATEST, age_on, plausible
 from portal.forms.stored import stored_answers, stored_meta
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
 from portal.i18n import gettext as _
@@ -139,8 +139,11 @@ _TYPED_ONLY = {
 }
 
 
-def _clean_date(raw: Any, context: Context) -> tuple[Any, str | None]:
-    value, error = validation.a_date(raw, today=context.today, earliest=date(1900, 1, 1))
+def _clean_date(item: Field, raw: Any, context: Context) -> tuple[Any, str | None]:
+    """Not before 1900; not after today (a birth, an order, an entry) unless the field is declared a future
+    date in its packet type; never past the last plausible day."""
+    value, error = validation.a_date(raw, past=not item.future, today=context.today, earliest=EARLIEST,
+                                     latest=LATEST)
     return (value.isoformat() if isinstance(value, date) else value or ""), error
 
 
@@ -161,7 +164,7 @@ def clean_value(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
     if kind == "checkbox":
         return raw in (True, "yes", "on", "true", "1"), None
     if kind == "date":
-        return _clean_date(raw, context)
+        return _clean_date(item, raw, context)
     if kind == "name":
         return validation.name(raw, max_length=item.max_length)
     if kind in _TYPED_ONLY:

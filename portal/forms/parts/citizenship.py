@@ -181,7 +181,7 @@ def travel_documents_step(*, section: str = "Passports and travel documents (5 y
             Field("country", _l("Country of issue"), kind="country"),
             Field("number", _l("Number"), kind="passport"),
             Field("issued", _l("Issued"), kind="date"),
-            Field("expires", _l("Expires"), kind="date"),
+            Field("expires", _l("Expires"), kind="date", future=True),
         )),
         Field("passports_not_held", _l("Documents no longer held, and why"), kind="textarea", required=False,
               form_ref=q_missing),
