@@ -14,7 +14,7 @@ from flask_login import current_user
 from portal import access, audit, forms, validation
 from portal.casework import triage
 from portal.db import get_session
-from portal.forms import engine, interaction
+from portal.forms import crosscheck, engine, interaction
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet
 from portal.packets import lifecycle
@@ -180,6 +180,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     for item in fields:
         if item.kind == "group" and not values[item.name]:
             values[item.name] = [{}]
+    differences = {} if role == "youth" else crosscheck.client_file_differences(values, context.client)
     position = next((index for index, candidate in enumerate(steps) if candidate.key == step.key), 0)
     meta = packet.answer_meta or {}
     if comments is None:
@@ -191,7 +192,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     return render(
         "packets/step.html", block=block, status=status, step_urls=step_urls, packet=packet, client=client,
         packet_type=packet_type, step=step, steps=steps, fields=fields, values=values, errors=errors or {},
-        conflicts=conflicts or {},
+        conflicts=conflicts or {}, differences=differences,
         done=done, total=total, position=position, role=role, youth=role == "youth", asked=asked, meta=meta,
         previous=steps[position - 1] if position > 0 else None,
         step_done={candidate.key: forms.step_done(candidate, context, role) for candidate in steps},
@@ -216,6 +217,13 @@ def step(packet_id, step_key):
 
     post = interaction.read_step(current, request.form, context, role, current_version=packet.version,
                                  packet_type=packet_type)
+    chosen = request.form.get("use_client_file", "")
+    if chosen in crosscheck.CLIENT_FILE_FIELDS and role != "youth" and chosen in post.typed:
+        # "Use the client file's": the step is shown again with that value in the field, for saving.
+        typed = dict(post.typed)
+        typed[chosen] = crosscheck.client_file_value(chosen, context.client)
+        return _step_page(db, packet, client, agency, packet_type, current, typed=typed, errors=post.errors,
+                          version=post.base_version)
     if post.row_operation or post.errors:
         return _step_page(db, packet, client, agency, packet_type, current, typed=post.typed, errors=post.errors,
                           status=422 if post.errors else 200, version=post.base_version)
@@ -267,8 +275,10 @@ def save_field(packet_id, step_key, name):
             values[name] = [{}]
         meta = packet.answer_meta or {}
         asked = post.ask or (meta.get(name) or {}).get("ask_caseworker")
+        differences = {} if role == "youth" else crosscheck.client_file_differences(values, context.client)
         return render("packets/_field_response.html", status=status, packet=packet, step=current, item=item,
                       values=values, errors=errors or {}, conflicts={name: conflict} if conflict else {},
+                      difference=differences.get(name),
                       youth=role == "youth", asked={name} if asked else set(), version=version or packet.version,
                       editable=True, comments={}, meta=meta)
 
