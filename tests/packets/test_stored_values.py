@@ -74,3 +74,11 @@ def test_every_page_of_a_packet_renders_whatever_is_stored(app, youth_world, mak
                 if status >= 500:
                     failures.append(f"{person.role} {path} {'htmx' if headers else ''}: {status} {_last_error(caplog)}")
     assert failures == []
+
+
+def test_an_impossible_signing_date_is_named_on_the_packet_page(app, draft_world, auth, client):
+    with app.app_context(), session_scope(app) as db:
+        db.get(Packet, draft_world.packet.id).planned_signing_date = date(1, 1, 1)
+    auth.login(draft_world.worker)
+    page = client.get(f"/packets/{draft_world.packet.id}")
+    assert page.status_code == 200 and 'id="planned_signing_date-error"' in page.get_data(as_text=True)
