@@ -3,7 +3,7 @@
 from portal.forms import facts
 from portal.forms.engine import age_at_signing
 from portal.forms.parts import citizenship as c
-from portal.forms.parts.common import answer_in, yes
+from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending_step, yes
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
@@ -35,6 +35,10 @@ def rule_basis(context):
             "who were blocked only by the first-generation limit are citizens. Check the family's dates.",
             date=c3.value.isoformat()), c3.cite()))
     return findings
+
+
+def fees(context) -> list:
+    return [c.fee_line("cit_proof", fee_day(context))]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
@@ -81,6 +85,7 @@ PACKET = PacketType(
                   show_if=yes("previous_certificate")),
         ), form_section="Citizenship details"),
         c.contact_step(section="Contact details"),
+        sending_step(),
         Step("declaration", _l("Declaration"), (
             Field("uses_representative", _l("Is a representative (someone acting for a fee or not) used?"),
                   kind="yesno"),
@@ -105,11 +110,15 @@ PACKET = PacketType(
     ),
     signers=(
         Signer("authorised_person", _l("Parent or legal guardian"), capacity=c.authorised_capacity, show_if=minor),
+        # Signature matrix (domain I.1): citizenship forms take the minor's own signature from 14 [C]; the CIT 0001
+        # form's signature box for 14 to 17 is not in the stored copies, so the matrix is followed (VERIFY).
+        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, signing with the parent or "
+               "guardian", show_if=c.minor_14_to_17, youth_signs=True),
         Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", show_if=adult,
                youth_signs=True),
     ),
-    rules=(rule_basis, c.rule_signing_date, c.rule_form_version("CIT 0001")),
-    fees=lambda ctx: [c.fee_line("cit_proof", ctx.signing_date)],
+    rules=(rule_basis, c.rule_signing_date, fee_date_rule(fees), c.rule_form_version("CIT 0001")),
+    fees=fees,
     submission="Online (first certificate or replacement only) or on paper to "
                f"{facts.code('cit_proof_mailing_address')}.",
 )

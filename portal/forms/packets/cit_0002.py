@@ -1,7 +1,7 @@
 """CIT 0002: citizenship for an adult (18 and over), s.5(1): former Crown wards (domain C)."""
 
 from portal.forms.parts import citizenship as c
-from portal.forms.parts.common import age_between
+from portal.forms.parts.common import age_between, fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
@@ -56,6 +56,7 @@ PACKET = PacketType(
                   show_if=lambda ctx: ctx.get("language_evidence") not in (None, "", "none")),
         ), form_section="Language", show_if=age_between(18, 54)),
         c.prohibitions_step(section="Prohibitions"),
+        sending_step(),
         c.declaration_step(section="Declaration"),
     ),
     checklist=(
@@ -85,6 +86,7 @@ PACKET = PacketType(
         rule_language,
         c.rule_removal_and_prohibitions,
         c.rule_signing_date,
+        fee_date_rule(c.adult_fees),
         c.rule_form_version("CIT 0002"),
     ),
     fees=c.adult_fees,

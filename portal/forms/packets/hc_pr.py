@@ -3,7 +3,7 @@ IMM 5406 and IMM 5283, with the best interests of the child as its own guided se
 from __future__ import annotations
 
 from portal.forms.facts import status_facts
-from portal.forms.parts.common import YES_NO, adult, answer_in
+from portal.forms.parts.common import YES_NO, adult, answer_in, fee_date_rule, fee_day, sending_step
 from portal.forms.parts.status import (
     family_roles,
     family_rule,
@@ -45,7 +45,7 @@ STEPS = (
         Field("negative_decision", _l("Most recent negative refugee decision"), kind="choice", required=False,
               options=(("none", _l("None")),) + NEGATIVE_DECISIONS),
         Field("negative_decision_date", _l("Date of that decision"), kind="date",
-              show_if=answer_in("negative_decision", "rpd", "rad", "prra")),
+              show_if=answer_in("negative_decision", "rpd", "rad", "abandoned", "prra")),
         Field("health_risk", _l("Would return put the applicant's life at risk because adequate health care is not "
                                 "available?"), kind="yesno"),
         Field("security_inadmissible", _l("Has IRCC or CBSA raised security, human rights violations or organized "
@@ -90,10 +90,9 @@ STEPS = (
              Field("exemptions_requested", _l("Exemptions requested (the requirements of the Act or Regulations that "
                                               "the applicant asks to be exempted from)"), kind="textarea"),
          )),
+    sending_step(),
     Step("fees_declaration", _l("Fees and declaration"), form_section="Fees and declarations (IMM 0008, IMM 5283)",
          fields=(
-             Field("fees_paid_on", _l("Date the fees will be paid"), kind="date",
-                   help=_l("Fees follow the table in force on the payment day; they rose on 2026-04-30.")),
              Field("rprf_exempt", _l("Has IRCC confirmed an exemption from the right of permanent residence fee?"),
                    kind="yesno", options=YES_NO),
              Field("declaration_read", _l("The applicant (or the parent or guardian) has read the declarations and the "
@@ -153,12 +152,13 @@ def bars_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    on = as_date(context.get("fees_paid_on")) or context.signing_date
-    return hc_fees(people=family_roles(context), facts=status_facts(on)["hc"],
+    return hc_fees(people=family_roles(context), facts=status_facts(fee_day(context))["hc"],
                    rprf_exempt=context.get("rprf_exempt") == "yes")
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.hc_open:
+        return []  # IRPA 25(1.2)(a): no second H&C while one is pending (approved in principle is still pending)
     if situation.state_care_open:
         return [Fit(_l("H&C permanent residence if the state-care pathway does not fit (for example, not 3 years' "
                        "residence)."), recommended=False)]
@@ -185,7 +185,7 @@ PACKET = PacketType(
     signers=imm0008_signers(),
     rules=(bars_rule, family_rule("hc", must_be_in_canada=False),
            history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses")),
+           history_rule("address_history", "Schedule A addresses"), fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online through the permanent residence portal. Paper, braille or large print only as an "
                "accommodation requested from IRCC. Incomplete applications are returned.",

@@ -12,6 +12,7 @@ from portal.forms.parts.common import (
     SEX_CITIZENSHIP,
     age_between,
     answer_in,
+    fee_day,
     not_after_signing,
     yes,
 )
@@ -535,9 +536,9 @@ def fee_line(key: str, on: date) -> FeeLine:
 
 
 def minor_fees(context: Context) -> list[FeeLine]:
-    return [fee_line("cit_minor_processing", context.signing_date)]
+    return [fee_line("cit_minor_processing", fee_day(context))]
 
 
 def adult_fees(context: Context) -> list[FeeLine]:
-    return [fee_line("cit_adult_processing", context.signing_date),
-            fee_line("cit_right_of_citizenship", context.signing_date)]
+    return [fee_line("cit_adult_processing", fee_day(context)),
+            fee_line("cit_right_of_citizenship", fee_day(context))]
