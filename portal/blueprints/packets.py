@@ -81,7 +81,7 @@ def triage_page(client_id):
     return render(
         "packets/triage.html", block="triage_result" if request.method == "POST" else None,
         status=422 if errors else 200, client=client, values=values, errors=errors, recommendation=recommendation,
-        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES,
+        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES, bill_c3_date=triage.bill_c3_date().isoformat(),
     )
 
 

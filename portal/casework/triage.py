@@ -111,7 +111,7 @@ def read_form(form, *, client) -> tuple[dict, dict, TriageAnswers | None]:
     values = {"status": form.get("status", StatusInCanada.unknown),
               "planned_signing_date": form.get("planned_signing_date", "")}
     values.update({flag: form.get(flag) == "yes" for flag in FLAGS})
-    values["parent_presence_days"] = form.get("parent_presence_days", "").strip()
+    values["parent_presence_days"] = (form.get("parent_presence_days") or "").strip().replace(",", "")
     errors = {}
     if values["status"] not in dict(STATUSES):
         errors["status"] = _l("Please choose one of the options.")
@@ -135,6 +135,10 @@ def read_form(form, *, client) -> tuple[dict, dict, TriageAnswers | None]:
 def state_care_days_left(today: date) -> int:
     """Days on which IRCC can still RECEIVE a state-care application, today included (0 once closed)."""
     return state_care.days_left(today, state_care.load_facts())
+
+
+def bill_c3_date() -> date:
+    return facts.a_date("bill_c3_in_force")
 
 
 def descent_of(answers: TriageAnswers) -> descent.Descent | None:
@@ -169,9 +173,11 @@ def recommend(answers: TriageAnswers, *, today: date | None = None) -> Recommend
              if situation.age is None else
              _l("Age on the planned signing date (%(date)s): %(age)s.", date=situation.signing_date.isoformat(),
                 age=situation.age)]
-    if situation.descent_working:
-        notes.append(_l("Bill C-3 test (citizenship by descent): %(lines)s.",
-                        lines="; ".join(situation.descent_working)))
+    test = descent_of(answers)
+    if test is not None:  # show the working of the Bill C-3 test
+        notes.append(_l("Bill C-3 test (citizenship by descent): %(reason)s", reason=test.reason))
+        if test.working:
+            notes.append(_l("Working: %(lines)s.", lines="; ".join(test.working)))
     fits = []  # (rank, order, key, fit)
     for order, (key, packet_type) in enumerate(PACKET_TYPES.items()):
         if packet_type.triage is None:

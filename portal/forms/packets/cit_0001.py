@@ -4,6 +4,7 @@ from portal.forms import facts
 from portal.forms.engine import age_at_signing
 from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending_step, yes
+from portal.forms.rules import descent
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
@@ -28,13 +29,29 @@ def rule_basis(context):
         findings.append(Finding("warning", "status.citizen", _l(
             "The client file does not show the applicant as a citizen: proof of citizenship is only for people who "
             "already are citizens (born in Canada, or born abroad to a Canadian parent)."), "domain 0, D"))
-    if born_abroad(context) and context.get("parent_basis") == "born_abroad":
-        c3 = facts.lookup("date", "bill_c3_in_force")
-        findings.append(Finding("warning", "citizenship.bill_c3", _l(
-            "Born abroad to a parent who was also born abroad: since %(date)s (Bill C-3) people born before that date "
-            "who were blocked only by the first-generation limit are citizens. Check the family's dates.",
-            date=c3.value.isoformat()), c3.cite()))
+    if born_abroad(context):
+        findings += rule_bill_c3(context)
     return findings
+
+
+def parent_by_descent(context) -> bool:
+    return born_abroad(context) and context.get("parent_basis") == "born_abroad"
+
+
+def rule_bill_c3(context) -> list[Finding]:
+    """Born abroad: does citizenship pass from the Canadian parent (Bill C-3)? With the working."""
+    in_force = facts.lookup("date", "bill_c3_in_force")
+    days = context.get("parent_presence_days")
+    test = descent.by_descent(born_on=context.client.get("dob"), parent_born_abroad=parent_by_descent(context),
+                              parent_presence_days=days if isinstance(days, int) else None,
+                              in_force=in_force.value, required_days=facts.number("c3_parent_presence_days"))
+    level = {True: "info", None: "warning", False: "blocker"}[test.citizen]
+    return [Finding(level, "citizenship.bill_c3", test.reason, in_force.cite() + "; " + test.source, test.working)]
+
+
+def after_c3(context) -> bool:
+    born = context.client.get("dob")
+    return parent_by_descent(context) and born is not None and born >= facts.a_date("bill_c3_in_force")
 
 
 def fees(context) -> list:
@@ -42,6 +59,10 @@ def fees(context) -> list:
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.born_abroad_to_canadian_parent and situation.descent_citizen is None:
+        return [Fit(_l("Born abroad on or after %(date)s to a Canadian parent also born abroad: a citizen, with a "
+                       "certificate, only if that parent had 1,095 days in Canada before the birth. Enter the "
+                       "parent's days to be sure.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]
     if not situation.citizen:
         return []
     if (situation.born_in_canada
@@ -80,6 +101,11 @@ PACKET = PacketType(
                   show_if=born_abroad, options=(("born_in_canada", _l("Born in Canada")),
                                                 ("naturalized", _l("Granted citizenship (naturalized)")),
                                                 ("born_abroad", _l("Born outside Canada to a Canadian parent")))),
+            Field("parent_presence_days", _l("Days the Canadian parent was physically present in Canada before the "
+                                             "applicant's birth"), kind="number", show_if=after_c3,
+                  help=_l("Born on or after the Bill C-3 date to a parent also born abroad: citizenship passes only "
+                          "if that parent had at least 1,095 days in Canada before the birth. Count from the "
+                          "parent's travel and school records.")),
             Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
             Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
                   show_if=yes("previous_certificate")),
