@@ -30,6 +30,7 @@ class Context:
     signing_date: date  # planned signing date; every age rule reads from it
     today: date
     agency: dict[str, Any] = field(default_factory=dict)
+    started_on: date | None = None  # the day the packet was started (turning 18 mid-packet)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.answers.get(name, default)
@@ -76,6 +77,7 @@ class ChecklistItem:
     show_if: Condition | None = None
     has_expiry: bool = False  # passports, permits, PR cards: the upload asks for the expiry date
     help: str = ""
+    form_code: str = ""  # an official form: the checklist names the edition assumed (facts.toml)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
 
 from portal.forms import facts
+from portal.forms.editions import with_editions
 from portal.forms.engine import age_at_signing
 from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending_step, yes
@@ -147,4 +148,5 @@ PACKET = PacketType(
     fees=fees,
     submission="Online (first certificate or replacement only) or on paper to "
                f"{facts.code('cit_proof_mailing_address')}.",
+    cover_letter=with_editions(("CIT 0001",)),
 )

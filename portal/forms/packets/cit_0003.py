@@ -1,5 +1,6 @@
 """CIT 0003: citizenship for a minor with a citizen (or co-applying) parent, s.5(2) (domain B)."""
 
+from portal.forms.editions import with_editions
 from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Finding, Fit, PacketType, Situation, Step, Triage
@@ -111,4 +112,5 @@ PACKET = PacketType(
     ),
     fees=c.minor_fees,
     submission="Paper to CPC Sydney, or online when a parent or guardian applies for the minor.",
+    cover_letter=with_editions(("CIT 0003",)),
 )

@@ -1,6 +1,8 @@
 """CIT 0403: citizenship for a minor without a Canadian parent, s.5(1) (domain A)."""
 
+from portal.forms.editions import with_editions
 from portal.forms.parts import citizenship as c
+from portal.forms.parts import discretion
 from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
@@ -88,6 +90,7 @@ PACKET = PacketType(
         c.prohibitions_step(section="Prohibitions"),
         Step("parents", _l("Parents and guardian"), c.parent_fields(citizen_parent_required=False),
              form_section="Parents' and guardian's details"),
+        discretion.discretion_step(adult_form=False),
         sending_step(),
         c.declaration_step(waiver_box=True, section="Section 19 Declaration and signatures"),
     ),
@@ -106,6 +109,7 @@ PACKET = PacketType(
         c.TAX_PROOF,
         c.PROHIBITION_DOCS,
         c.PHOTOS,
+        *discretion.CHECKLIST,
         c.FEE_RECEIPT,
         c.TRANSLATIONS,
     ),
@@ -124,6 +128,7 @@ PACKET = PacketType(
         c.rule_removal_and_prohibitions,
         rule_no_citizen_parent,
         rule_waiver,
+        discretion.rule_discretion,
         c.rule_signing_date,
         fee_date_rule(c.minor_fees),
         c.rule_form_version("CIT 0403"),
@@ -131,4 +136,5 @@ PACKET = PacketType(
     fees=c.minor_fees,
     submission="Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
                "an agency worker counts as guardian in IRCC's online tool).",
+    cover_letter=with_editions(("CIT 0403",), discretion.cover_letter),
 )

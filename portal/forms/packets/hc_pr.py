@@ -2,6 +2,7 @@
 IMM 5406 and IMM 5283, with the best interests of the child as its own guided section."""
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.facts import status_facts
 from portal.forms.parts.common import YES_NO, adult, answer_in, fee_date_rule, fee_day, sending_step
 from portal.forms.parts.status import (
@@ -101,13 +102,15 @@ STEPS = (
 )
 
 CHECKLIST = (
-    ChecklistItem("imm0008", _l("Generic application form IMM 0008"), why=_l("a mandatory form (checklist IMM 5280)")),
+    ChecklistItem("imm0008", _l("Generic application form IMM 0008"), why=_l("a mandatory form (checklist IMM 5280)"),
+                  form_code="IMM 0008"),
     ChecklistItem("schedule_a", _l("Schedule A (IMM 5669) for the applicant and each family member 18 or older, "
                                    "10 years or since 18 with no gaps"),
-                  why=_l("because the applicant is 18 or older"), show_if=adult),
-    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form")),
+                  why=_l("because the applicant is 18 or older"), show_if=adult, form_code="IMM 5669"),
+    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form"),
+                  form_code="IMM 5406"),
     ChecklistItem("imm5283", _l("Humanitarian and compassionate considerations (IMM 5283)"),
-                  why=_l("the H&C grounds, with evidence for every statement")),
+                  why=_l("the H&C grounds, with evidence for every statement"), form_code="IMM 5283"),
     ChecklistItem("passport", _l("Passport pages with all entry stamps"), has_expiry=True,
                   why=_l("shows identity and entries"), show_if=answer_in("identity_document", "passport")),
     ChecklistItem("status_documents", _l("Status documents, even expired"), required=False,
@@ -190,4 +193,5 @@ PACKET = PacketType(
     submission="Online through the permanent residence portal. Paper, braille or large print only as an "
                "accommodation requested from IRCC. Incomplete applications are returned.",
     allows_family_members=True,
+    cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406", "IMM 5283")),
 )

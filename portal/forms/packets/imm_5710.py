@@ -5,6 +5,7 @@ because it decides the evidence and the fees; the remaining steps follow the for
 """
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.engine import age_at_signing
 from portal.forms.facts import status_facts
 from portal.forms.parts.common import (
@@ -234,7 +235,7 @@ STEPS = (
 
 CHECKLIST = (
     ChecklistItem("imm5710", _l("Application form IMM 5710, signed (barcode page on top for paper)"),
-                  why=_l("the application itself (checklist IMM 5556)")),
+                  why=_l("the application itself (checklist IMM 5556)"), form_code="IMM 5710"),
     ChecklistItem("passport", _l("Passport or travel document: copy of the information page"), has_expiry=True,
                   why=_l("because the applicant has a passport"), show_if=yes("has_passport")),
     ChecklistItem("identity_document", _l("Identity document (national identity card, birth certificate)"),
@@ -407,5 +408,5 @@ PACKET = PacketType(
     fees=fees,
     submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
                "(checklist IMM 5556).",
-    cover_letter=cover_letter,
+    cover_letter=with_editions(("IMM 5710",), cover_letter),
 )

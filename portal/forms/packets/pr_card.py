@@ -2,6 +2,7 @@
 obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.facts import status_facts
 from portal.forms.parts.common import (
     EYES,
@@ -71,7 +72,7 @@ STEPS = (
 
 CHECKLIST = (
     ChecklistItem("imm5444", _l("Application for a PR card (IMM 5444), one for each person"),
-                  why=_l("the application (checklist IMM 5644)")),
+                  why=_l("the application (checklist IMM 5644)"), form_code="IMM 5444"),
     ChecklistItem("identity_document", _l("Passport or travel document used to come to Canada"), has_expiry=True,
                   why=_l("shows identity and entries")),
     ChecklistItem("copr", _l("Confirmation of PR or record of landing"), why=_l("shows PR status")),
@@ -140,4 +141,5 @@ PACKET = PacketType(
     fees=fees,
     submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
                "The applicant must be in Canada.",
+    cover_letter=with_editions(("IMM 5444",)),
 )

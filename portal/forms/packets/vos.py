@@ -2,6 +2,7 @@
 confirmation of PR is lost. Not a travel or identity document. Corrections go on IMM 5218 instead."""
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.facts import status_facts
 from portal.forms.parts.common import SERVICE_LANGUAGE, fee_date_rule, fee_day, minor, s57_step, sending_step
 from portal.forms.parts.status import birth_fields, contact_fields, name_fields, s57_signer_list
@@ -37,7 +38,7 @@ STEPS = (
 
 CHECKLIST = (
     ChecklistItem("imm5009", _l("Verification of Status request (IMM 5009)"),
-                  why=_l("the application (guide IMM 5545)")),
+                  why=_l("the application (guide IMM 5545)"), form_code="IMM 5009"),
     ChecklistItem("identity_documents", _l("Copies of identity documents (passport, birth certificate, PR card)"),
                   why=_l("shows who the applicant is")),
     ChecklistItem("fee_receipt", _l("Fee receipt ($30)"), why=_l("the processing fee")),
@@ -82,4 +83,5 @@ PACKET = PacketType(
     rules=(correction_rule, fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="By mail, as guide IMM 5545 says.",
+    cover_letter=with_editions(("IMM 5009",)),
 )

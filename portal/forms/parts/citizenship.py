@@ -418,7 +418,8 @@ def rule_presence(context: Context) -> list[Finding]:
         return [Finding("info", "presence.1095", _l(
             "%(total)s days of physical presence counted: at least %(required)s needed.",
             total=_fmt(result.total), required=_fmt(result.required)), source, working=result.lines)]
-    return [Finding("blocker", "presence.1095", _l(
+    level = "warning" if context.get("request_5_4") == "yes" else "blocker"  # s.5(4) asked for: the Minister decides
+    return [Finding(level, "presence.1095", _l(
         "fewer than %(required)s days of physical presence: %(total)s counted (%(short)s short). A later signing "
         "date adds days; a discretionary grant under s.5(4) is the exception.", required=_fmt(result.required),
         total=_fmt(result.total), short=_fmt(result.shortfall)), source, working=result.lines)]
@@ -455,7 +456,7 @@ def rule_form_version(code: str):
 
 def form_item(code: str) -> ChecklistItem:
     return ChecklistItem("form", _l("Completed %(code)s, on the current version, signed and dated", code=code),
-                         why=_l("every application"))
+                         why=_l("every application"), form_code=code)
 
 
 PR_PROOF = ChecklistItem("pr_proof", _l("Copy of PR proof: IMM 1000 or confirmation of PR (IMM 5292 / 5688), and "
