@@ -73,7 +73,7 @@ def imm_5710_answers(client: Client, *, basis: str, ccms: bool) -> dict:
                        bg_refused="yes", background_details="Refugee claim refused by the RPD; removal order issued; "
                                                             "pre-removal risk assessment pending.")
     if basis == "r206_1_a":
-        answers.update(referral_date=iso(TODAY - timedelta(days=220)), designated_country="no", claim_decided="no",
+        answers.update(referral_date=iso(TODAY - timedelta(days=220)), claim_decided="no",
                        biometrics_given="yes", biometrics_date=iso(TODAY - timedelta(days=230)),
                        biometrics_as_claimant="yes")
     if ccms:
