@@ -35,6 +35,8 @@ from portal.forms.types import (
 from portal.i18n import lazy_gettext as _l
 
 SOURCE = "canada.ca trp-state-care [C]; Ministerial Instructions of 2023-07-25; domain F, E.1"
+OB_SOURCE = ("IRCC program delivery instructions, TRPs for foreign nationals who were in state care, eligibility: no "
+             "valid status at the time of application [C]")
 COMPANION = (("work", _l("A work permit (IMM 5710, basis 'former child in state care')")),
              ("study", _l("A study permit (IMM 5709, basis 'former child in state care')")),
              ("none", _l("No permit for now: the temporary resident permit only")))
@@ -184,6 +186,10 @@ def eligibility_rule(context: Context) -> list[Finding]:
             "At least 12 months in court-ordered care are needed: %(days)s days counted from the client file, "
             "%(needed)s needed.", days=care.days, needed=care.months_in_days(months)), SOURCE,
             care.working or ("no care periods on the client file",)))
+    if context.client.get("status") in ("permanent_resident", "citizen", "temporary_resident", "protected_person"):
+        found.append(Finding("blocker", "trp.status", _l(
+            "The measure is for people without valid status in Canada when they apply; the client file shows a "
+            "status."), OB_SOURCE))
     if context.get("in_canada") == "no":
         found.append(Finding("blocker", "trp.in_canada", _l("The applicant must be in Canada."), SOURCE))
     if under_removal_order(context):

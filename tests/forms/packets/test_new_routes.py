@@ -119,3 +119,12 @@ def test_triage_places_the_new_routes():
     also = {option.key: option.reason for option in state_care.alternatives}
     assert "state_care_trp" in also and "imm_5709" in also
     assert "code S62" not in also["imm_5710"] and "fee-free" in also["imm_5710"]
+
+
+def test_state_care_trp_is_for_people_without_valid_status():
+    """IRCC's instructions for these TRPs: principal applicants must not have valid status when they apply."""
+    from tests.support.forms import summarize_answers
+
+    for status, blocked in (("no_status", False), ("temporary_resident", True), ("permanent_resident", True)):
+        summary = summarize_answers("state_care_trp", {}, dob=date(2008, 1, 1), status=status)
+        assert ("trp.status" in rules_of(summary)) is blocked, status
