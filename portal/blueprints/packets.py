@@ -86,6 +86,7 @@ def triage_page(client_id):
         "packets/triage.html", block="triage_result" if request.method == "POST" else None,
         status=422 if errors else 200, client=client, values=values, errors=errors, recommendation=recommendation,
         statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES, open_packets=open_packets_by_type(db, client=client),
+        bill_c3_date=triage.bill_c3_date().isoformat(),
     )
 
 
