@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.documents import parts, pdf, renders, snapshot, storage, upload_ready
 from portal.documents.part_cache import PartCache
@@ -65,13 +65,10 @@ def kit_snapshot(session: Session, *, packet: Packet, user: User | None) -> dict
     upload-ready form."""
     taken = snapshot.build(session, packet=packet, user=user)
     chosen = packet_channel.of(packet)
-    ids = [document["id"] for item in taken["checklist"] for document in item["documents"]]
-    ready = {}
-    for document_id in ids:
-        document = session.get(Document, document_id)
-        if document is not None and document.ready_key:
-            ready[document_id] = {"key": document.ready_key, "pages": document.ready_pages,
-                                  "size": document.ready_size}
+    ready = {str(document.id): {"key": document.ready_key, "pages": document.ready_pages,
+                                "size": document.ready_size}
+             for document in session.exec(select(Document).where(Document.packet_id == packet.id))
+             if document.ready_key}
     taken["kit"] = {
         "channel": chosen.applies,
         "max_bytes": channels.upload_max_bytes(),
@@ -133,9 +130,9 @@ def _item_pdf(item: dict, ready: dict, *, load: Callable[[str], bytes], max_byte
         cached = ready.get(document["id"])
         if cached:
             pieces.append(load(cached["key"]))
-        else:  # uploaded before upload-ready forms were kept: made now
+        else:  # uploaded before upload-ready forms were kept: made now (the whole item is shrunk below if need be)
             pieces.append(upload_ready.prepare(load(document["storage_key"]), document["content_type"],
-                                               max_bytes=max_bytes).data)
+                                               max_bytes=upload_ready.NO_LIMIT).data)
     joined = upload_ready.join(pieces)
     if len(joined.data) <= max_bytes:
         return joined

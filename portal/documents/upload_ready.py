@@ -24,6 +24,7 @@ MIN_DPI = 150  # below this, small print on scanned identity documents stops bei
 # Tried in order until the file fits: (dots per inch, JPEG quality).
 SHRINK_STEPS = ((200, 80), (150, 75), (150, 60), (150, 45))
 SHRINK_TIMEOUT = 120  # seconds for one pdftoppm run
+NO_LIMIT = 1 << 62  # prepare() without shrinking
 
 
 @dataclass(frozen=True)
