@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from portal import access, audit
 from portal.db import get_session
-from portal.documents import kit, renders, storage
+from portal.documents import acknowledgements, kit, renders, storage, uploads
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Packet, RenderStatus
 from portal.packets import channel as packet_channel
 from portal.packets import copy_sheet as sheets
+from portal.packets import milestones
 from portal.validation import FormInvalid
 from portal.web import downloads, guards
 from portal.web.rendering import render, wants_fragment
@@ -96,3 +97,51 @@ def copy_sheet(packet_id):
     printable = request.args.get("print") == "1"
     return render("submission/copy_sheet_print.html" if printable else "submission/copy_sheet.html",
                   packet=packet, sheet=sheet)
+
+
+@bp.post("/<packet_id>/acknowledgement")
+@guards.allow(*STAFF)
+def add_acknowledgement(packet_id):
+    """IRCC's acknowledgement (AOR), uploaded after the submission was recorded."""
+    session = get_session()
+    packet = _packet(packet_id)
+    upload = request.files.get("acknowledgement")
+    back = redirect(url_for("packets.show", packet_id=packet.id) + "#channel-heading", code=303)
+    if upload is None or not upload.filename:
+        flash(_("Please choose the acknowledgement file to upload."), "error")
+        return back
+    try:
+        attachment = acknowledgements.store(upload.filename, upload.read())
+    except uploads.UploadRefused as error:
+        flash(str(error), "error")
+        return back
+    try:
+        replaced = milestones.add_acknowledgement(session, packet=packet, user=current_user, attachment=attachment)
+    except FormInvalid as invalid:
+        session.rollback()
+        acknowledgements.forget(attachment)
+        flash(str(next(iter(invalid.errors.values()))), "error")
+        return back
+    session.commit()
+    if replaced:
+        storage.delete(replaced)
+    flash(_("IRCC's acknowledgement is on the packet."), "ok")
+    return back
+
+
+@bp.get("/<packet_id>/acknowledgement")
+@guards.allow(*STAFF)
+def acknowledgement(packet_id):
+    session = get_session()
+    packet = _packet(packet_id)
+    sent = milestones.submission(session, packet=packet)
+    if sent is None or not sent.attachment_key:
+        abort(404)
+    try:
+        data = acknowledgements.read(sent)
+    except storage.StorageError:
+        abort(404)
+    audit.record(session, action="acknowledgement.download", user=current_user, record_type="packet",
+                 record_id=packet.id)
+    session.commit()
+    return downloads.file_response(data, sent.attachment_type, sent.attachment_name, inline=True)

@@ -85,7 +85,8 @@ def channel_panel(*, session, user, packet, client=None):
     if user.role not in CASE_ROLES:
         return None
     return {"packet": packet, "chosen": packet_channel.of(packet),
-            "kit_row": renders.latest_render(session, packet=packet, kind="kit")}
+            "kit_row": renders.latest_render(session, packet=packet, kind="kit"),
+            "sent": milestones.submission(session, packet=packet)}
 
 
 def invitation_panel(*, session, user, packet, client=None):
