@@ -38,15 +38,15 @@ class TooLarge(ValueError):
 
 
 def prepare(data: bytes, content_type: str, *, max_bytes: int) -> ReadyFile:
-    """The upload-ready PDF of one stored evidence file (already checked and cleaned), shrunk when too large.
-
-    A file that cannot be shrunk enough is kept as it is: the kit reports it when it is built.
+    """The upload-ready PDF of one stored evidence file (already checked and cleaned); a picture larger than the
+    limit is redrawn smaller now. A PDF over the limit is left to the kit's job, which shrinks it off the web
+    request (many pages take a while), and a file that cannot be shrunk enough is kept as it is: the kit
+    reports it when it is built.
     """
     if content_type == PDF:
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            ready = ReadyFile(data, len(pdf.pages))
-    else:
-        ready = ReadyFile(image_pdf(data, content_type), 1)
+            return ReadyFile(data, len(pdf.pages))
+    ready = ReadyFile(image_pdf(data, content_type), 1)
     if len(ready.data) <= max_bytes:
         return ready
     try:
