@@ -15,9 +15,11 @@ from sqlmodel import select
 
 from portal import queue
 from portal.db import session_scope
-from portal.documents import kit, storage, upload_ready
+from portal.documents import kit, storage, upload_ready, uploads
 from portal.forms import channels
+from portal.forms.registry import PacketTypes
 from portal.models import Document, Packet, Render
+from portal.packets import copy_sheet
 from tests.support.app import Auth
 from tests.support.documents import jpeg_bytes, pdf_bytes
 
@@ -166,3 +168,28 @@ def test_online_kit_leaves_out_photos_and_is_final_only_once_approved(app, make,
         keys = {item["key"] for item in taken["checklist"]}
         assert ("photos" in keys) == ("photos" in taken["kit"]["not_needed"])
         assert not kit.may_be_final(session, packet=packet, user=worker)
+
+
+ONLINE_TYPES = sorted(key for key in PacketTypes() if channels.channel_for(key).online_possible)
+
+
+@pytest.mark.parametrize("packet_type", ONLINE_TYPES)
+def test_every_online_packet_type_gets_a_kit_and_a_copy_sheet(app, make, request_context, packet_type):
+    agency = make.agency()
+    worker = make.user(agency)
+    person = make.client(agency)
+    packet = make.packet(person, packet_type=packet_type)
+    with session_scope(app) as session:
+        packet = session.get(Packet, packet.id)
+        checked = uploads.check_file(pdf_bytes(2), "scan.pdf", max_bytes=10 * 1024 * 1024)
+        taken = kit.kit_snapshot(session, packet=packet, user=worker)
+        item = next(item["key"] for item in taken["checklist"] if item["key"] not in taken["kit"]["not_needed"])
+        uploads.add_document(session, packet=packet, user=worker, checklist_item=item, checked=checked)
+        session.flush()
+        taken = kit.kit_snapshot(session, packet=packet, user=worker)
+        sheet = copy_sheet.build(session, packet=packet)
+    assert taken["kit"]["channel"] == "online"
+    made = kit.build(taken, final=False, load=lambda key: storage.load(key, app), app=app)
+    assert [file.name for file in made.files][0] == kit.COVER_LETTER and len(made.files) == 2
+    assert made.files[1].pages == 2 and made.files[1].name.endswith(".pdf") and not made.problems
+    assert sheet.sections and not sheet.order_verified
