@@ -22,6 +22,12 @@ class EvidenceState:
     max_mb: int
     channel: packet_channel.PacketChannel | None = None  # online or paper: the checklist adapts (photos, address)
 
+    @property
+    def missing(self) -> list[uploads.ChecklistRow]:
+        """Items with no file and no reason, leaving out those the chosen channel does not take."""
+        return [row for row in self.rows if row.status == "missing"
+                and not (self.channel and self.channel.not_needed(row.item.key))]
+
     def row(self, key: str) -> uploads.ChecklistRow | None:
         return next((row for row in self.rows if row.item.key == key), None)
 

@@ -202,6 +202,6 @@ def checklist_notes(channel: Channel | None, applied: str) -> list[str]:
     if channel.mailing:
         notes.append(str(_l("Mail everything in one envelope to: %(address)s", address=channel.mailing)))
     if channel.deadline:
-        notes.append(str(_l("IRCC must receive it by %(day)s: a later arrival is refused, whatever the "
-                            "postmark.", day=channel.deadline.isoformat())))
+        notes.append(str(_l("IRCC must receive it by %(day)s: an application that arrives later is not "
+                            "accepted, whatever the postmark.", day=channel.deadline.isoformat())))
     return notes
