@@ -27,13 +27,16 @@ def _world(make):
 
 
 def _submit(auth, packet, **fields):
-    data = {"sent_on": date.today().isoformat(), "method": "online", "reference": "", "note": "", **fields}
+    # A manager, going ahead with a written reason: these packets are not complete (the gates are tested in
+    # test_completeness.py); recording is what is tested here.
+    data = {"sent_on": date.today().isoformat(), "method": "online", "reference": "", "note": "",
+            "override_reason": "Test: recording only", **fields}
     return auth.post(f"/packets/{packet.id}/submission", data=data, content_type="multipart/form-data")
 
 
 def test_online_submission_needs_the_confirmation_number_and_keeps_the_acknowledgement(app, client, auth, make):
-    worker, manager, online, paper = _world(make)
-    auth.login(worker)
+    _worker, manager, online, paper = _world(make)
+    auth.login(manager)
     form = client.get(f"/packets/{online.id}/submission").get_data(as_text=True)
     assert 'value="online" checked' in form or 'value="online"  checked' in form, "online is offered first"
     refused = _submit(auth, online)
@@ -57,9 +60,7 @@ def test_online_submission_needs_the_confirmation_number_and_keeps_the_acknowled
     assert b"Second 1" in _content(client.get(f"/packets/{online.id}/acknowledgement").data)
     assert _submit(auth, paper, method="mail", reference="TRACK-1").status_code == 303
 
-    boss = app.test_client()
-    Auth(boss).login(manager)
-    board = boss.get("/dashboard/").get_data(as_text=True)
+    board = client.get("/dashboard/").get_data(as_text=True)
     assert '<p class="stat card" id="sent-online"><span class="stat__number">1</span>' in board
     assert '<p class="stat card" id="sent-paper"><span class="stat__number">1</span>' in board
 
@@ -75,3 +76,14 @@ def test_a_refused_acknowledgement_file_keeps_the_answers(app, client, auth, mak
     outsider = app.test_client()
     Auth(outsider).login(make.user(make.agency(), role="manager"))
     assert outsider.get(f"/packets/{online.id}/acknowledgement").status_code == 404
+
+
+def test_photos_are_not_missing_from_an_online_packet_but_are_from_a_paper_one(app, make, request_context):
+    from portal.packets import completeness
+
+    _worker, _manager, online, _paper = _world(make)
+    with session_scope(app) as session:
+        packet = session.get(Packet, online.id)
+        assert "photos" not in completeness.of(session, packet=packet).missing_checklist_keys()
+        packet.submit_channel = "paper"
+        assert "photos" in completeness.of(session, packet=packet).missing_checklist_keys()
