@@ -3,6 +3,7 @@ Render row, and let every exception reach RQ's failed registry after writing a p
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 
@@ -208,7 +209,7 @@ def build_kit(render_id: str) -> dict:
                 _update(app, render_uuid, status=RenderStatus.queued if retrying else RenderStatus.failed,
                         progress=0, error=reason_for(error), finished_at=None if retrying else utcnow())
                 raise
-        manifest = {"files": [file.__dict__ for file in made.files], "problems": made.problems}
+        manifest = {"files": [dataclasses.asdict(file) for file in made.files], "problems": made.problems}
         _update(app, render_uuid, status=RenderStatus.done, progress=100, storage_key=key,
                 pages=sum(file.pages for file in made.files), size=len(made.data), sha256=made.sha256,
                 manifest=manifest, finished_at=utcnow())

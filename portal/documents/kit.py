@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlmodel import Session, select
 
-from portal.documents import parts, pdf, renders, snapshot, storage, upload_ready
+from portal.documents import parts, pdf, renders, snapshot, upload_ready
 from portal.documents.part_cache import PartCache
 from portal.forms import channels
 from portal.models import Document, Packet, PacketStatus, Render, User
@@ -195,7 +195,3 @@ def manifest_text(taken: dict, entries: list[KitFile], problems: list[str], *, f
 
 def read_kit(render: Render) -> bytes:
     return renders.read_pdf(render)  # the same finished-render check, for a zip
-
-
-def store(kit: Kit, app: Flask | None = None) -> str:
-    return storage.save(kit.data, app)
