@@ -4,6 +4,8 @@ import hashlib
 import io
 import json
 import os
+import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -193,3 +195,26 @@ def test_every_online_packet_type_gets_a_kit_and_a_copy_sheet(app, make, request
     assert [file.name for file in made.files][0] == kit.COVER_LETTER and len(made.files) == 2
     assert made.files[1].pages == 2 and made.files[1].name.endswith(".pdf") and not made.problems
     assert sheet.sections and not sheet.order_verified
+
+
+def test_the_kit_cover_letter_speaks_of_uploaded_files_not_an_envelope(app, make, request_context):
+    agency = make.agency()
+    worker = make.user(agency)
+    packet = make.packet(make.client(agency), packet_type="cit_0403")
+    with session_scope(app) as session:
+        packet = session.get(Packet, packet.id)
+        uploads.add_document(session, packet=packet, user=worker, checklist_item="two_id",
+                             checked=uploads.check_file(pdf_bytes(1), "id.pdf", max_bytes=10 * 1024 * 1024))
+        session.flush()
+        taken = kit.kit_snapshot(session, packet=packet, user=worker)
+    made = kit.build(taken, final=False, load=lambda key: storage.load(key, app), app=app)
+    archive = zipfile.ZipFile(io.BytesIO(made.data))
+    with pikepdf.open(io.BytesIO(archive.read(kit.COVER_LETTER))) as cover:
+        text = _pdf_text(cover)
+    assert "online application" in text and "Uploaded:" in text and "separator page" not in text
+
+
+def _pdf_text(pdf) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        pdf.save(handle.name)
+        return subprocess.run(["pdftotext", handle.name, "-"], capture_output=True, text=True, check=True).stdout
