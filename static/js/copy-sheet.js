@@ -28,6 +28,20 @@
       announce(button.getAttribute("data-refused"));
     });
   });
-  document.addEventListener("DOMContentLoaded", function () { showButtons(document); });
-  document.addEventListener("htmx:load", function (event) { showButtons(event.target); });
+  // The "Done" tick boxes are kept in this browser only (localStorage, keyed by the sheet's id, never a name).
+  function restoreTicks(root) {
+    root.querySelectorAll("[data-copy-sheet] .copy-done input").forEach(function (box) {
+      var key = box.closest("[data-copy-sheet]").getAttribute("data-copy-sheet") + ":" + box.name;
+      try { box.checked = window.localStorage.getItem(key) === "1"; } catch (error) { return; }
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var sheet = box.closest ? box.closest("[data-copy-sheet]") : null;
+    if (!sheet || !box.matches(".copy-done input")) { return; }
+    var key = sheet.getAttribute("data-copy-sheet") + ":" + box.name;
+    try { window.localStorage.setItem(key, box.checked ? "1" : "0"); } catch (error) { return; }
+  });
+  document.addEventListener("DOMContentLoaded", function () { showButtons(document); restoreTicks(document); });
+  document.addEventListener("htmx:load", function (event) { showButtons(event.target); restoreTicks(event.target); });
 })();

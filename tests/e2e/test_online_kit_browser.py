@@ -78,4 +78,10 @@ def test_build_the_online_kit_and_copy_a_value_with_the_keyboard(live_portal, br
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.getElementById('copy-status').textContent.length > 0")
     assert page.evaluate("navigator.clipboard.readText()") == value
+    # A section's tick box keeps its place across a reload (in this browser only).
+    done = page.locator(".copy-done input").first
+    done.focus()
+    page.keyboard.press("Space")
+    page.reload()
+    assert page.locator(".copy-done input").first.is_checked()
     context.close()
