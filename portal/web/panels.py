@@ -14,8 +14,9 @@ from sqlmodel import select
 
 from portal import access, forms
 from portal.casework import assignment
-from portal.documents import evidence
+from portal.documents import evidence, renders
 from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Role
+from portal.packets import channel as packet_channel
 from portal.packets import comments, completeness, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
 from portal.referrals import directory
@@ -93,6 +94,15 @@ def evidence_panel(*, session, user, packet, client=None):
     return {"packet": packet, "ev": evidence.state(session, packet=packet)}
 
 
+def channel_panel(*, session, user, packet, client=None):
+    """How the packet goes to IRCC (online or paper, and why), with the online kit and the copy sheet."""
+    if user.role not in CASE_ROLES:
+        return None
+    return {"packet": packet, "chosen": packet_channel.of(packet),
+            "kit_row": renders.latest_render(session, packet=packet, kind="kit"),
+            "sent": milestones.submission(session, packet=packet)}
+
+
 def invitation_panel(*, session, user, packet, client=None):
     """For staff: invite the youth, see pending invitations, signatures and the youth's questions."""
     if user.role not in CASE_ROLES:
@@ -117,6 +127,7 @@ def invitation_panel(*, session, user, packet, client=None):
 PACKET_PANELS = (
     Panel("youth/_youth_panel.html", youth_panel),
     Panel("review/_panel.html", review_panel),
+    Panel("submission/_channel_panel.html", channel_panel),
     Panel("documents/_panel.html", evidence_panel),
     Panel("youth/_packet_panel.html", invitation_panel),
 )
