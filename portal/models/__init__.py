@@ -26,6 +26,7 @@ from portal.models.core import (
     new_id,
     utcnow,
 )
+from portal.models.records import AccessRequest, ArchiveStatus, BackupRecord
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
 from portal.models.review import (
     Milestone,
@@ -40,6 +41,9 @@ from portal.models.review import (
 from portal.models.youth import Invitation, Signature, SignInCode
 
 __all__ = [
+    "AccessRequest",
+    "ArchiveStatus",
+    "BackupRecord",
     "CASE_ROLES",
     "STAFF_ROLES",
     "Agency",

@@ -1,0 +1,99 @@
+"""The privacy officer's commands: purge, export-person, rotate-key, key-status, backup, restore.
+
+Each prints what it will do and asks before doing it, unless --yes.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.db import session_scope
+from portal.documents import keyring
+from portal.models import BackupRecord, utcnow
+from portal.records import rotation
+
+
+def _app():
+    return current_app._get_current_object()
+
+
+def _confirm(yes: bool, question: str) -> None:
+    if not yes:
+        click.confirm(question, abort=True)
+
+
+@click.command("rotate-key")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def rotate_key(yes):
+    """Re-encrypt every stored file and cached part under PASSAGE_ENCRYPTION_KEY (safe to run again)."""
+    app = _app()
+    ring = keyring.for_app(app)
+    old = [kid for kid in ring.keys if kid != ring.current_id]
+    files = sum(1 for _ in rotation.stored_files(app))
+    parts = sum(1 for _ in rotation.cached_parts(app))
+    click.echo(f"Re-encrypt what is not yet under key {ring.current_id}: {files} stored files and {parts} cached parts"
+               f" are checked. Older keys that can still open files: {', '.join(old) or 'none'}.")
+    _confirm(yes, "Go ahead?")
+
+    def progress(kind: str, done: int) -> None:
+        click.echo(f"{kind} {done}/{files if kind == 'files' else parts}")
+
+    report = rotation.rotate(app, progress=progress)
+    click.echo(f"Done. Files re-encrypted: {report.files_resealed}, already under the current key: "
+               f"{report.files_current}. Cached parts re-encrypted: {report.parts_resealed}, already current: "
+               f"{report.parts_current}, dropped (unreadable; remade by the next render): {report.parts_dropped}.")
+    if report.files_unreadable:
+        click.echo(f"{len(report.files_unreadable)} files open with none of the configured keys: "
+                   + ", ".join(report.files_unreadable[:20]), err=True)
+        sys.exit(1)
+    click.echo("Run `flask --app portal key-status` to see whether an old key can be retired.")
+
+
+@click.command("key-status")
+@click.option("--retire", "retire", default=None, metavar="KEY_ID",
+              help="Exit 1 unless this key can be removed from PASSAGE_ENCRYPTION_OLD_KEYS.")
+@with_appcontext
+def key_status(retire):
+    """What each encryption key still seals: stored files, cached parts, backups."""
+    app = _app()
+    with session_scope() as session:
+        found = rotation.usage(app, session)
+    for kid, use in sorted(found.items(), key=lambda item: not item[1].current):
+        role = "current" if use.current else ("old" if use.configured else "NOT CONFIGURED")
+        click.echo(f"{kid} ({role}): {use.files} files, {use.parts} cached parts, "
+                   f"{len(use.backups)} backups" + (f" ({', '.join(use.backups)})" if use.backups else ""))
+    if retire is None:
+        return
+    use = found.get(retire)
+    if use is not None and use.current:
+        click.echo(f"{retire} is the current key: it cannot be retired.", err=True)
+        sys.exit(1)
+    if use is not None and use.in_use:
+        click.echo(f"{retire} is still needed. Run rotate-key; for backups, keep the key until they are destroyed "
+                   "(then `flask --app portal backup-discarded ID`).", err=True)
+        sys.exit(1)
+    click.echo(f"{retire} is no longer used: remove it from PASSAGE_ENCRYPTION_OLD_KEYS.")
+
+
+@click.command("backup-discarded")
+@click.argument("backup_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def backup_discarded(backup_id, yes):
+    """Record that a backup was destroyed, so the keys it needed may be retired."""
+    with session_scope() as session:
+        record = session.get(BackupRecord, backup_id)
+        if record is None:
+            raise click.ClickException(f"No backup {backup_id!r} is recorded.")
+        click.echo(f"Record backup {record.id} ({record.location}, {record.created_at:%Y-%m-%d %H:%M}) as destroyed."
+                   " It can no longer be counted on for a restore.")
+        _confirm(yes, "Go ahead?")
+        record.discarded_at = utcnow()
+    click.echo("Recorded.")
+
+
+COMMANDS = (rotate_key, key_status, backup_discarded)
