@@ -5,6 +5,7 @@ Each prints what it will do and asks before doing it, unless --yes.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -13,7 +14,8 @@ from flask.cli import with_appcontext
 from portal.db import session_scope
 from portal.documents import keyring
 from portal.models import BackupRecord, utcnow
-from portal.records import rotation
+from portal.records import backup as backups
+from portal.records import rotation, sealed_stream
 
 
 def _app():
@@ -96,4 +98,46 @@ def backup_discarded(backup_id, yes):
     click.echo("Recorded.")
 
 
-COMMANDS = (rotate_key, key_status, backup_discarded)
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def backup_command(path, yes):
+    """Write an encrypted archive of the database and the file store to PATH."""
+    app = _app()
+    what = backups.plan(app)
+    if path.exists():
+        raise click.ClickException(f"{path} already exists; choose a new name.")
+    click.echo(f"Back up the {what.database} database and {what.files} stored files to {path}, encrypted. "
+               f"Restoring it will need the keys {', '.join(what.key_ids)}.")
+    _confirm(yes, "Go ahead?")
+    try:
+        record = backups.backup(app, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup {record.id} written: {path} ({path.stat().st_size} bytes, {record.files} files).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path, yes):
+    """Restore a backup made by `backup` into this empty instance (new database, empty data folder)."""
+    app = _app()
+    try:
+        header = backups.read_header(path)
+    except (backups.BackupError, sealed_stream.SealedStreamError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restore backup {header['id']} into this instance ({backups.database_kind(app)} database, "
+               f"files in {app.config['DATA_DIR']}). It needs the keys {', '.join(header['key_ids'])}.")
+    _confirm(yes, "Go ahead?")
+    try:
+        manifest = backups.restore(app, path)
+    except (backups.BackupError, sealed_stream.SealedStreamError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored backup {manifest['id']} ({len(manifest['sha256']) - 1} files, every checksum matched). "
+               "The audit log records the restore.")
+
+
+COMMANDS = (rotate_key, key_status, backup_discarded, backup_command, restore_command)
