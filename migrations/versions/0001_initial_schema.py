@@ -155,6 +155,7 @@ def upgrade() -> None:
     sa.Column('legal_hold_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('legal_hold_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('legal_hold_by_id', sa.Uuid(), nullable=True),
+    sa.Column('legal_hold_history', sa.JSON(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),

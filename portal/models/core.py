@@ -188,6 +188,8 @@ class Client(SQLModel, table=True):
     legal_hold_reason: str = Field(default="", max_length=1000)
     legal_hold_at: datetime | None = None
     legal_hold_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    # Holds set and cleared before: [{"set_at", "set_by", "reason", "cleared_at", "cleared_by", "clear_reason"}]
+    legal_hold_history: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

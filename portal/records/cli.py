@@ -15,7 +15,7 @@ from portal.db import session_scope
 from portal.documents import keyring
 from portal.models import BackupRecord, utcnow
 from portal.records import backup as backups
-from portal.records import rotation, sealed_stream
+from portal.records import retention, rotation, sealed_stream
 
 
 def _app():
@@ -140,4 +140,39 @@ def restore_command(path, yes):
                "The audit log records the restore.")
 
 
-COMMANDS = (rotate_key, key_status, backup_discarded, backup_command, restore_command)
+KIND_LABELS = {
+    "closed_files": "closed client files", "finished_packets": "withdrawn or decided packets",
+    "abandoned_drafts": "abandoned drafts", "superseded_renders": "superseded PDFs",
+    "referrals": "referrals not taken up", "expired_archives": "expired access-request archives",
+}
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list what is due; delete nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def purge(dry_run, yes):
+    """Delete what each agency's retention periods make due: rows, stored files, part cache, PDFs, audit events."""
+    app = _app()
+    with session_scope() as session:
+        plan = retention.due(session)
+        for due in plan.agencies:
+            click.echo(f"{due.agency_slug}: {due.total} records due")
+            for kind, ids in due.ids.items():
+                if ids:
+                    click.echo(f"  {KIND_LABELS[kind]}: {len(ids)}: " + " ".join(str(one) for one in ids))
+        if plan.audit_events:
+            click.echo(f"audit log: {plan.audit_events} events written before {plan.audit_before:%Y-%m-%d}")
+        if not plan.total:
+            click.echo("Nothing is due for disposal.")
+            return
+        if dry_run:
+            click.echo(f"{plan.total} records are due. Nothing was deleted (--dry-run).")
+            return
+        _confirm(yes, f"Delete these {plan.total} records and their files for good?")
+        report = retention.purge(app, session)
+    click.echo(f"Deleted {sum(report.rows.values())} rows, {report.files} stored files and "
+               f"{report.audit_events} audit events; the audit log lists each record by id.")
+
+
+COMMANDS = (purge, rotate_key, key_status, backup_discarded, backup_command, restore_command)
