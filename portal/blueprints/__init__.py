@@ -9,10 +9,11 @@ from portal.blueprints import (
                                             documents,
                                             home,
                                             packets,
+                                            records,
                                             referrals,
                                             review,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory))
+                                            dashboard, youth, referrals, directory, records))

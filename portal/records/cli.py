@@ -5,17 +5,19 @@ Each prints what it will do and asks before doing it, unless --yes.
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal import audit
 from portal.db import session_scope
 from portal.documents import keyring
-from portal.models import BackupRecord, utcnow
+from portal.models import AccessRequest, ArchiveStatus, BackupRecord, Client, utcnow
+from portal.records import access_requests, person_export, retention, rotation, sealed_stream
 from portal.records import backup as backups
-from portal.records import retention, rotation, sealed_stream
 
 
 def _app():
@@ -175,4 +177,44 @@ def purge(dry_run, yes):
                f"{report.audit_events} audit events; the audit log lists each record by id.")
 
 
-COMMANDS = (purge, rotate_key, key_status, backup_discarded, backup_command, restore_command)
+@click.command("export-person")
+@click.argument("client_id")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the zip (it is not encrypted: keep it safe).")
+@click.option("--received", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the request was received (YYYY-MM-DD); today if not given.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def export_person(client_id, out, received, yes):
+    """Write everything held about one person (client file CLIENT_ID) to a zip, and record the access request."""
+    app = _app()
+    try:
+        client_uuid = uuid.UUID(client_id)
+    except ValueError as error:
+        raise click.ClickException("CLIENT_ID must be a client file's id (see the address of its page).") from error
+    with session_scope() as session:
+        client = session.get(Client, client_uuid)
+        if client is None:
+            raise click.ClickException(f"No client file {client_id}.")
+        if out.exists():
+            raise click.ClickException(f"{out} already exists; choose a new name.")
+        click.echo(f"Write everything held about client file {client.id} (documents decrypted) to {out}, "
+                   "and record an access request answered today.")
+        _confirm(yes, "Go ahead?")
+        with out.open("wb") as handle:
+            counts = person_export.write_archive(app, session, client_id=client.id, out=handle)
+        today = utcnow().date()
+        received_on = received.date() if received else today
+        request = AccessRequest(agency_id=client.agency_id, client_id=client.id, received_on=received_on,
+                                due_on=received_on + access_requests.DUE_AFTER, answered_on=today,
+                                status=ArchiveStatus.ready, progress=100, finished_at=utcnow())
+        session.add(request)
+        session.flush()
+        audit.record(session, action="access_request.exported", agency_id=client.agency_id,
+                     record_type="access_request", record_id=request.id,
+                     detail=f"client={client.id} files={counts['files']} rows={counts['rows']}")
+    click.echo(f"Wrote {out}: {counts['rows']} records, {counts['files']} files, {counts['audit_events']} audit "
+               "events." + (f" {counts['unreadable']} stored files could not be read." if counts["unreadable"] else ""))
+
+
+COMMANDS = (purge, export_person, rotate_key, key_status, backup_discarded, backup_command, restore_command)
