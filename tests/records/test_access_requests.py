@@ -8,6 +8,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from rq import SimpleWorker
 from sqlalchemy import update
 from sqlmodel import select
@@ -15,7 +16,7 @@ from sqlmodel import select
 from portal import audit, queue
 from portal.db import session_scope
 from portal.demo import DEMO_PASSWORD
-from portal.documents import storage
+from portal.documents import keyring, storage
 from portal.models import (
     AccessRequest,
     ArchiveStatus,
@@ -30,8 +31,9 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.records import rotation
 from tests.records.conftest import seeded_app
-from tests.support.app import Auth
+from tests.support.app import Auth, make_app
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +183,26 @@ def test_a_manager_sets_and_clears_a_legal_hold_with_a_reason(demo, person):
     assert auth.post(f"/clients/{client.id}/legal-hold",
                      {"action": "clear", "reason": "Order lifted"}).status_code == 303
     assert "Order lifted" in browser.get(f"/clients/{client.id}/records").get_data(as_text=True)
+
+
+def test_rotate_key_on_the_demo_then_the_old_key_is_retired(demo, person, tmp_path):
+    """Runs last in this module: the demo's files move to a new key, and the archive still opens under it alone."""
+    new_key = Fernet.generate_key().decode()
+    common = {"SECRET_KEY": demo.config["SECRET_KEY"], "DATA_DIR": demo.config["DATA_DIR"]}
+    rotated = make_app(tmp_path, demo.config["DATABASE_URL"], ENCRYPTION_KEY=new_key,
+                       ENCRYPTION_OLD_KEYS=[demo.config["ENCRYPTION_KEY"]], **common)
+    result = rotated.test_cli_runner().invoke(args=["rotate-key", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"Files re-encrypted: {len(list(rotation.stored_files(demo)))}" in result.output
+    old_id = keyring.key_id(demo.config["ENCRYPTION_KEY"])
+    assert rotated.test_cli_runner().invoke(args=["key-status", "--retire", old_id]).exit_code == 0
+    only_new = make_app(tmp_path, demo.config["DATABASE_URL"], ENCRYPTION_KEY=new_key, **common)
+    with only_new.app_context(), session_scope(only_new) as session:
+        for row in session.exec(select(Document).where(Document.packet_id == person["packet"].id)):
+            assert storage.load(row.storage_key, only_new) == person["documents"][row.filename]
+    out = tmp_path / "after.zip"
+    assert only_new.test_cli_runner().invoke(
+        args=["export-person", str(person["client"].id), "--out", str(out), "--yes"]).exit_code == 0
+    _assert_everything_is_there(zipfile.ZipFile(out), person)
+    for app in (rotated, only_new):
+        app.extensions["db_engine"].dispose()
