@@ -39,10 +39,10 @@ def save(data: bytes, app: Flask | None = None) -> str:
     return key
 
 
-def write_sealed(path: Path, token: bytes) -> None:
+def write_sealed(path: Path, token: bytes, *, prefix: str = ".partial-") -> None:
     """Write bytes atomically: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(token)

@@ -107,7 +107,7 @@ def backup(app: Flask, destination: Path) -> BackupRecord:
         dump = _dump_database(app, Path(work))
         members = [(path, path.relative_to(data_dir).as_posix()) for folder in FOLDERS
                    for path in sorted((data_dir / folder).rglob("*"))
-                   if path.is_file() and not path.name.startswith(".partial-")]
+                   if path.is_file() and not path.name.startswith(".")]
         manifest = {"format": FORMAT, "id": backup_id, "created_at": utcnow().isoformat(), "database": what.database,
                     "database_file": dump.name, "key_ids": what.key_ids,
                     "sha256": {name: _sha256(path) for path, name in members} | {dump.name: _sha256(dump)}}

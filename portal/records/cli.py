@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import sys
 import uuid
+from datetime import UTC
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlmodel import select
 
 from portal import audit
 from portal.db import session_scope
@@ -84,20 +86,29 @@ def key_status(retire):
 
 
 @click.command("backup-discarded")
-@click.argument("backup_id")
+@click.argument("backup_id", required=False)
+@click.option("--made-before", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Every backup made before this day (YYYY-MM-DD), for a rule that deletes old backups.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
-def backup_discarded(backup_id, yes):
-    """Record that a backup was destroyed, so the keys it needed may be retired."""
+def backup_discarded(backup_id, made_before, yes):
+    """Record that backups were destroyed, so the keys they needed may be retired."""
+    if bool(backup_id) == bool(made_before):
+        raise click.ClickException("Give either a BACKUP_ID or --made-before DAY.")
     with session_scope() as session:
-        record = session.get(BackupRecord, backup_id)
-        if record is None:
-            raise click.ClickException(f"No backup {backup_id!r} is recorded.")
-        click.echo(f"Record backup {record.id} ({record.location}, {record.created_at:%Y-%m-%d %H:%M}) as destroyed."
-                   " It can no longer be counted on for a restore.")
+        query = select(BackupRecord).where(BackupRecord.discarded_at.is_(None))
+        query = (query.where(BackupRecord.id == backup_id) if backup_id
+                 else query.where(BackupRecord.created_at < made_before.replace(tzinfo=UTC)))
+        records = list(session.exec(query))
+        if not records:
+            raise click.ClickException("No such backup is recorded (or it is already recorded as destroyed).")
+        for record in records:
+            click.echo(f"Record backup {record.id} ({record.location}) as destroyed.")
+        click.echo("They can no longer be counted on for a restore.")
         _confirm(yes, "Go ahead?")
-        record.discarded_at = utcnow()
-    click.echo("Recorded.")
+        for record in records:
+            record.discarded_at = utcnow()
+    click.echo(f"Recorded {len(records)}.")
 
 
 @click.command("backup")

@@ -2,7 +2,8 @@
 
 Safe while the portal runs: each file is rewritten atomically (readers see the old bytes or the new), new writes
 already use the current key, and reads try every configured key. Resumable: a file already under the current key
-is skipped, so after a crash the command is simply run again.
+is skipped, so after a crash the command is simply run again (it first removes the half-written copies a killed
+run left, which carry their own prefix; run one rotation at a time).
 """
 from __future__ import annotations
 
@@ -19,17 +20,25 @@ from portal.documents import keyring as keyrings
 from portal.documents import part_cache, storage
 from portal.models import BackupRecord
 
+TEMPORARY = ".rotating-"
+
 
 def stored_files(app: Flask) -> Iterator[Path]:
     root = storage.root(app)
     if root.is_dir():
-        yield from sorted(p for p in root.glob("*/*") if p.is_file() and not p.name.startswith(".partial-"))
+        yield from sorted(p for p in root.glob("*/*") if p.is_file() and not p.name.startswith("."))
 
 
 def cached_parts(app: Flask) -> Iterator[Path]:
     root = part_cache.root(app)
     if root.is_dir():
-        yield from sorted(p for p in root.glob("*/*") if p.is_file() and not p.name.startswith(".partial-"))
+        yield from sorted(p for p in root.glob("*/*") if p.is_file() and not p.name.startswith("."))
+
+
+def _remove_leftovers(app: Flask) -> None:
+    for root in (storage.root(app), part_cache.root(app)):
+        for path in root.glob(f"*/{TEMPORARY}*") if root.is_dir() else ():
+            path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -46,6 +55,7 @@ def rotate(app: Flask, *, progress: Callable[[str, int], None] | None = None) ->
     """Re-seal what is not under the current key; `progress(kind, done)` is called after each file."""
     ring = keyrings.for_app(app)
     report = RotationReport()
+    _remove_leftovers(app)
     for number, path in enumerate(stored_files(app), start=1):
         sealed = path.read_bytes()
         kid, _token = keyrings.split(sealed)
@@ -58,7 +68,7 @@ def rotate(app: Flask, *, progress: Callable[[str, int], None] | None = None) ->
                 report.files_unreadable.append(path.name)
                 continue
             if path.exists():  # deleted meanwhile (a purge): do not bring it back
-                storage.write_sealed(path, ring.seal(data))
+                storage.write_sealed(path, ring.seal(data), prefix=TEMPORARY)
                 report.files_resealed += 1
         if progress:
             progress("files", number)
@@ -74,7 +84,7 @@ def rotate(app: Flask, *, progress: Callable[[str, int], None] | None = None) ->
                 path.unlink(missing_ok=True)
                 report.parts_dropped += 1
                 continue
-            storage.write_sealed(path, part_cache.seal(keys, current, path.name, data))
+            storage.write_sealed(path, part_cache.seal(keys, current, path.name, data), prefix=TEMPORARY)
             report.parts_resealed += 1
         if progress:
             progress("parts", number)
