@@ -100,6 +100,9 @@ def backup_discarded(backup_id, made_before, yes):
         query = (query.where(BackupRecord.id == backup_id) if backup_id
                  else query.where(BackupRecord.created_at < made_before.replace(tzinfo=UTC)))
         records = list(session.exec(query))
+        if not records and made_before:
+            click.echo("No recorded backup was made before that day.")
+            return
         if not records:
             raise click.ClickException("No such backup is recorded (or it is already recorded as destroyed).")
         for record in records:
