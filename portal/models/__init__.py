@@ -5,6 +5,7 @@ log), review, youth and referrals. Importing this package puts every table on SQ
 """
 from portal.models.core import (
     CASE_ROLES,
+    OPEN_PACKET_STATUSES,
     STAFF_ROLES,
     Agency,
     AuditEvent,
@@ -45,6 +46,7 @@ __all__ = [
     "ArchiveStatus",
     "BackupRecord",
     "CASE_ROLES",
+    "OPEN_PACKET_STATUSES",
     "STAFF_ROLES",
     "Agency",
     "AuditEvent",
