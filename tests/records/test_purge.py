@@ -26,6 +26,7 @@ from portal.models import (
 )
 from portal.records import retention
 from tests.records.conftest import seeded_app
+from tests.support.app import Factory
 
 YEAR = timedelta(days=365)
 
@@ -191,3 +192,31 @@ def test_the_workers_purge_once_a_day_and_the_embedded_mode_leaves_it_to_cron(ap
     assert maintenance.tick(app)["retention"].startswith("purged 0 rows")
     assert maintenance.tick(app)["retention"] == "already run today"  # any worker, any tick: once
     assert _count(app, AuditEvent, AuditEvent.action == "retention.purged") == 1
+
+
+def test_each_kind_is_found_and_disposed_of_on_sqlite_and_postgresql(any_app):
+    make = Factory(any_app)
+    agency = make.agency()
+    manager = make.user(agency, role=Role.manager)
+    now = utcnow()
+    closed, held, open_file = make.client(agency), make.client(agency), make.client(agency)
+    old_packets = {name: make.packet(client) for name, client in
+                   (("closed", closed), ("held", held), ("decided", open_file))}
+    draft = make.packet(open_file, packet_type="cit_0002")
+    with any_app.app_context(), session_scope(any_app) as session:
+        _age(session, Client, [closed.id, held.id], archived=True, updated_at=now - 8 * YEAR)
+        _age(session, Packet, [old_packets["closed"].id, old_packets["held"].id], updated_at=now - 8 * YEAR)
+        _age(session, Packet, [old_packets["decided"].id], status=PacketStatus.decided,
+             status_changed_at=now - 6 * YEAR)
+        _age(session, Packet, [draft.id], updated_at=now - 3 * YEAR)
+        retention.set_legal_hold(session, client=session.get(Client, held.id), by=manager, reason="Court order")
+    with any_app.app_context(), session_scope(any_app) as session:
+        plan = retention.due(session)
+        ids = next(due for due in plan.agencies if due.agency_id == agency.id).ids
+        assert ids["closed_files"] == [closed.id]
+        assert (ids["finished_packets"], ids["abandoned_drafts"]) == ([old_packets["decided"].id], [draft.id])
+    with any_app.app_context(), session_scope(any_app) as session:
+        report = retention.purge(any_app, session)
+        left = set(session.exec(select(Packet.id)))
+    assert report.rows["client"] == 1 and report.rows["packet"] == 3
+    assert left == {old_packets["held"].id}
