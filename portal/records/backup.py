@@ -55,7 +55,7 @@ def plan(app: Flask) -> Plan:
     files = 0
     for path in rotation.stored_files(app):
         files += 1
-        kids.add(ring.id_of(rotation._head_or_all(path)) or "unknown")
+        kids.add(ring.id_of(rotation.head_of(path)) or "unknown")
     return Plan(database=database_kind(app), files=files, key_ids=sorted(kids))
 
 

@@ -24,7 +24,6 @@ from sqlmodel import Session, SQLModel
 
 from portal import forms
 from portal.documents import storage
-from portal.models import Client
 
 LEFT_OUT = re.compile(r"(_hash|_mac|^password.*|^token.*)$")
 CHUNK = 500
@@ -150,10 +149,3 @@ def write_archive(app: Flask, session: Session, *, client_id: uuid.UUID, out,
     report(100)
     return {"files": len(written), "unreadable": len(unreadable), "audit_events": len(held.audit_events),
             "rows": sum(len(rows) for rows in held.tables.values()) + 1}
-
-
-def display_name(session: Session, client_id) -> str:
-    client = session.get(Client, client_id)
-    return client.display_name if client else ""
-
-

@@ -114,7 +114,7 @@ def usage(app: Flask, session: Session) -> dict[str, KeyUsage]:
         kid = kid or "unknown"
         return found.setdefault(kid, KeyUsage(kid, current=False, configured=False))
 
-    files = Counter(ring.id_of(_head_or_all(path)) for path in stored_files(app))
+    files = Counter(ring.id_of(head_of(path)) for path in stored_files(app))
     for kid, count in files.items():
         entry(kid).files += count
     for path in cached_parts(app):
@@ -126,7 +126,7 @@ def usage(app: Flask, session: Session) -> dict[str, KeyUsage]:
     return found
 
 
-def _head_or_all(path: Path) -> bytes:
+def head_of(path: Path) -> bytes:
     """A file's header is enough to name its key; a file without one (sealed before key ids) is read whole."""
     with path.open("rb") as handle:
         head = handle.read(keyrings.HEADER_LENGTH)
