@@ -13,6 +13,7 @@ from portal.documents import evidence, renders, storage, uploads
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
 from portal.packets import lifecycle
+from portal.packets.readable import readable
 from portal.validation import a_date, clean_text
 from portal.web import guards
 from portal.web.rendering import render, wants_fragment
@@ -22,7 +23,7 @@ STAFF = tuple(str(role) for role in CASE_ROLES)
 
 
 def _packet(packet_id) -> Packet:
-    return access.get_or_404(get_session(), Packet, packet_id, current_user)
+    return readable(access.get_or_404(get_session(), Packet, packet_id, current_user))
 
 
 def _document(packet: Packet, document_id) -> Document:

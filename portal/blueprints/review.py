@@ -11,6 +11,7 @@ from portal.forms import find_packet_type, summarize
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, RenderStatus, Role
 from portal.packets import approvals, comments, completeness, lifecycle, milestones, notifications
+from portal.packets.readable import readable
 from portal.web.guards import allow
 from portal.web.panels import review_panel
 from portal.web.redirects import base_url, safe_next
@@ -85,7 +86,7 @@ def _review_context(db, packet, **extra):
 
 def _load(packet_id):
     db = get_session()
-    return db, get_or_404(db, Packet, packet_id, current_user)
+    return db, readable(get_or_404(db, Packet, packet_id, current_user))
 
 
 @bp.route("/<packet_id>/staff-review")

@@ -87,7 +87,7 @@ def read_form(form, *, client) -> tuple[dict, dict, TriageAnswers | None]:
     errors = {}
     if values["status"] not in dict(STATUSES):
         errors["status"] = _l("Please choose one of the options.")
-    signing, error = validation.a_date(values["planned_signing_date"], required=True)
+    signing, error = validation.signing_date(values["planned_signing_date"], started_on=date.today())
     if error:
         errors["planned_signing_date"] = error
     if errors:

@@ -53,6 +53,7 @@ class Field:
     columns: tuple[Field, ...] = ()  # for kind == "group": the fields of one row
     prefill: Callable[[Context], Any] | None = None  # a value from the client file, offered before asking
     blank_display: str = ""  # what an empty optional answer means when printed, e.g. "Present" for an open end date
+    future: bool = False  # a date that may be after today (an expiry, a planned payment); others may not
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import g, url_for
 from sqlmodel import select
 
 from portal import access, forms
@@ -41,6 +41,15 @@ def render_panels(panels, **kwargs) -> list[tuple[str, dict]]:
 
 # ---- on the packet page ---------------------------------------------------------------------------
 
+def packet_completeness(session, packet, summary=None) -> completeness.Completeness:
+    """The completeness model once per request and packet version: the page and its panels share it."""
+    kept = g.setdefault("completeness", {})
+    key = (packet.id, packet.version, packet.status)
+    if key not in kept:
+        kept[key] = completeness.of(session, packet=packet, summary=summary)
+    return kept[key]
+
+
 def youth_panel(*, session, user, packet, client=None):
     """For the youth, after their last step: their signature, and the way back home."""
     if user.role != Role.youth or user.client_id != packet.client_id:
@@ -55,7 +64,7 @@ def review_panel(*, session, user, packet, client):
         return None
     agency = session.get(Agency, packet.agency_id)
     moves = lifecycle.allowed_moves(session, packet=packet, user=user)
-    state = completeness.of(session, packet=packet)
+    state = packet_completeness(session, packet)
     return {
         "completeness": state,
         # for each gated move shown: how many things block it now

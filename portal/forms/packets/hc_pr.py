@@ -92,7 +92,7 @@ STEPS = (
          )),
     Step("fees_declaration", _l("Fees and declaration"), form_section="Fees and declarations (IMM 0008, IMM 5283)",
          fields=(
-             Field("fees_paid_on", _l("Date the fees will be paid"), kind="date",
+             Field("fees_paid_on", _l("Date the fees will be paid"), kind="date", future=True,
                    help=_l("Fees follow the table in force on the payment day; they rose on 2026-04-30.")),
              Field("rprf_exempt", _l("Has IRCC confirmed an exemption from the right of permanent residence fee?"),
                    kind="yesno", options=YES_NO),

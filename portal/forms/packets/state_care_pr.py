@@ -73,7 +73,7 @@ STEPS = (
                    options=PROVINCES, answered_by="either", youth_help=_l("Where in Canada do you plan to live?")),
              Field("excluded_1f", _l("Has the applicant ever been involved in war crimes, crimes against humanity or "
                                      "other acts that exclude from refugee protection (article 1F)?"), kind="yesno"),
-             Field("expected_receipt_date", _l("Date IRCC should receive the application"), kind="date",
+             Field("expected_receipt_date", _l("Date IRCC should receive the application"), kind="date", future=True,
                    help=_l("Age is locked in on the day IRCC receives it; allow time for the mail.")),
          )),
     imm0008_step(),

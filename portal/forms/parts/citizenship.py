@@ -16,6 +16,7 @@ from portal.forms.parts.common import (
     yes,
 )
 from portal.forms.rules import presence
+from portal.forms.rules.dates import as_date
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
@@ -180,7 +181,7 @@ def travel_documents_step(*, section: str = "Passports and travel documents (5 y
             Field("country", _l("Country of issue"), kind="country"),
             Field("number", _l("Number"), kind="passport"),
             Field("issued", _l("Issued"), kind="date"),
-            Field("expires", _l("Expires"), kind="date"),
+            Field("expires", _l("Expires"), kind="date", future=True),
         )),
         Field("passports_not_held", _l("Documents no longer held, and why"), kind="textarea", required=False,
               form_ref=q_missing),
@@ -374,10 +375,7 @@ def rule_removal_and_prohibitions(context: Context) -> list[Finding]:
 
 
 def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    return as_date(value) if isinstance(value, str) and value else None
 
 
 def presence_for(context: Context) -> presence.PresenceResult | None:
