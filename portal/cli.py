@@ -17,12 +17,15 @@ from portal.documents import cli as documents_cli
 from portal.documents import maintenance
 from portal.migrate import upgrade
 from portal.models import Agency, Role
+from portal.records import cli as records_cli
 
 
 def init_app(app: Flask) -> None:
     for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit):
         app.cli.add_command(command)
     for command in (documents_cli.list_packets, documents_cli.render_packet):
+        app.cli.add_command(command)
+    for command in records_cli.COMMANDS:
         app.cli.add_command(command)
 
 

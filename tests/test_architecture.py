@@ -23,7 +23,7 @@ LAYERS = [  # (layer, module prefixes), lowest first
     ("forms", ("portal.forms",)),
     ("domain", ("portal.access", "portal.audit", "portal.accounts", "portal.casework", "portal.packets", "portal.youth",
                 "portal.referrals", "portal.reporting")),
-    ("documents", ("portal.documents",)),
+    ("documents", ("portal.documents", "portal.records")),
     ("demo", ("portal.demo",)),
     ("web", ("portal.web", "portal.blueprints")),
     ("app", ("portal", "portal.cli")),

@@ -29,7 +29,12 @@ def upgrade() -> None:
     sa.Column('self_approval_allowed', sa.Boolean(), nullable=False),
     sa.Column('youth_login_mode', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('stuck_after_days', sa.Integer(), nullable=False),
-    sa.Column('retention_days', sa.Integer(), nullable=False),
+    sa.Column('retain_closed_files_days', sa.Integer(), nullable=False),
+    sa.Column('retain_finished_packets_days', sa.Integer(), nullable=False),
+    sa.Column('retain_superseded_renders_days', sa.Integer(), nullable=False),
+    sa.Column('retain_abandoned_drafts_days', sa.Integer(), nullable=False),
+    sa.Column('retain_referrals_days', sa.Integer(), nullable=False),
+    sa.Column('retain_audit_days', sa.Integer(), nullable=False),
     sa.Column('is_centre', sa.Boolean(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -37,6 +42,16 @@ def upgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_slug'), ['slug'], unique=True)
 
+    op.create_table('backuprecord',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('database', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('key_ids', sa.JSON(), nullable=False),
+    sa.Column('files', sa.Integer(), nullable=False),
+    sa.Column('discarded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('ratelimit',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('window_start', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -137,10 +152,15 @@ def upgrade() -> None:
     sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('care_periods', sa.JSON(), nullable=False),
     sa.Column('archived', sa.Boolean(), nullable=False),
+    sa.Column('legal_hold_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('legal_hold_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('legal_hold_by_id', sa.Uuid(), nullable=True),
+    sa.Column('legal_hold_history', sa.JSON(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['assigned_caseworker_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['legal_hold_by_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
@@ -219,6 +239,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_usersession_user_id'), ['user_id'], unique=False)
+
+    op.create_table('accessrequest',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('answered_on', sa.Date(), nullable=True),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('job_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=True),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('accessrequest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_accessrequest_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_accessrequest_client_id'), ['client_id'], unique=False)
 
     op.create_table('packet',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -695,6 +742,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_packet_agency_changed')
 
     op.drop_table('packet')
+    with op.batch_alter_table('accessrequest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_accessrequest_client_id'))
+        batch_op.drop_index(batch_op.f('ix_accessrequest_agency_id'))
+
+    op.drop_table('accessrequest')
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
@@ -741,6 +793,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ratelimit_window_start'))
 
     op.drop_table('ratelimit')
+    op.drop_table('backuprecord')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_slug'))
 

@@ -9,6 +9,7 @@ from portal.blueprints import (
                                             documents,
                                             home,
                                             packets,
+                                            records,
                                             referrals,
                                             review,
                                             submission,
@@ -16,4 +17,4 @@ from portal.blueprints import (
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory, submission))
+                                            dashboard, youth, referrals, directory, submission, records))

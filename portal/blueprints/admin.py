@@ -140,12 +140,13 @@ def settings():
             "self_approval_allowed": "yes" if agency.self_approval_allowed else "",
             "youth_login_mode": agency.youth_login_mode,
             "stuck_after_days": agency.stuck_after_days,
-            "retention_days": agency.retention_days,
+            **{name: getattr(agency, name) for name in agencies.RETENTION_FIELDS},
         })
-        return render("admin/settings.html", agency=agency, form=form)
+        return render("admin/settings.html", agency=agency, form=form, retention_settings=agencies.retention_settings())
     form = agencies.read_settings(request.form)
     if not form.ok:
-        return render("admin/settings.html", agency=agency, form=form, status=422)
+        return render("admin/settings.html", agency=agency, form=form, retention_settings=agencies.retention_settings(),
+                      status=422)
     changed = agencies.update_settings(db, agency=agency, values=form.clean, by=current_user)
     db.commit()
     flash(_("The settings are saved.") if changed else _("Nothing was changed."), "success")

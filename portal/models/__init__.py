@@ -27,6 +27,7 @@ from portal.models.core import (
     new_id,
     utcnow,
 )
+from portal.models.records import AccessRequest, ArchiveStatus, BackupRecord
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
 from portal.models.review import (
     Milestone,
@@ -41,6 +42,9 @@ from portal.models.review import (
 from portal.models.youth import Invitation, Signature, SignInCode
 
 __all__ = [
+    "AccessRequest",
+    "ArchiveStatus",
+    "BackupRecord",
     "CASE_ROLES",
     "OPEN_PACKET_STATUSES",
     "STAFF_ROLES",

@@ -19,6 +19,7 @@ from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Ro
 from portal.packets import channel as packet_channel
 from portal.packets import comments, completeness, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
+from portal.records import access_requests
 from portal.referrals import directory
 from portal.youth import invitations, participation
 
@@ -170,9 +171,17 @@ def caseworker_panel(*, session, user, client):
     return {"client": client, "staff": staff, "holder": dict(staff).get(client.assigned_caseworker_id)}
 
 
+def records_panel(*, session, user, client):
+    """Managers: whether the file is under a legal hold, and its access requests, with the way to both."""
+    if user.role != Role.manager:
+        return None
+    return {"client": client, "requests": access_requests.of_client(session, client=client)}
+
+
 CLIENT_PANELS = (
     Panel("packets/_client_panel.html", packets_panel),
     Panel("referrals/_client_panel.html", referral_in_panel),
     Panel("directory/_client_panel.html", referrals_out_panel),
     Panel("dashboard/_client_panel.html", caseworker_panel),
+    Panel("records/_client_panel.html", records_panel),
 )
