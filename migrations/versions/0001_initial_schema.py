@@ -149,6 +149,31 @@ def upgrade() -> None:
         batch_op.create_index('ix_client_agency_search', ['agency_id', 'archived', 'search_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_assigned_caseworker_id'), ['assigned_caseworker_id'], unique=False)
 
+    op.create_table('guide',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('audience', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('packet_types', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=40000), nullable=False),
+    sa.Column('sources', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('reviewed_on', sa.Date(), nullable=True),
+    sa.Column('updated_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('agency_id', 'slug', 'language', name='uq_guide_slug_language')
+    )
+    with op.batch_alter_table('guide', schema=None) as batch_op:
+        batch_op.create_index('ix_guide_agency_audience', ['agency_id', 'audience', 'language'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guide_agency_id'), ['agency_id'], unique=False)
+
     op.create_table('partner',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -332,6 +357,37 @@ def upgrade() -> None:
     with op.batch_alter_table('checklistwaiver', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_checklistwaiver_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_checklistwaiver_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('consultation',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('referral_id', sa.Uuid(), nullable=True),
+    sa.Column('client_file_id', sa.Uuid(), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('asker_agency', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('asker_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('asker_contact', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('question', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('advice', sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+    sa.Column('sources', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('minutes_spent', sa.Integer(), nullable=False),
+    sa.Column('consulted_on', sa.Date(), nullable=False),
+    sa.Column('staff_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_file_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['referral_id'], ['referral.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('referral_id')
+    )
+    with op.batch_alter_table('consultation', schema=None) as batch_op:
+        batch_op.create_index('ix_consultation_agency_date', ['agency_id', 'consulted_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultation_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultation_reference'), ['reference'], unique=True)
 
     op.create_table('document',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -564,6 +620,25 @@ def upgrade() -> None:
         batch_op.create_index('ix_statusspell_agency_left', ['agency_id', 'left_at', 'status', 'days'], unique=False)
         batch_op.create_index(batch_op.f('ix_statusspell_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('consultationfollowup',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('consultation_id', sa.Uuid(), nullable=False),
+    sa.Column('what', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('assigned_to_id', sa.Uuid(), nullable=True),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['assigned_to_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('consultationfollowup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultationfollowup_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultationfollowup_consultation_id'), ['consultation_id'], unique=False)
+        batch_op.create_index('ix_followup_open', ['agency_id', 'done_on', 'due_on'], unique=False)
+
     op.create_table('packetapproval',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -596,6 +671,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_packetapproval_agency_id'))
 
     op.drop_table('packetapproval')
+    with op.batch_alter_table('consultationfollowup', schema=None) as batch_op:
+        batch_op.drop_index('ix_followup_open')
+        batch_op.drop_index(batch_op.f('ix_consultationfollowup_consultation_id'))
+        batch_op.drop_index(batch_op.f('ix_consultationfollowup_agency_id'))
+
+    op.drop_table('consultationfollowup')
     with op.batch_alter_table('statusspell', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_statusspell_packet_id'))
         batch_op.drop_index('ix_statusspell_agency_left')
@@ -654,6 +735,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_document_agency_expires')
 
     op.drop_table('document')
+    with op.batch_alter_table('consultation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consultation_reference'))
+        batch_op.drop_index(batch_op.f('ix_consultation_agency_id'))
+        batch_op.drop_index('ix_consultation_agency_date')
+
+    op.drop_table('consultation')
     with op.batch_alter_table('checklistwaiver', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_checklistwaiver_packet_id'))
         batch_op.drop_index(batch_op.f('ix_checklistwaiver_agency_id'))
@@ -703,6 +790,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_partner_agency_id'))
 
     op.drop_table('partner')
+    with op.batch_alter_table('guide', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guide_agency_id'))
+        batch_op.drop_index('ix_guide_agency_audience')
+
+    op.drop_table('guide')
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_client_assigned_caseworker_id'))
         batch_op.drop_index('ix_client_agency_search')

@@ -4,10 +4,12 @@ from portal.blueprints import (
                                             audit_log,
                                             auth,
                                             clients,
+                                            consultations,
                                             dashboard,
                                             directory,
                                             documents,
                                             home,
+                                            library,
                                             packets,
                                             referrals,
                                             review,
@@ -15,4 +17,4 @@ from portal.blueprints import (
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory))
+                                            dashboard, youth, referrals, consultations, directory, library))

@@ -15,6 +15,7 @@ from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
 from portal.packets import lifecycle
+from portal.referrals import consultations
 from portal.reporting import exports, pipeline
 from portal.web import charts
 from portal.web.guards import allow
@@ -60,7 +61,10 @@ def index():
                                                                   limit=DEADLINES_COUNTED))
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
-                   today=date.today(), query=filters.query_args())
+                   today=date.today(), query=filters.query_args(),
+                   consultation_counts=consultations.counts(db, user=current_user, start=filters.date_from,
+                                                            end=filters.date_to),
+                   topic_labels={key: str(label) for key, label in consultations.TOPICS})
     if errors:
         return render("dashboard/index.html", block="results", status=422, charts=_charts(board, options), **context)
     context["results_html"] = _results_html(board, every, context, options)
@@ -76,7 +80,9 @@ _results: dict = {}
 
 def _results_html(board, every, context, options) -> Markup:
     key = (current_user.agency_id, context["filters"], str(get_locale()))
-    same = (tuple(every[:15]), len(every), context["today"])
+    counted = context["consultation_counts"]
+    same = (tuple(every[:15]), len(every), context["today"], counted["total"], tuple(counted["by_agency"]),
+            tuple(counted["by_topic"]))
     kept = _results.get(key)
     if kept is not None and kept[0] is board and kept[1] == same:
         return kept[2]
@@ -133,6 +139,12 @@ def packets():
 @allow(Role.manager)
 def packets_csv():
     return _export(exports.packet_list_csv, "packets", on_error=packets)
+
+
+@bp.route("/research-consultations.csv")
+@allow(Role.manager)
+def research_consultations_csv():
+    return _export(exports.consultation_research_csv, "research-consultations", on_error=index)
 
 
 @bp.route("/research.csv")

@@ -3,6 +3,7 @@
 The tables are grouped by area: core (agencies, people, clients, packets, documents, renders, the audit
 log), review, youth and referrals. Importing this package puts every table on SQLModel's metadata.
 """
+from portal.models.consultations import Consultation, ConsultationFollowUp, Guide
 from portal.models.core import (
     CASE_ROLES,
     STAFF_ROLES,
@@ -47,7 +48,10 @@ __all__ = [
     "CareStatus",
     "ChecklistWaiver",
     "Client",
+    "Consultation",
+    "ConsultationFollowUp",
     "Document",
+    "Guide",
     "Packet",
     "PacketEvent",
     "PacketStatus",

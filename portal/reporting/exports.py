@@ -14,7 +14,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.models import Client, Milestone, MilestoneKind, Packet, User
+from portal.models import Client, Consultation, Milestone, MilestoneKind, Packet, User
 from portal.reporting import pipeline
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -128,4 +128,33 @@ def research_csv(session: Session, *, user: User, filters: pipeline.Filters, tod
     text = _csv(RESEARCH_HEADER, ((*group, suppress(n)) for *group, n in counts))
     audit.record(session, action="export.research", user=user, record_type="agency", record_id=user.agency_id,
                  detail=f"groups={len(counts)} filters={sorted(filters.query_args().items())}"[:500])
+    return text
+
+
+CONSULTATION_HEADER = ["quarter", "topic", "how they asked", "time spent", "linked to a client file later", "count"]
+
+
+def consultation_research_counts(session: Session, *, user: User, filters: pipeline.Filters) -> list[tuple]:
+    """Consultations counted by quarter, topic, channel, time band and whether a file was opened later.
+
+    No referring agency or worker: a small agency asking once could be recognised by its name."""
+    rows = session.exec(select(Consultation.consulted_on, Consultation.topic, Consultation.channel,
+                               Consultation.minutes_spent, Consultation.client_file_id)
+                        .where(Consultation.agency_id == user.agency_id,
+                               *([Consultation.consulted_on >= filters.date_from] if filters.date_from else []),
+                               *([Consultation.consulted_on <= filters.date_to] if filters.date_to else []))).all()
+    counted: dict[tuple, int] = {}
+    for day, topic, channel, minutes, client_file in rows:
+        band = "under 30 min" if minutes < 30 else "30-59 min" if minutes < 60 else "1-2 h" if minutes <= 120 \
+            else "over 2 h"
+        key = (f"{day.year}-Q{(day.month - 1) // 3 + 1}", topic, channel, band, "yes" if client_file else "no")
+        counted[key] = counted.get(key, 0) + 1
+    return sorted((*key, n) for key, n in counted.items())
+
+
+def consultation_research_csv(session: Session, *, user: User, filters: pipeline.Filters) -> str:
+    counts = consultation_research_counts(session, user=user, filters=filters)
+    text = _csv(CONSULTATION_HEADER, ((*group, suppress(n)) for *group, n in counts))
+    audit.record(session, action="export.research_consultations", user=user, record_type="agency",
+                 record_id=user.agency_id, detail=f"groups={len(counts)}")
     return text
