@@ -505,6 +505,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_packetevent_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packetevent_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('partnershare',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('referral_out_id', sa.Uuid(), nullable=False),
+    sa.Column('partner_id', sa.Uuid(), nullable=False),
+    sa.Column('fields', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('consent_on', sa.Date(), nullable=False),
+    sa.Column('consent_how', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('consent_recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('sent_to', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('code_expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('code_attempts', sa.Integer(), nullable=False),
+    sa.Column('codes_sent', sa.Integer(), nullable=False),
+    sa.Column('verified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('decision_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['consent_recorded_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ),
+    sa.ForeignKeyConstraint(['referral_out_id'], ['referralout.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('referral_out_id')
+    )
+    with op.batch_alter_table('partnershare', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partnershare_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnershare_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnershare_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnershare_token_hash'), ['token_hash'], unique=True)
+
     op.create_table('referralevent',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -704,6 +742,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_referralevent_agency_id'))
 
     op.drop_table('referralevent')
+    with op.batch_alter_table('partnershare', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_partnershare_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_partnershare_partner_id'))
+        batch_op.drop_index(batch_op.f('ix_partnershare_client_id'))
+        batch_op.drop_index(batch_op.f('ix_partnershare_agency_id'))
+
+    op.drop_table('partnershare')
     with op.batch_alter_table('packetevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_packetevent_packet_id'))
         batch_op.drop_index(batch_op.f('ix_packetevent_created_at'))

@@ -13,8 +13,9 @@ from portal.blueprints import (
                                             packets,
                                             referrals,
                                             review,
+                                            sharing,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, consultations, directory, library))
+                                            dashboard, youth, referrals, consultations, directory, library, sharing))

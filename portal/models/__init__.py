@@ -38,6 +38,7 @@ from portal.models.review import (
     StateTimeMonth,
     StatusSpell,
 )
+from portal.models.sharing import PartnerShare
 from portal.models.youth import Invitation, Signature, SignInCode
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "new_id",
     "utcnow",
     "Partner",
+    "PartnerShare",
     "Referral",
     "ReferralEvent",
     "ReferralOut",

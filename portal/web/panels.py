@@ -18,7 +18,7 @@ from portal.documents import evidence
 from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Role
 from portal.packets import comments, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
-from portal.referrals import directory
+from portal.referrals import directory, sharing
 from portal.youth import invitations, participation
 
 
@@ -133,7 +133,10 @@ def referrals_out_panel(*, session, user, client):
     """Referrals out to partners, with their outcomes, and a way to record one."""
     if user.role not in CASE_ROLES:
         return None
+    shares = {share.referral_out_id: share for share, _partner in sharing.for_client(session, client_id=client.id)}
     return {"client": client, "rows": directory.referrals_out_for(session, user=user, client=client),
+            "shares": shares, "share_states": {key: sharing.state(share) for key, share in shares.items()},
+            "share_fields": {key: sharing.field_labels(share) for key, share in shares.items()},
             "has_partners": bool(directory.partners(session, user=user)), **directory.labels()}
 
 

@@ -22,6 +22,7 @@ NAVIGATION = [
     ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
     ("admin.users", _l("Users"), {Role.admin, Role.manager}),
     ("youth.home", _l("My applications"), {Role.youth}),
+    ("sharing.youth_list", _l("What I shared"), {Role.youth}),
     ("library.index", _l("Guides"), {Role.manager, Role.caseworker, Role.youth}),
 ]
 
