@@ -91,6 +91,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_email'), ['email'], unique=True)
 
+    op.create_table('agencypolicy',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('collection', sa.JSON(), nullable=False),
+    sa.Column('purposes', sa.JSON(), nullable=False),
+    sa.Column('recipients', sa.JSON(), nullable=False),
+    sa.Column('privacy_contact', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('updated_by_id', sa.Uuid(), nullable=True),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('agency_id')
+    )
     op.create_table('auditevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=True),
@@ -244,6 +258,47 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_usersession_user_id'), ['user_id'], unique=False)
+
+    op.create_table('disclosure',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_file_id', sa.Uuid(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('recipient_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('citation', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('disclosed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_file_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('disclosure', schema=None) as batch_op:
+        batch_op.create_index('ix_disclosure_agency_date', ['agency_id', 'disclosed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_client_file_id'), ['client_file_id'], unique=False)
+
+    op.create_table('noticeacknowledgement',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('how', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('acknowledged_on', sa.Date(), nullable=False),
+    sa.Column('notice_version', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('noticeacknowledgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_noticeacknowledgement_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_noticeacknowledgement_client_id'), ['client_id'], unique=False)
 
     op.create_table('packet',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -816,6 +871,17 @@ def downgrade() -> None:
         batch_op.drop_index('ix_packet_agency_changed')
 
     op.drop_table('packet')
+    with op.batch_alter_table('noticeacknowledgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_noticeacknowledgement_client_id'))
+        batch_op.drop_index(batch_op.f('ix_noticeacknowledgement_agency_id'))
+
+    op.drop_table('noticeacknowledgement')
+    with op.batch_alter_table('disclosure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disclosure_client_file_id'))
+        batch_op.drop_index(batch_op.f('ix_disclosure_agency_id'))
+        batch_op.drop_index('ix_disclosure_agency_date')
+
+    op.drop_table('disclosure')
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
@@ -855,6 +921,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_auditevent_agency_id'))
 
     op.drop_table('auditevent')
+    op.drop_table('agencypolicy')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_email'))
         batch_op.drop_index(batch_op.f('ix_user_client_id'))

@@ -11,6 +11,7 @@ from portal.blueprints import (
                                             home,
                                             library,
                                             packets,
+                                            policy,
                                             referrals,
                                             review,
                                             sharing,
@@ -18,4 +19,5 @@ from portal.blueprints import (
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, consultations, directory, library, sharing))
+                                            dashboard, youth, referrals, consultations, directory, library, sharing,
+                                            policy))

@@ -27,6 +27,7 @@ from portal.models.core import (
     new_id,
     utcnow,
 )
+from portal.models.policy import AgencyPolicy, Disclosure, NoticeAcknowledgement
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
 from portal.models.review import (
     Milestone,
@@ -45,12 +46,14 @@ __all__ = [
     "CASE_ROLES",
     "STAFF_ROLES",
     "Agency",
+    "AgencyPolicy",
     "AuditEvent",
     "CareStatus",
     "ChecklistWaiver",
     "Client",
     "Consultation",
     "ConsultationFollowUp",
+    "Disclosure",
     "Document",
     "Guide",
     "Packet",
@@ -73,6 +76,7 @@ __all__ = [
     "ReferralOut",
     "ReferralStatus",
     "Milestone",
+    "NoticeAcknowledgement",
     "MilestoneKind",
     "OutcomeMonth",
     "PacketApproval",

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from portal import audit, mail, validation
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Partner, PartnerShare, ReferralOut, User, utcnow
+from portal.policy import disclosures
 from portal.validation import FormInvalid
 
 LINK_LIFETIME = timedelta(days=14)
@@ -100,6 +101,13 @@ def create(session: Session, *, user: User, referral: ReferralOut, consent: Cons
                               "A manager can add it on the partner's page."))
     if session.exec(select(PartnerShare.id).where(PartnerShare.referral_out_id == referral.id)).first():
         raise SharingError(_l("A secure link was already sent for this referral."))
+    try:
+        disclosures.record(session, user=user, agency_id=referral.agency_id, kind="referral_out", recipient="partner",
+                           recipient_name=partner.name, basis="consent", client_id=referral.client_id,
+                           citation=f"consent {consent.given_on.isoformat()} ({consent.how})",
+                           detail=f"referral_out={referral.id} fields={' '.join(consent.fields)}")
+    except disclosures.DisclosureRefused as refused:
+        raise SharingError(refused) from refused
     token = secrets.token_urlsafe(32)
     share = PartnerShare(agency_id=referral.agency_id, client_id=referral.client_id, referral_out_id=referral.id,
                          partner_id=partner.id, fields=" ".join(consent.fields), consent_on=consent.given_on,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from flask import url_for
 from sqlmodel import select
@@ -18,6 +19,8 @@ from portal.documents import evidence
 from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Role
 from portal.packets import comments, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
+from portal.policy import disclosures, notice
+from portal.policy import settings as policy_settings
 from portal.referrals import directory, sharing
 from portal.youth import invitations, participation
 
@@ -140,6 +143,18 @@ def referrals_out_panel(*, session, user, client):
             "has_partners": bool(directory.partners(session, user=user)), **directory.labels()}
 
 
+def privacy_panel(*, session, user, client):
+    """The privacy notice the youth acknowledged, and every disclosure about them with its basis."""
+    if user.role not in CASE_ROLES:
+        return None
+    return {"client": client, "today": date.today().isoformat(),
+            "acknowledgements": notice.acknowledgements(session, client_id=client.id),
+            "disclosures": disclosures.for_client(session, client_id=client.id),
+            "kinds": {key: str(label) for key, label in disclosures.KINDS},
+            "recipients": {key: str(label) for key, label in policy_settings.RECIPIENTS},
+            "bases": {key: str(label) for key, label in policy_settings.BASES}}
+
+
 def caseworker_panel(*, session, user, client):
     """Managers see who holds the file and can give it to another caseworker."""
     if user.role != Role.manager:
@@ -153,4 +168,5 @@ CLIENT_PANELS = (
     Panel("referrals/_client_panel.html", referral_in_panel),
     Panel("directory/_client_panel.html", referrals_out_panel),
     Panel("dashboard/_client_panel.html", caseworker_panel),
+    Panel("policy/_client_panel.html", privacy_panel),
 )
