@@ -14,7 +14,7 @@ from portal.db import get_session
 from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
-from portal.packets import lifecycle
+from portal.packets import completeness, lifecycle
 from portal.policy import disclosures
 from portal.policy import settings as policy_settings
 from portal.referrals import consultations
@@ -64,6 +64,8 @@ def index():
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
                    today=date.today(), query=filters.query_args(),
+                   overrides=lifecycle.agency_overrides(db, agency_id=current_user.agency_id),
+                   gate_labels=completeness.GATE_LABELS,
                    consultation_counts=consultations.counts(db, user=current_user, start=filters.date_from,
                                                             end=filters.date_to),
                    topic_labels={key: str(label) for key, label in consultations.TOPICS})
