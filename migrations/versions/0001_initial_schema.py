@@ -470,6 +470,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_document_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('fieldcollection',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('fieldcollection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fieldcollection_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_fieldcollection_client_id'), ['client_id'], unique=False)
+
     op.create_table('invitation',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -830,6 +849,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invitation_agency_id'))
 
     op.drop_table('invitation')
+    with op.batch_alter_table('fieldcollection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fieldcollection_client_id'))
+        batch_op.drop_index(batch_op.f('ix_fieldcollection_agency_id'))
+
+    op.drop_table('fieldcollection')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_packet_id'))
         batch_op.drop_index(batch_op.f('ix_document_agency_id'))

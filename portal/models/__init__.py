@@ -28,7 +28,7 @@ from portal.models.core import (
     new_id,
     utcnow,
 )
-from portal.models.policy import AgencyPolicy, Disclosure, NoticeAcknowledgement
+from portal.models.policy import AgencyPolicy, Disclosure, FieldCollection, NoticeAcknowledgement
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
 from portal.models.review import (
     Milestone,
@@ -57,6 +57,7 @@ __all__ = [
     "ConsultationFollowUp",
     "Disclosure",
     "Document",
+    "FieldCollection",
     "Guide",
     "Packet",
     "PacketEvent",

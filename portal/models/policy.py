@@ -55,3 +55,16 @@ class NoticeAcknowledgement(SQLModel, table=True):
     notice_version: str = Field(max_length=64)  # a digest of the notice's text as shown
     recorded_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class FieldCollection(SQLModel, table=True):
+    """A client field the policy holds back at intake, asked later because an application needs it."""
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
+    client_id: uuid.UUID = Field(foreign_key="client.id", index=True)
+    field: str = Field(max_length=40)
+    purpose: str = Field(max_length=300)  # the application it is for, in words
+    packet_id: uuid.UUID | None = Field(default=None, foreign_key="packet.id")
+    recorded_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    recorded_at: datetime = Field(default_factory=utcnow)

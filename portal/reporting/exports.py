@@ -10,11 +10,12 @@ import csv
 import io
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, literal
 from sqlmodel import Session, select
 
 from portal import audit
 from portal.models import Client, Consultation, Milestone, MilestoneKind, Packet, User
+from portal.policy import settings as policy_settings
 from portal.reporting import pipeline
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +82,7 @@ REGIONS = {
 COUNTRY_REGION = {country.replace("_", " ").casefold(): region
                   for region, names in REGIONS.items() for country in names.split()}
 UNKNOWN_REGION = "Other or unknown"
+NOT_COLLECTED = "Not collected (agency policy)"
 
 
 def region_of(country: str) -> str:
@@ -108,6 +110,8 @@ def research_counts(session: Session, *, user: User, filters: pipeline.Filters) 
         (sent.c.id.is_(None), "unknown"), (waited < 91, "under 3 months"), (waited < 183, "3-6 months"),
         (waited < 366, "6-12 months"), else_="12 months or more",
     )
+    if not policy_settings.get(session, agency_id=user.agency_id).collects("country_of_birth"):
+        region = literal(NOT_COLLECTED)  # the policy holds it back: it leaves in no export
     where = pipeline.packet_conditions(session, user=user, filters=filters)
     statement = (
         select(Packet.packet_type, decision.c.outcome, age_band, region, time_band, func.count())
