@@ -1,5 +1,7 @@
 """Referrals: the public referral form for other agencies' workers, and the centre's triage queue."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
@@ -9,7 +11,7 @@ from portal.casework import clients
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Consultation, ReferralStatus
-from portal.referrals import intake
+from portal.referrals import consultations, intake
 from portal.web.guards import allow, public
 from portal.web.rendering import render
 
@@ -82,7 +84,9 @@ def queue():
         shown = "open"
     receives = intake.receives_referrals(db, user=current_user)
     rows = intake.queue(db, user=current_user, status=shown) if receives else []
+    open_consultations = consultations.listing(db, user=current_user, show="open", limit=20)
     return render("referrals/queue.html", block="results", rows=rows, shown=shown, receives=receives,
+                  open_consultations=open_consultations, today=date.today(),
                   counts=intake.counts(db, user=current_user) if receives else {}, **_choices())
 
 

@@ -57,6 +57,8 @@ def test_a_call_is_recorded_with_its_follow_up_and_no_client_file(app, youth_wor
     assert count(app, ConsultationFollowUp, ConsultationFollowUp.done_on.is_(None)) == 1
     work = client.get("/my-work").get_data(as_text=True)
     assert "Send the CIT 0403 checklist" in work and "Consultation follow-up" in work
+    queue = client.get("/referrals/").get_data(as_text=True)  # and in the triage queue
+    assert "Consultations with a follow-up to do" in queue and "Send the CIT 0403 checklist" in queue
 
 
 def test_every_bad_answer_is_named_beside_its_field_and_kept(youth_world, client):
