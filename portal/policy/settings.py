@@ -36,8 +36,10 @@ DEFAULT_PURPOSES = [
     "Meeting the agency's duties under the law",
     "Counting, without names, to plan services and report to funders",
 ]
-DEFAULT_RECIPIENTS = {"ircc": ["consent", "legal_duty"], "partner": ["consent"], "person": ["legal_duty"],
-                      "court": ["court_order", "legal_duty"], "researcher": ["anonymised"], "other": ["consent"]}
+# IRCC by default on consent, a legal duty, or the court order that makes the agency a child's guardian.
+DEFAULT_RECIPIENTS = {"ircc": ["consent", "legal_duty", "court_order"], "partner": ["consent"],
+                      "person": ["legal_duty"], "court": ["court_order", "legal_duty"], "researcher": ["anonymised"],
+                      "other": ["consent"]}
 
 
 @dataclass

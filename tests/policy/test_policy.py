@@ -12,7 +12,7 @@ from sqlmodel import select
 from portal.db import session_scope
 from portal.models import AuditEvent, Disclosure, NoticeAcknowledgement, Partner, ReferralOut
 from portal.policy import disclosures, settings
-from tests.support.records import sign_in
+from tests.support.records import complete_packet, sign_in
 
 
 def policy_form(**overrides) -> dict:
@@ -131,3 +131,24 @@ def test_the_board_report_counts_disclosures_by_basis(app, youth_world, client):
     assert re.search(r"A court order</th><td class=\"num\">1</td>", page)
     bad = client.get("/policy/report?from=2026-05-01&to=2026-01-01")
     assert bad.status_code == 422 and "the end of the period is before its start" in bad.get_data(as_text=True)
+
+
+def test_sending_to_ircc_asks_for_the_basis_and_records_it(app, review_world, auth):
+    from tests.packets.test_review import set_status  # noqa: PLC0415 - the review tests' own helper
+
+    complete_packet(app, review_world.packet, sign=True)
+    set_status(app, review_world.packet.id, "approved")
+    auth.login(review_world.worker)
+    form = {"sent_on": date.today().isoformat(), "method": "mail", "reference": "TRACK-9"}
+    refused = auth.post(f"/packets/{review_world.packet.id}/submission", form)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Basis: choose the basis" in html and 'value="TRACK-9"' in html
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(Disclosure)).all() == []
+    done = auth.post(f"/packets/{review_world.packet.id}/submission",
+                     dict(form, basis="court_order", citation="Crown wardship order 2019-0042"))
+    assert done.status_code == 303, re.findall(r"<li><a href=\"#[^<]*</a>", done.get_data(as_text=True))
+    with app.app_context(), session_scope(app) as db:
+        disclosure = db.exec(select(Disclosure)).one()
+        assert (disclosure.kind, disclosure.recipient, disclosure.basis) == ("ircc_submission", "ircc", "court_order")
+        assert disclosure.client_file_id == review_world.client.id
