@@ -4,17 +4,22 @@ from portal.blueprints import (
                                             audit_log,
                                             auth,
                                             clients,
+                                            consultations,
                                             dashboard,
                                             directory,
                                             documents,
                                             home,
+                                            library,
                                             packets,
+                                            policy,
                                             records,
                                             referrals,
                                             review,
+                                            sharing,
                                             submission,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory, submission, records))
+                                            dashboard, youth, referrals, consultations, directory, library, sharing,
+                                            policy, submission, records))

@@ -5,7 +5,7 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 from sqlmodel import Session
 
 from portal.demo import citizenship as citizenship_packets
-from portal.demo import community, evidence, lifecycle, new_routes, people, status_packets
+from portal.demo import community, evidence, library, lifecycle, new_routes, people, status_packets
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
 DEMO_PASSWORD = "passage-demo-2026"
@@ -19,7 +19,7 @@ DEMO_LOGINS = [
 ]
 
 # new_routes after lifecycle: the lifecycle spreads its packets over the people step's clients only
-STEPS = [people, citizenship_packets, status_packets, lifecycle, new_routes, community, evidence]
+STEPS = [people, citizenship_packets, status_packets, lifecycle, new_routes, community, evidence, library]
 
 
 def seed(session: Session) -> list:

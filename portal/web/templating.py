@@ -16,11 +16,14 @@ NAVIGATION = [
     ("home.my_work", _l("My work"), {Role.manager, Role.caseworker}),
     ("clients.index", _l("Clients"), {Role.manager, Role.caseworker}),
     ("referrals.queue", _l("Referrals"), {Role.manager, Role.caseworker}),
+    ("consultations.index", _l("Consultations"), {Role.manager, Role.caseworker}),
     ("dashboard.index", _l("Dashboard"), {Role.manager}),
     ("directory.index", _l("Partners"), {Role.manager, Role.caseworker}),
     ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
     ("admin.users", _l("Users"), {Role.admin, Role.manager}),
     ("youth.home", _l("My applications"), {Role.youth}),
+    ("sharing.youth_list", _l("What I shared"), {Role.youth}),
+    ("library.index", _l("Guides"), {Role.manager, Role.caseworker, Role.youth}),
 ]
 
 
