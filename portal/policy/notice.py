@@ -51,8 +51,8 @@ TEXT = {
         "why_h": "Why we use it", "share_h": "Who we may share it with",
         "share_note": "We write down every time we share your information, who got it and why.",
         "keep_h": "How long we keep it",
-        "keep": "We keep your file while we help you, then for the time the law and our policy set. Then we "
-                "delete it securely, unless a court or the law says we must keep it.",
+        "keep": "We keep your file while we help you. Once it is closed, we keep it for {years} years, as our "
+                "policy says. Then we delete it securely, unless a court or the law says we must keep it.",
         "rights_h": "Your rights",
         "rights": ["You can ask to see everything we hold about you. We answer within 30 days.",
                    "You can ask us to correct something that is wrong. If we do not agree, you can add a "
@@ -73,9 +73,9 @@ TEXT = {
         "why_h": "Pourquoi nous les utilisons", "share_h": "Avec qui nous pouvons les communiquer",
         "share_note": "Nous notons chaque communication de vos renseignements : à qui et pourquoi.",
         "keep_h": "Combien de temps nous les gardons",
-        "keep": "Nous gardons votre dossier pendant que nous vous aidons, puis pendant la durée fixée par la loi "
-                "et notre politique. Ensuite, nous le supprimons de façon sûre, sauf si un tribunal ou la loi "
-                "nous oblige à le garder.",
+        "keep": "Nous gardons votre dossier pendant que nous vous aidons. Une fois fermé, nous le gardons {years} "
+                "ans, comme le prévoit notre politique. Ensuite, nous le supprimons de façon sûre, sauf si un "
+                "tribunal ou la loi nous oblige à le garder.",
         "rights_h": "Vos droits",
         "rights": ["Vous pouvez demander à voir tout ce que nous détenons sur vous. Nous répondons dans les "
                    "30 jours.",
@@ -100,6 +100,12 @@ class Notice:
     version: str
 
 
+def _years(days: int, language: str) -> str:
+    years = round(days / 365.25, 1)
+    text = f"{years:g}"
+    return text.replace(".", ",") if language == "fr" else text
+
+
 def build(session: Session, *, agency: Agency, language: str) -> Notice:
     language = language if language in LANGUAGES else "en"
     text, policy = TEXT[language], settings.get(session, agency_id=agency.id)
@@ -113,7 +119,8 @@ def build(session: Session, *, agency: Agency, language: str) -> Notice:
         (text["what_h"], tuple(what_paragraphs), collected or (text["nothing"],)),
         (text["why_h"], (), tuple(policy.purposes)),
         (text["share_h"], (text["share_note"],), shared),
-        (text["keep_h"], (text["keep"],), ()),
+        # The same period the retention job uses (portal/records/retention.py): the notice cannot promise another.
+        (text["keep_h"], (text["keep"].format(years=_years(agency.retain_closed_files_days, language)),), ()),
         (text["rights_h"], (), tuple(text["rights"])),
         (text["contact_h"], (policy.privacy_contact or agency.name,), ()),
     )

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, func, select
 
-from portal.models import Agency, AuditEvent
+from portal.i18n import lazy_gettext as _l
+from portal.models import AccessRequest, Agency, AuditEvent
 from portal.policy import disclosures, settings
 
 
@@ -37,4 +38,20 @@ def build(session: Session, *, agency: Agency, start: date, end: date, access_re
         .group_by(AuditEvent.action).order_by(AuditEvent.action)).all()
     return BoardReport(agency, start, end, settings.get(session, agency_id=agency.id),
                        disclosures.counts(session, agency_id=agency.id, start=start, end=end),
-                       [(action, n) for action, n in retention], access_requests or {})
+                       [(action, n) for action, n in retention],
+                       access_requests if access_requests is not None else turnaround(session, agency=agency,
+                                                                                      start=start, end=end))
+
+
+def turnaround(session: Session, *, agency: Agency, start: date, end: date) -> dict:
+    """Access requests received in the period: how many, answered, on time, and the median days to answer."""
+    rows = session.exec(select(AccessRequest.received_on, AccessRequest.due_on, AccessRequest.answered_on).where(
+        AccessRequest.agency_id == agency.id, AccessRequest.received_on >= start,
+        AccessRequest.received_on <= end)).all()
+    if not rows:
+        return {}
+    answered = sorted((done - received).days for received, _due, done in rows if done is not None)
+    late = sum(1 for _received, due, done in rows if (done or date.today()) > due)
+    median = answered[len(answered) // 2] if answered else None
+    return {_l("Received"): len(rows), _l("Answered"): len(answered), _l("Late or overdue"): late,
+            _l("Median days to answer"): median if median is not None else "-"}

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from portal import audit, queue
 from portal.models import AccessRequest, ArchiveStatus, Client, User, utcnow
+from portal.policy import disclosures
 
 DUE_AFTER = timedelta(days=30)
 LINK_LIFETIME = timedelta(days=7)
@@ -68,6 +69,14 @@ def mark_answered(session: Session, *, request: AccessRequest, by: User, answere
     answered_on = answered_on or utcnow().date()
     if answered_on > utcnow().date() or answered_on < request.received_on:
         raise AccessRequestError("Enter a date between the day it was received and today.")
+    if request.answered_on is None:  # the person's own records leave the agency: a disclosure with its basis
+        try:
+            disclosures.record(session, user=by, agency_id=request.agency_id, kind="records_request",
+                               recipient="person", basis="legal_duty", client_id=request.client_id,
+                               citation="CYFSA Part X: the person's right of access to their records",
+                               detail=f"access_request={request.id}")
+        except disclosures.DisclosureRefused as refused:
+            raise AccessRequestError(str(refused)) from refused
     request.answered_on = answered_on
     session.add(request)
     audit.record(session, action="access_request.answered", user=by, record_type="access_request",

@@ -152,3 +152,29 @@ def test_sending_to_ircc_asks_for_the_basis_and_records_it(app, review_world, au
         disclosure = db.exec(select(Disclosure)).one()
         assert (disclosure.kind, disclosure.recipient, disclosure.basis) == ("ircc_submission", "ircc", "court_order")
         assert disclosure.client_file_id == review_world.client.id
+
+
+def test_answering_an_access_request_is_a_disclosure_and_the_report_shows_the_turnaround(app, youth_world, client):
+    from portal.models import AccessRequest, Client, User  # noqa: PLC0415 - only this test reads these tables
+    from portal.records import access_requests  # noqa: PLC0415
+
+    with app.app_context(), session_scope(app) as db:
+        row = access_requests.record(db, client=db.get(Client, youth_world.client.id),
+                                     by=db.get(User, youth_world.manager.id), received_on=date.today())
+        access_requests.mark_answered(db, request=db.get(AccessRequest, row.id),
+                                      by=db.get(User, youth_world.manager.id), answered_on=date.today())
+        disclosure = db.exec(select(Disclosure)).one()
+        assert (disclosure.kind, disclosure.recipient, disclosure.basis) == ("records_request", "person", "legal_duty")
+    sign_in(client, youth_world.manager)
+    page = client.get("/policy/report").get_data(as_text=True)
+    assert "Median days to answer" in page and "Closed client files" in page
+
+
+def test_the_notice_says_how_long_files_are_kept_from_the_retention_setting(app, youth_world, client):
+    from portal.models import Agency  # noqa: PLC0415
+
+    with app.app_context(), session_scope(app) as db:
+        db.get(Agency, youth_world.centre.id).retain_closed_files_days = 3653
+    sign_in(client, youth_world.manager)
+    assert "we keep it for 10 years" in client.get("/policy/notice?lang=en").get_data(as_text=True)
+    assert "nous le gardons 10 ans" in client.get("/policy/notice?lang=fr").get_data(as_text=True)
