@@ -11,8 +11,9 @@ from portal.blueprints import (
                                             packets,
                                             referrals,
                                             review,
+                                            submission,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory))
+                                            dashboard, youth, referrals, directory, submission))

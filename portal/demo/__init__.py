@@ -5,7 +5,7 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 from sqlmodel import Session
 
 from portal.demo import citizenship as citizenship_packets
-from portal.demo import community, evidence, lifecycle, people, status_packets
+from portal.demo import community, evidence, lifecycle, new_routes, people, status_packets
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
 DEMO_PASSWORD = "passage-demo-2026"
@@ -18,7 +18,8 @@ DEMO_LOGINS = [
     ("caseworker@jhs.demo", "caseworker", "John Howard Society – Community Case Management"),
 ]
 
-STEPS = [people, citizenship_packets, status_packets, lifecycle, community, evidence]
+# new_routes after lifecycle: the lifecycle spreads its packets over the people step's clients only
+STEPS = [people, citizenship_packets, status_packets, lifecycle, new_routes, community, evidence]
 
 
 def seed(session: Session) -> list:

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from portal import validation
+from portal.forms import editions
 from portal.forms.registry import find_packet_type, get_packet_type
 from portal.forms.rows import read_rows, row_key
+from portal.forms.rules import turning_18
 from portal.forms.rules.dates import EARLIEST, LATEST, age_on, plausible
 from portal.forms.stored import stored_answers, stored_meta
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
@@ -71,6 +74,7 @@ def build_context(*, packet, client, agency, today: date | None = None, answers:
         signing_date=plausible(packet.planned_signing_date) or today,
         today=today,
         agency=agency_dict(agency),
+        started_on=packet.created_at.date() if getattr(packet, "created_at", None) else None,
     )
 
 
@@ -78,8 +82,7 @@ def with_answers(context: Context, changes: dict) -> Context:
     """The same context with some answers replaced (conditions see what is being typed)."""
     merged = dict(context.answers)
     merged.update(changes)
-    return Context(answers=merged, client=context.client, signing_date=context.signing_date, today=context.today,
-                   agency=context.agency)
+    return replace(context, answers=merged)
 
 
 def age_at_signing(context: Context) -> int | None:
@@ -330,6 +333,13 @@ def display_rows(item: Field, value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+def with_edition(item, context: Context):
+    """A form's checklist line names the edition Passage assumes (facts.toml), with VERIFY while unconfirmed."""
+    if not item.form_code:
+        return item
+    return replace(item, label=f"{item.label} ({editions.edition_words(item.form_code, context.signing_date)})")
+
+
 def summarize(*, packet, client, agency, today: date | None = None,
               packet_type: PacketType | None = None) -> PacketSummary:
     """Everything about a packet, computed once: what the review screen and the PDF read."""
@@ -356,12 +366,12 @@ def summarize(*, packet, client, agency, today: date | None = None,
             if is_gap:
                 missing.append(line)
         sections.append(SectionSummary(step=step, lines=tuple(lines)))
-    checklist = tuple(item for item in packet_type.checklist if _applies(item.show_if, context))
+    checklist = tuple(with_edition(item, context) for item in packet_type.checklist if _applies(item.show_if, context))
     signers = tuple(
         (signer, signer.capacity(context) if callable(signer.capacity) else signer.capacity)
         for signer in packet_type.signers if _applies(signer.show_if, context)
     )
-    findings = []
+    findings = list(turning_18.findings(packet_type, context))
     for rule in packet_type.rules:
         findings.extend(rule(context))
     order = {"blocker": 0, "warning": 1, "info": 2}

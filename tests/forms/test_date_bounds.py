@@ -34,7 +34,9 @@ def _field(packet_type: str, name: str):
     ("imm_5710", "passport_expires", "2031-05-05", True),  # an expiry is a future date
     ("imm_5710", "trp_expiry", "2030-01-01", True),
     ("imm_5710", "recent_entry_date", "2030-01-01", False),  # an entry that has not happened
-    ("hc_pr", "fees_paid_on", "2027-01-15", True),  # declared as a planned date
+    ("hc_pr", "send_on", "2027-01-15", True),  # declared as a planned date
+    ("imm_5709", "study_to", "2029-06-30", True),
+    ("state_care_trp", "stay_until", "2028-01-01", True),
 ])
 def test_date_fields_have_sane_bounds(packet_type, name, typed, accepted):
     _value, error = check_value(_field(packet_type, name), typed, CONTEXT)

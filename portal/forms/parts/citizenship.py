@@ -12,6 +12,7 @@ from portal.forms.parts.common import (
     SEX_CITIZENSHIP,
     age_between,
     answer_in,
+    fee_day,
     not_after_signing,
     yes,
 )
@@ -415,7 +416,8 @@ def rule_presence(context: Context) -> list[Finding]:
         return [Finding("info", "presence.1095", _l(
             "%(total)s days of physical presence counted: at least %(required)s needed.",
             total=_fmt(result.total), required=_fmt(result.required)), source, working=result.lines)]
-    return [Finding("blocker", "presence.1095", _l(
+    level = "warning" if context.get("request_5_4") == "yes" else "blocker"  # s.5(4) asked for: the Minister decides
+    return [Finding(level, "presence.1095", _l(
         "fewer than %(required)s days of physical presence: %(total)s counted (%(short)s short). A later signing "
         "date adds days; a discretionary grant under s.5(4) is the exception.", required=_fmt(result.required),
         total=_fmt(result.total), short=_fmt(result.shortfall)), source, working=result.lines)]
@@ -452,7 +454,7 @@ def rule_form_version(code: str):
 
 def form_item(code: str) -> ChecklistItem:
     return ChecklistItem("form", _l("Completed %(code)s, on the current version, signed and dated", code=code),
-                         why=_l("every application"))
+                         why=_l("every application"), form_code=code)
 
 
 PR_PROOF = ChecklistItem("pr_proof", _l("Copy of PR proof: IMM 1000 or confirmation of PR (IMM 5292 / 5688), and "
@@ -533,9 +535,9 @@ def fee_line(key: str, on: date) -> FeeLine:
 
 
 def minor_fees(context: Context) -> list[FeeLine]:
-    return [fee_line("cit_minor_processing", context.signing_date)]
+    return [fee_line("cit_minor_processing", fee_day(context))]
 
 
 def adult_fees(context: Context) -> list[FeeLine]:
-    return [fee_line("cit_adult_processing", context.signing_date),
-            fee_line("cit_right_of_citizenship", context.signing_date)]
+    return [fee_line("cit_adult_processing", fee_day(context)),
+            fee_line("cit_right_of_citizenship", fee_day(context))]
