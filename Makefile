@@ -58,6 +58,9 @@ bench: install
 	$(PY) bench/render.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/load.py
+	$(PY) bench/regression.py
+	$(PY) bench/big_packets.py
+	$(PY) bench/browser.py
 
 clean:
 	rm -rf instance/ static/vendor/ .pytest_cache/
