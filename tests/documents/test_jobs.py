@@ -66,7 +66,7 @@ def test_status_component_polls_while_running_and_stops_when_done(app, client, a
     assert 'hx-trigger="load delay:150ms"' in html and 'hx-target="this"' in html
     assert "Refresh to see if it is ready" in html, "without JS a link refreshes the status"
     waits = []
-    for poll in range(1, 12):
+    for poll in range(1, 16):
         again = client.get(f"/packets/{packet.id}/renders/status?poll={poll}", headers={"HX-Request": "true"})
         waits.append(int(re.search(r'load delay:(\d+)ms', again.get_data(as_text=True)).group(1)))
         assert f"poll={poll + 1}" in again.get_data(as_text=True)
