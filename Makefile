@@ -21,9 +21,13 @@ static/vendor/.installed: package.json package-lock.json scripts/copy_static_ven
 	$(PY) scripts/copy_static_vendor.py
 	touch $@
 
-install: $(VENV)/.installed static/vendor/.installed
+# The pages' one stylesheet and one script, with hashed names and compressed copies (static/dist/).
+static/dist/manifest.json: static/vendor/.installed $(wildcard static/css/*.css static/js/*.js) scripts/build_assets.py
+	$(PY) scripts/build_assets.py
 
-static: static/vendor/.installed
+install: $(VENV)/.installed static/vendor/.installed static/dist/manifest.json
+
+static: static/vendor/.installed static/dist/manifest.json
 
 migrate: install
 	$(FLASK) db-upgrade
@@ -55,6 +59,9 @@ bench: install
 	$(PY) bench/kit.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/load.py
+	$(PY) bench/regression.py
+	$(PY) bench/big_packets.py
+	$(PY) bench/browser.py
 
 clean:
 	rm -rf instance/ static/vendor/ .pytest_cache/

@@ -5,6 +5,7 @@ worker starts forking: every job's work horse inherits a warm process instead of
 second (and the fonts' load) per job, and keeps the forking worker's isolation and hard time limits.
 """
 import contextlib
+import os
 import time
 
 import weasyprint  # noqa: F401 - imported here so forked work horses inherit it
@@ -24,6 +25,9 @@ def main() -> None:
     app = create_app()
     if queue.is_embedded(app):
         raise SystemExit("Set REDIS_URL to run a separate worker; without it `make run` runs jobs in-process.")
+    if not app.config["RENDER_PROCESSES"]:
+        # An idle worker lays out a big packet's parts in two processes (documents/parallel.py).
+        app.config["RENDER_PROCESSES"] = min(2, os.cpu_count() or 1)
     pdf.warm_up(app)
     # No database connection may cross the fork: each work horse opens its own.
     app.extensions["db_engine"].dispose()

@@ -21,16 +21,17 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, instance: str, port: int, *, workers: int = 3, threads: int = 4,
-                 extra_env: dict | None = None) -> subprocess.Popen:
-    """gunicorn on 127.0.0.1 (the embedded queue unless extra_env names a REDIS_URL); waits until /health answers."""
+                 extra_env: dict | None = None, root: Path = ROOT, access_log: str | None = None) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1 (the embedded queue unless extra_env names a REDIS_URL); waits until /health answers.
+    `root` runs another checkout of the code (bench/_baseline.py); `access_log` names a file for one line a request."""
     env = dict(os.environ, DATABASE_URL=database_url, PASSAGE_INSTANCE_DIR=instance, SECRET_KEY="bench-secret-key",
                PASSAGE_DATA_DIR=str(Path(instance) / "data"))
     env.pop("REDIS_URL", None)
     env.update(extra_env or {})
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "10", "--log-level", "warning",
-               "portal:create_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+               *(["--access-logfile", access_log] if access_log else []), "portal:create_app()"]
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     import requests
 

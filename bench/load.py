@@ -401,7 +401,7 @@ def main() -> None:
                         f"saves_p95_ms={figures['saves_p95_ms']:.1f}",
                         f"uploads_p95_ms={figures['uploads_p95_ms']:.1f}",
                         f"renders_unfinished={figures['renders_unfinished']}",
-                        f"click_ready_p95_ms={figures['click_ready_p95_ms']:.0f}"]))
+                        f"render_ready_p95_ms={figures['click_ready_p95_ms']:.0f}"]))
     finally:
         for worker in workers:
             worker.terminate()

@@ -51,6 +51,9 @@ def from_environment(instance_path: str) -> dict:
         "MAINTENANCE_SECONDS": int(env.get("PASSAGE_MAINTENANCE_SECONDS", "30")),
         # Seconds without a heartbeat before a render's worker counts as gone (the heartbeat beats 6 times as often).
         "RENDER_STALE_SECONDS": int(env.get("PASSAGE_RENDER_STALE_SECONDS", "30")),
+        # Processes one render may lay out a big packet's parts in, while no other render waits. 0: worker.py picks
+        # (up to 2, one per CPU); the web server and tests never fork.
+        "RENDER_PROCESSES": int(env.get("PASSAGE_RENDER_PROCESSES", "0")),
         "PROXY_HOPS": _count(env.get("PASSAGE_PROXY_HOPS"), "PASSAGE_PROXY_HOPS"),
     }
 

@@ -170,6 +170,10 @@ def main() -> None:
         print(f"static/vendor/{target}")
     copy_fonts()
     copy_web_fonts()
+    # The pages' bundle includes htmx and the web fonts' sheet, so it is rebuilt after them.
+    import build_assets
+
+    build_assets.main()
 
 
 if __name__ == "__main__":

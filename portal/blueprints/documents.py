@@ -1,7 +1,7 @@
 """Evidence uploads and packet PDFs: the evidence page and panel, downloads, and the render status."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import access, audit
@@ -225,8 +225,13 @@ def generate(packet_id):
 
 
 def _status(packet: Packet, render_row):
-    versions = [] if wants_fragment() else renders.renders_of(get_session(), packet=packet)
-    return render("documents/status_page.html", block="status", packet=packet, render_row=render_row,
+    poll = min(request.args.get("poll", 0, type=int), 30)  # which ask of this status it is: the wait grows
+    if wants_fragment():
+        # Only the inside of the status box: swapping the live region itself would keep it from being announced.
+        return render_template("documents/_render_status_body.html", packet=packet, render_row=render_row,
+                               poll=max(poll, 0))
+    versions = renders.renders_of(get_session(), packet=packet)
+    return render("documents/status_page.html", packet=packet, render_row=render_row,
                   versions=[v for v in versions if v.status == RenderStatus.done])
 
 

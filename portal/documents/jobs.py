@@ -8,7 +8,8 @@ import threading
 import uuid
 
 from flask import Flask, current_app, has_app_context
-from rq import get_current_job
+from redis.exceptions import RedisError
+from rq import Queue, get_current_job
 from rq.timeouts import JobTimeoutException
 from sqlalchemy import update
 from sqlmodel import select
@@ -155,12 +156,27 @@ def render_packet(render_id: str) -> dict:
         return {"pages": result.pages, "sha256": result.sha256}
 
 
+def _free_processes(app: Flask) -> int:
+    """How many processes this render may lay out parts in: more than one only in a forked RQ work horse
+    (never inside the web server) and only while no other render waits in the queue, so a busy worker's
+    cores go to the next packets instead."""
+    job = get_current_job()
+    wanted = max(1, app.config.get("RENDER_PROCESSES") or 1)
+    if wanted == 1 or job is None:
+        return 1
+    try:
+        waiting = Queue(job.origin, connection=job.connection).count
+    except RedisError:
+        return 1
+    return 1 if waiting else wanted
+
+
 def _render(app: Flask, render_uuid: uuid.UUID, snapshot: dict, final: bool):
     try:
         result = pdf.render_packet_pdf(
             snapshot, final=final, load=lambda key: storage.load(key, app),
             progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
-            cache=part_cache.for_packet(app, snapshot["packet"]["id"]),
+            cache=part_cache.for_packet(app, snapshot["packet"]["id"]), processes=_free_processes(app),
         )
         key = storage.save(result.data, app)
     except BaseException as error:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +25,9 @@ from flask import Flask, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import assemble, font_faces, page_numbers, parts
+from portal.documents import assemble, font_faces, page_numbers, parallel, parts
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
+from portal.documents.font_families import FamilyPicker
 from portal.documents.part_cache import PartCache
 
 MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before it fills the disk
@@ -54,6 +56,7 @@ class _Resources:
     frame_sheets: list  # and the running header, footer and watermark
     digest: bytes  # of the stylesheets and the renderer: part cache names change with them
     page_font: page_numbers.PageFont
+    families: FamilyPicker  # which font families a part's text needs
 
 
 _lock = threading.Lock()
@@ -75,7 +78,8 @@ def _shared_resources(app: Flask) -> _Resources:
                     digest.update((Path(app.static_folder) / path).read_bytes())
                     sheets.append(CSS(url=STATIC_BASE + path, url_fetcher=fetcher, font_config=fonts))
             page_font = page_numbers.load(page_numbers.default_font_path(app.static_folder))
-            _shared[key] = _Resources(fonts, sheets[:-1], sheets, digest.digest(), page_font)
+            families = FamilyPicker(app.static_folder, fonts)
+            _shared[key] = _Resources(fonts, sheets[:-1], sheets, digest.digest(), page_font, families)
         return _shared[key]
 
 
@@ -107,12 +111,25 @@ class _Layout:
         self.template = app.jinja_env.get_template("pdf/part.html")
         self.laid_out_now = 0  # parts that were not in the cache
 
-    def part(self, part: parts.Part, page_of: dict[str, int] | None = None) -> assemble.LaidOutPart:
+    def source(self, part: parts.Part, page_of: dict[str, int] | None = None) -> tuple[str, bytes]:
+        """The part's HTML, and what else its cache name depends on (its evidence files)."""
         urls = {document["id"]: EVIDENCE_BASE + _evidence_token(document) for document in part.documents}
         html = self.template.render(s=self.snapshot, part_template=part.template, evidence_urls=urls,
                                     page_of=page_of or {}, **part.context)
-        evidence_keys = "\0".join(document["storage_key"] for document in part.documents).encode()
+        return html, "\0".join(document["storage_key"] for document in part.documents).encode()
+
+    def part(self, part: parts.Part, page_of: dict[str, int] | None = None) -> assemble.LaidOutPart:
+        html, evidence_keys = self.source(part, page_of)
         return assemble.open_part(part, self._pdf(html, evidence_keys, lambda: self._lay_out(part, html)))
+
+    def cached(self, html: str, extra: bytes) -> tuple[str, bytes | None]:
+        name = self.cache.name(self.resources.digest, html.encode(), extra) if self.cache else ""
+        return name, (self.cache.get(name) if self.cache else None)
+
+    def store(self, name: str, data: bytes) -> None:
+        self.laid_out_now += 1
+        if self.cache:
+            self.cache.put(name, data)
 
     def frame(self, final: bool) -> bytes:
         html = self.app.jinja_env.get_template("pdf/frame.html").render(s=self.snapshot, final=final)
@@ -145,7 +162,10 @@ class _Layout:
                 pdfs[document["id"]] = data
             else:
                 images[_evidence_token(document)] = (data, document["content_type"])
-        document = self._render(html, self.resources.sheets, tags=True, evidence=images)
+        # Only the font families this part's text needs: the same glyphs, fewer fonts searched per run of text.
+        families = self.resources.families.sheet_for(html)
+        sheets = self.resources.sheets + ([families] if families else [])
+        document = self._render(html, sheets, tags=True, evidence=images)
         if len(document.pages) > MAX_PAGES:
             raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. "
                               "Check the evidence for very long files.")
@@ -165,11 +185,12 @@ class _Layout:
 
 def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], bytes],
                       progress: Callable[[str, int], None] | None = None, app: Flask | None = None,
-                      cache: PartCache | None = None) -> RenderedPdf:
+                      cache: PartCache | None = None, processes: int = 1) -> RenderedPdf:
     """Render a snapshot to PDF bytes. Raises RenderError with a plain reason when it cannot.
 
     With a cache, parts laid out by an earlier render of the same packet are reused when nothing
-    that shapes them changed.
+    that shapes them changed. With processes > 1 the parts still to lay out are shared among that many
+    processes (parallel.py); the result is the same PDF.
     """
     app = app or current_app._get_current_object()
     progress = progress or (lambda _stage, _percent: None)
@@ -179,10 +200,7 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     layout = _Layout(app, snapshot, load, cache)
     plan = parts.plan(snapshot)
     laid: dict[str, assemble.LaidOutPart] = {}
-    ordinary = [part for part in plan if not part.numbered]
-    for done, part in enumerate(ordinary):
-        progress("adding_evidence" if part.documents else "rendering", 20 + 60 * done // len(ordinary))
-        laid[part.name] = layout.part(part)
+    _lay_out_ordinary(layout, [part for part in plan if not part.numbered], laid, progress, processes)
     # The contents and the evidence index list page numbers, and take pages themselves: lay them out
     # with a guess of their length, and again if the guess was wrong (rarely more than once).
     numbered = [part for part in plan if part.numbered]
@@ -209,6 +227,32 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
         cache.keep_only_used()
     progress("adding_evidence", 95)
     return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest(), laid_out=layout.laid_out_now)
+
+
+def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, progress, processes: int) -> None:
+    """The parts that show no page numbers: from the cache, or laid out (in several processes when asked)."""
+    todo = []
+    for part in ordinary:
+        html, extra = layout.source(part)
+        name, data = layout.cached(html, extra)
+        if data is None:
+            todo.append((part, html, name))
+        else:
+            laid[part.name] = assemble.open_part(part, data)
+    parent = os.getpid()
+    done = [len(ordinary) - len(todo)]
+
+    def make(item) -> bytes:
+        part, html, _name = item
+        if os.getpid() == parent:  # a helper process never writes progress (no connection may cross a fork)
+            progress("adding_evidence" if part.documents else "rendering", 20 + 60 * done[0] // len(ordinary))
+            done[0] += 1
+        return layout._lay_out(part, html)
+
+    made = parallel.lay_out(todo, make, weights=[len(html) for _part, html, _name in todo], processes=processes)
+    for (part, _html, name), data in zip(todo, made, strict=True):
+        layout.store(name, data)
+        laid[part.name] = assemble.open_part(part, data)
 
 
 def _lay_evidence_pages(data: bytes, pdfs: dict[str, bytes], placeholders) -> bytes:

@@ -43,7 +43,7 @@ def _security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     response.vary.add("HX-Request")
-    if request.endpoint != "static":
+    if request.endpoint not in ("static", "assets"):
         headers["Cache-Control"] = "no-store"  # case data must never sit in a shared or browser cache
     return response
 

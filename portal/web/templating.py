@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
-    app.jinja_env.globals.update(render_panel=render_panel, PacketStatus=PacketStatus,
+    app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
                                   channel_of=channels.find_channel)
     app.context_processor(_template_globals)
@@ -44,6 +44,14 @@ def _template_globals():
     if current_user.is_authenticated:
         items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
     return {"navigation": items, "get_locale": get_locale}
+
+
+def poll_delay_ms(poll: int) -> int:
+    """How long a status that is still changing waits before asking again: 150 ms first (a 12-page PDF takes
+    about half a second), then a quarter longer each time (so "Ready" shows on average within about a tenth
+    of the time waited so far), at most 1 s: a status ask costs a few milliseconds, and a render slowed by
+    a busy machine should not be shown later than with the old one-second poll."""
+    return int(min(150 * 1.25 ** max(0, poll), 1000))
 
 
 def format_date(value) -> str:

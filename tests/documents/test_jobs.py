@@ -1,4 +1,5 @@
 """Render jobs: one per click, progress on the row, failures with a reason, retries, real Redis, killed workers."""
+import re
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -60,11 +61,22 @@ def test_status_component_polls_while_running_and_stops_when_done(app, client, a
     response = client.post(f"/packets/{packet.id}/renders", headers={"HX-Request": "true", "X-CSRFToken": auth.token()})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert 'hx-trigger="every 1s"' in html and "<progress" in html
+    # A short first wait that grows with each ask, swapping only the inside of the aria-live status box.
+    assert 'id="render-status-body"' in html and "aria-live" not in html and "<progress" in html
+    assert 'hx-trigger="load delay:150ms"' in html and 'hx-target="this"' in html
     assert "Refresh to see if it is ready" in html, "without JS a link refreshes the status"
+    waits = []
+    for poll in range(1, 16):
+        again = client.get(f"/packets/{packet.id}/renders/status?poll={poll}", headers={"HX-Request": "true"})
+        waits.append(int(re.search(r'load delay:(\d+)ms', again.get_data(as_text=True)).group(1)))
+        assert f"poll={poll + 1}" in again.get_data(as_text=True)
+    assert waits == sorted(waits) and waits[0] > 150 and waits[-1] == 1000
+    page = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
+    assert re.search(r'id="render-status" aria-live="polite">\s*<h2[^>]*>[^<]*</h2>\s*<div[^>]*id="render-status-body"',
+                     page)
     _work(app)
     html = client.get(f"/packets/{packet.id}/renders/status", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "every 1s" not in html and "View the PDF" in html and "Download" in html
+    assert "load delay" not in html and "View the PDF" in html and "Download" in html
     full = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
     assert "<html" in full and "View the PDF" in full and "Earlier versions" in full
     with session_scope(app) as session:
@@ -100,7 +112,7 @@ def test_failing_job_shows_the_reason_reaches_rq_and_try_again_works(app, client
     with app.app_context():
         assert render.job_id in FailedJobRegistry(queue=queue.get_queue(app)).get_job_ids(), "the failure reached RQ"
     html = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
-    assert "longer than 1500 pages" in html and "Try again" in html and "every 1s" not in html
+    assert "longer than 1500 pages" in html and "Try again" in html and "load delay" not in html
     with pytest.raises(storage.StorageError):
         renders.read_pdf(render)
     assert client.get(f"/packets/{packet.id}/renders/{render.id}/pdf").status_code == 404

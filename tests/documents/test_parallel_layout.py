@@ -1,0 +1,79 @@
+"""A big packet's parts laid out in several processes, and each part with only the font families it needs."""
+import io
+import os
+
+import pytest
+from pypdf import PdfReader
+
+from portal.documents import parallel, pdf
+from tests.documents.test_pdf_parts import outline_pages, snapshot_with
+
+
+def _render(app, snapshot, processes, cache=None):
+    with app.app_context():
+        return pdf.render_packet_pdf(snapshot, final=False, load=lambda key: b"", app=app, processes=processes,
+                                     cache=cache)
+
+
+def _texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_parallel_layout_gives_the_same_pages_text_and_bookmarks_as_one_process(app):
+    snapshot = snapshot_with(sections=16, lines=10)  # four application chunks, and the other parts
+    snapshot["sections"][5]["lines"][2]["display"] = "Amira حداد · 李小龍 · हिन्दी"
+    serial = _render(app, snapshot, processes=1)
+    shared = _render(app, snapshot, processes=2)
+    assert shared.pages == serial.pages and serial.pages > 8
+    assert _texts(shared.data) == _texts(serial.data)
+    assert outline_pages(shared.data) == outline_pages(serial.data)
+
+
+def test_parallel_layout_fills_the_part_cache_like_one_process(app, tmp_path):
+    from portal.documents.part_cache import PartCache
+
+    snapshot = snapshot_with(sections=16, lines=10)
+    cache = PartCache(tmp_path / "parts", b"test secret" * 3)
+    first = _render(app, snapshot, processes=2, cache=cache)
+    assert first.laid_out > 4
+    assert _render(app, snapshot, processes=2, cache=cache).laid_out == 0
+
+
+def test_shares_are_balanced_and_cover_every_part():
+    groups = parallel.shares([10, 1, 9, 2, 8, 3], 2)
+    assert sorted(index for group in groups for index in group) == list(range(6))
+    totals = [sum([10, 1, 9, 2, 8, 3][index] for index in group) for group in groups]
+    assert abs(totals[0] - totals[1]) <= 3
+
+
+def test_results_come_back_in_order_from_other_processes():
+    pids = parallel.lay_out(list(range(6)), lambda item: f"{item}:{os.getpid()}".encode(), weights=[1] * 6,
+                            processes=2)
+    assert [int(result.split(b":")[0]) for result in pids] == list(range(6))
+    assert len({result.split(b":")[1] for result in pids}) == 2, "two processes did the work"
+
+
+def test_an_error_in_a_helper_process_is_raised_here():
+    def make(item):
+        if os.getpid() != parent:
+            raise pdf.RenderError("too long")
+        return b"ok"
+
+    parent = os.getpid()
+    with pytest.raises(pdf.RenderError, match="too long"):
+        parallel.lay_out(list(range(6)), make, weights=[1] * 6, processes=2)
+
+
+def test_each_part_names_only_the_families_its_text_needs(app):
+    with app.app_context():
+        picker = pdf._shared_resources(app).families
+    assert picker.families_for("<p>Zoë Ñandú — Ωμέγα Жук</p>") == ("Noto Sans",)
+    assert picker.families_for("<p>حداد</p>") == ("Noto Sans", "Noto Sans Arabic")
+    assert picker.families_for("<p>李</p>") == ("Noto Sans", "Noto Sans SC")
+    assert picker.sheet_for("<p>Latin only</p>") is not None
+    # In the stylesheet's order, each family the first to have one of the characters.
+    every = "".join(chr(code) for code in (0x41, 0x627, 0x5D0, 0x915, 0x4E2D, 0xB95, 0x1200, 0xE01))
+    chosen = picker.families_for(every)
+    assert list(chosen) == [family for family in picker.families if family in chosen]
+    assert {"Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans SC", "Noto Sans Tamil", "Noto Sans Ethiopic",
+            "Noto Sans Thai"} <= set(chosen)
