@@ -1,5 +1,7 @@
 """Every GET route of the app with real arguments, for tests that walk them all."""
-from portal.models import Partner, Referral
+from datetime import date
+
+from portal.models import Consultation, Guide, Partner, Referral
 
 # Argument values that are not records (the rest come from the world below).
 STEP = "about"
@@ -10,7 +12,13 @@ def route_values(world, make) -> dict[str, str]:
     referral = make._save(Referral(agency_id=world.centre.id, reference="REF-TEST-0001", referrer_agency="School",
                                    referrer_name="Ms Lee", child_name="A", region="Peel", concern="citizenship",
                                    consent="obtained"))
+    consultation = make._save(Consultation(agency_id=world.centre.id, reference="CON-TEST-0001", asker_agency="School",
+                                           asker_name="Ms Lee", topic="unsure", question="Which form?",
+                                           advice="CIT 0403", consulted_on=date.today()))
+    guide = make._save(Guide(agency_id=world.centre.id, slug="what-a-pr-card-is", title="What a PR card is",
+                             body="A **card**.", packet_types="pr_card"))
     return {
+        "consultation_id": str(consultation.id), "guide_id": str(guide.id), "filename": "app.css",
         "packet_id": str(world.packet.id), "client_id": str(world.client.id), "partner_id": str(partner.id),
         "referral_id": str(referral.id), "user_id": str(world.caseworker.id), "render_id": str(world.packet.id),
         "document_id": str(world.packet.id), "step_key": STEP, "token": "not-a-real-token",
