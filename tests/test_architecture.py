@@ -22,7 +22,7 @@ LAYERS = [  # (layer, module prefixes), lowest first
     ("models", ("portal.models",)),
     ("forms", ("portal.forms",)),
     ("domain", ("portal.access", "portal.audit", "portal.accounts", "portal.casework", "portal.packets", "portal.youth",
-                "portal.referrals", "portal.reporting")),
+                "portal.referrals", "portal.reporting", "portal.privacy")),
     ("documents", ("portal.documents",)),
     ("demo", ("portal.demo",)),
     ("web", ("portal.web", "portal.blueprints")),

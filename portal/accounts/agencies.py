@@ -34,7 +34,7 @@ def create(session: Session, *, slug: str, name: str, **settings) -> Agency:
 
 SETTINGS_FIELDS = (
     "caseworkers_see_all_clients", "caseworkers_may_approve", "self_approval_allowed",
-    "youth_login_mode", "stuck_after_days", "retention_days",
+    "youth_login_mode", "stuck_after_days", "retention_days", "caseworkers_need_mfa",
 )
 YOUTH_LOGIN_MODES = ("password", "one_time_code")
 STAFF_ROLES_CREATABLE = {
@@ -57,6 +57,7 @@ def read_settings(form) -> FormResult:
         "caseworkers_may_approve": form.get("caseworkers_may_approve", ""),
         "self_approval_allowed": form.get("self_approval_allowed", ""),
         "youth_login_mode": validation.clean_text(form.get("youth_login_mode", "")),
+        "caseworkers_need_mfa": form.get("caseworkers_need_mfa", ""),
         "stuck_after_days": validation.clean_text(form.get("stuck_after_days", ""))[:20],
         "retention_days": validation.clean_text(form.get("retention_days", ""))[:20],
     }
@@ -66,6 +67,7 @@ def read_settings(form) -> FormResult:
         errors["caseworkers_see_all_clients"] = _l("Please choose one of the options.")
     values["caseworkers_may_approve"] = raw["caseworkers_may_approve"] == "yes"
     values["self_approval_allowed"] = raw["self_approval_allowed"] == "yes"
+    values["caseworkers_need_mfa"] = raw["caseworkers_need_mfa"] == "yes"
     values["youth_login_mode"], error = validation.choice(raw["youth_login_mode"], YOUTH_LOGIN_MODES, required=True)
     if error:
         errors["youth_login_mode"] = error

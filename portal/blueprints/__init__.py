@@ -1,5 +1,6 @@
 """The views, one module per blueprint: each parses the request, calls the domain, renders a page or a block."""
 from portal.blueprints import (
+                                            account,
                                             admin,
                                             audit_log,
                                             auth,
@@ -14,5 +15,5 @@ from portal.blueprints import (
                                             youth,
 )
 
-BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
+BLUEPRINTS = tuple(module.bp for module in (auth, account, home, clients, audit_log, admin, packets, documents, review,
                                             dashboard, youth, referrals, directory))

@@ -139,6 +139,7 @@ def settings():
             "caseworkers_may_approve": "yes" if agency.caseworkers_may_approve else "",
             "self_approval_allowed": "yes" if agency.self_approval_allowed else "",
             "youth_login_mode": agency.youth_login_mode,
+            "caseworkers_need_mfa": "yes" if agency.caseworkers_need_mfa else "",
             "stuck_after_days": agency.stuck_after_days,
             "retention_days": agency.retention_days,
         })

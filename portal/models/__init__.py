@@ -26,6 +26,9 @@ from portal.models.core import (
     new_id,
     utcnow,
 )
+from portal.models.corrections import CorrectionRequest, CorrectionStatus
+from portal.models.incidents import IncidentNotice, PrivacyIncident
+from portal.models.mfa import RecoveryCode, StaffMfa
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
 from portal.models.review import (
     Milestone,
@@ -77,4 +80,10 @@ __all__ = [
     "Invitation",
     "Signature",
     "SignInCode",
+    "StaffMfa",
+    "RecoveryCode",
+    "CorrectionRequest",
+    "CorrectionStatus",
+    "PrivacyIncident",
+    "IncidentNotice",
 ]

@@ -76,6 +76,7 @@ class Agency(SQLModel, table=True):
     caseworkers_may_approve: bool = False
     self_approval_allowed: bool = False
     youth_login_mode: str = Field(default="password", max_length=20)  # password | one_time_code
+    caseworkers_need_mfa: bool = False  # managers and admins always sign in with a second step
     stuck_after_days: int = 14
     retention_days: int = 730
     is_centre: bool = False  # receives referrals from other agencies

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
     ("admin.users", _l("Users"), {Role.admin, Role.manager}),
     ("youth.home", _l("My applications"), {Role.youth}),
+    ("account.index", _l("Your account"), {Role.admin, Role.manager, Role.caseworker}),
 ]
 
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from tests.support.app import MFA_SECRETS, codes_for
+
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -53,6 +55,13 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     http, token = browser(base, "/sign-in")
     response = http.post(base + "/sign-in", data={"email": email, "password": password, "csrf_token": token},
                          allow_redirects=False, timeout=30)
+    location = response.headers.get("Location", "")
+    if response.status_code == 303 and location.startswith("/sign-in/code"):  # staff with an authenticator
+        for code in codes_for(MFA_SECRETS[email]):
+            response = http.post(base + location, data={"code": code, "csrf_token": token}, allow_redirects=False,
+                                 timeout=30)
+            if response.status_code == 303:
+                break
     assert response.status_code == 303, f"sign-in failed: {response.status_code}"
     return http
 
