@@ -270,6 +270,7 @@ def upgrade() -> None:
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('received_on', sa.Date(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('corrected_value', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('statement', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
     sa.Column('decision_note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('recorded_by_id', sa.Uuid(), nullable=True),

@@ -10,10 +10,11 @@ from portal.blueprints import (
                                             documents,
                                             home,
                                             packets,
+                                            privacy,
                                             referrals,
                                             review,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, account, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory))
+                                            dashboard, youth, referrals, directory, privacy))

@@ -8,6 +8,7 @@ from portal.casework import clients
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User
+from portal.privacy import corrections
 from portal.web.guards import allow
 from portal.web.panels import CLIENT_PANELS, render_panels
 from portal.web.rendering import render
@@ -65,7 +66,9 @@ def show(client_id):
     db.commit()
     assigned = db.get(User, client.assigned_caseworker_id) if client.assigned_caseworker_id else None
     panels = render_panels(CLIENT_PANELS, session=db, user=current_user, client=client)
-    return render("clients/show.html", client=client, assigned=assigned, panels=panels, **_labels())
+    statements = corrections.statements_by_field(corrections.for_client(db, client=client))
+    return render("clients/show.html", client=client, assigned=assigned, panels=panels, statements=statements,
+                  **_labels())
 
 
 @bp.route("/<client_id>/edit", methods=["GET", "POST"])

@@ -24,6 +24,7 @@ class CorrectionRequest(SQLModel, table=True):
     reason: str = Field(default="", max_length=2000)
     received_on: date
     status: str = Field(default=CorrectionStatus.open, max_length=20)
+    corrected_value: str = Field(default="", max_length=2000)  # what the field says now, when corrected
     statement: str = Field(default="", max_length=4000)  # the statement of disagreement, in the person's words
     decision_note: str = Field(default="", max_length=2000)  # why, as told to the person
     recorded_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")

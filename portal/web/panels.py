@@ -18,6 +18,7 @@ from portal.documents import evidence
 from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Role
 from portal.packets import comments, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
+from portal.privacy import corrections
 from portal.referrals import directory
 from portal.youth import invitations, participation
 
@@ -145,9 +146,18 @@ def caseworker_panel(*, session, user, client):
     return {"client": client, "staff": staff, "holder": dict(staff).get(client.assigned_caseworker_id)}
 
 
+def privacy_panel(*, session, user, client):
+    """Correction requests about the file; for managers, who opened it and recording an incident."""
+    if user.role not in CASE_ROLES:
+        return None
+    return {"client": client, "requests": corrections.for_client(session, client=client),
+            "field_label": corrections.field_label}
+
+
 CLIENT_PANELS = (
     Panel("packets/_client_panel.html", packets_panel),
     Panel("referrals/_client_panel.html", referral_in_panel),
     Panel("directory/_client_panel.html", referrals_out_panel),
     Panel("dashboard/_client_panel.html", caseworker_panel),
+    Panel("privacy/_client_panel.html", privacy_panel),
 )
