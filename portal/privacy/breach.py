@@ -7,7 +7,7 @@ import csv
 import io
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, or_
 from sqlmodel import Session, select
@@ -89,7 +89,8 @@ def _records_of(session: Session, client: Client):
 
 def access_report(session: Session, *, user: User, client: Client, start: date, end: date) -> list[Access]:
     """Everyone who opened or downloaded this client's records from `start` to `end` (whole days, UTC)."""
-    since, until = datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min)
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
     rows = session.exec(
         select(AuditEvent, User).join(User, User.id == AuditEvent.user_id, isouter=True)
         .where(AuditEvent.agency_id == client.agency_id, AuditEvent.action.in_(list(ACCESS_ACTIONS)),
