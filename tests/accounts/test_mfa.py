@@ -252,3 +252,24 @@ def test_the_test_helper_signs_in_with_a_code(app, make):
     manager = make.user(make.agency(), role=Role.manager)
     assert Auth(app.test_client()).login(manager).status_code == 303
     assert Auth(app.test_client()).login(manager).status_code == 303, "twice in one window: the next window's code"
+
+
+def test_the_demo_shows_and_prints_the_managers_secrets(app, client):
+    from portal.cli import demo_code
+    from portal.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_totp_secret, people, print_logins, staff_mfa
+
+    with app.app_context(), session_scope(app) as db:
+        context = {"password": DEMO_PASSWORD}
+        for step in (people, staff_mfa):  # the demo's staff only: its packets take long to make
+            step.seed(db, context)
+        manager = db.exec(select(User).where(User.email == "manager@peel.demo")).one()
+        assert mfa.enrolment(db, manager).secret == demo_totp_secret("manager@peel.demo")
+        worker = db.exec(select(User).where(User.email == "caseworker@peel.demo")).one()
+        assert mfa.enrolment(db, worker) is None, "demo caseworkers sign in with a password only"
+    printed = []
+    print_logins(DEMO_LOGINS, echo=printed.append)
+    assert any(demo_totp_secret("admin@peel.demo") in line for line in printed)
+    app.config["SHOW_DEMO_LOGINS"] = True
+    assert demo_totp_secret("manager@jhs.demo") in client.get("/sign-in").get_data(as_text=True)
+    result = app.test_cli_runner().invoke(demo_code, ["Manager@Peel.demo"])
+    assert result.output.strip() == pyotp.TOTP(demo_totp_secret("manager@peel.demo")).now()
