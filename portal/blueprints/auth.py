@@ -87,9 +87,10 @@ def _pending_user(db) -> User | None:
 
 
 def _start_again():
-    for key in ("mfa_user", "mfa_at", "mfa_next"):
-        session.pop(key, None)
-    flash(_("Please sign in again: the time to enter a code ran out."), "info")
+    if session.pop("mfa_user", None):
+        flash(_("Please sign in again: the time to enter a code ran out."), "info")
+    session.pop("mfa_at", None)
+    session.pop("mfa_next", None)
     return redirect(url_for("auth.sign_in"), 303)
 
 

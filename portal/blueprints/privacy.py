@@ -2,12 +2,13 @@
 and their notification letters. Managers decide and report; caseworkers may record a correction request."""
 from datetime import date, timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-from portal import access
+from portal import access, audit
 from portal.db import get_session
+from portal.documents import letters
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Role, User
 from portal.privacy import breach, corrections
@@ -190,11 +191,30 @@ def add_notice(incident_id):
 def incident_letters(incident_id):
     db = get_session()
     item = _incident(db, incident_id)
+    return render("privacy/incident_letters.html", item=item, people=_addressees(db, item),
+                  agency=db.get(Agency, item.agency_id), today=date.today())
+
+
+@bp.route("/incidents/<incident_id>/letters.pdf")
+@allow(Role.manager)
+def incident_letters_pdf(incident_id):
+    db = get_session()
+    item = _incident(db, incident_id)
+    html = render_template("privacy/incident_letters_pdf.html", item=item, people=_addressees(db, item),
+                           agency=db.get(Agency, item.agency_id), today=date.today())
+    audit.record(db, action="privacy.incident_letters", user=current_user, record_type="incident",
+                 record_id=item.id)
+    db.commit()
+    return Response(letters.letters_pdf(current_app, html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="incident-letters-{item.found_on}.pdf"'})
+
+
+def _addressees(db, item) -> list[Client]:
+    """Everyone the incident touched, or the one person asked for (?client=)."""
     people = breach.affected_clients(db, incident=item)
     only = request.args.get("client")
     if only:
         people = [client for client in people if str(client.id) == only]
         if not people:
             abort(404)
-    return render("privacy/incident_letters.html", item=item, people=people, agency=db.get(Agency, item.agency_id),
-                  today=date.today())
+    return people

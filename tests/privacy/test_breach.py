@@ -190,3 +190,16 @@ def test_the_period_is_whole_days_on_both_databases(any_app, request_context):
     with any_app.app_context(), session_scope(any_app) as db:
         rows = breach.access_report(db, user=manager, client=person, start=day, end=day + timedelta(days=1))
     assert [row.when.day for row in rows] == [10, 11] and {row.email for row in rows} == {worker.email}
+
+
+def test_the_letters_come_as_a_pdf_too(app, client, world):
+    from pypdf import PdfReader
+
+    auth = sign_in(client, world["manager"])
+    _record_incident(auth, world["client"], world["bystander"])
+    incident = _incident(app)
+    response = client.get(f"/privacy/incidents/{incident.id}/letters.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert len(pages) == 2
+    assert "Dear Amira Haddad" in pages[0].extract_text() and "Dear Kwame Mensah" in pages[1].extract_text()
