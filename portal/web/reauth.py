@@ -20,7 +20,9 @@ def confirm_first():
     """A redirect to the confirmation page when the last sign-in is too old, else None."""
     if is_recent():
         return None
-    return redirect(url_for("account.confirm", next=request.full_path.rstrip("?")), 303)
+    # After confirming, a page asked for comes back; a button pressed (a POST) is pressed again from its page.
+    back = request.full_path.rstrip("?") if request.method == "GET" else url_for("account.index")
+    return redirect(url_for("account.confirm", next=back), 303)
 
 
 def show_codes_once(codes: list[str], next_url: str):
