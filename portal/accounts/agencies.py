@@ -5,7 +5,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit, validation
-from portal.accounts import password_links, sessions, users
+from portal.accounts import mfa, password_links, sessions, users
 from portal.i18n import lazy_gettext as _l
 from portal.models import CASE_ROLES, Agency, Role, User
 from portal.validation import FormResult
@@ -189,3 +189,14 @@ def set_active(session: Session, *, user: User, active: bool, by: User) -> None:
         sessions.end_all_sessions(session, user=user)
     audit.record(session, action="user.activated" if active else "user.deactivated", user=by, record_type="user",
                  record_id=user.id)
+
+
+def reset_two_step(session: Session, *, user: User, by: User) -> bool:
+    """Someone lost their phone and their recovery codes: an admin or manager removes their authenticator.
+    Their sessions end; where their role needs a second step, they set up a new one at their next sign-in."""
+    if not may_manage(by, user) or mfa.enrolment(session, user) is None:
+        return False
+    mfa.remove(session, user=user)
+    sessions.end_all_sessions(session, user=user)
+    audit.record(session, action="mfa.reset", user=by, record_type="user", record_id=user.id)
+    return True

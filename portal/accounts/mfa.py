@@ -57,6 +57,12 @@ def second_step(session: Session, *, user: User, agency: Agency | None) -> str |
     return "enrol" if required_for(user, agency) else None
 
 
+def enrolled_ids(session: Session, *, agency_id) -> set:
+    """The staff of an agency who have an authenticator (for the users page)."""
+    return set(session.exec(select(StaffMfa.user_id).join(User, User.id == StaffMfa.user_id).where(
+        User.agency_id == agency_id, StaffMfa.confirmed_at.is_not(None), StaffMfa.secret != "")))
+
+
 def recovery_codes_left(session: Session, user: User) -> int:
     return session.exec(select(func.count()).select_from(RecoveryCode)
                         .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).one()
@@ -142,10 +148,15 @@ def turn_off(session: Session, *, user: User, agency: Agency | None) -> bool:
     """Remove the authenticator and recovery codes; refused (False) where the second step is required."""
     if required_for(user, agency):
         return False
-    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    session.execute(delete(StaffMfa).where(StaffMfa.user_id == user.id))
+    remove(session, user=user)
     audit.record(session, action="mfa.turned_off", user=user, record_type="user", record_id=user.id)
     return True
+
+
+def remove(session: Session, *, user: User) -> None:
+    """The authenticator and recovery codes gone (turning it off, or an admin's reset)."""
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.execute(delete(StaffMfa).where(StaffMfa.user_id == user.id))
 
 
 def _code_hash(code: str) -> str:

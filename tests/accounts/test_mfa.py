@@ -277,3 +277,23 @@ def test_the_demo_shows_and_prints_the_managers_secrets(app, client):
     assert demo_totp_secret("manager@jhs.demo") in client.get("/sign-in").get_data(as_text=True)
     result = app.test_cli_runner().invoke(demo_code, ["Manager@Peel.demo"])
     assert result.output.strip() == pyotp.TOTP(demo_totp_secret("manager@peel.demo")).now()
+
+
+def test_an_admin_resets_the_two_step_of_someone_who_lost_their_phone(app, make):
+    agency = make.agency()
+    admin, manager = make.user(agency, role=Role.admin), make.user(agency, role=Role.manager)
+    other_manager = make.user(make.agency(), role=Role.manager)
+    lost = app.test_client()
+    sign_in(lost, manager)
+    desk = app.test_client()
+    auth = sign_in(desk, admin)
+    assert f"/admin/users/{manager.id}/reset-two-step" in desk.get("/admin/users").get_data(as_text=True)
+    assert auth.post(f"/admin/users/{other_manager.id}/reset-two-step").status_code == 404
+    assert auth.post(f"/admin/users/{manager.id}/reset-two-step").status_code == 303
+    assert lost.get("/clients/").status_code == 302, "their sessions ended"
+    assert _password(app.test_client(), manager)[0].headers["Location"] == "/sign-in/set-up"
+    assert fresh(app, StaffMfa, other_manager.id).secret
+    colleague = make.user(agency, role=Role.manager)
+    colleague_auth = sign_in(app.test_client(), colleague)
+    assert colleague_auth.post(f"/admin/users/{admin.id}/reset-two-step").status_code == 303
+    assert fresh(app, StaffMfa, admin.id).secret, "a manager never changes an admin's account"
