@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-static/vendor/.installed: package.json package-lock.json
+static/vendor/.installed: package.json package-lock.json scripts/copy_static_vendor.py
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PY) scripts/copy_static_vendor.py
 	touch $@

@@ -87,12 +87,37 @@ def _npm_faces(package: str, only_subset: str | None) -> list[str]:
                 woff2.decompress(compressed, out)
             target.write_bytes(out.getvalue())
         family = re.search(r"font-family:\s*([^;]+);", body).group(1)
-        ranges = re.search(r"unicode-range:\s*([^;]+);", body).group(1)
+        ranges = ranges_it_has(target, re.search(r"unicode-range:\s*([^;]+);", body).group(1))
+        if not ranges:
+            continue
         faces.append(
             f"@font-face {{ font-family: {family}; font-weight: 400; font-style: normal; "
             f"src: url({target.name}); unicode-range: {ranges}; }}"
         )
     return faces
+
+
+def ranges_it_has(font_file: Path, declared: str) -> str:
+    """The declared unicode-range cut down to the characters the file really has.
+
+    Some fontsource slices declare characters they lack (Noto Sans SC's slice 21 claims Hangul 김), and
+    the PDF renderer trusts the range: such a character was drawn as an empty box instead of falling
+    through to the next family (Noto Sans KR).
+    """
+    from fontTools.ttLib import TTFont
+
+    has = set(TTFont(font_file, lazy=True).getBestCmap())
+    wanted = set()
+    for part in declared.split(","):
+        first, _, last = part.strip().removeprefix("U+").removeprefix("u+").partition("-")
+        wanted.update(range(int(first, 16), int(last or first, 16) + 1))
+    runs, codes = [], sorted(has & wanted)
+    for code in codes:
+        if runs and code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return ",".join(f"U+{first:x}" if first == last else f"U+{first:x}-{last:x}" for first, last in runs)
 
 
 def copy_fonts() -> None:

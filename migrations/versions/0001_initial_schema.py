@@ -341,6 +341,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_packet_agency_updated', ['agency_id', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packet_client_id'), ['client_id'], unique=False)
         batch_op.create_index('ix_packet_dashboard', ['agency_id', 'owner_id', 'status', 'packet_type', 'status_changed_at'], unique=False)
+        batch_op.create_index('uq_packet_open_per_client_type', ['client_id', 'packet_type'], unique=True, sqlite_where=sa.text("status IN ('draft', 'in_review', 'changes_requested', 'approved')"), postgresql_where=sa.text("status IN ('draft', 'in_review', 'changes_requested', 'approved')"))
 
     op.create_table('referral',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -761,6 +762,7 @@ def downgrade() -> None:
 
     op.drop_table('referral')
     with op.batch_alter_table('packet', schema=None) as batch_op:
+        batch_op.drop_index('uq_packet_open_per_client_type', sqlite_where=sa.text("status IN ('draft', 'in_review', 'changes_requested', 'approved')"), postgresql_where=sa.text("status IN ('draft', 'in_review', 'changes_requested', 'approved')"))
         batch_op.drop_index('ix_packet_dashboard')
         batch_op.drop_index(batch_op.f('ix_packet_client_id'))
         batch_op.drop_index('ix_packet_agency_updated')

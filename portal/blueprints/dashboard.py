@@ -14,7 +14,7 @@ from portal.db import get_session
 from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
-from portal.packets import lifecycle
+from portal.packets import completeness, lifecycle
 from portal.reporting import exports, pipeline
 from portal.web import charts
 from portal.web.guards import allow
@@ -60,7 +60,9 @@ def index():
                                                                   limit=DEADLINES_COUNTED))
     context = dict(options, board=board, filters=filters, errors=errors, values=values, upcoming=every[:15],
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
-                   today=date.today(), query=filters.query_args())
+                   today=date.today(), query=filters.query_args(),
+                   overrides=lifecycle.agency_overrides(db, agency_id=current_user.agency_id),
+                   gate_labels=completeness.GATE_LABELS)
     if errors:
         return render("dashboard/index.html", block="results", status=422, charts=_charts(board, options), **context)
     context["results_html"] = _results_html(board, every, context, options)

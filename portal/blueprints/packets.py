@@ -17,19 +17,22 @@ from portal.db import get_session
 from portal.forms import engine, interaction
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet
-from portal.packets import lifecycle
+from portal.packets import completeness, lifecycle, notifications
 from portal.packets.answers import (
     PacketError,
     StaleSaveError,
+    open_packets_by_type,
     save_answers,
     set_planned_signing_date,
-    start_packet,
+    start_or_open,
     user_names,
 )
 from portal.packets.comments import open_comments
 from portal.web import guards
 from portal.web.panels import PACKET_PANELS, render_panels
+from portal.web.redirects import base_url
 from portal.web.rendering import push_url, render, wants_fragment
+from portal.youth import participation
 
 bp = Blueprint("packets", __name__)
 STAFF = tuple(str(role) for role in CASE_ROLES)
@@ -81,7 +84,7 @@ def triage_page(client_id):
     return render(
         "packets/triage.html", block="triage_result" if request.method == "POST" else None,
         status=422 if errors else 200, client=client, values=values, errors=errors, recommendation=recommendation,
-        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES,
+        statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES, open_packets=open_packets_by_type(db, client=client),
     )
 
 
@@ -96,15 +99,26 @@ def start(client_id):
         flash(_("Choose a packet and a planned signing date (year-month-day) to start."), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     try:
-        packet = start_packet(db, client=client, packet_type_key=key, user=current_user,
-                                      planned_signing_date=signing)
+        packet, created = start_or_open(db, client=client, packet_type_key=key, user=current_user,
+                                        planned_signing_date=signing)
     except PacketError as problem:
         db.rollback()
         flash(str(problem), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     db.commit()
-    flash(_("Application started."), "success")
+    if created:
+        flash(_("Application started."), "success")
+    else:
+        flash(_("This application was already started for this person. Here it is: carry on where it was left."),
+              "info")
     return redirect(url_for("packets.show", packet_id=packet.id), code=303)
+
+
+def _tell_of_new_questions(db, packet, role: str, new: set) -> None:
+    """A youth's new "ask my caseworker" question reaches the caseworker by email too (My work shows it)."""
+    if role == "youth" and new:
+        notifications.notify(db, packet=packet, what=notifications.QUESTION, actor=current_user,
+                             base_url=base_url())
 
 
 # ---- packet page --------------------------------------------------------------------------------
@@ -118,13 +132,14 @@ def show(packet_id):
     steps = forms.visible_steps(packet_type, context, role)
     done, total = forms.progress(packet_type, context, role)
     summary = forms.summarize(packet=packet, client=client, agency=agency, packet_type=packet_type)
+    state = completeness.of(db, packet=packet, summary=summary)
     panels = render_panels(PACKET_PANELS, session=db, user=current_user, packet=packet, client=client)
     audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=packet.id)
     db.commit()
     next_step = next((step for step in steps if not forms.step_done(step, context, role)), steps[0] if steps else None)
     return render("packets/show.html", packet=packet, client=client, packet_type=packet_type, steps=steps,
                   done=done, total=total, summary=summary, panels=panels, role=role, next_step=next_step,
-                  age=forms.age_at_signing(context), context=context,
+                  age=forms.age_at_signing(context), context=context, completeness=state,
                   step_done={step.key: forms.step_done(step, context, role) for step in steps})
 
 
@@ -214,10 +229,12 @@ def step(packet_id, step_key):
     # Read before saving (a save does not change comments): drawing the next step after the commit then
     # needs no second transaction.
     comments = open_comments(db, packet=packet) if role != "youth" else {}
+    asked_before = set(participation.asked_fields(packet))
     try:
         save_answers(db, packet=packet, changes=post.values, base_version=post.base_version, user=current_user,
                      in_person=post.in_person, ask_caseworker=post.asked, audit_detail=f"step={current.key}")
         db.commit()
+        _tell_of_new_questions(db, packet, role, set(post.asked) - asked_before)
     except StaleSaveError as stale:
         db.rollback()
         conflicts = {conflict.field: conflict for conflict in stale.conflicts}
@@ -270,11 +287,13 @@ def save_field(packet_id, step_key, name):
         return field_response(422, post.errors)
     if post.outcome == interaction.WAIT:
         return _version_only(packet.version)
+    asked_before = set(participation.asked_fields(packet))
     try:
         save_answers(db, packet=packet, changes={name: post.value}, base_version=post.base_version,
                      user=current_user, in_person=post.in_person, ask_caseworker={name} if post.ask else (),
                      audit_detail=f"field step={current.key}")
         db.commit()
+        _tell_of_new_questions(db, packet, role, ({name} if post.ask else set()) - asked_before)
     except StaleSaveError as stale:
         db.rollback()
         return field_response(409, conflict=stale.conflicts[0], version=stale.current_version)

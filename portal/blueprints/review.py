@@ -10,10 +10,10 @@ from portal.documents import renders
 from portal.forms import find_packet_type, summarize
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, RenderStatus, Role
-from portal.packets import approvals, comments, lifecycle, milestones
+from portal.packets import approvals, comments, completeness, lifecycle, milestones, notifications
 from portal.web.guards import allow
 from portal.web.panels import review_panel
-from portal.web.redirects import safe_next
+from portal.web.redirects import base_url, safe_next
 from portal.web.rendering import render
 
 bp = Blueprint("review", __name__, url_prefix="/packets")
@@ -73,6 +73,9 @@ def _review_context(db, packet, **extra):
         "errors": {},
         "values": {},
         "transition_error": None,
+        "gate_refused": None,
+        "overrides": lifecycle.overrides(db, packet=packet),
+        "gate_labels": completeness.GATE_LABELS,
     }
     context.update(_draft_pdf(db, packet))
     context.update(review_panel(session=db, user=current_user, packet=packet, client=client))
@@ -101,14 +104,21 @@ def transition(packet_id):
     db, packet = _load(packet_id)
     to_status = request.form.get("to_status", "")
     note = request.form.get("note", "")
+    override_reason = request.form.get("override_reason", "")[:2000]
+    move = lifecycle.MOVES.get((packet.status, to_status))
     try:
-        lifecycle.transition(db, packet=packet, to_status=to_status, user=current_user, note=note)
+        lifecycle.transition(db, packet=packet, to_status=to_status, user=current_user, note=note,
+                             override_reason=override_reason)
     except lifecycle.TransitionError as error:
         db.rollback()
         packet = db.get(Packet, packet.id)
         return render("review/show.html", status=422, **_review_context(
-            db, packet, transition_error=str(error), values={"note": note, "to_status": to_status}))
+            db, packet, transition_error=str(error), values={"note": note, "to_status": to_status,
+                                                             "override_reason": override_reason},
+            gate_refused=error if isinstance(error, lifecycle.GateRefused) else None))
     db.commit()
+    if move is not None and (news := notifications.for_move(move.action)):
+        notifications.notify(db, packet=packet, what=news, actor=current_user, base_url=base_url())
     flash(_("Saved: the packet is now “%(status)s”.", status=lifecycle.STATUS_LABELS[packet.status]), "success")
     if to_status == PacketStatus.approved:
         _render_final(db, packet)
@@ -152,6 +162,7 @@ def add_comment(packet_id):
         return render("review/show.html", block="comments", status=422,
                       **_review_context(db, packet, errors=invalid.errors, values=invalid.values))
     db.commit()
+    notifications.notify(db, packet=packet, what=notifications.COMMENT, actor=current_user, base_url=base_url())
     flash(_("Comment added."), "success")
     return redirect(url_for("review.show", packet_id=packet.id) + "#comments", code=303)
 
@@ -173,7 +184,9 @@ def submission(packet_id):
     db, packet = _load(packet_id)
     client = db.get(Client, packet.client_id)
     context = {"packet": packet, "client": client, "methods": milestones.SUBMISSION_METHODS, "errors": {}, "values": {},
-               "packet_url": packet_page(packet.id)}
+               "packet_url": packet_page(packet.id),
+               "blocking": completeness.of(db, packet=packet).blocking("submit"),
+               "may_override": lifecycle.may_override(current_user, "submit")}
     if request.method == "GET":
         if lifecycle.refusal(db, packet=packet, to_status=PacketStatus.submitted, user=current_user):
             flash(_("Only an approved packet can be recorded as sent."), "warning")
@@ -211,6 +224,11 @@ def _record(db, packet, record, template: str, context: dict):
     """Record a submission or milestone from the posted form; None when done, else the form again with errors."""
     try:
         record(db, packet=packet, user=current_user, form=request.form)
+    except lifecycle.GateRefused as refused:
+        db.rollback()
+        context.update(packet=db.get(Packet, packet.id), blocking=refused.missing, values=dict(request.form),
+                       errors={"override_reason": str(refused)} if refused.may_override else {"sent_on": str(refused)})
+        return render(template, block="form", status=422, **context)
     except validation.FormInvalid as invalid:
         db.rollback()
         context.update(packet=db.get(Packet, packet.id), errors=invalid.errors,

@@ -13,7 +13,7 @@ from portal.accounts import sessions
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Invitation, Packet, Role
-from portal.packets import lifecycle, signatures
+from portal.packets import lifecycle, signatures, signing
 from portal.privacy import corrections
 from portal.web.guards import allow, public
 from portal.web.panels import invitation_panel
@@ -88,9 +88,9 @@ def sign(packet_id):
         values = {"typed_name": request.form.get("typed_name", "")[:200],
                   "signed_on": request.form.get("signed_on", "")[:20]}
         try:
-            signatures.sign(db, packet=item, user=current_user, signer_key=signer_key, typed_name=values["typed_name"],
-                            signed_on=values["signed_on"], confirmed=request.form.get("confirm") == "yes",
-                            drawing=request.form.get("drawing", "")[:signatures.DRAWING_MAX + 100])
+            signing.sign(db, packet=item, user=current_user, signer_key=signer_key, typed_name=values["typed_name"],
+                         signed_on=values["signed_on"], confirmed=request.form.get("confirm") == "yes",
+                         drawing=request.form.get("drawing", "")[:signatures.DRAWING_MAX + 100])
         except signatures.SignatureError as error:
             db.rollback()
             errors = error.errors
@@ -100,7 +100,8 @@ def sign(packet_id):
             return redirect(url_for("youth.packet", packet_id=item.id), 303)
     card = _packet_card(db, item)
     return render("youth/sign.html", block="form", status=422 if errors else 200, card=card, state=state,
-                  values=values, errors=errors, packet_type=participation.packet_type(item))
+                  values=values, errors=errors, packet_type=participation.packet_type(item),
+                  missing=signing.blocking(db, packet=item), asked=set(participation.asked_fields(item)))
 
 
 # Joining by invitation, and signing in with a code ------------------------------------------

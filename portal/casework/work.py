@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from portal import access
@@ -16,7 +16,7 @@ from portal.casework import deadlines
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.i18n import ngettext
-from portal.models import Agency, Client, Packet, PacketStatus, User
+from portal.models import Agency, Client, Packet, PacketStatus, ReviewComment, User
 from portal.packets.lifecycle import is_approver
 from portal.referrals import intake
 from portal.youth import participation
@@ -39,6 +39,7 @@ def work_items(session: Session, *, user: User, today: date) -> list[WorkItem]:
     """Every source's items for this person, most urgent first, then by date."""
     items = [
         *review_items(session, user=user),
+        *news_items(session, user=user),
         *deadline_items(session, user=user, today=today),
         *youth_questions(session, user=user),
         *referrals_to_triage(session, user=user, today=today),
@@ -75,6 +76,36 @@ def review_items(session: Session, *, user: User) -> list[WorkItem]:
                  kind="review", client_name=name)
         for packet_id, title, name in review_queue(session, user=user)
     ]
+
+
+def news_items(session: Session, *, user: User, limit: int = 100) -> list[WorkItem]:
+    """News on the packets this person works on: approved ones to send, and review comments still open."""
+    approved = access.scope(
+        select(Packet.id, Client.given_names, Client.family_name, Packet.status_changed_at)
+        .join(Client, Client.id == Packet.client_id)
+        .where(Packet.owner_id == user.id, Packet.status == PacketStatus.approved), Packet, user, session,
+    ).order_by(Packet.status_changed_at).limit(limit)
+    items = [
+        WorkItem(title=_("Approved on %(day)s: ready to send to IRCC", day=since.date().isoformat()),
+                 endpoint="review.show", params={"packet_id": packet_id}, urgency=THIS_WEEK, kind="approved",
+                 client_name=f"{given} {family}".strip())
+        for packet_id, given, family, since in session.exec(approved)
+    ]
+    commented = access.scope(
+        select(Packet.id, Client.given_names, Client.family_name, func.count(ReviewComment.id))
+        .join(Client, Client.id == Packet.client_id).join(ReviewComment, ReviewComment.packet_id == Packet.id)
+        .where(Packet.owner_id == user.id, ReviewComment.resolved_at.is_(None),
+               or_(ReviewComment.author_id.is_(None), ReviewComment.author_id != user.id),
+               Packet.status.in_([PacketStatus.in_review, PacketStatus.changes_requested]))
+        .group_by(Packet.id, Client.given_names, Client.family_name), Packet, user, session,
+    ).limit(limit)
+    items += [
+        WorkItem(title=ngettext("%(num)s review comment to look at", "%(num)s review comments to look at", count),
+                 endpoint="review.show", params={"packet_id": packet_id}, urgency=THIS_WEEK, kind="comment",
+                 client_name=f"{given} {family}".strip())
+        for packet_id, given, family, count in session.exec(commented)
+    ]
+    return items
 
 
 def deadline_items(session: Session, *, user: User, today: date) -> list[WorkItem]:

@@ -84,6 +84,20 @@ MATEO = {  # CIT 0001, fully answered: born in Canada, in foster care
 }
 TOMAS = {**AGENCY_APPLIES, "citizenship_basis": "born_in_canada", "birth_province": "Ontario"}
 
+ORDER_KINDS = {"interim_society_care", "extended_society_care", "customary_care"}
+
+
+def order_from_file(client) -> dict:
+    """The order giving the agency its authority, as the client file records it: the care period in force
+    (or the latest), with its start date, so the packet never names an order older than the care itself."""
+    periods = sorted(client.care_periods or [], key=lambda period: period["start"])
+    if not periods:
+        return {}
+    current = next((period for period in reversed(periods) if not period.get("end")), periods[-1])
+    kind = current.get("order")
+    return {"order_kind": kind if kind in ORDER_KINDS else "other", "order_date": current["start"]}
+
+
 # (client key, packet type, answers)
 PACKETS = [
     ("alvarez-mateo", "cit_0001", MATEO),
@@ -105,4 +119,6 @@ def seed(session: Session, context: dict) -> None:
         user = next(u for u in context["users"].values() if u.id == client.assigned_caseworker_id)
         packet = start_packet(session, client=client, packet_type_key=packet_type, user=user,
                                       planned_signing_date=SIGNING, packet_id=packet_id)
+        if "order_date" in answers:
+            answers = {**answers, **order_from_file(client)}
         save_answers(session, packet=packet, changes=answers, base_version=packet.version, user=user)

@@ -6,7 +6,8 @@ renumbered for the new page and link positions), so screen readers read the whol
 destinations that links point to, so a link in the contents reaches a page in another part; and the
 bookmarks, a continuation's nested under the previous part's. Then every page gets the frame (running
 header, footer and DRAFT watermark, laid out once by WeasyPrint) and its "Page N of M", both marked as
-artifacts so that screen readers skip them.
+artifacts so that screen readers skip them. Last, every distinct font program gets its own subset tag
+(subset_tags.py).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
-from portal.documents import page_numbers
+from portal.documents import page_numbers, subset_tags
 from portal.documents.parts import Part
 
 FRAME_NAME = "/PassageFrame"
@@ -109,6 +110,7 @@ def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont,
     with merged.open_outline() as bookmarks:
         bookmarks.root.extend(outline)
     _draw_frame_and_numbers(merged, frame, font)
+    subset_tags.retag(merged)  # after the frame, whose fonts are joined too
     merged.docinfo[Name.Title] = title
     merged.docinfo[Name.Author] = author
     merged.docinfo[Name.Creator] = "Passage"

@@ -24,7 +24,7 @@ from flask import Flask, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import assemble, page_numbers, parts
+from portal.documents import assemble, font_faces, page_numbers, parts
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
 from portal.documents.part_cache import PartCache
 
@@ -32,7 +32,7 @@ MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before 
 MAX_EVIDENCE_BYTES = 400 * 1024 * 1024
 PX_TO_PT = 0.75
 RENDER_GC_THRESHOLD = 10_000  # objects allocated between young-generation collections (Python's default: 700)
-LAYOUT_VERSION = b"parts-1"  # change it when a change in the code alters what a part looks like
+LAYOUT_VERSION = b"parts-2"  # change it when a change in the code alters what a part looks like (2: one font per file)
 
 
 class RenderError(RuntimeError):
@@ -65,6 +65,7 @@ def _shared_resources(app: Flask) -> _Resources:
     key = app.static_folder
     with _lock:
         if key not in _shared:
+            font_faces.keep_faces_apart()
             fonts = FontConfiguration()
             fetcher = StaticOnlyFetcher(app.static_folder)
             digest = hashlib.sha256(LAYOUT_VERSION + weasyprint.__version__.encode())

@@ -13,9 +13,12 @@ from sqlmodel import Session
 from portal import forms
 from portal.documents import uploads
 from portal.models import Agency, Client, Packet, User
-from portal.packets import signatures
+from portal.packets import completeness, signatures
 
 SNAPSHOT_VERSION = 1
+# The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
+IDENTITY_FIELDS = {"uci": "uci", "family_name": "family_name", "given_names": "given_names", "dob": "date_of_birth",
+                   "date_of_birth": "date_of_birth"}
 
 
 def _summary(*, packet: Packet, client: Client, agency: Agency, today: date):
@@ -43,6 +46,28 @@ def _signatures(session: Session, *, packet: Packet) -> dict:
     return result
 
 
+def _applicant(client: Client, summary) -> dict:
+    """Who the packet is for, as the application itself states it, so the header and cover letter say
+    what the answers say; the client file fills in what this packet type does not ask."""
+    values = {
+        "family_name": client.family_name,
+        "given_names": client.given_names,
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
+        "uci": client.uci,
+    }
+    answered = set()
+    for section in summary.sections:
+        for line in section.lines:
+            key = IDENTITY_FIELDS.get(line.field.name)
+            if key is None or key in answered or not line.applies or line.value in (None, ""):
+                continue
+            answered.add(key)  # the first question that asks it: the applicant's own identity step
+            value = line.value
+            values[key] = value.isoformat() if hasattr(value, "isoformat") else (
+                str(value) if key == "date_of_birth" else line.display)
+    return {"name": f"{values['given_names'] or ''} {values['family_name'] or ''}".strip(), **values}
+
+
 def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
     """The snapshot of one packet: answers in the form's order, checklist with files, signers, people."""
     # The packet goes to IRCC in the official forms' English, whatever language the person asking reads.
@@ -55,6 +80,8 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
     agency = session.get(Agency, packet.agency_id)
     summary = _summary(packet=packet, client=client, agency=agency, today=today)
     rows = uploads.checklist_rows(session, packet=packet, items=summary.checklist, today=today)
+    state = completeness.of(session, packet=packet, summary=summary)
+    missing_items = state.missing_checklist_keys()
     representative = _representative(session, packet=packet, client=client, user=user)
     signatures = _signatures(session, packet=packet)
     sections = []
@@ -84,7 +111,8 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
             "why": str(row.item.why),
             "required": row.item.required,
             "has_expiry": row.item.has_expiry,
-            "status": row.status,
+            # "missing" only when the completeness model says so: an optional item left out is never missing
+            "status": row.status if row.status != "missing" or row.item.key in missing_items else "optional",
             "reason": row.waiver.reason if row.waiver else "",
             "warnings": list(row.warnings),
             "documents": [
@@ -116,13 +144,7 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
             "cover_letter": list(packet_type.cover_letter(summary.context)) if packet_type.cover_letter else [],
         },
         "agency": {"name": agency.name, "address": agency.address, "phone": agency.phone, "email": agency.email},
-        "applicant": {
-            "name": client.display_name or client.family_name,
-            "family_name": client.family_name,
-            "given_names": client.given_names,
-            "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
-            "uci": client.uci,
-        },
+        "applicant": _applicant(client, summary),
         "representative": {
             "name": representative.name if representative else "",
             "email": representative.email if representative else "",
@@ -130,6 +152,9 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
         "sections": sections,
         "release": release,
         "checklist": checklist,
+        # what the packet still lacks, from the completeness model: the checklist page lists it
+        "missing": [{"kind": item.kind, "label": str(item.label), "step": str(item.step_title)}
+                    for item in state.items if item.kind != completeness.COMMENT],
         "signers": [
             {"key": signer.key, "role": str(signer.role), "capacity": capacity or "",
              "signature": signatures.get(signer.key)}

@@ -5,6 +5,7 @@ log), review, youth and referrals. Importing this package puts every table on SQ
 """
 from portal.models.core import (
     CASE_ROLES,
+    OPEN_PACKET_STATUSES,
     STAFF_ROLES,
     Agency,
     AuditEvent,
@@ -44,6 +45,7 @@ from portal.models.youth import Invitation, Signature, SignInCode
 
 __all__ = [
     "CASE_ROLES",
+    "OPEN_PACKET_STATUSES",
     "STAFF_ROLES",
     "Agency",
     "AuditEvent",

@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -54,6 +54,12 @@ class PacketStatus(StrEnum):
     submitted = "submitted"
     decided = "decided"
     withdrawn = "withdrawn"
+
+
+# A packet is open until it is submitted or withdrawn: a client has at most one open packet of each type.
+OPEN_PACKET_STATUSES = (PacketStatus.draft, PacketStatus.in_review, PacketStatus.changes_requested,
+                        PacketStatus.approved)
+_OPEN_PACKET = text("status IN (" + ", ".join(f"'{status}'" for status in OPEN_PACKET_STATUSES) + ")")
 
 
 class RenderStatus(StrEnum):
@@ -197,6 +203,9 @@ class Packet(SQLModel, table=True):
         Index("ix_packet_agency_changed", "agency_id", "status_changed_at"),
         Index("ix_packet_agency_updated", "agency_id", "updated_at"),  # the dashboard cache's freshness check
         Index("ix_packet_agency_signing", "agency_id", "planned_signing_date"),
+        # One open packet per client and type (a partial unique index: SQLite and PostgreSQL both have them).
+        Index("uq_packet_open_per_client_type", "client_id", "packet_type", unique=True,
+              sqlite_where=_OPEN_PACKET, postgresql_where=_OPEN_PACKET),
     )
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)

@@ -12,12 +12,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from portal import audit
 from portal.forms import build_context, get_packet_type
-from portal.models import Agency, Client, Packet, PacketStatus, User, utcnow
+from portal.models import OPEN_PACKET_STATUSES, Agency, Client, Packet, PacketStatus, User, utcnow
 from portal.packets import lifecycle, signatures
 
 SAVE_ATTEMPTS = 5
@@ -80,6 +81,41 @@ def start_packet(session: Session, *, client: Client, packet_type_key: str, user
     audit.record(session, action="packet.create", user=user, record_type="packet", record_id=packet.id,
                  detail=f"type={packet_type.key} client={client.id}")
     return packet
+
+
+def open_packet(session: Session, *, client: Client, packet_type_key: str) -> Packet | None:
+    """The client's open (not yet submitted or withdrawn) packet of this type, if there is one."""
+    return session.exec(select(Packet).where(
+        Packet.client_id == client.id, Packet.agency_id == client.agency_id, Packet.packet_type == packet_type_key,
+        Packet.status.in_(OPEN_PACKET_STATUSES))).first()
+
+
+def open_packets_by_type(session: Session, *, client: Client) -> dict[str, Packet]:
+    """The client's open packets, by packet type: what triage offers to open instead of starting again."""
+    rows = session.exec(select(Packet).where(Packet.client_id == client.id, Packet.agency_id == client.agency_id,
+                                             Packet.status.in_(OPEN_PACKET_STATUSES))).all()
+    return {packet.packet_type: packet for packet in rows}
+
+
+def start_or_open(session: Session, *, client: Client, packet_type_key: str, user: User,
+                  planned_signing_date: date | None, today: date | None = None) -> tuple[Packet, bool]:
+    """The packet to work on and whether it is new: starting a type already open opens that packet.
+
+    The unique index on open packets settles a race (a double click, two caseworkers): the loser's insert
+    fails, its session is rolled back (a start changes nothing else) and it opens the winner's packet.
+    """
+    existing = open_packet(session, client=client, packet_type_key=packet_type_key)
+    if existing is not None:
+        return existing, False
+    try:
+        return start_packet(session, client=client, packet_type_key=packet_type_key, user=user,
+                            planned_signing_date=planned_signing_date, today=today), True
+    except IntegrityError:
+        session.rollback()
+        existing = open_packet(session, client=client, packet_type_key=packet_type_key)
+        if existing is None:
+            raise
+        return existing, False
 
 
 def _conflicts(packet: Packet, changes: dict, base_version: int) -> list[Conflict]:

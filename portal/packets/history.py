@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "milestone": _l("IRCC milestone"),
     "signature": _l("Signed"),
     "signature_voided": _l("A signature was voided because an answer changed"),
+    "override": _l("A manager went ahead with something missing"),
 }
 
 

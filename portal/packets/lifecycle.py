@@ -19,6 +19,7 @@ from portal import audit
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Agency,
+    Client,
     Document,
     Packet,
     PacketApproval,
@@ -30,22 +31,26 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.packets import completeness
+from portal.packets.editable import EDITABLE_STATUSES, is_editable  # noqa: F401 - callers read them here too
 from portal.reporting.monthly_totals import add_outcome, add_state_time
 
 S = PacketStatus
 
-# Answers can change in these states; a change to an approved packet starts a new revision.
-EDITABLE_STATUSES = {PacketStatus.draft, PacketStatus.changes_requested, PacketStatus.approved}
-
 OUTCOMES = ("approved", "refused", "returned")
-
-
-def is_editable(packet: Packet) -> bool:
-    return packet.status in EDITABLE_STATUSES
 
 
 class TransitionError(Exception):
     """A transition this user may not make now; the message is plain and says why."""
+
+
+class GateRefused(TransitionError):
+    """The packet is not complete enough for this move: `missing` lists what blocks it."""
+
+    def __init__(self, gate: str, missing: list, *, may_override: bool):
+        self.gate, self.missing, self.may_override = gate, missing, may_override
+        super().__init__(_l("This can't be done yet: %(num)s things are still missing. They are listed below.",
+                            num=len(missing)))
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,32 @@ def allowed_moves(session: Session, *, packet: Packet, user: User) -> list[tuple
     return sorted(moves, key=lambda item: (item[0] == S.withdrawn, order.index(item[0])))
 
 
+def may_override(user: User, gate: str) -> bool:
+    return user.role == Role.manager and gate in completeness.OVERRIDABLE
+
+
+def _check_gate(session: Session, *, packet: Packet, action: str, user: User, override_reason: str) -> dict | None:
+    """None when nothing blocks the move; the override to record when a manager passes anyway; else GateRefused."""
+    gate = completeness.gate_of(action)
+    if gate is None:
+        return None
+    blocking = completeness.of(session, packet=packet).blocking(gate)
+    if not blocking:
+        return None
+    allowed = may_override(user, gate)
+    if not (override_reason and allowed):
+        raise GateRefused(gate, blocking, may_override=allowed)
+    return {"gate": gate, "reason": override_reason[:2000],
+            "missing": [{"kind": item.kind, "key": item.key, "label": item.label[:200]} for item in blocking[:100]],
+            "count": len(blocking)}
+
+
 def transition(session: Session, *, packet: Packet, to_status: str, user: User, note: str = "",
-               data: dict | None = None) -> PacketEvent:
-    """Move the packet, or raise TransitionError saying why not. Flushes; the caller commits."""
+               data: dict | None = None, override_reason: str = "") -> PacketEvent:
+    """Move the packet, or raise TransitionError saying why not. Flushes; the caller commits.
+
+    A move through a gate (completeness.GATES) is refused while something blocks it, unless a manager
+    gives `override_reason`: the override is then kept in the history and the audit log."""
     to_status = str(to_status)
     reason = refusal(session, packet=packet, to_status=to_status, user=user)
     if reason:
@@ -148,11 +176,14 @@ def transition(session: Session, *, packet: Packet, to_status: str, user: User, 
     data = dict(data or {})
     if move.action == "decide" and data.get("outcome") not in ("approved", "refused"):
         raise TransitionError(_l("Please choose the decision: approved or refused."))
-    return _apply(session, packet=packet, to_status=to_status, user=user, note=note, data=data, action=move.action)
+    override = _check_gate(session, packet=packet, action=move.action, user=user,
+                           override_reason=" ".join((override_reason or "").split()))
+    return _apply(session, packet=packet, to_status=to_status, user=user, note=note, data=data, action=move.action,
+                  override=override)
 
 
 def _apply(session: Session, *, packet: Packet, to_status: str, user: User | None, note: str, data: dict,
-           action: str) -> PacketEvent:
+           action: str, override: dict | None = None) -> PacketEvent:
     now = utcnow()
     from_status = packet.status
     _move(session, packet=packet, from_status=from_status, to_status=to_status, now=now)
@@ -184,6 +215,8 @@ def _apply(session: Session, *, packet: Packet, to_status: str, user: User | Non
         from_status=from_status, to_status=to_status, note=note[:2000], data=data, created_at=now,
     )
     session.add(event)
+    if override is not None:
+        _record_override(session, packet=packet, user=user, override=override, at=now)
     if action == "approve":
         _freeze(session, packet=packet, user=user, at=now)
     audit.record(
@@ -204,6 +237,41 @@ def _move(session: Session, *, packet: Packet, from_status: str, to_status: str,
     if not moved:
         raise TransitionError(_l("Someone else changed where this packet stands a moment ago. "
                                  "Please look at it again."))
+
+
+def _record_override(session: Session, *, packet: Packet, user: User, override: dict, at) -> PacketEvent:
+    """A manager passed a gate with something missing: the reason and the list stay in the packet's history."""
+    event = PacketEvent(
+        agency_id=packet.agency_id, packet_id=packet.id, actor_id=user.id, kind="override", note=override["reason"],
+        data={key: override[key] for key in ("gate", "missing", "count")} | {"revision": packet.revision},
+        created_at=at,
+    )
+    session.add(event)
+    # The audit detail holds codes only: the reason, in the manager's words, stays in the history.
+    audit.record(session, action="packet.gate_override", user=user, agency_id=packet.agency_id, record_type="packet",
+                 record_id=packet.id, detail=f"gate={override['gate']} missing={override['count']} "
+                                             f"revision={packet.revision}")
+    return event
+
+
+def overrides(session: Session, *, packet: Packet) -> list[PacketEvent]:
+    """Every gate a manager passed with something missing, newest first."""
+    return list(session.exec(select(PacketEvent).where(PacketEvent.packet_id == packet.id,
+                                                       PacketEvent.kind == "override")
+                             .order_by(PacketEvent.created_at.desc())))
+
+
+def agency_overrides(session: Session, *, agency_id, limit: int = 20) -> list[tuple[PacketEvent, str, str]]:
+    """The agency's latest overrides, for its managers: (event, client's name, the manager's name)."""
+    statement = (
+        select(PacketEvent, Client.given_names, Client.family_name, User.name)
+        .join(Packet, Packet.id == PacketEvent.packet_id).join(Client, Client.id == Packet.client_id)
+        .join(User, User.id == PacketEvent.actor_id, isouter=True)
+        .where(PacketEvent.agency_id == agency_id, Packet.agency_id == agency_id, PacketEvent.kind == "override")
+        .order_by(PacketEvent.created_at.desc()).limit(limit)
+    )
+    return [(event, f"{given} {family}".strip(), actor or "")
+            for event, given, family, actor in session.exec(statement)]
 
 
 def _freeze(session: Session, *, packet: Packet, user: User, at) -> PacketApproval:

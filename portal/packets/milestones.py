@@ -96,7 +96,8 @@ def record_submission(session: Session, *, packet: Packet, user: User, form: dic
     )
     session.add(milestone)
     _move(session, packet=packet, to_status=PacketStatus.submitted, user=user, note=note, values=values,
-          field="sent_on", data={"sent_on": sent_on.isoformat(), "method": method})
+          field="sent_on", data={"sent_on": sent_on.isoformat(), "method": method},
+          override_reason=str(form.get("override_reason", ""))[:2000])
     return milestone
 
 
@@ -163,10 +164,14 @@ def record_milestone(session: Session, *, packet: Packet, user: User, form: dict
 
 
 def _move(session: Session, *, packet: Packet, to_status: str, user: User, note: str, values: dict, field: str,
-          data: dict) -> None:
-    """The lifecycle's transition; a refusal (someone moved the packet meanwhile) is an error on `field`."""
+          data: dict, override_reason: str = "") -> None:
+    """The lifecycle's transition; a refusal (someone moved the packet meanwhile) is an error on `field`.
+    A packet not complete enough (lifecycle.GateRefused) goes to the caller, which shows what is missing."""
     try:
-        lifecycle.transition(session, packet=packet, to_status=to_status, user=user, note=note, data=data)
+        lifecycle.transition(session, packet=packet, to_status=to_status, user=user, note=note, data=data,
+                             override_reason=override_reason)
+    except lifecycle.GateRefused:
+        raise
     except lifecycle.TransitionError as refused:
         raise FormInvalid({field: str(refused)}, values) from refused
 

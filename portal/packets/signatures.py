@@ -16,7 +16,7 @@ from portal import audit
 from portal.casework.clients import fold
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client, Packet, PacketEvent, Role, Signature, User, utcnow
-from portal.packets.lifecycle import is_editable
+from portal.packets.editable import is_editable
 from portal.validation import FormInvalid
 from portal.youth import participation
 

@@ -16,7 +16,7 @@ from portal import access, forms
 from portal.casework import assignment
 from portal.documents import evidence
 from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Role
-from portal.packets import comments, history, lifecycle, milestones, signatures
+from portal.packets import comments, completeness, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
 from portal.privacy import corrections
 from portal.referrals import directory
@@ -55,7 +55,12 @@ def review_panel(*, session, user, packet, client):
         return None
     agency = session.get(Agency, packet.agency_id)
     moves = lifecycle.allowed_moves(session, packet=packet, user=user)
+    state = completeness.of(session, packet=packet)
     return {
+        "completeness": state,
+        # for each gated move shown: how many things block it now
+        "blocked": {move.action: len(state.blocking(gate)) for _to, move in moves
+                    if (gate := completeness.gate_of(move.action))},
         "packet": packet,
         "client": client,
         "status_labels": lifecycle.STATUS_LABELS,

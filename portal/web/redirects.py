@@ -1,6 +1,9 @@
-"""Where a form may send someone next: only a path on this site, never another site's address."""
+"""Where a form may send someone next: only a path on this site, never another site's address; and this
+site's own address, for links in emails."""
 import re
 from urllib.parse import urlsplit
+
+from flask import current_app, request
 
 # Browsers drop tabs and newlines anywhere in an address and trim control characters and spaces at its
 # ends, and read a backslash as a slash: "/\t/evil.example" and "/\\evil.example" both lead to another
@@ -17,3 +20,8 @@ def safe_next(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
+
+
+def base_url() -> str:
+    """This site's address for links in emails: PASSAGE_BASE_URL when set, else the address of the request."""
+    return current_app.config.get("BASE_URL") or request.url_root

@@ -88,9 +88,12 @@ def seeded(app, review_world, make):
                           date_of_birth=date(2008, 7, 1), care_status=CareStatus.in_care)
     elsewhere = make.client(review_world.agency, assigned_caseworker_id=review_world.other_worker.id,
                             date_of_birth=date(2008, 7, 2))
-    signing = make.packet(review_world.client, owner_id=review_world.worker.id, planned_signing_date=date(2026, 4, 1))
+    # One open packet per client and type: each packet of the same type has its own client.
+    second, third = (make.client(review_world.agency, assigned_caseworker_id=review_world.worker.id)
+                     for _ in range(2))
+    signing = make.packet(second, owner_id=review_world.worker.id, planned_signing_date=date(2026, 4, 1))
     state_care = make.packet(review_world.client, packet_type="state_care_pr", owner_id=review_world.worker.id)
-    submitted = make.packet(review_world.client, owner_id=review_world.worker.id, status=PacketStatus.submitted)
+    submitted = make.packet(third, owner_id=review_world.worker.id, status=PacketStatus.submitted)
     decided = make.packet(review_world.client, owner_id=review_world.worker.id, status=PacketStatus.decided)
     with app.app_context(), session_scope(app) as db:
         db.add(Document(agency_id=review_world.agency.id, packet_id=signing.id, checklist_item="passport",

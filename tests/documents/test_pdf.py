@@ -16,6 +16,7 @@ from portal.documents import renders
 from portal.documents.fetcher import STATIC_BASE, StaticOnlyFetcher
 from portal.models import Packet, Render, User
 from tests.support.documents import jpeg_bytes, pdf_bytes
+from tests.support.glyphs import glyph_problems, programs_by_tag
 
 
 def _attach(app, world, item, name, data, **kwargs):
@@ -116,6 +117,13 @@ def test_application_data_labelled_as_on_the_form(rendered):
     assert "Authorised person" in text and "Capacity: agency under court order" in text
     assert "Applicant (minor aged 14 to 17)" in text
     assert "Casey Worker" in text and "unpaid representative" in text.lower()
+
+
+def test_every_glyph_in_the_packet_is_the_one_its_font_maps_the_text_to(rendered):
+    """Names in Latin with accents, Arabic and Chinese, in the header, cover letter and answers."""
+    _, data = rendered
+    assert not glyph_problems(data)
+    assert all(len(programs) == 1 for programs in programs_by_tag(data).values())
 
 
 def test_evidence_pages_watermark_and_fonts(rendered):

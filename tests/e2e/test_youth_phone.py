@@ -30,7 +30,28 @@ def _tall_enough(locator) -> None:
     assert box and box["height"] >= 44, box  # a comfortable touch target
 
 
-def test_youth_does_their_part_on_a_phone(live_server, phone, tmp_path):
+def _caseworker_completes(app, packet_id: str) -> None:
+    """Every answer in, every document there, the youth's question answered (as a caseworker's save does)."""
+    import uuid
+
+    from portal.db import session_scope
+    from portal.demo.citizenship import HADDAD
+    from portal.models import Packet
+    from tests.support.records import complete_packet
+
+    with app.app_context(), session_scope(app) as db:
+        packet = db.get(Packet, uuid.UUID(packet_id))
+        db.expunge(packet)
+    left = complete_packet(app, packet, answers={**HADDAD, **packet.answers, "height_cm": 160})
+    assert [kind for kind, _key in left] == ["question", "signature"], left
+    with app.app_context(), session_scope(app) as db:
+        packet = db.get(Packet, uuid.UUID(packet_id))
+        packet.answer_meta = {name: {key: value for key, value in info.items() if key != "ask_caseworker"}
+                              for name, info in (packet.answer_meta or {}).items()}
+
+
+def test_youth_does_their_part_on_a_phone(live_portal, phone, tmp_path):
+    live_server, app = live_portal
     page = phone
     shots = tmp_path / "shots"
     shots.mkdir()
@@ -74,10 +95,21 @@ def test_youth_does_their_part_on_a_phone(live_server, phone, tmp_path):
     identity = page.locator("a.youth-step", has_text="Identity")
     assert "Done" in identity.inner_text()
 
-    # Sign: the declaration, the name as on file (any order, any case), today's date.
+    # Not yet: the question left for the caseworker and the unanswered ones stop the signature.
     page.locator("a.youth-step", has_text="Sign the declaration").click()
     page.wait_for_url("**/sign**")
     _fits_the_phone(page)
+    not_ready = page.locator("#not-ready")
+    not_ready.wait_for()
+    assert "You asked your caseworker about: Height" in not_ready.inner_text()
+    assert page.locator("#typed_name").count() == 0
+    page.screenshot(path=str(shots / "not-ready.png"), full_page=True)
+
+    # The caseworker answers everything; then the youth signs.
+    _caseworker_completes(app, packet_url.rstrip("/").rsplit("/", 1)[-1])
+    page.reload()
+
+    # Sign: the declaration, the name as on file (any order, any case), today's date.
     page.fill("#typed_name", "Someone Else")
     page.check("#confirm")
     page.get_by_role("button", name="Sign", exact=True).click()

@@ -5,6 +5,7 @@ from portal.db import session_scope
 from portal.models import PacketApproval, PacketEvent, PacketStatus, Render, Role
 from tests.support.app import PASSWORD, Factory
 from tests.support.live import at_once, serving, signed_in, token_of
+from tests.support.records import complete_packet
 
 
 def test_parallel_approvals_approve_once(any_app):
@@ -15,6 +16,7 @@ def test_parallel_approvals_approve_once(any_app):
     person = make.client(agency, assigned_caseworker_id=worker.id)
     packet = make.packet(person, owner_id=worker.id, created_by_id=worker.id, status=PacketStatus.in_review,
                          answers={"family_name": "Haddad"})
+    complete_packet(any_app, packet, sign=True)  # the gate lets only complete packets be approved
     url = f"/packets/{packet.id}/transition"
     with serving(any_app) as base:
         def prepare(index):

@@ -8,7 +8,7 @@ from portal.db import session_scope
 from portal.models import Client, Packet, PacketEvent, Signature, User
 from portal.packets import signatures
 from portal.packets.answers import save_answers
-from tests.support.records import sign_in, years_ago
+from tests.support.records import complete_packet, sign_in, years_ago
 
 
 @pytest.mark.parametrize("typed, ok", [
@@ -138,6 +138,7 @@ def test_an_answer_changed_behind_the_listeners_back_still_hides_the_signature(a
 
 
 def test_signing_again_after_a_change(app, youth_world, client):
+    complete_packet(app, youth_world.packet)  # a youth signs only a packet with every answer in
     _sign(app, youth_world)
     with app.app_context(), session_scope(app) as db:
         packet = db.get(Packet, youth_world.packet.id)

@@ -26,10 +26,14 @@ def caseload(app, review_world, make):
     """Seven packets in one agency and one in another; every number below is counted by hand."""
     w1, w2 = review_world.worker, review_world.other_worker
     second = make.client(review_world.agency, assigned_caseworker_id=w2.id)
+    # A client has one open packet per type: the second open CIT 0403 is another client's of the same caseworker.
+    third = make.client(review_world.agency, assigned_caseworker_id=w1.id)
+    with app.app_context(), session_scope(app) as db:
+        db.delete(db.get(Packet, review_world.packet.id))  # the team's own packet is not part of this count
     specs = [
         # (client, owner, type, status, outcome, days in state, created)
         (review_world.client, w1, "cit_0403", S.draft, None, 20, ago(40)),
-        (review_world.client, w1, "cit_0403", S.in_review, None, 2, ago(40)),
+        (third, w1, "cit_0403", S.in_review, None, 2, ago(40)),
         (review_world.client, w1, "cit_0002", S.approved, None, 30, ago(40)),
         (review_world.client, w1, "cit_0403", S.submitted, None, 60, ago(100)),
         (second, w2, "cit_0002", S.decided, "approved", 5, datetime(2025, 1, 10, tzinfo=UTC)),
@@ -44,7 +48,6 @@ def caseload(app, review_world, make):
     make.packet(elsewhere, status=S.draft, status_changed_at=ago(90))
     month = (date.today().replace(day=1) - timedelta(days=1)).replace(day=15)  # mid last month
     with app.app_context(), session_scope(app) as db:
-        db.delete(db.get(Packet, review_world.packet.id))  # the team's own packet is not part of this count
         for packet, status, days in [(packets[0], S.draft, 2.0), (packets[1], S.draft, 4.0),
                                      (packets[1], S.in_review, 1.0)]:
             db.add(StatusSpell(agency_id=review_world.agency.id, packet_id=packet.id, status=status, entered_at=ago(10),
@@ -166,7 +169,7 @@ def test_reassign_a_client_and_their_open_packets(auth, review_world, caseload, 
     with app.app_context(), session_scope(app) as db:
         owners = set(db.exec(select(Packet.owner_id).where(Packet.client_id == review_world.client.id)).all())
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "client.reassigned")).one()
-    assert owners == {review_world.other_worker.id} and "packets=4" in event.detail
+    assert owners == {review_world.other_worker.id} and "packets=3" in event.detail
     bad = auth.post(f"/dashboard/clients/{review_world.client.id}/reassign", {"caseworker_id": "not-a-user"})
     assert bad.status_code == 422 and "choose a caseworker" in bad.get_data(as_text=True)
 
@@ -186,12 +189,13 @@ def test_reassign_routes_refuse_strangers_and_need_csrf(auth, review_world, make
 
 
 def test_my_work_orders_by_urgency(auth, review_world, app, make):
-    overdue = make.packet(review_world.client, owner_id=review_world.worker.id,
+    overdue = make.packet(review_world.client, "cit_0002", owner_id=review_world.worker.id,
                           planned_signing_date=date.today() - timedelta(days=100))
     soon = make.client(review_world.agency, assigned_caseworker_id=review_world.worker.id,
                        date_of_birth=date.today().replace(year=date.today().year - 18) + timedelta(days=3)
                        if not (date.today().month == 2 and date.today().day == 29) else date(2008, 3, 3))
-    set_status = make.packet(review_world.client, owner_id=review_world.worker.id, status=S.changes_requested)
+    other = make.client(review_world.agency, assigned_caseworker_id=review_world.worker.id)
+    set_status = make.packet(other, owner_id=review_world.worker.id, status=S.changes_requested)
     auth.login(review_world.worker)
     html = auth.client.get("/my-work").get_data(as_text=True)
     assert html.index("Overdue") < html.index("Signatures too old") < html.index("This week")

@@ -109,7 +109,8 @@ def documents_world(app, make):
     client = make.client(agency, family_name="Ñandú " + HOSTILE, given_names="Zoë محمد 王小明", uci="1234-5678",
                          date_of_birth=date(2010, 3, 4), assigned_caseworker_id=worker.id)
     packet = make.packet(client, packet_type="doc_test", answers={
-        "family_name": "Ñandú", "given_names": "Zoë " + HOSTILE, "passport_number": "AB123456",
+        # The names as the application states them (the header and cover letter print these).
+        "family_name": "Ñandú", "given_names": "Zoë محمد 王小明 " + HOSTILE, "passport_number": "AB123456",
     })
     other_agency = make.agency()
     outsider = make.user(other_agency, role="manager")

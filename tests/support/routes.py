@@ -1,0 +1,31 @@
+"""Every GET route of the app with real arguments, for tests that walk them all."""
+from portal.models import Partner, Referral
+
+# Argument values that are not records (the rest come from the world below).
+STEP = "about"
+
+
+def route_values(world, make) -> dict[str, str]:
+    partner = make._save(Partner(agency_id=world.centre.id, name="Legal Clinic", kind="legal_clinic", region="Peel"))
+    referral = make._save(Referral(agency_id=world.centre.id, reference="REF-TEST-0001", referrer_agency="School",
+                                   referrer_name="Ms Lee", child_name="A", region="Peel", concern="citizenship",
+                                   consent="obtained"))
+    return {
+        "packet_id": str(world.packet.id), "client_id": str(world.client.id), "partner_id": str(partner.id),
+        "referral_id": str(referral.id), "user_id": str(world.caseworker.id), "render_id": str(world.packet.id),
+        "document_id": str(world.packet.id), "step_key": STEP, "token": "not-a-real-token",
+        "invitation_id": str(world.packet.id),
+    }
+
+
+def get_paths(app, values) -> list[str]:
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "GET" not in rule.methods:
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", values[argument])
+        # Some pages take the client from the query (a referral out is made from a client file).
+        paths.append(f"{path}?client_id={values['client_id']}")
+    return sorted(paths)
