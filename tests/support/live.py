@@ -9,9 +9,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import pyotp
 import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from portal.demo import demo_totp_secret
 from tests.support.app import MFA_SECRETS, codes_for
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -84,3 +86,16 @@ def at_once(count: int, prepare, fire) -> list:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, prepared))
+
+
+def sign_in_page(page, base: str, email: str, password: str = "passage-demo-2026") -> None:
+    """Sign in as a demo account; managers and admins also enter the code of their published demo key."""
+    page.goto(base + "/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url or "/sign-in/code" in url)
+    if "/sign-in/code" in page.url:
+        page.fill("#code", pyotp.TOTP(demo_totp_secret(email)).now())
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/sign-in" not in url)
