@@ -115,6 +115,22 @@ def correction_letter(request_id):
                   label=corrections.field_label(item.field))
 
 
+@bp.route("/corrections/<request_id>/letter.pdf")
+@allow(Role.manager)
+def correction_letter_pdf(request_id):
+    db = get_session()
+    item, client = corrections.get(db, user=current_user, request_id=request_id)
+    if item.decided_at is None:
+        abort(404)
+    html = render_template("privacy/correction_letter_pdf.html", item=item, client=client,
+                           agency=db.get(Agency, client.agency_id), label=corrections.field_label(item.field))
+    audit.record(db, action="correction.letter", user=current_user, record_type="client", record_id=client.id,
+                 detail=f"request={item.id}")
+    db.commit()
+    return Response(letters.letters_pdf(current_app, html), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="correction-{item.id}.pdf"'})
+
+
 def _names(db, ids) -> dict:
     ids = [value for value in ids if value]
     if not ids:

@@ -1,8 +1,10 @@
 """Correction requests: recorded against a field, decided by a manager (corrected, or a statement of
 disagreement attached and shown with the field), and the person told in their portal or by letter."""
+import io
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from portal.db import session_scope
@@ -79,6 +81,9 @@ def test_a_manager_corrects_the_field_and_a_letter_tells_the_person(app, client,
     letter = client.get(f"/privacy/corrections/{request.id}/letter").get_data(as_text=True)
     assert "Dear Amira Haddad" in letter and "We have corrected it. It now says: Lebanon" in letter
     assert "1 Main St" in letter and "Peel CAS" in letter
+    pdf = client.get(f"/privacy/corrections/{request.id}/letter.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert "It now says: Lebanon" in PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     again = auth.post(f"/privacy/corrections/{request.id}", data={"decision": "correct", "corrected_value": "Syria"})
     assert again.status_code == 422 and "already decided" in again.get_data(as_text=True)
     assert fresh(app, Client, world["client"].id).country_of_birth == "Lebanon"
@@ -131,6 +136,7 @@ def test_another_youth_never_sees_the_decision(app, make, world):
                                                       data={"decision": "disagree", "statement": "No"})
     viewer = app.test_client()
     sign_in(viewer, other_youth)
+    assert viewer.get(f"/privacy/corrections/{request.id}/letter.pdf").status_code == 404
     assert "correction-messages" not in viewer.get("/me/").get_data(as_text=True)
 
 
