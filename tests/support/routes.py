@@ -1,5 +1,7 @@
 """Every GET route of the app with real arguments, for tests that walk them all."""
-from portal.models import Partner, Referral
+from datetime import date
+
+from portal.models import CorrectionRequest, Partner, PrivacyIncident, Referral
 
 # Argument values that are not records (the rest come from the world below).
 STEP = "about"
@@ -10,7 +12,12 @@ def route_values(world, make) -> dict[str, str]:
     referral = make._save(Referral(agency_id=world.centre.id, reference="REF-TEST-0001", referrer_agency="School",
                                    referrer_name="Ms Lee", child_name="A", region="Peel", concern="citizenship",
                                    consent="obtained"))
+    correction = make._save(CorrectionRequest(agency_id=world.centre.id, client_id=world.client.id, field="phone",
+                                              requested_value="905-555-0199", received_on=date.today()))
+    incident = make._save(PrivacyIncident(agency_id=world.centre.id, summary="A letter went to the wrong house.",
+                                          found_on=date.today(), client_ids=[str(world.client.id)]))
     return {
+        "request_id": str(correction.id), "incident_id": str(incident.id),
         "packet_id": str(world.packet.id), "client_id": str(world.client.id), "partner_id": str(partner.id),
         "referral_id": str(referral.id), "user_id": str(world.caseworker.id), "render_id": str(world.packet.id),
         "document_id": str(world.packet.id), "step_key": STEP, "token": "not-a-real-token",
