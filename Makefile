@@ -52,6 +52,7 @@ lint: install
 bench: install
 	$(PY) bench/form_step.py
 	$(PY) bench/render.py
+	$(PY) bench/kit.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/load.py
 

@@ -6,7 +6,7 @@ plain and say what to do, because many readers are youth under stress or reading
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from portal.i18n import lazy_gettext as _l
 
@@ -54,7 +54,7 @@ def parse_date(value) -> date | None:
 
 
 def a_date(value, *, required: bool = False, past: bool = False, future: bool = False, today: date | None = None,
-           earliest: date | None = None):
+           earliest: date | None = None, latest: date | None = None):
     cleaned = clean_text(value)
     if not cleaned:
         return None, (_l("Please enter a date.") if required else None)
@@ -68,6 +68,25 @@ def a_date(value, *, required: bool = False, past: bool = False, future: bool = 
         return cleaned, _l("This date cannot be in the past.")
     if earliest and parsed < earliest:
         return cleaned, _l("This date is too far in the past. Please check the year.")
+    if latest and parsed > latest:
+        return cleaned, _l("This date is too far in the future. Please check the year.")
+    return parsed, None
+
+
+SIGNING_AHEAD_DAYS = 365
+
+
+def signing_date(value, *, started_on: date, today: date | None = None):
+    """A planned signing date: not before the packet was started, at most a year ahead (every age rule reads it)."""
+    today = today or date.today()
+    parsed, error = a_date(value, required=True, today=today)
+    if error:
+        return parsed, error
+    if parsed < started_on:
+        return value, _l("The signing date cannot be before the application was started (%(day)s).",
+                         day=started_on.isoformat())
+    if parsed > today + timedelta(days=SIGNING_AHEAD_DAYS):
+        return value, _l("Choose a signing date within a year from today.")
     return parsed, None
 
 

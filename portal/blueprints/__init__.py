@@ -13,8 +13,9 @@ from portal.blueprints import (
                                             privacy,
                                             referrals,
                                             review,
+                                            submission,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, account, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory, privacy))
+                                            dashboard, youth, referrals, directory, submission, privacy))

@@ -1,11 +1,8 @@
 """Evidence uploads and packet PDFs: the evidence page and panel, downloads, and the render status."""
 from __future__ import annotations
 
-from urllib.parse import quote as url_quote
-
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
-from werkzeug.http import dump_options_header
 
 from portal import access, audit
 from portal.db import get_session
@@ -13,8 +10,9 @@ from portal.documents import evidence, renders, storage, uploads
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Document, Packet, RenderStatus
 from portal.packets import lifecycle
+from portal.packets.readable import readable
 from portal.validation import a_date, clean_text
-from portal.web import guards
+from portal.web import downloads, guards
 from portal.web.rendering import render, wants_fragment
 
 bp = Blueprint("documents", __name__, url_prefix="/packets")
@@ -22,7 +20,7 @@ STAFF = tuple(str(role) for role in CASE_ROLES)
 
 
 def _packet(packet_id) -> Packet:
-    return access.get_or_404(get_session(), Packet, packet_id, current_user)
+    return readable(access.get_or_404(get_session(), Packet, packet_id, current_user))
 
 
 def _document(packet: Packet, document_id) -> Document:
@@ -211,20 +209,8 @@ def download(packet_id, document_id):
     audit.record(session, action="document.download", user=current_user, record_type="document",
                  record_id=document.id, detail=f"packet={packet.id}")
     session.commit()
-    return _file_response(data, document.content_type, document.filename, inline=request.args.get("inline") == "1")
-
-
-def _file_response(data: bytes, content_type: str, filename: str, *, inline: bool) -> Response:
-    response = Response(data, mimetype=content_type)
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "document"
-    options = {"filename": ascii_name}
-    if ascii_name != filename:
-        options["filename*"] = "UTF-8''" + url_quote(filename, safe="")
-    response.headers["Content-Disposition"] = dump_options_header("inline" if inline else "attachment", options)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return downloads.file_response(data, document.content_type, document.filename,
+                                   inline=request.args.get("inline") == "1")
 
 
 @bp.post("/<packet_id>/renders")
@@ -257,7 +243,7 @@ def render_pdf(packet_id, render_id):
     session = get_session()
     packet = _packet(packet_id)
     render_row = renders.get_render(session, render_id=render_id, packet=packet)
-    if render_row is None or render_row.status != RenderStatus.done:
+    if render_row is None or render_row.kind != "pdf" or render_row.status != RenderStatus.done:
         abort(404)
     try:
         data = renders.read_pdf(render_row)
@@ -267,4 +253,4 @@ def render_pdf(packet_id, render_id):
                  detail=f"packet={packet.id}")
     session.commit()
     name = f"packet-{packet.packet_type}-v{render_row.revision}{'' if render_row.final else '-draft'}.pdf"
-    return _file_response(data, "application/pdf", name, inline=request.args.get("download") != "1")
+    return downloads.file_response(data, "application/pdf", name, inline=request.args.get("download") != "1")

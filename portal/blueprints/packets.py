@@ -14,10 +14,10 @@ from flask_login import current_user
 from portal import access, audit, forms, validation
 from portal.casework import triage
 from portal.db import get_session
-from portal.forms import engine, interaction
+from portal.forms import crosscheck, engine, interaction
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Packet
-from portal.packets import completeness, lifecycle, notifications
+from portal.packets import lifecycle, notifications
 from portal.packets.answers import (
     PacketError,
     StaleSaveError,
@@ -28,8 +28,9 @@ from portal.packets.answers import (
     user_names,
 )
 from portal.packets.comments import open_comments
+from portal.packets.readable import readable
 from portal.web import guards
-from portal.web.panels import PACKET_PANELS, render_panels
+from portal.web.panels import PACKET_PANELS, packet_completeness, render_panels
 from portal.web.redirects import base_url
 from portal.web.rendering import push_url, render, wants_fragment
 from portal.youth import participation
@@ -44,7 +45,7 @@ def _load(packet_id):
     db = get_session()
     # Held here: scope() reads it again, and the session keeps it only weakly.
     agency = access.agency_of(db, current_user)
-    packet = access.get_or_404(db, Packet, packet_id, current_user)
+    packet = readable(access.get_or_404(db, Packet, packet_id, current_user))
     client = db.get(Client, packet.client_id)
     try:
         packet_type = forms.get_packet_type(packet.packet_type)
@@ -85,6 +86,7 @@ def triage_page(client_id):
         "packets/triage.html", block="triage_result" if request.method == "POST" else None,
         status=422 if errors else 200, client=client, values=values, errors=errors, recommendation=recommendation,
         statuses=triage.STATUSES, packet_types=forms.PACKET_TYPES, open_packets=open_packets_by_type(db, client=client),
+        bill_c3_date=triage.bill_c3_date().isoformat(),
     )
 
 
@@ -94,9 +96,10 @@ def start(client_id):
     db = get_session()
     client = access.get_or_404(db, Client, client_id, current_user)
     key = request.form.get("packet_type", "")
-    signing, error = validation.a_date(request.form.get("planned_signing_date", ""), required=True)
+    signing, error = validation.signing_date(request.form.get("planned_signing_date", ""), started_on=date.today())
     if key not in forms.PACKET_TYPES or error:
-        flash(_("Choose a packet and a planned signing date (year-month-day) to start."), "error")
+        flash(_("Planned signing date: %(error)s", error=error) if error and key in forms.PACKET_TYPES
+              else _("Choose a packet and a planned signing date (year-month-day) to start."), "error")
         return redirect(url_for("packets.triage_page", client_id=client.id), code=303)
     try:
         packet, created = start_or_open(db, client=client, packet_type_key=key, user=current_user,
@@ -132,7 +135,7 @@ def show(packet_id):
     steps = forms.visible_steps(packet_type, context, role)
     done, total = forms.progress(packet_type, context, role)
     summary = forms.summarize(packet=packet, client=client, agency=agency, packet_type=packet_type)
-    state = completeness.of(db, packet=packet, summary=summary)
+    state = packet_completeness(db, packet, summary)
     panels = render_panels(PACKET_PANELS, session=db, user=current_user, packet=packet, client=client)
     audit.record(db, action="packet.view", user=current_user, record_type="packet", record_id=packet.id)
     db.commit()
@@ -147,7 +150,8 @@ def show(packet_id):
 @guards.allow(*STAFF)
 def signing_date(packet_id):
     db, packet, client, agency, packet_type = _load(packet_id)
-    value, error = validation.a_date(request.form.get("planned_signing_date", ""), required=True)
+    value, error = validation.signing_date(request.form.get("planned_signing_date", ""),
+                                           started_on=min(packet.created_at.date(), date.today()))
     if error:
         flash(_("The planned signing date was not changed: %(error)s", error=error), "error")
     else:
@@ -187,6 +191,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     for item in fields:
         if item.kind == "group" and not values[item.name]:
             values[item.name] = [{}]
+    differences = {} if role == "youth" else crosscheck.client_file_differences(values, context.client)
     position = next((index for index, candidate in enumerate(steps) if candidate.key == step.key), 0)
     meta = packet.answer_meta or {}
     if comments is None:
@@ -198,7 +203,7 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     return render(
         "packets/step.html", block=block, status=status, step_urls=step_urls, packet=packet, client=client,
         packet_type=packet_type, step=step, steps=steps, fields=fields, values=values, errors=errors or {},
-        conflicts=conflicts or {},
+        conflicts=conflicts or {}, differences=differences,
         done=done, total=total, position=position, role=role, youth=role == "youth", asked=asked, meta=meta,
         previous=steps[position - 1] if position > 0 else None,
         step_done={candidate.key: forms.step_done(candidate, context, role) for candidate in steps},
@@ -223,6 +228,13 @@ def step(packet_id, step_key):
 
     post = interaction.read_step(current, request.form, context, role, current_version=packet.version,
                                  packet_type=packet_type)
+    chosen = request.form.get("use_client_file", "")
+    if chosen in crosscheck.CLIENT_FILE_FIELDS and role != "youth" and chosen in post.typed:
+        # "Use the client file's": the step is shown again with that value in the field, for saving.
+        typed = dict(post.typed)
+        typed[chosen] = crosscheck.client_file_value(chosen, context.client)
+        return _step_page(db, packet, client, agency, packet_type, current, typed=typed, errors=post.errors,
+                          version=post.base_version)
     if post.row_operation or post.errors:
         return _step_page(db, packet, client, agency, packet_type, current, typed=post.typed, errors=post.errors,
                           status=422 if post.errors else 200, version=post.base_version)
@@ -276,8 +288,10 @@ def save_field(packet_id, step_key, name):
             values[name] = [{}]
         meta = packet.answer_meta or {}
         asked = post.ask or (meta.get(name) or {}).get("ask_caseworker")
+        differences = {} if role == "youth" else crosscheck.client_file_differences(values, context.client)
         return render("packets/_field_response.html", status=status, packet=packet, step=current, item=item,
                       values=values, errors=errors or {}, conflicts={name: conflict} if conflict else {},
+                      difference=differences.get(name),
                       youth=role == "youth", asked={name} if asked else set(), version=version or packet.version,
                       editable=True, comments={}, meta=meta)
 

@@ -1,4 +1,6 @@
 """Staff review of a packet: the review page, transitions, comments, submission, IRCC milestones, reassigning."""
+import functools
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
@@ -6,11 +8,13 @@ from portal import audit, validation
 from portal.access import get_or_404
 from portal.casework import assignment
 from portal.db import get_session
-from portal.documents import renders
+from portal.documents import acknowledgements, renders, uploads
 from portal.forms import find_packet_type, summarize
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, RenderStatus, Role
 from portal.packets import approvals, comments, completeness, lifecycle, milestones, notifications
+from portal.packets import channel as packet_channel
+from portal.packets.readable import readable
 from portal.web.guards import allow
 from portal.web.panels import review_panel
 from portal.web.redirects import base_url, safe_next
@@ -85,7 +89,7 @@ def _review_context(db, packet, **extra):
 
 def _load(packet_id):
     db = get_session()
-    return db, get_or_404(db, Packet, packet_id, current_user)
+    return db, readable(get_or_404(db, Packet, packet_id, current_user))
 
 
 @bp.route("/<packet_id>/staff-review")
@@ -183,7 +187,9 @@ def resolve_comment(packet_id, comment_id):
 def submission(packet_id):
     db, packet = _load(packet_id)
     client = db.get(Client, packet.client_id)
-    context = {"packet": packet, "client": client, "methods": milestones.SUBMISSION_METHODS, "errors": {}, "values": {},
+    online = packet_channel.of(packet).online
+    context = {"packet": packet, "client": client, "methods": milestones.SUBMISSION_METHODS, "errors": {},
+               "values": {"method": "online"} if online else {}, "online": online,
                "packet_url": packet_page(packet.id),
                "blocking": completeness.of(db, packet=packet).blocking("submit"),
                "may_override": lifecycle.may_override(current_user, "submit")}
@@ -192,7 +198,17 @@ def submission(packet_id):
             flash(_("Only an approved packet can be recorded as sent."), "warning")
             return redirect(url_for("review.show", packet_id=packet.id), code=303)
         return render("review/submission.html", **context)
-    if (refused := _record(db, packet, milestones.record_submission, "review/submission.html", context)) is not None:
+    upload = request.files.get("acknowledgement")
+    attachment = None
+    if upload is not None and upload.filename:
+        try:
+            attachment = acknowledgements.store(upload.filename, upload.read())
+        except uploads.UploadRefused as error:
+            context.update(errors={"acknowledgement": str(error)}, values=dict(request.form))
+            return render("review/submission.html", block="form", status=422, **context)
+    record = functools.partial(milestones.record_submission, attachment=attachment)
+    if (refused := _record(db, packet, record, "review/submission.html", context)) is not None:
+        acknowledgements.forget(attachment)
         return refused
     db.commit()
     flash(_("Recorded: the packet was sent to IRCC."), "success")

@@ -22,7 +22,9 @@ PEEL_CONTACT = {
         {"from": "2019-08-01", "to": "2022-08-31", "address": "Group home, Brampton ON"},
     ],
 }
-DECLARATION = {"signing_place": "Mississauga", "declaration_read": True}
+# Fees follow the day IRCC receives it: mailed two days after signing (domain I.6).
+SENDING = {"send_method": "mail", "send_on": (SIGNING + timedelta(days=2)).isoformat()}
+DECLARATION = {"signing_place": "Mississauga", "declaration_read": True, **SENDING}
 
 HADDAD = {  # CIT 0403, fully answered: a 12-year-old PR in care with no Canadian parent
     **AGENCY_APPLIES, "language_of_service": "en", "special_needs": "no",

@@ -1,7 +1,8 @@
 """Demo packets in every state, with a year of history: reviews, comments, submissions, IRCC news, decisions.
 
-The guided-form steps make a few fully answered packets; this step adds more for the demo clients (answers
-kept minimal) so a manager who signs in sees a living dashboard. Ids are fixed, so running it twice
+The guided-form steps make a few fully answered packets; this step adds more for the demo clients (answered
+with the same plain answers; their documents stayed on paper, so each gate they passed records a manager's
+override with that reason) so a manager who signs in sees a living dashboard. Ids are fixed, so running it twice
 changes nothing. History rows are written directly, back-dated, as the lifecycle would have written them.
 """
 import random
@@ -10,7 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from portal.forms import get_packet_type
+from portal.demo import citizenship, status_packets
+from portal.forms import build_context, get_packet_type
 from portal.models import (
     Milestone,
     MilestoneKind,
@@ -70,13 +72,39 @@ CHANGE_NOTES = [
     "Please attach the translated birth certificate and the translator's affidavit.",
     "The signing date is after the youth's 18th birthday: use the adult form.",
 ]
-PAPER_FILE = ("Demo history: this packet was prepared on paper before the agency used Passage. Its answers, "
-              "documents and signatures are in the paper file, not here.")
+PAPER_FILE = ("Demo history: this packet was prepared on paper before the agency used Passage. Its documents "
+              "and signatures, and any answer listed here, are in the paper file.")
 RETURN_REASONS = [
     "Returned as incomplete: outdated form version.",
     "Returned as incomplete: the minor aged 14 to 17 did not sign.",
     "Returned as incomplete: fee receipt missing.",
 ]
+
+
+# The answers each history packet was sent with: the same plain answers as the demo's fully answered packets.
+BUILDERS = {
+    "cit_0403": lambda client: {**citizenship.HADDAD, **citizenship.order_from_file(client)},
+    "cit_0002": lambda client: dict(citizenship.OKONKWO),
+    "cit_0001": lambda client: {**citizenship.MATEO, **citizenship.order_from_file(client)},
+    "pr_card": status_packets.pr_card_answers,
+    "vos": status_packets.vos_answers,
+    "imm_5710": lambda client: status_packets.imm_5710_answers(client, basis="r206_1_b", ccms=False),
+    "state_care_pr": status_packets.state_care_answers,
+    "hc_pr": status_packets.hc_answers,
+}
+
+
+def _answers(packet: Packet, client, agency) -> dict:
+    """What the client file gives (as starting a packet fills in), then the type's plain answers; the
+    client's own UCI where the file has one."""
+    packet_type = get_packet_type(packet.packet_type)
+    context = build_context(packet=packet, client=client, agency=agency)
+    answers = {item.name: value for step in packet_type.steps for item in step.fields
+               if item.prefill is not None and (value := item.prefill(context)) not in (None, "")}
+    answers.update(BUILDERS[packet.packet_type](client))
+    if client.uci and "uci" in answers:
+        answers["uci"] = client.uci
+    return answers
 
 
 def _free_pair(clients: list, index: int, taken: set):
@@ -277,11 +305,12 @@ def seed(session: Session, context: dict) -> None:
                     start, decided_on = TODAY - timedelta(days=rng.randint(8, 70)), None
                 packet = Packet(
                     id=packet_id, agency_id=agency.id, client_id=client.id, packet_type=packet_type,
-                    answers={"family_name": client.family_name, "given_names": client.given_names},
-                    owner_id=worker.id, created_by_id=worker.id, created_at=_at(start, 9), updated_at=_at(start, 9),
+                    answers={}, owner_id=worker.id, created_by_id=worker.id, created_at=_at(start, 9),
+                    updated_at=_at(start, 9),
                     status_changed_at=_at(start, 9),
                     planned_signing_date=TODAY - timedelta(days=75) if final == S.approved and index % 2 else None,
                 )
+                packet.answers = _answers(packet, client, agency)
                 session.add(packet)
                 session.flush()
                 story = _Story(session, packet, worker, manager, start)

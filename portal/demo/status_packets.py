@@ -28,6 +28,8 @@ def person(client: Client, **extra) -> dict:
         "language_of_service": "en", "mailing_address": client.address or "c/o the agency, 6860 Century Avenue, "
                                                                          "Mississauga ON L5N 2W5",
         "residential_same": "yes", "phone": "", "email": "",
+        # fees follow the day IRCC receives it (domain I.6): submitted online two days after signing
+        "send_method": "online", "send_on": iso(SIGNING + timedelta(days=2)),
     }
     answers.update(extra)
     return answers
@@ -71,7 +73,7 @@ def imm_5710_answers(client: Client, *, basis: str, ccms: bool) -> dict:
                        bg_refused="yes", background_details="Refugee claim refused by the RPD; removal order issued; "
                                                             "pre-removal risk assessment pending.")
     if basis == "r206_1_a":
-        answers.update(referral_date=iso(TODAY - timedelta(days=220)), designated_country="no", claim_decided="no",
+        answers.update(referral_date=iso(TODAY - timedelta(days=220)), claim_decided="no",
                        biometrics_given="yes", biometrics_date=iso(TODAY - timedelta(days=230)),
                        biometrics_as_claimant="yes")
     if ccms:
@@ -120,7 +122,7 @@ def hc_answers(client: Client) -> dict:
                      hardship="No family or home to return to; the region she comes from is unsafe.",
                      exemptions_requested="Exemption from the requirement to apply for PR from outside Canada "
                                           "(IRPA s.11) and from being inadmissible for lack of status.",
-                     fees_paid_on=iso(SIGNING), rprf_exempt="no", declaration_read=True)
+                     rprf_exempt="no", declaration_read=True)
     answers["children"] = [{"name": f"{client.given_names} {client.family_name}".strip(),
                             "date_of_birth": iso(client.date_of_birth), "relationship": "the applicant",
                             "in_canada": "yes"}]

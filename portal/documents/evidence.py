@@ -10,6 +10,7 @@ from sqlmodel import Session
 from portal import forms
 from portal.documents import renders, uploads
 from portal.models import Agency, Client, Document, Packet, Render, User
+from portal.packets import channel as packet_channel
 from portal.packets.lifecycle import is_editable
 
 
@@ -19,6 +20,13 @@ class EvidenceState:
     render: Render | None
     editable: bool
     max_mb: int
+    channel: packet_channel.PacketChannel | None = None  # online or paper: the checklist adapts (photos, address)
+
+    @property
+    def missing(self) -> list[uploads.ChecklistRow]:
+        """Items with no file and no reason, leaving out those the chosen channel does not take."""
+        return [row for row in self.rows if row.status == "missing"
+                and not (self.channel and self.channel.not_needed(row.item.key))]
 
     def row(self, key: str) -> uploads.ChecklistRow | None:
         return next((row for row in self.rows if row.item.key == key), None)
@@ -37,6 +45,7 @@ def state(session: Session, *, packet: Packet, today: date | None = None) -> Evi
         render=renders.latest_render(session, packet=packet),
         editable=is_editable(packet),
         max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024),
+        channel=packet_channel.of(packet),
     )
 
 

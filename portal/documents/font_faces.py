@@ -6,6 +6,10 @@ so every slice used in a part fell into one font: one program was embedded (the 
 glyph ids of the others were drawn with it (梁 drawn as 杰, 우 as q). Here the key also holds the face's
 file, so each file gets its own font, resource name and program. The subset tags are made distinct
 when the parts are joined (assemble.py), where all the programs of a packet are seen together.
+
+`add_font` replaces WeasyPrint's own `Stream.add_font` (written against WeasyPrint 70, where it is
+the only place fonts are made for a page); tests/documents/test_pdf_glyphs.py fails if an upgrade
+changes that.
 """
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ def add_font(self, pango_font):
     if key not in self._fonts:
         font = Font(pango_font, description, font_size)
         # The resource name and WeasyPrint's grouping of fonts by program both go by `hash`.
-        digest = hashlib.sha256(font.name + font.file_content + bytes([font.index])).digest()
+        digest = hashlib.sha256(font.name + font.index.to_bytes(4, "big") + font.file_content).digest()
         font.hash = "".join(chr(65 + letter % 26) for letter in digest[:6])
         font.name = b"/" + font.hash.encode() + font.name[font.name.index(b"+"):]
         self._fonts[key] = font

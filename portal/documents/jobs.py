@@ -3,6 +3,7 @@ Render row, and let every exception reach RQ's failed registry after writing a p
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import uuid
 
@@ -13,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import part_cache, pdf, renders, storage
+from portal.documents import kit, part_cache, pdf, renders, storage, upload_ready
 from portal.models import Render, RenderStatus, utcnow
 
 GENERIC_REASON = ("Something went wrong while making the PDF. "
@@ -50,6 +51,8 @@ def reason_for(error: BaseException) -> str:
         return "Making the PDF took too long and was stopped. Check for very large evidence files, then try again."
     if isinstance(error, storage.StorageError):
         return "An evidence file could not be read from storage. Replace it, then try again."
+    if isinstance(error, upload_ready.TooLarge):
+        return str(error)
     if isinstance(error, MemoryError):
         return "The packet is too big to make into one PDF. Check for very large evidence files, then try again."
     return GENERIC_REASON
@@ -59,6 +62,7 @@ def _same_render(session, render: Render) -> Render | None:
     """A finished render of the same packet from an identical snapshot, whose file still exists."""
     candidates = session.exec(
         select(Render).where(Render.packet_id == render.packet_id, Render.final == render.final,
+                             Render.kind == render.kind,
                              Render.status == RenderStatus.done, Render.id != render.id)
         .order_by(Render.created_at.desc()).limit(5)
     )
@@ -119,7 +123,7 @@ def _reuse_twin(app: Flask, render_uuid: uuid.UUID) -> dict | None:
         twin = _same_render(session, render)
         if twin is None:
             return None
-        for name in ("storage_key", "pages", "size", "sha256"):
+        for name in ("storage_key", "pages", "size", "sha256", "manifest"):
             setattr(render, name, getattr(twin, name))
         render.status, render.progress, render.error = RenderStatus.done, 100, ""
         render.finished_at = utcnow()
@@ -172,3 +176,45 @@ def _render(app: Flask, render_uuid: uuid.UUID, snapshot: dict, final: bool):
         job.meta.update({"stage": "done", "progress": 100})
         job.save_meta()
     return result
+
+
+def build_kit(render_id: str) -> dict:
+    """Build one online submission kit (kit.py) from its snapshot and store the zip encrypted; returns the figures.
+
+    The same row, claim, heartbeat, twin reuse and failure handling as render_packet."""
+    app = _app()
+    render_uuid = uuid.UUID(render_id)
+    with app.app_context():
+        render = _claim(app, render_uuid)
+        if render is None:
+            with session_scope(app) as session:
+                found = session.get(Render, render_uuid)
+                if found is None:
+                    raise LookupError(f"kit {render_id} does not exist")
+                if found.status == RenderStatus.failed:
+                    raise pdf.RenderError(found.error or GENERIC_REASON)
+                return {"files": len(found.manifest.get("files", [])), "skipped": found.status}
+        reused = _reuse_twin(app, render_uuid)
+        if reused is not None:
+            return reused
+        with _Heartbeat(app, render_uuid):
+            try:
+                made = kit.build(render.snapshot, final=render.final, load=lambda key: storage.load(key, app),
+                                 app=app, cache=part_cache.for_packet(app, render.snapshot["packet"]["id"]),
+                                 progress=lambda stage, percent: _report(app, render_uuid, stage, percent))
+                key = storage.save(made.data, app)
+            except BaseException as error:
+                job = get_current_job()
+                retrying = job is not None and (job.retries_left or 0) > 0 and not isinstance(error, pdf.RenderError)
+                _update(app, render_uuid, status=RenderStatus.queued if retrying else RenderStatus.failed,
+                        progress=0, error=reason_for(error), finished_at=None if retrying else utcnow())
+                raise
+        manifest = {"files": [dataclasses.asdict(file) for file in made.files], "problems": made.problems}
+        _update(app, render_uuid, status=RenderStatus.done, progress=100, storage_key=key,
+                pages=sum(file.pages for file in made.files), size=len(made.data), sha256=made.sha256,
+                manifest=manifest, finished_at=utcnow())
+        job = get_current_job()
+        if job is not None:
+            job.meta.update({"stage": "done", "progress": 100})
+            job.save_meta()
+        return {"files": len(made.files), "sha256": made.sha256}

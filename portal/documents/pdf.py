@@ -280,3 +280,13 @@ def sample_snapshot() -> dict:
         "signers": [{"key": "applicant", "role": "Applicant", "capacity": "", "signature": None}],
         "fees": [],
     }
+
+
+def lay_out_part(snapshot: dict, part: parts.Part, *, load: Callable[[str], bytes], app: Flask | None = None,
+                 cache: PartCache | None = None) -> bytes:
+    """One part as a PDF of its own (the online kit's cover letter), from the part cache when it is there."""
+    layout = _Layout(app or current_app._get_current_object(), snapshot, load, cache)
+    laid = layout.part(part)
+    out = io.BytesIO()
+    laid.pdf.save(out)
+    return out.getvalue()

@@ -39,21 +39,25 @@ LOST_JOB_AFTER = timedelta(minutes=2)  # queued this long ago and the job is not
 RUNNING = (RenderStatus.queued, RenderStatus.rendering, RenderStatus.adding_evidence)
 STARTED = (RenderStatus.rendering, RenderStatus.adding_evidence)
 LOST_REASON = "The worker stopped before the PDF was finished. Nothing was saved. Please try again."
+# What a render row makes, and the job that makes it (by name: the web process never imports the jobs).
+JOBS = {"pdf": "portal.documents.jobs.render_packet", "kit": "portal.documents.jobs.build_kit"}
 
 
-def pending_render(session: Session, *, packet: Packet, final: bool | None = None) -> Render | None:
-    statement = select(Render).where(Render.packet_id == packet.id, Render.status.in_([str(s) for s in RUNNING]))
+def pending_render(session: Session, *, packet: Packet, final: bool | None = None, kind: str = "pdf") -> Render | None:
+    statement = select(Render).where(Render.packet_id == packet.id, Render.kind == kind,
+                                     Render.status.in_([str(s) for s in RUNNING]))
     if final is not None:
         statement = statement.where(Render.final == final)
     return session.exec(statement.order_by(Render.created_at.desc())).first()
 
 
-def request_render(session: Session, *, packet: Packet, user: User | None, final: bool = False) -> Render:
+def request_render(session: Session, *, packet: Packet, user: User | None, final: bool = False,
+                   kind: str = "pdf", snapshot: dict | None = None) -> Render:
     """Queue a render of the packet, or return the one still alive; commits.
 
     Never fails because the queue is down: the render then waits in its row (see waiting_for_queue).
     """
-    existing = pending_render(session, packet=packet, final=final)
+    existing = pending_render(session, packet=packet, final=final, kind=kind)
     if existing is not None:
         recover(session, existing)
         session.commit()
@@ -64,15 +68,16 @@ def request_render(session: Session, *, packet: Packet, user: User | None, final
     render = Render(
         agency_id=packet.agency_id,
         packet_id=packet.id,
+        kind=kind,
         final=final,
         revision=packet.revision,
-        snapshot=snapshots.build(session, packet=packet, user=user),
+        snapshot=snapshot if snapshot is not None else snapshots.build(session, packet=packet, user=user),
         requested_by_id=user.id if user else None,
     )
     session.add(render)
     session.flush()
     audit.record(session, action="render.request", user=user, agency_id=packet.agency_id, record_type="render",
-                 record_id=render.id, detail=f"packet={packet.id} final={int(final)}")
+                 record_id=render.id, detail=f"packet={packet.id} final={int(final)} kind={kind}")
     session.commit()
     enqueue(session, render)
     return render
@@ -100,10 +105,10 @@ def enqueue(session: Session, render: Render) -> bool:
     try:
         # By name: the web process never imports the job (and WeasyPrint with it); the worker does.
         queue.get_queue().enqueue(
-            "portal.documents.jobs.render_packet", str(render.id), job_id=job_id,
+            JOBS[render.kind or "pdf"], str(render.id), job_id=job_id,
             job_timeout=job_timeout_seconds(), result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
             retry=Retry(max=RETRY_MAX, interval=0 if queue.is_embedded() else RETRY_INTERVAL),
-            description="render packet",
+            description=f"render packet {render.kind or 'pdf'}",
         )
     except RedisError as error:
         log.warning("render %s waits for the queue: %s", render.id, error.__class__.__name__)
@@ -116,8 +121,8 @@ def enqueue(session: Session, render: Render) -> bool:
     return True
 
 
-def latest_render(session: Session, *, packet: Packet, final: bool | None = None) -> Render | None:
-    statement = select(Render).where(Render.packet_id == packet.id)
+def latest_render(session: Session, *, packet: Packet, final: bool | None = None, kind: str = "pdf") -> Render | None:
+    statement = select(Render).where(Render.packet_id == packet.id, Render.kind == kind)
     if final is not None:
         statement = statement.where(Render.final == final)
     render = session.exec(statement.order_by(Render.created_at.desc())).first()
@@ -126,8 +131,9 @@ def latest_render(session: Session, *, packet: Packet, final: bool | None = None
     return render
 
 
-def renders_of(session: Session, *, packet: Packet) -> list[Render]:
-    return list(session.exec(select(Render).where(Render.packet_id == packet.id).order_by(Render.created_at.desc())))
+def renders_of(session: Session, *, packet: Packet, kind: str = "pdf") -> list[Render]:
+    return list(session.exec(select(Render).where(Render.packet_id == packet.id, Render.kind == kind)
+                             .order_by(Render.created_at.desc())))
 
 
 def _stale(render: Render, now) -> bool:

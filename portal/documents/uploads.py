@@ -19,7 +19,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.documents import storage
+from portal.documents import storage, upload_ready
+from portal.forms import channels
 from portal.i18n import lazy_gettext as _l
 from portal.models import ChecklistWaiver, Document, Packet, Render, RenderStatus, User, utcnow
 
@@ -257,6 +258,7 @@ def add_document(session: Session, *, packet: Packet, user: User, checklist_item
         expires_on=expires_on,
         uploaded_by_id=user.id,
     )
+    _keep_upload_ready(document, checked)
     session.add(document)
     waiver = session.exec(
         select(ChecklistWaiver).where(ChecklistWaiver.packet_id == packet.id,
@@ -272,13 +274,14 @@ def add_document(session: Session, *, packet: Packet, user: User, checklist_item
 
 def replace_document(session: Session, *, document: Document, user: User, checked: CheckedFile,
                      expires_on: date | None = None) -> Document:
-    old_key = document.storage_key
+    old_key, old_ready = document.storage_key, document.ready_key
     document.filename = checked.filename
     document.content_type = checked.content_type
     document.size = len(checked.data)
     document.pages = checked.pages
     document.sha256 = hashlib.sha256(checked.data).hexdigest()
     document.storage_key = storage.save(checked.data)
+    _keep_upload_ready(document, checked)
     if expires_on is not None:
         document.expires_on = expires_on
     document.uploaded_by_id = user.id
@@ -287,16 +290,27 @@ def replace_document(session: Session, *, document: Document, user: User, checke
     session.flush()
     audit.record(session, action="document.replace", user=user, record_type="document", record_id=document.id)
     _forget_unless_rendered(session, old_key)
+    if old_ready and old_ready != old_key:
+        _forget_unless_rendered(session, old_ready)
     return document
 
 
+def _keep_upload_ready(document: Document, checked: CheckedFile) -> None:
+    """Make the file's upload-ready PDF now, once, so the online kit only joins files (upload_ready.py)."""
+    ready = upload_ready.prepare(checked.data, checked.content_type, max_bytes=channels.upload_max_bytes())
+    document.ready_key = document.storage_key if ready.data is checked.data else storage.save(ready.data)
+    document.ready_pages, document.ready_size = ready.pages, len(ready.data)
+
+
 def remove_document(session: Session, *, document: Document, user: User) -> None:
-    key = document.storage_key
+    key, ready = document.storage_key, document.ready_key
     session.delete(document)
     session.flush()
     audit.record(session, action="document.remove", user=user, record_type="document", record_id=document.id,
                  detail=f"packet={document.packet_id}")
     _forget_unless_rendered(session, key)
+    if ready and ready != key:
+        _forget_unless_rendered(session, ready)
 
 
 def _forget_unless_rendered(session: Session, key: str) -> None:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from portal import validation
-from portal.forms.registry import get_packet_type
+from portal.forms import editions
+from portal.forms.registry import find_packet_type, get_packet_type
 from portal.forms.rows import read_rows, row_key
-from portal.forms.rules.dates import age_on
+from portal.forms.rules import turning_18
+from portal.forms.rules.dates import EARLIEST, LATEST, age_on, plausible
+from portal.forms.stored import stored_answers, stored_meta
 from portal.forms.types import AnswerLine, Context, Field, PacketSummary, PacketType, SectionSummary, Step
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -58,13 +62,19 @@ def agency_dict(agency) -> dict[str, Any]:
 
 
 def build_context(*, packet, client, agency, today: date | None = None, answers: dict | None = None) -> Context:
+    """What rules and conditions read. Stored answers come in their fields' shapes (forms.stored), and an
+    implausible planned signing date counts as today's until it is corrected (the packet page says so)."""
     today = today or date.today()
+    if answers is None:
+        packet_type = find_packet_type(packet.packet_type)
+        answers = stored_answers(packet_type, packet.answers) if packet_type else dict(packet.answers or {})
     return Context(
-        answers=dict(packet.answers or {}) if answers is None else answers,
+        answers=answers,
         client=client_dict(client),
-        signing_date=packet.planned_signing_date or today,
+        signing_date=plausible(packet.planned_signing_date) or today,
         today=today,
         agency=agency_dict(agency),
+        started_on=packet.created_at.date() if getattr(packet, "created_at", None) else None,
     )
 
 
@@ -72,8 +82,7 @@ def with_answers(context: Context, changes: dict) -> Context:
     """The same context with some answers replaced (conditions see what is being typed)."""
     merged = dict(context.answers)
     merged.update(changes)
-    return Context(answers=merged, client=context.client, signing_date=context.signing_date, today=context.today,
-                   agency=context.agency)
+    return replace(context, answers=merged)
 
 
 def age_at_signing(context: Context) -> int | None:
@@ -133,8 +142,11 @@ _TYPED_ONLY = {
 }
 
 
-def _clean_date(raw: Any, context: Context) -> tuple[Any, str | None]:
-    value, error = validation.a_date(raw, today=context.today, earliest=date(1900, 1, 1))
+def _clean_date(item: Field, raw: Any, context: Context) -> tuple[Any, str | None]:
+    """Not before 1900; not after today (a birth, an order, an entry) unless the field is declared a future
+    date in its packet type; never past the last plausible day."""
+    value, error = validation.a_date(raw, past=not item.future, today=context.today, earliest=EARLIEST,
+                                     latest=LATEST)
     return (value.isoformat() if isinstance(value, date) else value or ""), error
 
 
@@ -155,7 +167,7 @@ def clean_value(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
     if kind == "checkbox":
         return raw in (True, "yes", "on", "true", "1"), None
     if kind == "date":
-        return _clean_date(raw, context)
+        return _clean_date(item, raw, context)
     if kind == "name":
         return validation.name(raw, max_length=item.max_length)
     if kind in _TYPED_ONLY:
@@ -319,12 +331,19 @@ def display_rows(item: Field, value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+def with_edition(item, context: Context):
+    """A form's checklist line names the edition Passage assumes (facts.toml), with VERIFY while unconfirmed."""
+    if not item.form_code:
+        return item
+    return replace(item, label=f"{item.label} ({editions.edition_words(item.form_code, context.signing_date)})")
+
+
 def summarize(*, packet, client, agency, today: date | None = None,
               packet_type: PacketType | None = None) -> PacketSummary:
     """Everything about a packet, computed once: what the review screen and the PDF read."""
     packet_type = packet_type or get_packet_type(packet.packet_type)
     context = build_context(packet=packet, client=client, agency=agency, today=today)
-    meta = packet.answer_meta or {}
+    meta = stored_meta(packet.answer_meta)
     sections, missing = [], []
     for step in visible_steps(packet_type, context):
         shown = {item.name for item in visible_fields(step, context)}
@@ -345,12 +364,12 @@ def summarize(*, packet, client, agency, today: date | None = None,
             if is_gap:
                 missing.append(line)
         sections.append(SectionSummary(step=step, lines=tuple(lines)))
-    checklist = tuple(item for item in packet_type.checklist if _applies(item.show_if, context))
+    checklist = tuple(with_edition(item, context) for item in packet_type.checklist if _applies(item.show_if, context))
     signers = tuple(
         (signer, signer.capacity(context) if callable(signer.capacity) else signer.capacity)
         for signer in packet_type.signers if _applies(signer.show_if, context)
     )
-    findings = []
+    findings = list(turning_18.findings(packet_type, context))
     for rule in packet_type.rules:
         findings.extend(rule(context))
     order = {"blocker": 0, "warning": 1, "info": 2}

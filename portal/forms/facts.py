@@ -161,6 +161,7 @@ def status_facts(on: date | None = None) -> dict:
             "holder_fee": amount("wp_open_holder"),
             "fees_effective": cite("wp_processing"),
             "designated_country_wait_days": number("r206_designated_wait_days"),
+            "designated_countries": tuple(lookup("code", "r206_designated_countries").value or ()),
         },
         "biometrics": {
             "fee": amount("biometrics_person"),
@@ -175,6 +176,7 @@ def status_facts(on: date | None = None) -> dict:
             "closes": a_date("state_care_pathway_closes"),
             "arrival_before_age": number("state_care_arrival_before_age"),
             "min_care_days": number("state_care_min_care_days"),
+            "min_care_months": number("state_care_min_care_months"),
             "residence_years": number("state_care_residence_years"),
             "mailing_address": code("state_care_mailing_address"),
         },

@@ -30,6 +30,7 @@ class Context:
     signing_date: date  # planned signing date; every age rule reads from it
     today: date
     agency: dict[str, Any] = field(default_factory=dict)
+    started_on: date | None = None  # the day the packet was started (turning 18 mid-packet)
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.answers.get(name, default)
@@ -53,6 +54,7 @@ class Field:
     columns: tuple[Field, ...] = ()  # for kind == "group": the fields of one row
     prefill: Callable[[Context], Any] | None = None  # a value from the client file, offered before asking
     blank_display: str = ""  # what an empty optional answer means when printed, e.g. "Present" for an open end date
+    future: bool = False  # a date that may be after today (an expiry, a planned payment); others may not
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class ChecklistItem:
     show_if: Condition | None = None
     has_expiry: bool = False  # passports, permits, PR cards: the upload asks for the expiry date
     help: str = ""
+    form_code: str = ""  # an official form: the checklist names the edition assumed (facts.toml)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ class Situation:
     lacks_pr_documents: bool = False
     fails_presence: bool = False  # a PR minor who cannot reach 1,095 days, or stateless / special hardship
     state_care_days_left: int = 0  # days on which IRCC can still receive a state-care application
+    hc_pending: bool = False  # an H&C application by this person is open (approved in principle counts)
+    stateless: bool = False  # has never had any country's citizenship
+    # Born abroad to a Canadian parent: does citizenship pass (Bill C-3)? None = not known yet (see rules/descent.py)
+    descent_citizen: bool | None = None
+    descent_working: tuple[str, ...] = ()
+    stateless_5_5: bool = False  # the s.5(5) conditions hold (see rules/descent.py)
 
     WITHOUT_PR = (StatusInCanada.no_status, StatusInCanada.temporary_resident, StatusInCanada.refugee_claimant,
                   StatusInCanada.protected_person, StatusInCanada.unknown)
@@ -137,7 +146,17 @@ class Situation:
 
     @property
     def citizen(self) -> bool:
-        return self.status == StatusInCanada.citizen or self.born_in_canada or self.born_abroad_to_canadian_parent
+        """Born abroad, citizenship passes only when the Bill C-3 test says so (descent_citizen)."""
+        if self.born_in_canada:
+            return True
+        if self.born_abroad_to_canadian_parent:
+            return self.descent_citizen is True or (self.status == StatusInCanada.citizen
+                                                    and self.descent_citizen is None)
+        return self.status == StatusInCanada.citizen
+
+    @property
+    def protected(self) -> bool:
+        return self.status == StatusInCanada.protected_person
 
     @property
     def claimant(self) -> bool:
@@ -149,7 +168,19 @@ class Situation:
 
     @property
     def work_permit_code(self) -> str:
-        return "S62" if self.removal_order else ("S61" if self.claimant else "A70")
+        """An H&C approved in principle is R207(d), A70, even with a removal order (domain E.1, corrections)."""
+        if self.hc_approved_in_principle:
+            return "A70"
+        return "S62" if self.removal_order else "S61"
+
+    @property
+    def work_permit_basis(self) -> str:
+        return {"A70": "R207(d)", "S62": "R206(1)(b)", "S61": "R206(1)(a)"}[self.work_permit_code]
+
+    @property
+    def hc_open(self) -> bool:
+        """IRPA 25(1.2)(a): no second H&C while one is pending; approval in principle means it is still open."""
+        return self.hc_pending or self.hc_approved_in_principle
 
     @property
     def fits_state_care(self) -> bool:

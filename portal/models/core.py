@@ -220,6 +220,7 @@ class Packet(SQLModel, table=True):
     version: int = 1  # bumped on every save; a save carrying an older version is refused
     revision: int = 1  # the packet's version number as staff see it; bumped when an approved packet changes
     planned_signing_date: date | None = None
+    submit_channel: str = Field(default="", max_length=10)  # online | paper when the type allows either; "" = preferred
     owner_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -261,6 +262,11 @@ class Document(SQLModel, table=True):
     expires_on: date | None = None
     uploaded_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # The upload-ready form (a PDF IRCC's online upload takes), made when the file is uploaded: the online kit joins
+    # these instead of converting every file again.
+    ready_key: str | None = Field(default=None, max_length=100)
+    ready_pages: int | None = None
+    ready_size: int | None = None
 
 
 class ChecklistWaiver(SQLModel, table=True):
@@ -287,6 +293,7 @@ class Render(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     agency_id: uuid.UUID = Field(foreign_key="agency.id", index=True)
     packet_id: uuid.UUID = Field(foreign_key="packet.id", index=True)
+    kind: str = Field(default="pdf", max_length=10)  # pdf: the paper packet | kit: the online submission kit (zip)
     status: str = Field(default=RenderStatus.queued, max_length=30)
     progress: int = 0  # percent
     final: bool = False  # approved packets render without the watermark
@@ -298,6 +305,8 @@ class Render(SQLModel, table=True):
     pages: int | None = None
     size: int | None = None
     sha256: str | None = Field(default=None, max_length=64)
+    # A kit: its files (name, pages, size, sha256) and the items left out, with what to do about each
+    manifest: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     requested_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     enqueued_at: datetime | None = None  # handed to the queue; None while waiting for it (Redis down)

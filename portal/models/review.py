@@ -87,6 +87,10 @@ class Milestone(SQLModel, table=True):
     outcome: str | None = Field(default=None, max_length=30)  # decision: approved | refused | returned
     note: str = Field(default="", max_length=2000)
     done_on: date | None = None  # documents requested: when they were sent
+    # Submission online: IRCC's acknowledgement (AOR) as uploaded, encrypted in the file store
+    attachment_key: str | None = Field(default=None, max_length=100)
+    attachment_name: str = Field(default="", max_length=255)
+    attachment_type: str = Field(default="", max_length=100)
     recorded_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
 

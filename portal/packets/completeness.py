@@ -2,7 +2,8 @@
 
 `of()` lists each missing thing once, by kind:
 - answer: a required question that applies and is empty, grouped by the step that asks it;
-- checklist: a required checklist item with no file and not marked "not applicable" (optional items never are);
+- checklist: a required checklist item with no file and not marked "not applicable" (optional items never are,
+  nor items the packet's channel does not take, such as photos for an online application);
 - signature: a signature the youth gives in Passage and has not given (or that an answer change cleared);
 - question: a question the youth left for the caseworker ("ask my caseworker"), still unanswered;
 - comment: a review comment still open;
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from portal import forms
-from portal.forms import engine
+from portal.forms import channels, engine
 from portal.forms.types import PacketSummary
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, ChecklistWaiver, Client, Document, Packet
@@ -142,8 +143,12 @@ def _checklist(session: Session, *, packet: Packet, summary: PacketSummary) -> l
     attached = set(session.exec(select(Document.checklist_item).where(Document.packet_id == packet.id)).all())
     waived = set(session.exec(select(ChecklistWaiver.checklist_item)
                               .where(ChecklistWaiver.packet_id == packet.id)).all())
+    # An item the packet's channel does not take (photos for an online application) is not missing.
+    channel = channels.find_channel(packet.packet_type)
+    applies = channel.applies(packet.submit_channel) if channel else ""
     return [Missing(CHECKLIST, item.key, str(item.label)) for item in summary.checklist
-            if item.required and item.key not in attached and item.key not in waived]
+            if item.required and item.key not in attached and item.key not in waived
+            and not channels.not_needed(channel, applies, item.key)]
 
 
 def _signatures(session: Session, *, packet: Packet) -> list[Missing]:

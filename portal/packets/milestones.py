@@ -63,8 +63,9 @@ def _date_field(errors: dict, form: dict, name: str, *, required: bool, past: bo
 
 
 def record_submission(session: Session, *, packet: Packet, user: User, form: dict,
-                      today: date | None = None) -> Milestone:
-    """The caseworker sent the approved packet: when and how. Moves it to submitted."""
+                      today: date | None = None, attachment: dict | None = None) -> Milestone:
+    """The caseworker sent the approved packet: when and how (online: the confirmation number, and the
+    acknowledgement IRCC gave, already checked and stored: {"key", "name", "type"}). Moves it to submitted."""
     today = today or date.today()
     values = {key: str(form.get(key, "")) for key in ("sent_on", "method", "reference", "note")}
     errors: dict = {}
@@ -82,6 +83,8 @@ def record_submission(session: Session, *, packet: Packet, user: User, form: dic
         errors["reference"] = error
     elif method in ("mail", "courier") and not reference:
         errors["reference"] = _l("Please enter the tracking number, so the packet can be traced.")
+    elif method == "online" and not reference:
+        errors["reference"] = _l("Please enter the confirmation number IRCC showed when you submitted online.")
     note, error = validation.text(form.get("note", ""), max_length=2000, multiline=True)
     if error:
         errors["note"] = error
@@ -94,11 +97,37 @@ def record_submission(session: Session, *, packet: Packet, user: User, form: dic
         agency_id=packet.agency_id, packet_id=packet.id, revision=packet.revision, kind=MilestoneKind.submitted,
         occurred_on=sent_on, method=method, reference=reference, note=note, recorded_by_id=user.id,
     )
+    attach_acknowledgement(milestone, attachment)
     session.add(milestone)
     _move(session, packet=packet, to_status=PacketStatus.submitted, user=user, note=note, values=values,
-          field="sent_on", data={"sent_on": sent_on.isoformat(), "method": method},
+          field="sent_on", data={"sent_on": sent_on.isoformat(), "method": method, "reference": reference,
+                                 "acknowledgement": bool(attachment)},
           override_reason=str(form.get("override_reason", ""))[:2000])
     return milestone
+
+
+def attach_acknowledgement(milestone: Milestone, attachment: dict | None) -> None:
+    """IRCC's acknowledgement (AOR or online confirmation page) on the submission; the caller stores the file."""
+    if attachment:
+        milestone.attachment_key = attachment["key"]
+        milestone.attachment_name = attachment["name"]
+        milestone.attachment_type = attachment["type"]
+
+
+def add_acknowledgement(session: Session, *, packet: Packet, user: User, attachment: dict) -> str | None:
+    """IRCC's acknowledgement, uploaded after the submission was recorded; returns the storage key of the one it
+    replaced (the caller deletes that file once this is committed). Caller commits."""
+    sent = submission(session, packet=packet)
+    if sent is None:
+        raise FormInvalid({"acknowledgement": _l("Record the submission first, then add IRCC's acknowledgement.")})
+    previous = sent.attachment_key
+    attach_acknowledgement(sent, attachment)
+    session.add(sent)
+    session.add(PacketEvent(agency_id=packet.agency_id, packet_id=packet.id, actor_id=user.id, kind="milestone",
+                            data={"milestone": "acknowledgement_uploaded"}))
+    audit.record(session, action="packet.acknowledgement", user=user, record_type="packet", record_id=packet.id)
+    session.flush()
+    return previous
 
 
 def record_milestone(session: Session, *, packet: Packet, user: User, form: dict,

@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import g, url_for
 from sqlmodel import select
 
 from portal import access, forms
 from portal.casework import assignment
-from portal.documents import evidence
+from portal.documents import evidence, renders
 from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Role
+from portal.packets import channel as packet_channel
 from portal.packets import comments, completeness, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
 from portal.privacy import corrections
@@ -41,6 +42,15 @@ def render_panels(panels, **kwargs) -> list[tuple[str, dict]]:
 
 # ---- on the packet page ---------------------------------------------------------------------------
 
+def packet_completeness(session, packet, summary=None) -> completeness.Completeness:
+    """The completeness model once per request and packet version: the page and its panels share it."""
+    kept = g.setdefault("completeness", {})
+    key = (packet.id, packet.version, packet.status)
+    if key not in kept:
+        kept[key] = completeness.of(session, packet=packet, summary=summary)
+    return kept[key]
+
+
 def youth_panel(*, session, user, packet, client=None):
     """For the youth, after their last step: their signature, and the way back home."""
     if user.role != Role.youth or user.client_id != packet.client_id:
@@ -55,7 +65,7 @@ def review_panel(*, session, user, packet, client):
         return None
     agency = session.get(Agency, packet.agency_id)
     moves = lifecycle.allowed_moves(session, packet=packet, user=user)
-    state = completeness.of(session, packet=packet)
+    state = packet_completeness(session, packet)
     return {
         "completeness": state,
         # for each gated move shown: how many things block it now
@@ -85,6 +95,15 @@ def evidence_panel(*, session, user, packet, client=None):
     return {"packet": packet, "ev": evidence.state(session, packet=packet)}
 
 
+def channel_panel(*, session, user, packet, client=None):
+    """How the packet goes to IRCC (online or paper, and why), with the online kit and the copy sheet."""
+    if user.role not in CASE_ROLES:
+        return None
+    return {"packet": packet, "chosen": packet_channel.of(packet),
+            "kit_row": renders.latest_render(session, packet=packet, kind="kit"),
+            "sent": milestones.submission(session, packet=packet)}
+
+
 def invitation_panel(*, session, user, packet, client=None):
     """For staff: invite the youth, see pending invitations, signatures and the youth's questions."""
     if user.role not in CASE_ROLES:
@@ -109,6 +128,7 @@ def invitation_panel(*, session, user, packet, client=None):
 PACKET_PANELS = (
     Panel("youth/_youth_panel.html", youth_panel),
     Panel("review/_panel.html", review_panel),
+    Panel("submission/_channel_panel.html", channel_panel),
     Panel("documents/_panel.html", evidence_panel),
     Panel("youth/_packet_panel.html", invitation_panel),
 )

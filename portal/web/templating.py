@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.forms import engine
+from portal.forms import channels, engine
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
@@ -33,7 +33,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
     app.jinja_env.globals.update(render_panel=render_panel, PacketStatus=PacketStatus,
-                                  RenderStatus=RenderStatus, ReferralStatus=ReferralStatus)
+                                  RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
+                                  channel_of=channels.find_channel)
     app.context_processor(_template_globals)
 
 

@@ -16,6 +16,7 @@ from portal.forms import engine, find_packet_type
 from portal.forms.types import Context, Field, PacketType, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, PacketStatus, Role, User
+from portal.packets.readable import readable
 
 # The packet's life in words a 14-year-old understands; each stage lists the statuses it covers.
 TIMELINE = (
@@ -131,7 +132,7 @@ def youth_packets(session: Session, *, user: User) -> list[Packet]:
 
 
 def youth_packet(session: Session, *, user: User, packet_id) -> Packet:
-    return access.get_or_404(session, Packet, packet_id, user)
+    return readable(access.get_or_404(session, Packet, packet_id, user))
 
 
 # For staff: the youth's questions on "My work" ---------------------------------------------------

@@ -113,3 +113,29 @@ def test_missing_date_of_birth_is_said():
     result = ask(status="permanent_resident")
     assert result.key == "cit_0403"
     assert any("date of birth is missing" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    "answers, key",
+    [
+        # The four situations added in issue 16.
+        # Bill C-3: born abroad after 2025-12-15 to a parent also born abroad with 1,095 days in Canada: a citizen.
+        (dict(status="unknown", born_abroad_to_canadian_parent=True, canadian_parent_born_abroad=True,
+              parent_presence_days=1500, date_of_birth=date(2026, 2, 1)), "cit_0001"),
+        # State care, under a removal order: the pathway, with the fee-free TRP offered (not S62).
+        (dict(status="no_status", came_before_19=True, care_one_year=True, removal_order=True,
+              date_of_birth=born(17)), "state_care_pr"),
+        # Protected persons.
+        (dict(status="protected_person", date_of_birth=born(16)), "pr_protected"),
+        # Statelessness, s.5(5).
+        (dict(status="unknown", born_abroad_to_canadian_parent=True, canadian_parent_born_abroad=True,
+              parent_presence_days=10, stateless=True, date_of_birth=date(2026, 2, 1)), "cit_5_5"),
+    ],
+)
+def test_the_new_situations_are_placed(answers, key):
+    result = ask(**answers)
+    assert result.key == key
+    if key == "state_care_pr":
+        assert "state_care_trp" in [option.key for option in result.alternatives]
+    if key == "cit_5_5":
+        assert "s.5(5)" in result.title and "no packet" in result.reason

@@ -5,11 +5,13 @@ font into one embedded program, and the parts' different subsets shared one subs
 as 杰, 지우 as "지q", 张 as 扎. These tests read the joined PDF glyph by glyph, check the subset tags,
 and look at the pixels: each name cut from a real multi-part packet against the same name laid out alone.
 """
+import io
 import re
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 
+import pikepdf
 import pytest
 from markupsafe import escape
 from PIL import Image, ImageChops
@@ -92,6 +94,13 @@ def test_the_glyphs_are_right_with_a_second_cjk_name_in_the_header(names_app):
 def test_no_two_distinct_font_programs_share_a_subset_tag(packet):
     shared = {tag: programs for tag, programs in programs_by_tag(packet).items() if len(programs) > 1}
     assert not shared, f"subset tags naming more than one program: {sorted(shared)}"
+
+
+def test_identical_font_programs_are_kept_once(packet):
+    with pikepdf.open(io.BytesIO(packet)) as joined:
+        streams = {descriptor.FontFile2.objgen: descriptor.FontFile2.read_bytes() for descriptor in joined.objects
+                   if isinstance(descriptor, pikepdf.Dictionary) and "/FontFile2" in descriptor}
+    assert len(streams) == len(set(streams.values())), "the same subset in two parts is embedded once"
 
 
 def _ink(image: Image.Image) -> Image.Image:

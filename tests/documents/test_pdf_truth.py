@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from markupsafe import Markup
+from sqlmodel import select
 
 from portal.db import session_scope
 from portal.documents import pdf, snapshot
@@ -106,3 +107,24 @@ def test_an_optional_item_is_never_missing_in_the_pdf(app):
     assert "Missing" not in optional and "Optional" in optional
     assert "check-item--missing" not in items[0]
     assert "Missing" in required
+
+
+def test_every_demo_packet_states_one_uci_and_name_throughout(app):
+    from portal.demo import seed
+
+    with app.app_context(), session_scope(app) as session:
+        seed(session)
+    with app.app_context(), session_scope(app) as session:
+        snapshots = [snapshot.build(session, packet=packet, user=None, today=date(2026, 12, 1))
+                     for packet in session.exec(select(Packet)).all()]
+    assert len(snapshots) > 50
+    with app.app_context():
+        for snap in snapshots:
+            html = pdf.build_html(snap, final=False, app=app)
+            cover, header = _cover(html), _header(html)
+            ucis = [line["display"] for section in snap["sections"] for line in section["lines"]
+                    if line["label"].startswith("UCI") and line["display"] not in ("N/A", "Not answered yet")]
+            name = snap["applicant"]["name"]
+            assert name in cover and name in header, snap["packet"]["type"]
+            for uci in ucis[:1]:  # the applicant's own, at the identity step
+                assert f"UCI: {uci}" in cover and f"UCI: {uci}" in header, (snap["packet"]["type"], uci)

@@ -143,8 +143,9 @@ def test_direct_get_is_a_full_page_and_htmx_gets_the_region(client, auth, draft_
 def test_progress_and_step_list(client, auth, draft_world):
     auth.login(draft_world.worker)
     html = client.get(f"/packets/{draft_world.packet.id}/steps/service").get_data(as_text=True)
-    assert "0 of 11 steps done" in html
-    assert html.count('href="/packets/') >= 11
+    # 11 sections of CIT 0403, Appendix D (optional: done until a request is made), and when and how it is sent
+    assert "1 of 13 steps done" in html
+    assert html.count('href="/packets/') >= 13
     assert 'aria-current="step"' in html
 
 

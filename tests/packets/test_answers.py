@@ -1,11 +1,12 @@
 """Packet operations: start, save with optimistic locking, listeners, the signing date, concurrency."""
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
 from portal.db import session_scope
+from portal.forms.rules.dates import age_on
 from portal.models import AuditEvent, Packet, PacketStatus, Role, User
 from portal.packets import lifecycle, signatures
 from portal.packets.answers import (
@@ -136,11 +137,16 @@ def test_changing_the_signing_date_re_runs_the_age_rules(app, caseworker_world):
 def test_signing_date_form_over_http(client, auth, app, caseworker_world):
     packet = start(app, client=caseworker_world.person, user=caseworker_world.worker)
     auth.login(caseworker_world.worker)
-    response = auth.post(f"/packets/{packet.id}/signing-date", data={"planned_signing_date": "2030-06-01"})
+    soon = date.today() + timedelta(days=200)
+    response = auth.post(f"/packets/{packet.id}/signing-date", data={"planned_signing_date": soon.isoformat()})
     assert response.status_code == 303
-    assert load(app, packet.id).planned_signing_date == date(2030, 6, 1)
+    assert load(app, packet.id).planned_signing_date == soon
     page = client.get(f"/packets/{packet.id}").get_data(as_text=True)
-    assert "will be 18" in page
+    assert f"will be {age_on(caseworker_world.person.date_of_birth, soon)}" in page
+    # More than a year ahead is refused: every age rule reads this date.
+    far = auth.post(f"/packets/{packet.id}/signing-date", data={"planned_signing_date": "2030-06-01"},
+                    follow_redirects=True)
+    assert b"within a year" in far.data and load(app, packet.id).planned_signing_date == soon
     bad = auth.post(f"/packets/{packet.id}/signing-date", data={"planned_signing_date": "soon"}, follow_redirects=True)
     assert b"year-month-day" in bad.data
 

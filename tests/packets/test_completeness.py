@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import select
 
 from portal.models import AuditEvent, Packet, PacketEvent, PacketStatus, ReviewComment, Signature, User
+from portal.packets import channel as packet_channel
 from portal.packets import completeness, lifecycle, milestones, signing
 from portal.packets.answers import save_answers
 from tests.support.records import complete_packet
@@ -18,10 +19,13 @@ def _kinds(state) -> set[str]:
 
 
 def test_a_new_packet_lists_what_is_missing_and_never_an_optional_item(app, db, draft_world):
-    state = completeness.of(db, packet=db.get(Packet, draft_world.packet.id))
+    packet = db.get(Packet, draft_world.packet.id)
+    state = completeness.of(db, packet=packet)
     assert {completeness.ANSWER, completeness.CHECKLIST} <= _kinds(state)
     assert not state.eligibility_checked
-    required = {item.key for item in state.summary.checklist if item.required}
+    # Items the packet's channel does not take (photos, online) are not missing (#17).
+    required = {item.key for item in state.summary.checklist
+                if item.required and not packet_channel.of(packet).not_needed(item.key)}
     assert state.missing_checklist_keys() == required
     assert "translations" not in state.missing_checklist_keys()  # optional: never missing
     by_step = state.answers_by_step()
@@ -97,7 +101,7 @@ def test_a_complete_packet_passes_every_gate(app, db, review_world):
     lifecycle.transition(db, packet=packet, to_status=S.in_review, user=worker)
     lifecycle.transition(db, packet=packet, to_status=S.approved, user=manager)
     milestones.record_submission(db, packet=packet, user=worker, form={"sent_on": date.today().isoformat(),
-                                                                       "method": "online"})
+                                                                       "method": "online", "reference": "N1"})
     assert packet.status == S.submitted
     assert not db.exec(select(PacketEvent).where(PacketEvent.kind == "override")).all()
 
@@ -109,7 +113,8 @@ def test_submission_is_refused_while_the_youth_has_not_signed(app, db, review_wo
     db.add(packet)
     with pytest.raises(lifecycle.GateRefused) as refused:
         milestones.record_submission(db, packet=packet, user=db.get(User, review_world.worker.id),
-                                     form={"sent_on": date.today().isoformat(), "method": "online"})
+                                     form={"sent_on": date.today().isoformat(), "method": "online",
+                                           "reference": "N1"})
     assert [(item.kind, item.key) for item in refused.value.missing] == [("signature", "minor")]
     # signatures block submission, not sending for review or approval
     state = completeness.of(db, packet=packet)

@@ -95,3 +95,23 @@ def test_a_caseworker_sees_what_is_missing_and_no_override(app, client, draft_wo
     assert refused.status_code == 422 and 'id="gate-refused"' in html and 'name="override_reason"' not in html
     with app.app_context(), session_scope(app) as db:
         assert db.get(Packet, draft_world.packet.id).status == "draft"
+
+
+def test_record_submission_shows_the_missing_signature_and_takes_a_managers_reason(app, client, review_world):
+    complete_packet(app, review_world.packet, sign=False)
+    with app.app_context(), session_scope(app) as db:
+        db.get(Packet, review_world.packet.id).status = "approved"
+    url = f"/packets/{review_world.packet.id}/submission"
+    form = {"sent_on": date.today().isoformat(), "method": "online"}
+    worker = sign_in(client, review_world.worker)
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="gate-refused"' in page and "Applicant (minor aged 14 to 17)" in page
+    refused = worker.post(url, data=form)
+    assert refused.status_code == 422 and 'name="override_reason"' not in refused.get_data(as_text=True)
+    manager_client = app.test_client()
+    manager = sign_in(manager_client, review_world.manager)
+    assert manager.post(url, data=form).status_code == 422  # no reason, no override
+    done = manager.post(url, data={**form, "override_reason": "The youth signed the paper form in person."})
+    assert done.status_code == 303
+    with app.app_context(), session_scope(app) as db:
+        assert db.get(Packet, review_world.packet.id).status == "submitted"

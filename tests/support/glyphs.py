@@ -137,8 +137,10 @@ class FontInfo:
             return None  # the character's own glyph, a ligature of it, or a piece of its decomposition
         if not self.has_outline(glyph):
             return text, "an empty glyph"
-        if glyph in _shaped_glyphs(self.source, text) or glyph in _shaped_glyphs(self.source, self.all_text):
-            return None  # a contextual form or ligature the font's own substitutions make (Tamil டி: ட + ி)
+        if glyph in _shaped_glyphs(self.source, text):
+            return None  # a form the font's own substitutions make from this text (Persian ی as ى)
+        if not nominal and glyph in _shaped_glyphs(self.source, self.all_text):
+            return None  # a ligature standing for more than the text given to it (Tamil டி: ட + ி)
         return text, "".join(sorted(nominal)) or "a glyph the font does not make from that text"
 
     @cached_property

@@ -236,7 +236,8 @@ def test_open_questions_are_found_on_sqlite_and_postgresql(any_app):
         youth = users.create_user(db, agency_id=agency.id, email="yy@example.org", name="Y", role=Role.youth,
                                      password="a long password", client_id=person.id)
         asked = Packet(agency_id=agency.id, client_id=person.id, packet_type="cit_0403")
-        quiet = Packet(agency_id=agency.id, client_id=person.id, packet_type="cit_0403", answers={"birth_city": "Lima"})
+        # another open packet of the client (one open packet per client and type), with no question
+        quiet = Packet(agency_id=agency.id, client_id=person.id, packet_type="pr_card", answers={"birth_city": "Lima"})
         db.add_all([asked, quiet])
         db.flush()
         save_answers(db, packet=asked, changes={"birth_city": None}, base_version=asked.version, user=youth,

@@ -1,9 +1,11 @@
 """CIT 0001: proof of citizenship (citizenship certificate) for someone already a citizen (domain D)."""
 
 from portal.forms import facts
+from portal.forms.editions import with_editions
 from portal.forms.engine import age_at_signing
 from portal.forms.parts import citizenship as c
-from portal.forms.parts.common import answer_in, yes
+from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending_step, yes
+from portal.forms.rules import descent
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
@@ -28,16 +30,40 @@ def rule_basis(context):
         findings.append(Finding("warning", "status.citizen", _l(
             "The client file does not show the applicant as a citizen: proof of citizenship is only for people who "
             "already are citizens (born in Canada, or born abroad to a Canadian parent)."), "domain 0, D"))
-    if born_abroad(context) and context.get("parent_basis") == "born_abroad":
-        c3 = facts.lookup("date", "bill_c3_in_force")
-        findings.append(Finding("warning", "citizenship.bill_c3", _l(
-            "Born abroad to a parent who was also born abroad: since %(date)s (Bill C-3) people born before that date "
-            "who were blocked only by the first-generation limit are citizens. Check the family's dates.",
-            date=c3.value.isoformat()), c3.cite()))
+    if born_abroad(context):
+        findings += rule_bill_c3(context)
     return findings
 
 
+def parent_by_descent(context) -> bool:
+    return born_abroad(context) and context.get("parent_basis") == "born_abroad"
+
+
+def rule_bill_c3(context) -> list[Finding]:
+    """Born abroad: does citizenship pass from the Canadian parent (Bill C-3)? With the working."""
+    in_force = facts.lookup("date", "bill_c3_in_force")
+    days = context.get("parent_presence_days")
+    test = descent.by_descent(born_on=context.client.get("dob"), parent_born_abroad=parent_by_descent(context),
+                              parent_presence_days=days if isinstance(days, int) else None,
+                              in_force=in_force.value, required_days=facts.number("c3_parent_presence_days"))
+    level = {True: "info", None: "warning", False: "blocker"}[test.citizen]
+    return [Finding(level, "citizenship.bill_c3", test.reason, in_force.cite() + "; " + test.source, test.working)]
+
+
+def after_c3(context) -> bool:
+    born = context.client.get("dob")
+    return parent_by_descent(context) and born is not None and born >= facts.a_date("bill_c3_in_force")
+
+
+def fees(context) -> list:
+    return [c.fee_line("cit_proof", fee_day(context))]
+
+
 def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.born_abroad_to_canadian_parent and situation.descent_citizen is None:
+        return [Fit(_l("Born abroad on or after %(date)s to a Canadian parent also born abroad: a citizen, with a "
+                       "certificate, only if that parent had 1,095 days in Canada before the birth. Enter the "
+                       "parent's days to be sure.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]
     if not situation.citizen:
         return []
     if (situation.born_in_canada
@@ -76,11 +102,17 @@ PACKET = PacketType(
                   show_if=born_abroad, options=(("born_in_canada", _l("Born in Canada")),
                                                 ("naturalized", _l("Granted citizenship (naturalized)")),
                                                 ("born_abroad", _l("Born outside Canada to a Canadian parent")))),
+            Field("parent_presence_days", _l("Days the Canadian parent was physically present in Canada before the "
+                                             "applicant's birth"), kind="number", show_if=after_c3,
+                  help=_l("Born on or after the Bill C-3 date to a parent also born abroad: citizenship passes only "
+                          "if that parent had at least 1,095 days in Canada before the birth. Count from the "
+                          "parent's travel and school records.")),
             Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
             Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
                   show_if=yes("previous_certificate")),
         ), form_section="Citizenship details"),
         c.contact_step(section="Contact details"),
+        sending_step(),
         Step("declaration", _l("Declaration"), (
             Field("uses_representative", _l("Is a representative (someone acting for a fee or not) used?"),
                   kind="yesno"),
@@ -105,11 +137,16 @@ PACKET = PacketType(
     ),
     signers=(
         Signer("authorised_person", _l("Parent or legal guardian"), capacity=c.authorised_capacity, show_if=minor),
+        # Signature matrix (domain I.1): citizenship forms take the minor's own signature from 14 [C]; the CIT 0001
+        # form's signature box for 14 to 17 is not in the stored copies, so the matrix is followed (VERIFY).
+        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, signing with the parent or "
+               "guardian", show_if=c.minor_14_to_17, youth_signs=True),
         Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", show_if=adult,
                youth_signs=True),
     ),
-    rules=(rule_basis, c.rule_signing_date, c.rule_form_version("CIT 0001")),
-    fees=lambda ctx: [c.fee_line("cit_proof", ctx.signing_date)],
+    rules=(rule_basis, c.rule_signing_date, fee_date_rule(fees), c.rule_form_version("CIT 0001")),
+    fees=fees,
     submission="Online (first certificate or replacement only) or on paper to "
                f"{facts.code('cit_proof_mailing_address')}.",
+    cover_letter=with_editions(("CIT 0001",)),
 )

@@ -1,7 +1,9 @@
 """CIT 0002: citizenship for an adult (18 and over), s.5(1): former Crown wards (domain C)."""
 
+from portal.forms.editions import with_editions
 from portal.forms.parts import citizenship as c
-from portal.forms.parts.common import age_between
+from portal.forms.parts import discretion
+from portal.forms.parts.common import age_between, fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
@@ -18,7 +20,8 @@ def rule_language(context):
         return []
     evidence = context.get("language_evidence")
     if evidence in (None, "", "none"):
-        return [Finding("blocker", "language.clb4", _l(
+        level = "warning" if context.get("waiver_language") == "yes" else "blocker"  # s.5(3) waiver asked for
+        return [Finding(level, "language.clb4", _l(
             "Proof of English or French at CLB 4 is needed for ages 18 to 54 and none is recorded yet."),
             "Citizenship Act s.5(1)(d); domain C")]
     return []
@@ -56,6 +59,8 @@ PACKET = PacketType(
                   show_if=lambda ctx: ctx.get("language_evidence") not in (None, "", "none")),
         ), form_section="Language", show_if=age_between(18, 54)),
         c.prohibitions_step(section="Prohibitions"),
+        discretion.discretion_step(adult_form=True),
+        sending_step(),
         c.declaration_step(section="Declaration"),
     ),
     checklist=(
@@ -74,6 +79,7 @@ PACKET = PacketType(
         c.PROHIBITION_DOCS,
         c.PHOTOS,
         c.FEE_RECEIPT,
+        *discretion.CHECKLIST,
         c.TRANSLATIONS,
     ),
     signers=(Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", youth_signs=True),),
@@ -83,10 +89,13 @@ PACKET = PacketType(
         c.rule_presence,
         c.rule_tax,
         rule_language,
+        discretion.rule_discretion,
         c.rule_removal_and_prohibitions,
         c.rule_signing_date,
+        fee_date_rule(c.adult_fees),
         c.rule_form_version("CIT 0002"),
     ),
     fees=c.adult_fees,
     submission="Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow.",
+    cover_letter=with_editions(("CIT 0002",), discretion.cover_letter),
 )

@@ -1,6 +1,8 @@
 """CIT 0003: citizenship for a minor with a citizen (or co-applying) parent, s.5(2) (domain B)."""
 
+from portal.forms.editions import with_editions
 from portal.forms.parts import citizenship as c
+from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
@@ -71,6 +73,7 @@ PACKET = PacketType(
         Step("parents", _l("Parents' citizenship"), c.parent_fields(citizen_parent_required=True),
              form_section="Parents' citizenship details"),
         c.prohibitions_step(section="Prohibitions"),
+        sending_step(),
         c.declaration_step(section="Declaration and signatures"),
     ),
     checklist=(
@@ -104,8 +107,10 @@ PACKET = PacketType(
         rule_guardian_applies,
         c.rule_removal_and_prohibitions,
         c.rule_signing_date,
+        fee_date_rule(c.minor_fees),
         c.rule_form_version("CIT 0003"),
     ),
     fees=c.minor_fees,
     submission="Paper to CPC Sydney, or online when a parent or guardian applies for the minor.",
+    cover_letter=with_editions(("CIT 0003",)),
 )

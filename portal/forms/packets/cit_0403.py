@@ -1,6 +1,9 @@
 """CIT 0403: citizenship for a minor without a Canadian parent, s.5(1) (domain A)."""
 
+from portal.forms.editions import with_editions
 from portal.forms.parts import citizenship as c
+from portal.forms.parts import discretion
+from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
 
@@ -9,12 +12,24 @@ def minor_waiver(context) -> bool:
     return context.get("applying_as") == "minor_waiver"
 
 
+CITIZEN_ANSWERS = ("yes", "applying")
+COUNTS_FOR_5_2 = ("natural", "adoptive")  # s.5(2): a step-parent or relative counts only once they adopt
+
+
 def rule_no_citizen_parent(context):
-    if "yes" in (context.get("parent1_citizen"), context.get("parent2_citizen")) or "applying" in (
-            context.get("parent1_citizen"), context.get("parent2_citizen")):
+    """A natural or adoptive citizen parent moves the minor to s.5(2); a citizen step-parent who never adopted does
+    not, so the minor stays here (the same reading CIT 0003's own rule makes)."""
+    parents = [(context.get(f"parent{n}_citizen"), context.get(f"parent{n}_relationship")) for n in ("1", "2")]
+    if any(citizen in CITIZEN_ANSWERS and relation in COUNTS_FOR_5_2 for citizen, relation in parents):
         return [Finding("blocker", "parent.not_citizen", _l(
-            "A parent is a Canadian citizen or applying at the same time: CIT 0003 (s.5(2)) is the form for this "
-            "minor."), "IRCC guide 0403 [C]; domain 0, A.1")]
+            "A natural or adoptive parent is a Canadian citizen or applying at the same time: CIT 0003 (s.5(2)) is "
+            "the form for this minor."), "Citizenship Act s.5(2); IRCC guide 0403 [C]; domain 0, A.1, B")]
+    if any(citizen in CITIZEN_ANSWERS for citizen, _relation in parents):
+        return [Finding("info", "parent.step_parent", _l(
+            "The citizen is a step-parent or relative who has not adopted the minor: that does not make a grant under "
+            "s.5(2) possible, so this minor applies here, under s.5(1)."),
+            "Citizenship Act s.5(1), 5(2); IRCC guide 0003: legally adopted is not the same as custody [C]; "
+            "domain B")]
     return []
 
 
@@ -75,6 +90,8 @@ PACKET = PacketType(
         c.prohibitions_step(section="Prohibitions"),
         Step("parents", _l("Parents and guardian"), c.parent_fields(citizen_parent_required=False),
              form_section="Parents' and guardian's details"),
+        discretion.discretion_step(adult_form=False),
+        sending_step(),
         c.declaration_step(waiver_box=True, section="Section 19 Declaration and signatures"),
     ),
     checklist=(
@@ -92,6 +109,7 @@ PACKET = PacketType(
         c.TAX_PROOF,
         c.PROHIBITION_DOCS,
         c.PHOTOS,
+        *discretion.CHECKLIST,
         c.FEE_RECEIPT,
         c.TRANSLATIONS,
     ),
@@ -110,10 +128,13 @@ PACKET = PacketType(
         c.rule_removal_and_prohibitions,
         rule_no_citizen_parent,
         rule_waiver,
+        discretion.rule_discretion,
         c.rule_signing_date,
+        fee_date_rule(c.minor_fees),
         c.rule_form_version("CIT 0403"),
     ),
     fees=c.minor_fees,
     submission="Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
                "an agency worker counts as guardian in IRCC's online tool).",
+    cover_letter=with_editions(("CIT 0403",), discretion.cover_letter),
 )

@@ -2,8 +2,9 @@
 IMM 5406 and IMM 5283, with the best interests of the child as its own guided section."""
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.facts import status_facts
-from portal.forms.parts.common import YES_NO, adult, answer_in
+from portal.forms.parts.common import YES_NO, adult, answer_in, fee_date_rule, fee_day, sending_step
 from portal.forms.parts.status import (
     family_roles,
     family_rule,
@@ -45,7 +46,7 @@ STEPS = (
         Field("negative_decision", _l("Most recent negative refugee decision"), kind="choice", required=False,
               options=(("none", _l("None")),) + NEGATIVE_DECISIONS),
         Field("negative_decision_date", _l("Date of that decision"), kind="date",
-              show_if=answer_in("negative_decision", "rpd", "rad", "prra")),
+              show_if=answer_in("negative_decision", "rpd", "rad", "abandoned", "prra")),
         Field("health_risk", _l("Would return put the applicant's life at risk because adequate health care is not "
                                 "available?"), kind="yesno"),
         Field("security_inadmissible", _l("Has IRCC or CBSA raised security, human rights violations or organized "
@@ -90,10 +91,9 @@ STEPS = (
              Field("exemptions_requested", _l("Exemptions requested (the requirements of the Act or Regulations that "
                                               "the applicant asks to be exempted from)"), kind="textarea"),
          )),
+    sending_step(),
     Step("fees_declaration", _l("Fees and declaration"), form_section="Fees and declarations (IMM 0008, IMM 5283)",
          fields=(
-             Field("fees_paid_on", _l("Date the fees will be paid"), kind="date",
-                   help=_l("Fees follow the table in force on the payment day; they rose on 2026-04-30.")),
              Field("rprf_exempt", _l("Has IRCC confirmed an exemption from the right of permanent residence fee?"),
                    kind="yesno", options=YES_NO),
              Field("declaration_read", _l("The applicant (or the parent or guardian) has read the declarations and the "
@@ -102,13 +102,15 @@ STEPS = (
 )
 
 CHECKLIST = (
-    ChecklistItem("imm0008", _l("Generic application form IMM 0008"), why=_l("a mandatory form (checklist IMM 5280)")),
+    ChecklistItem("imm0008", _l("Generic application form IMM 0008"), why=_l("a mandatory form (checklist IMM 5280)"),
+                  form_code="IMM 0008"),
     ChecklistItem("schedule_a", _l("Schedule A (IMM 5669) for the applicant and each family member 18 or older, "
                                    "10 years or since 18 with no gaps"),
-                  why=_l("because the applicant is 18 or older"), show_if=adult),
-    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form")),
+                  why=_l("because the applicant is 18 or older"), show_if=adult, form_code="IMM 5669"),
+    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form"),
+                  form_code="IMM 5406"),
     ChecklistItem("imm5283", _l("Humanitarian and compassionate considerations (IMM 5283)"),
-                  why=_l("the H&C grounds, with evidence for every statement")),
+                  why=_l("the H&C grounds, with evidence for every statement"), form_code="IMM 5283"),
     ChecklistItem("passport", _l("Passport pages with all entry stamps"), has_expiry=True,
                   why=_l("shows identity and entries"), show_if=answer_in("identity_document", "passport")),
     ChecklistItem("status_documents", _l("Status documents, even expired"), required=False,
@@ -153,12 +155,13 @@ def bars_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    on = as_date(context.get("fees_paid_on")) or context.signing_date
-    return hc_fees(people=family_roles(context), facts=status_facts(on)["hc"],
+    return hc_fees(people=family_roles(context), facts=status_facts(fee_day(context))["hc"],
                    rprf_exempt=context.get("rprf_exempt") == "yes")
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.hc_open:
+        return []  # IRPA 25(1.2)(a): no second H&C while one is pending (approved in principle is still pending)
     if situation.state_care_open:
         return [Fit(_l("H&C permanent residence if the state-care pathway does not fit (for example, not 3 years' "
                        "residence)."), recommended=False)]
@@ -185,9 +188,10 @@ PACKET = PacketType(
     signers=imm0008_signers(),
     rules=(bars_rule, family_rule("hc", must_be_in_canada=False),
            history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses")),
+           history_rule("address_history", "Schedule A addresses"), fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online through the permanent residence portal. Paper, braille or large print only as an "
                "accommodation requested from IRCC. Incomplete applications are returned.",
     allows_family_members=True,
+    cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406", "IMM 5283")),
 )

@@ -5,9 +5,20 @@ because it decides the evidence and the fees; the remaining steps follow the for
 """
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.engine import age_at_signing
 from portal.forms.facts import status_facts
-from portal.forms.parts.common import MARITAL, SERVICE_LANGUAGE, adult, answer_in, minor, yes
+from portal.forms.parts.common import (
+    MARITAL,
+    SERVICE_LANGUAGE,
+    adult,
+    answer_in,
+    fee_date_rule,
+    fee_day,
+    minor,
+    sending_step,
+    yes,
+)
 from portal.forms.parts.status import (
     birth_fields,
     contact_fields,
@@ -34,7 +45,6 @@ from portal.forms.types import (
     Triage,
 )
 from portal.i18n import lazy_gettext as _l
-from portal.models import StatusInCanada
 
 NEEDS_SUPPORT_PROOF = ("r206_1_a", "r206_1_b", "r208_b")
 CURRENT_STATUS = (("no_status", _l("No status")), ("refugee_claimant", _l("Refugee claimant")),
@@ -101,14 +111,11 @@ STEPS = (
                    show_if=basis_is("r206_1_b")),
              Field("referral_date", _l("Date the refugee claim was referred to the Refugee Protection Division"),
                    kind="date", show_if=basis_is("r206_1_a")),
-             Field("designated_country", _l("Is the claimant a national of a designated country of origin?"),
-                   kind="yesno", show_if=basis_is("r206_1_a"),
-                   help=_l("Designated-country claimants wait 180 days after the referral (R206(2)).")),
              Field("claim_decided", _l("Has the Refugee Protection Division decided the claim?"), kind="yesno",
                    show_if=basis_is("r206_1_a")),
              Field("aip_date", _l("Date of the approval in principle (stage 1 letter)"), kind="date",
                    show_if=basis_is("r207_d")),
-             Field("trp_expiry", _l("Expiry date of the temporary resident permit"), kind="date",
+             Field("trp_expiry", _l("Expiry date of the temporary resident permit"), kind="date", future=True,
                    show_if=basis_is("r208_b", "state_care")),
              Field("can_support_without_work", _l("Can the applicant support themself without working?"), kind="radio",
                    options=(("no", _l("No: they need to work to support themself")), ("yes", _l("Yes"))),
@@ -135,7 +142,7 @@ STEPS = (
               prefill=lambda c: "Canada"),
         Field("current_status", _l("Status in the country of residence"), kind="choice", options=CURRENT_STATUS),
         Field("status_from", _l("Status from"), kind="date", required=False),
-        Field("status_to", _l("Status to"), kind="date", required=False),
+        Field("status_to", _l("Status to"), kind="date", future=True, required=False),
         Field("previous_countries", _l("Previous countries of residence in the past 5 years (more than 6 months)"),
               kind="textarea", required=False),
         Field("marital_status", _l("Current marital status"), kind="choice", options=MARITAL),
@@ -156,7 +163,7 @@ STEPS = (
               show_if=yes("has_passport")),
         Field("passport_country", _l("Country or territory of issue"), kind="country", show_if=yes("has_passport")),
         Field("passport_issued", _l("Issue date"), kind="date", show_if=yes("has_passport")),
-        Field("passport_expires", _l("Expiry date"), kind="date", show_if=yes("has_passport")),
+        Field("passport_expires", _l("Expiry date"), kind="date", future=True, show_if=yes("has_passport")),
         Field("has_national_id", _l("Do you have a national identity document?"), kind="yesno"),
         Field("national_id_number", _l("National identity document number"), show_if=yes("has_national_id")),
     )),
@@ -179,7 +186,8 @@ STEPS = (
                    options=(("open", _l("Open Work Permit")),), prefill=lambda c: "open"),
              Field("intended_occupation", _l("Intended occupation (if known)"), required=False,
                    help=_l("An open work permit names no employer; leave empty if unknown.")),
-             Field("duration_until", _l("Duration of expected employment: until"), kind="date", required=False),
+             Field("duration_until", _l("Duration of expected employment: until"), kind="date", future=True,
+                   required=False),
          )),
     Step("history", _l("Education and employment"), form_section="IMM 5710 Section 7: education and employment",
          intro=_l("Employment history for the past 10 years with no gaps: add a row for unemployment, school or "
@@ -216,6 +224,7 @@ STEPS = (
         Field("biometrics_as_claimant", _l("Were they given as a refugee claimant or protected person?"), kind="yesno",
               show_if=yes("biometrics_given")),
     )),
+    sending_step(),
     Step("declaration", _l("Consent and declaration"), form_section="IMM 5710 Section 9: consent and declaration",
          fields=(
              Field("consent_contact", _l("Do you consent to be contacted about other IRCC programs or surveys?"),
@@ -227,7 +236,7 @@ STEPS = (
 
 CHECKLIST = (
     ChecklistItem("imm5710", _l("Application form IMM 5710, signed (barcode page on top for paper)"),
-                  why=_l("the application itself (checklist IMM 5556)")),
+                  why=_l("the application itself (checklist IMM 5556)"), form_code="IMM 5710"),
     ChecklistItem("passport", _l("Passport or travel document: copy of the information page"), has_expiry=True,
                   why=_l("because the applicant has a passport"), show_if=yes("has_passport")),
     ChecklistItem("identity_document", _l("Identity document (national identity card, birth certificate)"),
@@ -295,7 +304,8 @@ def biometrics_result(context: Context):
 
 def state_care_eligible(context: Context) -> bool:
     facts = status_facts(context.today)["state_care"]
-    return care_in_state(context.client.get("care_periods"), today=context.today).at_least(facts["min_care_days"])
+    care = care_in_state(context.client.get("care_periods"), today=context.today)
+    return care.at_least_months(facts["min_care_months"])
 
 
 def basis_rule(context: Context) -> list[Finding]:
@@ -307,7 +317,7 @@ def basis_rule(context: Context) -> list[Finding]:
         removal_order=None if not context.get("removal_order") else context.get("removal_order") == "yes",
         unenforceable_reason=context.get("unenforceable_reason", ""),
         referral_date=as_date(context.get("referral_date")),
-        designated_country=context.get("designated_country") == "yes",
+        nationality=context.get("citizenship") or context.client.get("citizenships") or "",
         claim_decided=context.get("claim_decided") == "yes",
         approval_in_principle_date=as_date(context.get("aip_date")),
         trp_expiry=as_date(context.get("trp_expiry")),
@@ -338,7 +348,7 @@ def guidance_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    facts = status_facts(context.signing_date)
+    facts = status_facts(fee_day(context))
     lines = work_permit_fees(basis=context.get("basis", ""), facts=facts["work_permit"])
     result = biometrics_result(context)
     if result is not None:
@@ -368,14 +378,18 @@ def cover_letter(context: Context) -> list[str]:
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
+    if situation.fits_state_care and situation.state_care_open:
+        return [Fit(_l("Work permit on the fee-free state-care basis (not S62 and its fee), with the state-care "
+                       "temporary resident permit."), recommended=False)]
     if not situation.needs_work_permit:
         return []
-    reason = _l("A work permit from inside Canada (code %(code)s) can follow the removal order, refugee claim or H&C "
-                "approval in principle.", code=situation.work_permit_code)
-    if situation.status not in Situation.WITHOUT_PR or situation.state_care_open:
+    basis = {"A70": _l("an H&C application approved in principle"), "S62": _l("a removal order that cannot be "
+                                                                               "enforced now"),
+             "S61": _l("a refugee claim waiting for a decision")}[situation.work_permit_code]
+    reason = _l("A work permit from inside Canada under %(regulation)s, code %(code)s: %(basis)s.",
+                regulation=situation.work_permit_basis, code=situation.work_permit_code, basis=basis)
+    if situation.status not in Situation.WITHOUT_PR or situation.protected:
         return [Fit(reason, recommended=False)]
-    if situation.status == StatusInCanada.no_status:
-        return [Fit(_l("Under a removal order that cannot be enforced: an open work permit (S62) meanwhile."), rank=30)]
     return [Fit(reason, rank=30)]
 
 
@@ -390,9 +404,10 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=SIGNERS,
-    rules=(basis_rule, history_rule("employment", "Employment history", years=10, since_18=True), guidance_rule),
+    rules=(basis_rule, history_rule("employment", "Employment history", years=10, since_18=True), guidance_rule,
+           fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
                "(checklist IMM 5556).",
-    cover_letter=cover_letter,
+    cover_letter=with_editions(("IMM 5710",), cover_letter),
 )

@@ -2,8 +2,19 @@
 obligation, and the minor signature rules of IRPR s.57."""
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.facts import status_facts
-from portal.forms.parts.common import EYES, SERVICE_LANGUAGE, answer_in, minor, s57_step, yes
+from portal.forms.parts.common import (
+    EYES,
+    SERVICE_LANGUAGE,
+    answer_in,
+    fee_date_rule,
+    fee_day,
+    minor,
+    s57_step,
+    sending_step,
+    yes,
+)
 from portal.forms.parts.status import (
     birth_fields,
     contact_fields,
@@ -54,13 +65,14 @@ STEPS = (
                  Field("reason", _l("Why")),
              )),
          )),
+    sending_step(),
     s57_step(section="IMM 5444 Section F: declaration and signatures (IRPR s.57)",
              intro=_l("For a minor, IRPR s.57 decides who signs.")),
 )
 
 CHECKLIST = (
     ChecklistItem("imm5444", _l("Application for a PR card (IMM 5444), one for each person"),
-                  why=_l("the application (checklist IMM 5644)")),
+                  why=_l("the application (checklist IMM 5644)"), form_code="IMM 5444"),
     ChecklistItem("identity_document", _l("Passport or travel document used to come to Canada"), has_expiry=True,
                   why=_l("shows identity and entries")),
     ChecklistItem("copr", _l("Confirmation of PR or record of landing"), why=_l("shows PR status")),
@@ -101,7 +113,7 @@ def residency_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    facts = status_facts(context.signing_date)["pr_card"]
+    facts = status_facts(fee_day(context))["pr_card"]
     return [FeeLine("PR card processing fee", facts["fee"], facts["source"], "One application and fee per person")]
 
 
@@ -124,9 +136,10 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=s57_signer_list(),
-    rules=(residency_rule, history_rule("address_history", "Addresses", years=5, since_18=False,
-                                        gap_level="warning")),
+    rules=(residency_rule, history_rule("address_history", "Addresses", years=5, since_18=False, gap_level="warning"),
+           fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
                "The applicant must be in Canada.",
+    cover_letter=with_editions(("IMM 5444",)),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from portal.forms.editions import with_editions
 from portal.forms.engine import age_at_signing
 from portal.forms.facts import status_facts
 from portal.forms.parts.common import PROVINCES, adult, answer_in, yes
@@ -73,7 +74,7 @@ STEPS = (
                    options=PROVINCES, answered_by="either", youth_help=_l("Where in Canada do you plan to live?")),
              Field("excluded_1f", _l("Has the applicant ever been involved in war crimes, crimes against humanity or "
                                      "other acts that exclude from refugee protection (article 1F)?"), kind="yesno"),
-             Field("expected_receipt_date", _l("Date IRCC should receive the application"), kind="date",
+             Field("expected_receipt_date", _l("Date IRCC should receive the application"), kind="date", future=True,
                    help=_l("Age is locked in on the day IRCC receives it; allow time for the mail.")),
          )),
     imm0008_step(),
@@ -96,10 +97,12 @@ STEPS = (
 )
 
 CHECKLIST = (
-    ChecklistItem("imm0008", _l("Generic application form IMM 0008, signed"), why=_l("a mandatory form at intake")),
+    ChecklistItem("imm0008", _l("Generic application form IMM 0008, signed"), why=_l("a mandatory form at intake"),
+                  form_code="IMM 0008"),
     ChecklistItem("schedule_a", _l("Schedule A (IMM 5669) for the applicant and each family member 18 or older"),
-                  why=_l("a mandatory form for everyone 18 or older"), show_if=adult),
-    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form at intake")),
+                  why=_l("a mandatory form for everyone 18 or older"), show_if=adult, form_code="IMM 5669"),
+    ChecklistItem("imm5406", _l("Additional family information (IMM 5406)"), why=_l("a mandatory form at intake"),
+                  form_code="IMM 5406"),
     ChecklistItem("proof_of_care", _l("Proof of state care: court documents, agency records or a confirmation "
                                       "letter from the children's aid society"),
                   why=_l("shows at least one year under the province's legal responsibility by court order")),
@@ -225,5 +228,5 @@ PACKET = PacketType(
     submission=submission(),
     allows_family_members=True,
     available=available,
-    cover_letter=cover_letter,
+    cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406"), cover_letter),
 )

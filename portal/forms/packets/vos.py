@@ -2,8 +2,9 @@
 confirmation of PR is lost. Not a travel or identity document. Corrections go on IMM 5218 instead."""
 from __future__ import annotations
 
+from portal.forms.editions import with_editions
 from portal.forms.facts import status_facts
-from portal.forms.parts.common import SERVICE_LANGUAGE, minor, s57_step
+from portal.forms.parts.common import SERVICE_LANGUAGE, fee_date_rule, fee_day, minor, s57_step, sending_step
 from portal.forms.parts.status import birth_fields, contact_fields, name_fields, s57_signer_list
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
 from portal.i18n import lazy_gettext as _l
@@ -30,13 +31,14 @@ STEPS = (
     )),
     Step("contact", _l("Contact information"), form_section="IMM 5009 Section 4: contact information",
          fields=contact_fields()),
+    sending_step(),
     s57_step(section="IMM 5009 Section 5: declaration and signatures",
              intro=_l("For a minor, the PR card rules of IRPR s.57 are followed.")),
 )
 
 CHECKLIST = (
     ChecklistItem("imm5009", _l("Verification of Status request (IMM 5009)"),
-                  why=_l("the application (guide IMM 5545)")),
+                  why=_l("the application (guide IMM 5545)"), form_code="IMM 5009"),
     ChecklistItem("identity_documents", _l("Copies of identity documents (passport, birth certificate, PR card)"),
                   why=_l("shows who the applicant is")),
     ChecklistItem("fee_receipt", _l("Fee receipt ($30)"), why=_l("the processing fee")),
@@ -57,7 +59,7 @@ def correction_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    facts = status_facts(context.signing_date)["vos"]
+    facts = status_facts(fee_day(context))["vos"]
     return [FeeLine("Verification of Status fee", facts["fee"], facts["source"])]
 
 
@@ -78,7 +80,8 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=s57_signer_list(),
-    rules=(correction_rule,),
+    rules=(correction_rule, fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="By mail, as guide IMM 5545 says.",
+    cover_letter=with_editions(("IMM 5009",)),
 )

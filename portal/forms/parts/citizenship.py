@@ -12,10 +12,12 @@ from portal.forms.parts.common import (
     SEX_CITIZENSHIP,
     age_between,
     answer_in,
+    fee_day,
     not_after_signing,
     yes,
 )
 from portal.forms.rules import presence
+from portal.forms.rules.dates import as_date
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
@@ -180,7 +182,7 @@ def travel_documents_step(*, section: str = "Passports and travel documents (5 y
             Field("country", _l("Country of issue"), kind="country"),
             Field("number", _l("Number"), kind="passport"),
             Field("issued", _l("Issued"), kind="date"),
-            Field("expires", _l("Expires"), kind="date"),
+            Field("expires", _l("Expires"), kind="date", future=True),
         )),
         Field("passports_not_held", _l("Documents no longer held, and why"), kind="textarea", required=False,
               form_ref=q_missing),
@@ -374,10 +376,7 @@ def rule_removal_and_prohibitions(context: Context) -> list[Finding]:
 
 
 def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
+    return as_date(value) if isinstance(value, str) and value else None
 
 
 def presence_for(context: Context) -> presence.PresenceResult | None:
@@ -417,7 +416,8 @@ def rule_presence(context: Context) -> list[Finding]:
         return [Finding("info", "presence.1095", _l(
             "%(total)s days of physical presence counted: at least %(required)s needed.",
             total=_fmt(result.total), required=_fmt(result.required)), source, working=result.lines)]
-    return [Finding("blocker", "presence.1095", _l(
+    level = "warning" if context.get("request_5_4") == "yes" else "blocker"  # s.5(4) asked for: the Minister decides
+    return [Finding(level, "presence.1095", _l(
         "fewer than %(required)s days of physical presence: %(total)s counted (%(short)s short). A later signing "
         "date adds days; a discretionary grant under s.5(4) is the exception.", required=_fmt(result.required),
         total=_fmt(result.total), short=_fmt(result.shortfall)), source, working=result.lines)]
@@ -454,7 +454,7 @@ def rule_form_version(code: str):
 
 def form_item(code: str) -> ChecklistItem:
     return ChecklistItem("form", _l("Completed %(code)s, on the current version, signed and dated", code=code),
-                         why=_l("every application"))
+                         why=_l("every application"), form_code=code)
 
 
 PR_PROOF = ChecklistItem("pr_proof", _l("Copy of PR proof: IMM 1000 or confirmation of PR (IMM 5292 / 5688), and "
@@ -535,9 +535,9 @@ def fee_line(key: str, on: date) -> FeeLine:
 
 
 def minor_fees(context: Context) -> list[FeeLine]:
-    return [fee_line("cit_minor_processing", context.signing_date)]
+    return [fee_line("cit_minor_processing", fee_day(context))]
 
 
 def adult_fees(context: Context) -> list[FeeLine]:
-    return [fee_line("cit_adult_processing", context.signing_date),
-            fee_line("cit_right_of_citizenship", context.signing_date)]
+    return [fee_line("cit_adult_processing", fee_day(context)),
+            fee_line("cit_right_of_citizenship", fee_day(context))]

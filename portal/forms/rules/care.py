@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portal.forms.rules.dates import as_date
+from portal.forms.rules.dates import add_months, as_date
 
 ONE_DAY = timedelta(days=1)
 
@@ -22,6 +22,20 @@ class CareSum:
 
     def at_least(self, minimum_days: int) -> bool:
         return self.days >= minimum_days
+
+    def months_in_days(self, months: int) -> int:
+        """Days in `months` calendar months from the first day in care: a year holding 29 February is 366 days.
+
+        Exact for one continuous period (Interpretation Act s.28); for periods added up, the months are laid from
+        the first day in care, Passage's reading of "12 months, in a row or added up" [G].
+        """
+        first = self.spans[0][0] if self.spans else None
+        if first is None:
+            return (add_months(date(2021, 1, 1), months) - date(2021, 1, 1)).days
+        return (add_months(first, months) - first).days
+
+    def at_least_months(self, months: int) -> bool:
+        return bool(self.spans) and self.days >= self.months_in_days(months)
 
 
 def care_days(periods, *, today: date, counts: Callable[[dict], bool] | None = None) -> CareSum:

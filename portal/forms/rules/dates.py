@@ -2,15 +2,24 @@
 import calendar
 from datetime import date, datetime
 
+# No answer in a packet is before 1900 or after 2199: a stored date outside is read as no date, so the rules'
+# arithmetic (five years back, 1,095 days) can never leave the calendar; the form says what to correct.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
+
+def plausible(day: date | None) -> date | None:
+    return day if day is not None and EARLIEST <= day <= LATEST else None
+
 
 def as_date(value) -> date | None:
-    """A date from a date, a datetime or an ISO string ("YYYY-MM-DD"); None when it is not one."""
+    """A date from a date, a datetime or an ISO string ("YYYY-MM-DD"); None when it is not a plausible one."""
     if isinstance(value, datetime):
-        return value.date()
+        return plausible(value.date())
     if isinstance(value, date):
-        return value
+        return plausible(value)
     try:
-        return date.fromisoformat(str(value or "").strip())
+        return plausible(date.fromisoformat(str(value or "").strip()))
     except ValueError:
         return None
 
@@ -22,7 +31,7 @@ def month_bound(value, *, last: bool) -> date | None:
     text = str(value or "").strip()
     try:
         year, month = (int(part) for part in text.split("-"))
-        return date(year, month, calendar.monthrange(year, month)[1] if last else 1)
+        return plausible(date(year, month, calendar.monthrange(year, month)[1] if last else 1))
     except ValueError:
         return None
 

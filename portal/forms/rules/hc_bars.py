@@ -6,7 +6,11 @@ from portal.forms.types import FeeLine, Finding
 from portal.i18n import lazy_gettext as _l
 
 NEGATIVE_DECISIONS = (("rpd", _l("Refugee Protection Division")), ("rad", _l("Refugee Appeal Division")),
+                      ("abandoned", _l("Claim declared abandoned, or withdrawn after evidence was heard (RPD or RAD)")),
                       ("prra", _l("Pre-removal risk assessment")))
+# IRPA 25(1.2)(c): only a claim rejected, abandoned or withdrawn (after evidence) by the RPD or the RAD starts the
+# one-year bar. A negative PRRA does not: it bars only a new PRRA (s.112(2)(b.1)).
+STARTS_ONE_YEAR_BAR = ("rpd", "rad", "abandoned")
 
 
 def one_year_bar_ends(decision_date: date) -> date:
@@ -23,12 +27,16 @@ def hc_bars(*, applying_on: date, other_hc_pending: bool = False, refugee_claim_
     if other_hc_pending:
         findings.append(Finding("blocker", "hc.concurrent", "Another H&C application is still open: IRCC does not "
                                 "accept a second one at the same time. Withdraw it or wait for its decision.",
-                                "IRPA s.25(1.2)(a); domain G [S immigration.ca]"))
+                                "IRPA s.25(1.2)(a); domain G [C]"))
     if refugee_claim_pending:
         findings.append(Finding("blocker", "hc.pending_claim", "A refugee claim is still pending: an H&C application "
                                 "cannot be made until it is decided or withdrawn.",
                                 "IRPA s.25(1.2)(b); domain G [R]"))
-    if negative_decision and negative_decision_date is not None:
+    if negative_decision == "prra":
+        findings.append(Finding("info", "hc.prra_no_bar", "A negative pre-removal risk assessment does not start the "
+                                "one-year H&C bar; it only bars a new PRRA for a year.",
+                                "IRPA s.25(1.2)(c) (RPD or RAD only); s.112(2)(b.1); domain G (corrected 2026-12)"))
+    elif negative_decision in STARTS_ONE_YEAR_BAR and negative_decision_date is not None:
         ends = one_year_bar_ends(negative_decision_date)
         label = dict(NEGATIVE_DECISIONS).get(negative_decision, negative_decision.upper())
         if applying_on < ends:
@@ -45,8 +53,8 @@ def hc_bars(*, applying_on: date, other_hc_pending: bool = False, refugee_claim_
                                         f"negative {label} decision: the earliest date is {ends.isoformat()}, "
                                         "unless a child's best interests or a risk to life from inadequate health "
                                         "care is relied on.",
-                                        "IRPA s.25(1.2)(c); domain G [R]", working))
-    elif negative_decision and negative_decision_date is None:
+                                        "IRPA s.25(1.2)(c); domain G [C]", working))
+    elif negative_decision in STARTS_ONE_YEAR_BAR:
         findings.append(Finding("warning", "hc.decision_date", "Enter the date of the negative decision: it decides "
                                 "whether the one-year bar applies.", "IRPA s.25(1.2)(c); domain G"))
     if security_inadmissible:

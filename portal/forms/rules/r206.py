@@ -100,8 +100,14 @@ def _unenforceable_order(*, basis: str, removal_order: bool | None, reason: str,
     return findings
 
 
+def designated(nationality: str, facts: dict) -> bool:
+    """Only a country named in facts.toml's designated list (empty since 2019) brings R206(2)'s wait."""
+    listed = {country.strip().lower() for country in facts.get("designated_countries", ())}
+    return bool(nationality) and nationality.strip().lower() in listed
+
+
 def _undecided_claim(*, basis: str, today: date, facts: dict, claim_decided: bool | None,
-                     referral_date: date | None, designated_country: bool | None, source: str) -> list[Finding]:
+                     referral_date: date | None, nationality: str, source: str) -> list[Finding]:
     """R206(1)(a): a claim not yet decided, and past the wait for a designated country's claimants."""
     if basis != "r206_1_a":
         return []
@@ -113,7 +119,7 @@ def _undecided_claim(*, basis: str, today: date, facts: dict, claim_decided: boo
     if referral_date is None:
         findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.",
                                 source))
-    elif designated_country:
+    elif designated(nationality, facts):
         findings += _designated_country_wait(today=today, facts=facts, referral_date=referral_date)
     return findings
 
@@ -126,7 +132,7 @@ def _designated_country_wait(*, today: date, facts: dict, referral_date: date) -
         return [Finding(
             "blocker", "r206.wait_180", f"A claimant from a designated country must wait {wait} days after the "
             f"referral: the permit can be issued from {ends.isoformat()} ({days(ends - today)} from now).",
-            "IRPR s.206(2); domain E.1",
+            "IRPR s.206(2); designated list in facts.toml; domain E.1",
             (f"referred {referral_date.isoformat()} + {wait} days = {ends.isoformat()}",))]
     return []
 
@@ -179,7 +185,7 @@ def _to_verify(*, basis: str, chosen: Basis) -> list[Finding]:
 
 def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_support: bool | None = None,
                    removal_order: bool | None = None, unenforceable_reason: str = "",
-                   referral_date: date | None = None, designated_country: bool | None = None,
+                   referral_date: date | None = None, nationality: str = "",
                    claim_decided: bool | None = None, approval_in_principle_date: date | None = None,
                    trp_expiry: date | None = None, state_care_eligible: bool | None = None,
                    family_members: int = 0) -> list[Finding]:
@@ -192,7 +198,7 @@ def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_suppor
         *_need_to_work(basis=basis, needs_work_to_support=needs_work_to_support, source=source),
         *_unenforceable_order(basis=basis, removal_order=removal_order, reason=unenforceable_reason, source=source),
         *_undecided_claim(basis=basis, today=today, facts=facts, claim_decided=claim_decided,
-                          referral_date=referral_date, designated_country=designated_country, source=source),
+                          referral_date=referral_date, nationality=nationality, source=source),
         *_approval_in_principle(basis=basis, approval_date=approval_in_principle_date, source=source),
         *_six_month_permit(basis=basis, today=today, trp_expiry=trp_expiry, source=source),
         *_state_care_permit(basis=basis, state_care_eligible=state_care_eligible),

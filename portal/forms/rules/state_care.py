@@ -13,6 +13,8 @@ from portal.forms.types import Finding
 from portal.models import StatusInCanada
 
 SOURCE = "Public policy for foreign nationals who were in state care; IMM 0204; domain F"
+SOURCE_YEAR = (f"{SOURCE}; a year is 12 calendar months, 366 days when it holds 29 February "
+               "(Interpretation Act s.28; domain corrections 2026-12)")
 # Kinds of care on the client file that are not a court order giving the province parental responsibility.
 NOT_COURT_ORDERED = {"temporary_care_agreement", "customary_care"}
 # Kinds that may or may not be such an order: counted, with a warning to check the papers.
@@ -78,10 +80,10 @@ def eligible_for_triage(*, status_in_canada: str, date_of_birth: date, care_peri
     if left == 0:
         return TriageResult(False, f"The pathway closed on {closing_date(facts).isoformat()}.", 0)
     care = care_in_state(care_periods, today=today)
-    minimum = int(facts["min_care_days"])
-    if not care.at_least(minimum):
+    months = int(facts["min_care_months"])
+    if not care.at_least_months(months):
         return TriageResult(False, f"{care.days} days in court-ordered care on the client file; the pathway needs "
-                                   f"at least {minimum}.", left)
+                                   f"{months} months ({care.months_in_days(months)} days).", left)
     arrival_age = int(facts["arrival_before_age"])
     if arrival_date is not None and age_on(date_of_birth, arrival_date) >= arrival_age:
         return TriageResult(False, f"Came to Canada at {age_on(date_of_birth, arrival_date)}; the pathway needs "
@@ -134,14 +136,18 @@ def _since_19(*, date_of_birth: date, receipt_date: date, arrival_age: int,
 def _care(*, care_periods, today: date, facts: dict) -> list[Finding]:
     """A year in court-ordered care, with the working, and the care periods that need a second look."""
     care = care_in_state(care_periods, today=today)
-    minimum = int(facts["min_care_days"])
-    if not care.at_least(minimum):
-        findings = [Finding("blocker", "state_care.care_days", f"At least {minimum} days (1 year) in court-ordered "
-                            f"care are needed, in a row or added up: {care.days} counted from the client file.",
-                            SOURCE, care.working or ("no care periods on the client file",))]
+    months = int(facts["min_care_months"])
+    needed = care.months_in_days(months)
+    year = (f"{months} months from the first day in care ({care.spans[0][0].isoformat()}) are {needed} days"
+            if care.spans else f"{months} months")
+    if not care.at_least_months(months):
+        findings = [Finding("blocker", "state_care.care_days", f"At least {months} months (1 year) in court-ordered "
+                            f"care are needed, in a row or added up: {care.days} days counted from the client file, "
+                            f"{needed} needed.", SOURCE_YEAR, (*care.working, year) if care.working
+                            else ("no care periods on the client file",))]
     else:
         findings = [Finding("info", "state_care.care_days", f"{care.days} days in court-ordered care counted "
-                            f"(at least {minimum} needed).", SOURCE, care.working)]
+                            f"(at least {months} months, {needed} days, needed).", SOURCE_YEAR, (*care.working, year))]
     if care.excluded:
         findings.append(Finding("info", "state_care.not_court_ordered", f"{len(care.excluded)} care period(s) on the "
                                 "client file are agreements, not court orders, and do not count.", SOURCE))

@@ -57,7 +57,7 @@ def test_waiver_route_when_no_authorised_person():
 
 
 def test_a_citizen_parent_points_to_cit_0003():
-    result = summarize_answers(KEY, {"parent1_citizen": "yes"})
+    result = summarize_answers(KEY, {"parent1_citizen": "yes", "parent1_relationship": "natural"})
     assert rules_of(result)["parent.not_citizen"].level == "blocker"
     assert "CIT 0003" in rules_of(result)["parent.not_citizen"].message
 

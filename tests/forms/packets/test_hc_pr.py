@@ -10,7 +10,7 @@ from tests.support.forms import complete, rules_by_level, start_over_http, statu
 def test_sections_in_form_order_with_bioc_on_its_own():
     packet_type = get_packet_type("hc_pr")
     assert [step.key for step in packet_type.steps] == ["bars", "imm0008", "schedule_a", "imm5406", "hc_history",
-                                                        "bioc", "hardship", "fees_declaration"]
+                                                        "bioc", "hardship", "sending", "fees_declaration"]
     assert "best interests of a child" in packet_type.step("bioc").form_section
     assert all(item.why for item in packet_type.checklist)
 
@@ -29,7 +29,7 @@ def test_completed_for_a_minor_without_status(app, make, auth):
     summary, _stored = summary_of(app, packet_id)
     assert summary.missing == ()
     assert rules_by_level(summary, "blocker") == []
-    assert rules_by_level(summary, "info") == ["hc.one_year_exception"]  # RPD refusal 4 months ago, BIOC relied on
+    assert rules_by_level(summary, "info") == ["fees.receipt_date", "hc.one_year_exception"]  # BIOC relied on
     assert [signer.key for signer, _capacity in summary.signers] == ["guardian"]
     fees = {line.label: line.amount for line in summary.fees}
     assert fees["Right of permanent residence fee (principal applicant)"] == 600.0  # from 2026-04-30
@@ -63,12 +63,13 @@ def test_fees_per_person_with_family_members(app, make, auth):
         "family_members__1__relationship": "child", "family_members__1__given_names": "Leo",
         "family_members__1__date_of_birth": "2019-03-03", "family_members__1__married": "no",
         "family_members__1__in_canada": "yes"}).status_code == 303
-    before = {"fees_paid_on": "2026-04-29", "rprf_exempt": "no", "declaration_read": "yes"}
-    assert auth.post(f"/packets/{packet_id}/steps/fees_declaration", data=before).status_code == 303
+    # Fees follow the day IRCC receives the application (domain I.6), not the signing day.
+    before = {"send_method": "online", "send_on": "2026-04-29"}
+    assert auth.post(f"/packets/{packet_id}/steps/sending", data=before).status_code == 303
     summary, _stored = summary_of(app, packet_id)
     assert sum(line.amount for line in summary.fees) == 635 + 635 + 175 + 575 + 575
-    after = dict(before, fees_paid_on="2026-05-01")
-    assert auth.post(f"/packets/{packet_id}/steps/fees_declaration", data=after).status_code == 303
+    after = dict(before, send_on="2026-05-01")
+    assert auth.post(f"/packets/{packet_id}/steps/sending", data=after).status_code == 303
     summary, _stored = summary_of(app, packet_id)
     assert sum(line.amount for line in summary.fees) == 665 + 665 + 185 + 600 + 600
     assert any("VERIFY" in line.note for line in summary.fees)

@@ -2,12 +2,12 @@
 from datetime import date, timedelta
 
 from portal.demo.status_packets import SIGNING, imm_5710_answers
-from portal.forms import get_packet_type
+from portal.forms import facts, get_packet_type
 from portal.models import CareStatus, Role, StatusInCanada
 from tests.support.forms import complete, rules_by_level, start_over_http, status_client, summary_of
 
 STEP_ORDER = ["basis", "application", "personal", "languages_passport", "contact", "entry", "work", "history",
-              "background", "medical", "biometrics", "declaration"]
+              "background", "medical", "biometrics", "sending", "declaration"]
 
 
 def test_steps_follow_the_form(app):
@@ -66,18 +66,30 @@ def test_s61_for_a_minor_refugee_claimant_in_care(app, make, auth):
     assert "proof_of_authority" in [item.key for item in summary.checklist]
 
 
-def test_designated_country_claimant_waits_180_days_from_referral(app, make, auth):
+def test_designated_country_claimant_waits_180_days_only_when_the_facts_file_lists_it(app, make, auth, tmp_path,
+                                                                                       monkeypatch):
+    """IRPR s.206(2): the wait applies to a designated country's nationals; none is designated since 2019, so the
+    list in facts.toml is empty and nobody is asked. Listing a country brings the wait back."""
     agency = make.agency()
     worker = make.user(agency, role=Role.caseworker)
-    client = status_client(make, agency, date_of_birth=date(1990, 1, 1),
+    client = status_client(make, agency, date_of_birth=date(1990, 1, 1), citizenships="Hungary",
                            status_in_canada=StatusInCanada.refugee_claimant)
     auth.login(worker)
     packet_id = start_over_http(auth, client, "imm_5710", SIGNING)
     referral = SIGNING - timedelta(days=100)
+    page = auth.client.get(f"/packets/{packet_id}/steps/basis").get_data(as_text=True)
+    assert 'name="designated_country"' not in page
     response = auth.post(f"/packets/{packet_id}/steps/basis", data={
-        "basis": "r206_1_a", "referral_date": referral.isoformat(), "designated_country": "yes",
+        "basis": "r206_1_a", "referral_date": referral.isoformat(),
         "claim_decided": "no", "can_support_without_work": "no", "ccms_participant": "no"})
     assert response.status_code == 303
+    summary, _stored = summary_of(app, packet_id)
+    assert "r206.wait_180" not in [finding.rule for finding in summary.findings]
+
+    listed = tmp_path / "facts.toml"
+    listed.write_text(facts.path().read_text().replace(
+        'key = "r206_designated_countries"\nvalue = []', 'key = "r206_designated_countries"\nvalue = ["Hungary"]'))
+    monkeypatch.setenv("PASSAGE_FACTS_FILE", str(listed))
     summary, _stored = summary_of(app, packet_id)
     wait = next(finding for finding in summary.findings if finding.rule == "r206.wait_180")
     assert wait.level == "blocker"

@@ -30,7 +30,7 @@ def test_completed_for_a_former_youth_in_care(app, make, auth):
     assert summary.missing == ()
     assert rules_by_level(summary, "blocker") == []
     care = next(finding for finding in summary.findings if finding.rule == "state_care.care_days")
-    assert care.level == "info" and len(care.working) == 2  # two split periods, each with its days
+    assert care.level == "info" and len(care.working) == 3  # two split periods, each with its days, and the year
     assert [line.amount for line in summary.fees] == [0.0]
     assert "300-800 Burrard Street" in summary.packet_type.submission
     keys = [item.key for item in summary.checklist]
@@ -50,7 +50,7 @@ def test_too_little_care_is_a_blocker_with_the_days_counted(app, make, auth):
     summary, _stored = summary_of(app, packet_id)
     care = next(finding for finding in summary.findings if finding.rule == "state_care.care_days")
     assert care.level == "blocker"
-    assert "182 counted" in care.message
+    assert "182 days counted" in care.message and "366 needed" in care.message  # 2020 holds 29 February
 
 
 def test_family_member_age_locked_in_on_the_receipt_day(app, make, auth):

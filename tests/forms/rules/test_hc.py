@@ -32,7 +32,10 @@ def test_one_year_bar_ends(decision_date, first_day):
     # exactly 12 months ago: applying today is allowed
     ({"negative_decision": "rpd", "negative_decision_date": date(2025, 11, 27)}, []),
     # a day less than 12 months: barred
-    ({"negative_decision": "prra", "negative_decision_date": date(2025, 11, 28)}, [("blocker", "hc.one_year")]),
+    ({"negative_decision": "rad", "negative_decision_date": date(2025, 11, 28)}, [("blocker", "hc.one_year")]),
+    ({"negative_decision": "abandoned", "negative_decision_date": date(2025, 11, 28)}, [("blocker", "hc.one_year")]),
+    # a negative PRRA does not start the H&C bar (IRPA 25(1.2)(c) names the RPD and RAD only; s.112(2)(b.1))
+    ({"negative_decision": "prra", "negative_decision_date": date(2025, 11, 28)}, [("info", "hc.prra_no_bar")]),
     # the exceptions lift the one-year bar
     ({"negative_decision": "rpd", "negative_decision_date": date(2026, 6, 1), "child_best_interests": True},
      [("info", "hc.one_year_exception")]),

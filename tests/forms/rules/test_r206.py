@@ -6,7 +6,8 @@ import pytest
 from portal.forms.facts import status_facts
 from portal.forms.rules.r206 import basis_findings, designated_wait_ends, work_permit_fees
 
-FACTS = {"processing_fee": 155, "holder_fee": 100, "fees_effective": "test table", "designated_country_wait_days": 180}
+FACTS = {"processing_fee": 155, "holder_fee": 100, "fees_effective": "test table", "designated_country_wait_days": 180,
+         "designated_countries": ("Hungary",)}
 
 
 def rules(findings, level="blocker"):
@@ -22,15 +23,17 @@ def test_designated_wait_ends(referral, first_day):
     assert designated_wait_ends(referral, wait_days=180) == first_day
 
 
-@pytest.mark.parametrize("today, designated, blocked", [
-    (date(2026, 6, 29), True, True),   # the day before the 180 days have passed
-    (date(2026, 6, 30), True, False),  # the first day
-    (date(2026, 7, 1), True, False),
-    (date(2026, 2, 1), False, False),  # not a designated country: no wait
+@pytest.mark.parametrize("today, nationality, blocked", [
+    (date(2026, 6, 29), "Hungary", True),   # the day before the 180 days have passed
+    (date(2026, 6, 30), "hungary ", False),  # the first day
+    (date(2026, 7, 1), "Hungary", False),
+    (date(2026, 2, 1), "Mexico", False),  # not on the list: no wait
+    (date(2026, 2, 1), "", False),
 ])
-def test_180_day_wait_for_designated_country_claimants(today, designated, blocked):
+def test_180_day_wait_for_designated_country_claimants(today, nationality, blocked):
+    """IRPR s.206(2), only for a country the facts file lists (domain E.1)."""
     findings = basis_findings(basis="r206_1_a", today=today, facts=FACTS, needs_work_to_support=True,
-                              referral_date=date(2026, 1, 1), designated_country=designated)
+                              referral_date=date(2026, 1, 1), nationality=nationality)
     assert ("r206.wait_180" in rules(findings)) is blocked
     if blocked:
         wait = next(finding for finding in findings if finding.rule == "r206.wait_180")

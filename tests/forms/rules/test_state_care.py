@@ -8,7 +8,7 @@ from portal.forms import get_packet_type
 from portal.forms.facts import status_facts
 from portal.forms.rules import state_care
 
-FACTS = {"closes": date(2027, 1, 21), "arrival_before_age": 19, "min_care_days": 365, "residence_years": 3}
+FACTS = {"closes": date(2027, 1, 21), "arrival_before_age": 19, "min_care_months": 12, "residence_years": 3}
 DOB = date(2006, 10, 28)
 CARE = [{"start": "2018-03-01", "end": "2019-05-31", "order": "interim_society_care"},
         {"start": "2020-01-01", "end": "2024-10-27", "order": "extended_society_care"}]
@@ -49,7 +49,10 @@ BASE = dict(date_of_birth=DOB, care_periods=CARE, today=date(2026, 11, 27), rece
     ({"arrival_date": date(2025, 10, 28)}, ["state_care.arrival_age", "state_care.residence"]),  # arrived at 19
     ({"arrival_date": date(2025, 10, 27)}, ["state_care.residence"]),  # arrived the day before turning 19
     ({"care_periods": CARE[:1]}, []),  # one split period alone: 457 days, enough
-    ({"care_periods": [{"start": "2020-01-01", "end": "2020-12-30"}]}, []),  # 365 days (2020 is a leap year)
+    # 12 months, not 365 days: 2020 holds 29 February, so a year from 2020-01-01 is 366 days
+    ({"care_periods": [{"start": "2020-01-01", "end": "2020-12-30"}]}, ["state_care.care_days"]),
+    ({"care_periods": [{"start": "2020-01-01", "end": "2020-12-31"}]}, []),
+    ({"care_periods": [{"start": "2021-01-01", "end": "2021-12-31"}]}, []),  # 365 days are a year here
     ({"care_periods": [{"start": "2021-01-01", "end": "2021-12-30"}]}, ["state_care.care_days"]),  # 364 days
     ({"care_periods": []}, ["state_care.care_days"]),
     ({"province": "QC"}, ["state_care.quebec"]),
@@ -67,7 +70,8 @@ def test_eligibility(changes, expected):
 def test_care_finding_shows_its_working():
     finding = next(f for f in state_care.eligibility(**BASE) if f.rule == "state_care.care_days")
     assert finding.level == "info"
-    assert finding.working == ("2018-03-01 to 2019-05-31: 457 days", "2020-01-01 to 2024-10-27: 1762 days")
+    assert finding.working == ("2018-03-01 to 2019-05-31: 457 days", "2020-01-01 to 2024-10-27: 1762 days",
+                               "12 months from the first day in care (2018-03-01) are 365 days")
 
 
 @pytest.mark.parametrize("status, care, today, eligible", [
@@ -101,7 +105,7 @@ def test_only_court_ordered_care_counts():
     short_order = {"start": "2021-01-01", "end": "2021-06-30", "order": "extended_society_care"}
     findings = state_care.eligibility(**{**BASE, "care_periods": [agreement, short_order]})
     care = next(f for f in findings if f.rule == "state_care.care_days")
-    assert care.level == "blocker" and "181 counted" in care.message
+    assert care.level == "blocker" and "181 days counted" in care.message
     assert "state_care.not_court_ordered" in [f.rule for f in findings]
     unclear = state_care.eligibility(**{**BASE, "care_periods": [{**short_order, "order": "other"}] + CARE})
     assert "state_care.check_order" in [f.rule for f in unclear if f.level == "warning"]
