@@ -171,7 +171,7 @@ def caseworker_panel(*, session, user, client):
     return {"client": client, "staff": staff, "holder": dict(staff).get(client.assigned_caseworker_id)}
 
 
-def privacy_panel(*, session, user, client):
+def corrections_panel(*, session, user, client):
     """Correction requests about the file; for managers, who opened it and recording an incident."""
     if user.role not in CASE_ROLES:
         return None
@@ -184,5 +184,5 @@ CLIENT_PANELS = (
     Panel("referrals/_client_panel.html", referral_in_panel),
     Panel("directory/_client_panel.html", referrals_out_panel),
     Panel("dashboard/_client_panel.html", caseworker_panel),
-    Panel("privacy/_client_panel.html", privacy_panel),
+    Panel("privacy/_client_panel.html", corrections_panel),
 )
