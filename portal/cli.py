@@ -15,14 +15,18 @@ from portal.db import session_scope
 from portal.demo import DEMO_LOGINS, demo_totp_secret, print_logins, seed
 from portal.documents import cli as documents_cli
 from portal.documents import maintenance
+from portal.library import starter
 from portal.migrate import upgrade
 from portal.models import Agency, Role
+from portal.records import cli as records_cli
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit, demo_code):
+    for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit, library_starter, demo_code):
         app.cli.add_command(command)
     for command in (documents_cli.list_packets, documents_cli.render_packet):
+        app.cli.add_command(command)
+    for command in records_cli.COMMANDS:
         app.cli.add_command(command)
 
 
@@ -60,7 +64,8 @@ def create_agency(slug, name):
             agency = create(session, slug=slug, name=name)
         except AgencyError as error:
             raise click.ClickException(str(error)) from error
-        click.echo(f"Created agency {agency.slug} ({agency.id}).")
+        added = starter.install(session, agency=agency)
+        click.echo(f"Created agency {agency.slug} ({agency.id}), with {added} starter guides in its library.")
 
 
 @click.command("create-user")
@@ -129,3 +134,16 @@ def serve(host, port):
     print_logins(DEMO_LOGINS, echo=click.echo)
     click.echo("Press Ctrl+C to stop.")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@click.command("library-starter")
+@click.argument("agency_slug")
+@with_appcontext
+def library_starter(agency_slug):
+    """Add the starter guides an agency does not have yet (edited guides are never overwritten)."""
+    with session_scope() as session:
+        agency = session.exec(select(Agency).where(Agency.slug == agency_slug)).first()
+        if agency is None:
+            raise click.ClickException(f"No agency with the short name {agency_slug!r}.")
+        added = starter.install(session, agency=agency)
+        click.echo(f"Added {added} starter guides to {agency.slug}.")

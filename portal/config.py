@@ -35,6 +35,9 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "DATA_DIR": str(data_dir),
         "ENCRYPTION_KEY": env.get("PASSAGE_ENCRYPTION_KEY", DEV_ENCRYPTION_KEY),
+        # Keys used before a rotation, comma-separated: files they sealed still open (flask rotate-key).
+        "ENCRYPTION_OLD_KEYS": [key.strip() for key in env.get("PASSAGE_ENCRYPTION_OLD_KEYS", "").split(",")
+                                if key.strip()],
         "IDLE_TIMEOUT": timedelta(minutes=int(env.get("PASSAGE_IDLE_MINUTES", "30"))),
         "UPLOAD_MAX_BYTES": int(env.get("PASSAGE_UPLOAD_MAX_MB", "20")) * 1024 * 1024,
         "SESSION_COOKIE_SECURE": _bool(env.get("PASSAGE_SECURE_COOKIES"), False),

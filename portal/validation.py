@@ -53,8 +53,14 @@ def parse_date(value) -> date | None:
         return None
 
 
+# Every date Passage accepts lies in these years: no one in its files was born before 1900, and a date
+# past 2199 is a typing slip (dates outside also break date arithmetic in the rules).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
 def a_date(value, *, required: bool = False, past: bool = False, future: bool = False, today: date | None = None,
-           earliest: date | None = None, latest: date | None = None):
+           earliest: date | None = EARLIEST_DATE, latest: date | None = LATEST_DATE):
     cleaned = clean_text(value)
     if not cleaned:
         return None, (_l("Please enter a date.") if required else None)

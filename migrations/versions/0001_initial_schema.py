@@ -30,7 +30,12 @@ def upgrade() -> None:
     sa.Column('youth_login_mode', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('caseworkers_need_mfa', sa.Boolean(), nullable=False),
     sa.Column('stuck_after_days', sa.Integer(), nullable=False),
-    sa.Column('retention_days', sa.Integer(), nullable=False),
+    sa.Column('retain_closed_files_days', sa.Integer(), nullable=False),
+    sa.Column('retain_finished_packets_days', sa.Integer(), nullable=False),
+    sa.Column('retain_superseded_renders_days', sa.Integer(), nullable=False),
+    sa.Column('retain_abandoned_drafts_days', sa.Integer(), nullable=False),
+    sa.Column('retain_referrals_days', sa.Integer(), nullable=False),
+    sa.Column('retain_audit_days', sa.Integer(), nullable=False),
     sa.Column('is_centre', sa.Boolean(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
@@ -38,6 +43,16 @@ def upgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_slug'), ['slug'], unique=True)
 
+    op.create_table('backuprecord',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('database', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('key_ids', sa.JSON(), nullable=False),
+    sa.Column('files', sa.Integer(), nullable=False),
+    sa.Column('discarded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('ratelimit',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('window_start', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -92,6 +107,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_user_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_email'), ['email'], unique=True)
 
+    op.create_table('agencypolicy',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('collection', sa.JSON(), nullable=False),
+    sa.Column('purposes', sa.JSON(), nullable=False),
+    sa.Column('recipients', sa.JSON(), nullable=False),
+    sa.Column('privacy_contact', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('updated_by_id', sa.Uuid(), nullable=True),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('agency_id')
+    )
     op.create_table('auditevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=True),
@@ -138,10 +167,15 @@ def upgrade() -> None:
     sa.Column('search_name', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
     sa.Column('care_periods', sa.JSON(), nullable=False),
     sa.Column('archived', sa.Boolean(), nullable=False),
+    sa.Column('legal_hold_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('legal_hold_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('legal_hold_by_id', sa.Uuid(), nullable=True),
+    sa.Column('legal_hold_history', sa.JSON(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.ForeignKeyConstraint(['assigned_caseworker_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['legal_hold_by_id'], ['user.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('client', schema=None) as batch_op:
@@ -149,6 +183,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_client_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index('ix_client_agency_search', ['agency_id', 'archived', 'search_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_assigned_caseworker_id'), ['assigned_caseworker_id'], unique=False)
+
+    op.create_table('guide',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('audience', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('packet_types', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=40000), nullable=False),
+    sa.Column('sources', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('published', sa.Boolean(), nullable=False),
+    sa.Column('reviewed_on', sa.Date(), nullable=True),
+    sa.Column('updated_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('agency_id', 'slug', 'language', name='uq_guide_slug_language')
+    )
+    with op.batch_alter_table('guide', schema=None) as batch_op:
+        batch_op.create_index('ix_guide_agency_audience', ['agency_id', 'audience', 'language'], unique=False)
+        batch_op.create_index(batch_op.f('ix_guide_agency_id'), ['agency_id'], unique=False)
 
     op.create_table('partner',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -260,6 +319,33 @@ def upgrade() -> None:
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_usersession_user_id'), ['user_id'], unique=False)
 
+    op.create_table('accessrequest',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('answered_on', sa.Date(), nullable=True),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('job_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=True),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('finished_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('accessrequest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_accessrequest_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_accessrequest_client_id'), ['client_id'], unique=False)
+
     op.create_table('correctionrequest',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -288,6 +374,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_correctionrequest_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_correctionrequest_client_id'), ['client_id'], unique=False)
 
+    op.create_table('disclosure',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_file_id', sa.Uuid(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('recipient_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('basis', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('citation', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('detail', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('disclosed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_file_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('disclosure', schema=None) as batch_op:
+        batch_op.create_index('ix_disclosure_agency_date', ['agency_id', 'disclosed_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_disclosure_client_file_id'), ['client_file_id'], unique=False)
+
     op.create_table('incidentnotice',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -307,6 +415,25 @@ def upgrade() -> None:
     with op.batch_alter_table('incidentnotice', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_incidentnotice_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incidentnotice_incident_id'), ['incident_id'], unique=False)
+
+    op.create_table('noticeacknowledgement',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+    sa.Column('how', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('acknowledged_on', sa.Date(), nullable=False),
+    sa.Column('notice_version', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('noticeacknowledgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_noticeacknowledgement_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_noticeacknowledgement_client_id'), ['client_id'], unique=False)
 
     op.create_table('packet',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -423,6 +550,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_checklistwaiver_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_checklistwaiver_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('consultation',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('referral_id', sa.Uuid(), nullable=True),
+    sa.Column('client_file_id', sa.Uuid(), nullable=True),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('asker_agency', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('asker_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('asker_contact', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('question', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('advice', sqlmodel.sql.sqltypes.AutoString(length=8000), nullable=False),
+    sa.Column('sources', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('minutes_spent', sa.Integer(), nullable=False),
+    sa.Column('consulted_on', sa.Date(), nullable=False),
+    sa.Column('staff_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_file_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['referral_id'], ['referral.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('referral_id')
+    )
+    with op.batch_alter_table('consultation', schema=None) as batch_op:
+        batch_op.create_index('ix_consultation_agency_date', ['agency_id', 'consulted_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultation_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultation_reference'), ['reference'], unique=True)
+
     op.create_table('document',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -450,6 +608,25 @@ def upgrade() -> None:
         batch_op.create_index('ix_document_agency_expires', ['agency_id', 'expires_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_document_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('fieldcollection',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('packet_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('recorded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['packet_id'], ['packet.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('fieldcollection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_fieldcollection_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_fieldcollection_client_id'), ['client_id'], unique=False)
 
     op.create_table('invitation',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -544,6 +721,44 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_packetevent_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_packetevent_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_packetevent_packet_id'), ['packet_id'], unique=False)
+
+    op.create_table('partnershare',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('referral_out_id', sa.Uuid(), nullable=False),
+    sa.Column('partner_id', sa.Uuid(), nullable=False),
+    sa.Column('fields', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('consent_on', sa.Date(), nullable=False),
+    sa.Column('consent_how', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('consent_recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('sent_to', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('code_expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('code_attempts', sa.Integer(), nullable=False),
+    sa.Column('codes_sent', sa.Integer(), nullable=False),
+    sa.Column('verified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('decision_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('withdrawn_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['consent_recorded_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], ),
+    sa.ForeignKeyConstraint(['referral_out_id'], ['referralout.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('referral_out_id')
+    )
+    with op.batch_alter_table('partnershare', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_partnershare_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnershare_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnershare_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_partnershare_token_hash'), ['token_hash'], unique=True)
 
     op.create_table('referralevent',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -662,6 +877,25 @@ def upgrade() -> None:
         batch_op.create_index('ix_statusspell_agency_left', ['agency_id', 'left_at', 'status', 'days'], unique=False)
         batch_op.create_index(batch_op.f('ix_statusspell_packet_id'), ['packet_id'], unique=False)
 
+    op.create_table('consultationfollowup',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('consultation_id', sa.Uuid(), nullable=False),
+    sa.Column('what', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('assigned_to_id', sa.Uuid(), nullable=True),
+    sa.Column('done_on', sa.Date(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['assigned_to_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('consultationfollowup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultationfollowup_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultationfollowup_consultation_id'), ['consultation_id'], unique=False)
+        batch_op.create_index('ix_followup_open', ['agency_id', 'done_on', 'due_on'], unique=False)
+
     op.create_table('packetapproval',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -694,6 +928,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_packetapproval_agency_id'))
 
     op.drop_table('packetapproval')
+    with op.batch_alter_table('consultationfollowup', schema=None) as batch_op:
+        batch_op.drop_index('ix_followup_open')
+        batch_op.drop_index(batch_op.f('ix_consultationfollowup_consultation_id'))
+        batch_op.drop_index(batch_op.f('ix_consultationfollowup_agency_id'))
+
+    op.drop_table('consultationfollowup')
     with op.batch_alter_table('statusspell', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_statusspell_packet_id'))
         batch_op.drop_index('ix_statusspell_agency_left')
@@ -721,6 +961,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_referralevent_agency_id'))
 
     op.drop_table('referralevent')
+    with op.batch_alter_table('partnershare', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_partnershare_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_partnershare_partner_id'))
+        batch_op.drop_index(batch_op.f('ix_partnershare_client_id'))
+        batch_op.drop_index(batch_op.f('ix_partnershare_agency_id'))
+
+    op.drop_table('partnershare')
     with op.batch_alter_table('packetevent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_packetevent_packet_id'))
         batch_op.drop_index(batch_op.f('ix_packetevent_created_at'))
@@ -746,12 +993,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_invitation_agency_id'))
 
     op.drop_table('invitation')
+    with op.batch_alter_table('fieldcollection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_fieldcollection_client_id'))
+        batch_op.drop_index(batch_op.f('ix_fieldcollection_agency_id'))
+
+    op.drop_table('fieldcollection')
     with op.batch_alter_table('document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_document_packet_id'))
         batch_op.drop_index(batch_op.f('ix_document_agency_id'))
         batch_op.drop_index('ix_document_agency_expires')
 
     op.drop_table('document')
+    with op.batch_alter_table('consultation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consultation_reference'))
+        batch_op.drop_index(batch_op.f('ix_consultation_agency_id'))
+        batch_op.drop_index('ix_consultation_agency_date')
+
+    op.drop_table('consultation')
     with op.batch_alter_table('checklistwaiver', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_checklistwaiver_packet_id'))
         batch_op.drop_index(batch_op.f('ix_checklistwaiver_agency_id'))
@@ -783,16 +1041,32 @@ def downgrade() -> None:
         batch_op.drop_index('ix_packet_agency_changed')
 
     op.drop_table('packet')
+    with op.batch_alter_table('noticeacknowledgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_noticeacknowledgement_client_id'))
+        batch_op.drop_index(batch_op.f('ix_noticeacknowledgement_agency_id'))
+
+    op.drop_table('noticeacknowledgement')
     with op.batch_alter_table('incidentnotice', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incidentnotice_incident_id'))
         batch_op.drop_index(batch_op.f('ix_incidentnotice_agency_id'))
 
     op.drop_table('incidentnotice')
+    with op.batch_alter_table('disclosure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disclosure_client_file_id'))
+        batch_op.drop_index(batch_op.f('ix_disclosure_agency_id'))
+        batch_op.drop_index('ix_disclosure_agency_date')
+
+    op.drop_table('disclosure')
     with op.batch_alter_table('correctionrequest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_correctionrequest_client_id'))
         batch_op.drop_index(batch_op.f('ix_correctionrequest_agency_id'))
 
     op.drop_table('correctionrequest')
+    with op.batch_alter_table('accessrequest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_accessrequest_client_id'))
+        batch_op.drop_index(batch_op.f('ix_accessrequest_agency_id'))
+
+    op.drop_table('accessrequest')
     with op.batch_alter_table('usersession', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
@@ -822,6 +1096,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_partner_agency_id'))
 
     op.drop_table('partner')
+    with op.batch_alter_table('guide', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_guide_agency_id'))
+        batch_op.drop_index('ix_guide_agency_audience')
+
+    op.drop_table('guide')
     with op.batch_alter_table('client', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_client_assigned_caseworker_id'))
         batch_op.drop_index('ix_client_agency_search')
@@ -837,6 +1116,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_auditevent_agency_id'))
 
     op.drop_table('auditevent')
+    op.drop_table('agencypolicy')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_email'))
         batch_op.drop_index(batch_op.f('ix_user_client_id'))
@@ -849,6 +1129,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ratelimit_window_start'))
 
     op.drop_table('ratelimit')
+    op.drop_table('backuprecord')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_slug'))
 

@@ -32,9 +32,34 @@ def create(session: Session, *, slug: str, name: str, **settings) -> Agency:
 # ---------------------------------------------------------------------------------------------
 # Settings and staff, as managed from the admin pages
 
+# Each retention period's allowed range in days (the defaults are on Agency and in docs/privacy.md). A year is the
+# least for records a youth may still need; a superseded PDF may go after a week.
+RETENTION_RANGES = {
+    "retain_closed_files_days": (365, 9125),
+    "retain_finished_packets_days": (365, 9125),
+    "retain_superseded_renders_days": (7, 3650),
+    "retain_abandoned_drafts_days": (365, 3650),
+    "retain_referrals_days": (90, 3650),
+    "retain_audit_days": (365, 9125),
+}
+RETENTION_FIELDS = tuple(RETENTION_RANGES)
+RETENTION_LABELS = {
+    "retain_closed_files_days": _l("Keep a closed (archived) client file for this many days after its last change"),
+    "retain_finished_packets_days": _l("Keep a withdrawn or decided packet for this many days"),
+    "retain_superseded_renders_days": _l("Keep a PDF that a newer PDF replaced for this many days"),
+    "retain_abandoned_drafts_days": _l("Keep a draft nobody has changed for this many days"),
+    "retain_referrals_days": _l("Keep a referral that was declined or never taken up for this many days"),
+    "retain_audit_days": _l("Keep audit log events for this many days"),
+}
+
+
+def retention_settings() -> list[tuple]:
+    """(field, label, lowest, highest) for the settings page."""
+    return [(name, RETENTION_LABELS[name], low, high) for name, (low, high) in RETENTION_RANGES.items()]
+
 SETTINGS_FIELDS = (
     "caseworkers_see_all_clients", "caseworkers_may_approve", "self_approval_allowed",
-    "youth_login_mode", "stuck_after_days", "retention_days", "caseworkers_need_mfa",
+    "youth_login_mode", "stuck_after_days", *RETENTION_FIELDS, "caseworkers_need_mfa",
 )
 YOUTH_LOGIN_MODES = ("password", "one_time_code")
 STAFF_ROLES_CREATABLE = {
@@ -59,7 +84,7 @@ def read_settings(form) -> FormResult:
         "youth_login_mode": validation.clean_text(form.get("youth_login_mode", "")),
         "caseworkers_need_mfa": form.get("caseworkers_need_mfa", ""),
         "stuck_after_days": validation.clean_text(form.get("stuck_after_days", ""))[:20],
-        "retention_days": validation.clean_text(form.get("retention_days", ""))[:20],
+        **{name: validation.clean_text(form.get(name, ""))[:20] for name in RETENTION_FIELDS},
     }
     values, errors = {}, {}
     values["caseworkers_see_all_clients"] = raw["caseworkers_see_all_clients"] == "all"
@@ -74,10 +99,10 @@ def read_settings(form) -> FormResult:
     values["stuck_after_days"], error = _whole_number(raw["stuck_after_days"], low=1, high=365)
     if error:
         errors["stuck_after_days"] = error
-    # Retention shorter than a year would purge drafts a youth may still need.
-    values["retention_days"], error = _whole_number(raw["retention_days"], low=365, high=3650)
-    if error:
-        errors["retention_days"] = error
+    for name, (low, high) in RETENTION_RANGES.items():
+        values[name], error = _whole_number(raw[name], low=low, high=high)
+        if error:
+            errors[name] = error
     return FormResult(values=raw, clean=values, errors=errors)
 
 

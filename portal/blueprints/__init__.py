@@ -5,17 +5,23 @@ from portal.blueprints import (
                                             audit_log,
                                             auth,
                                             clients,
+                                            consultations,
                                             dashboard,
                                             directory,
                                             documents,
                                             home,
+                                            library,
                                             packets,
+                                            policy,
                                             privacy,
+                                            records,
                                             referrals,
                                             review,
+                                            sharing,
                                             submission,
                                             youth,
 )
 
 BLUEPRINTS = tuple(module.bp for module in (auth, account, home, clients, audit_log, admin, packets, documents, review,
-                                            dashboard, youth, referrals, directory, submission, privacy))
+                                            dashboard, youth, referrals, consultations, directory, library, sharing,
+                                            policy, submission, records, privacy))

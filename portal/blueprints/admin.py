@@ -156,12 +156,13 @@ def settings():
             "youth_login_mode": agency.youth_login_mode,
             "caseworkers_need_mfa": "yes" if agency.caseworkers_need_mfa else "",
             "stuck_after_days": agency.stuck_after_days,
-            "retention_days": agency.retention_days,
+            **{name: getattr(agency, name) for name in agencies.RETENTION_FIELDS},
         })
-        return render("admin/settings.html", agency=agency, form=form)
+        return render("admin/settings.html", agency=agency, form=form, retention_settings=agencies.retention_settings())
     form = agencies.read_settings(request.form)
     if not form.ok:
-        return render("admin/settings.html", agency=agency, form=form, status=422)
+        return render("admin/settings.html", agency=agency, form=form, retention_settings=agencies.retention_settings(),
+                      status=422)
     changed = agencies.update_settings(db, agency=agency, values=form.clean, by=current_user)
     db.commit()
     flash(_("The settings are saved.") if changed else _("Nothing was changed."), "success")

@@ -8,6 +8,8 @@ from portal.casework import clients
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User
+from portal.policy import collection
+from portal.policy import settings as policy_settings
 from portal.privacy import corrections
 from portal.web.guards import allow
 from portal.web.panels import CLIENT_PANELS, render_panels
@@ -35,6 +37,7 @@ def index():
         worker_options=[("me", _("Assigned to me")), ("none", _("Nobody assigned"))]
         + [(str(user.id), user.name) for user in clients.assignable_staff(db, agency_id=current_user.agency_id)],
         names=clients.staff_names(db, agency_id=current_user.agency_id),
+        held_back=policy_settings.get(db, agency_id=current_user.agency_id).held_back,
         **_labels(),
     )
 
@@ -68,7 +71,29 @@ def show(client_id):
     panels = render_panels(CLIENT_PANELS, session=db, user=current_user, client=client)
     statements = corrections.statements_by_field(corrections.for_client(db, client=client))
     return render("clients/show.html", client=client, assigned=assigned, panels=panels, statements=statements,
-                  **_labels())
+                  hidden=collection.hidden_fields(db, agency_id=current_user.agency_id, client=client),
+                  collected=collection.collected_for(db, client_id=client.id),
+                  field_labels=dict(policy_settings.OPTIONAL_FIELDS), **_labels())
+
+
+@bp.route("/<client_id>/collect", methods=["POST"])
+@allow(*CASE_ROLES)
+def collect(client_id):
+    """A field the policy held back at intake, asked now because an application needs it, with its purpose."""
+    db = get_session()
+    client = access.get_or_404(db, Client, client_id, current_user)
+    field = request.form.get("field", "")
+    try:
+        collection.record(db, user=current_user, client=client, field=field, value=request.form.get("value", ""),
+                          purpose=request.form.get("purpose", ""))
+    except collection.CollectionError as error:
+        db.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("clients.show", client_id=client.id) + f"#collect-{field}", 303)
+    clients.refresh_search_name(client)
+    db.commit()
+    flash(_("Recorded, with its purpose."), "success")
+    return redirect(url_for("clients.show", client_id=client.id), 303)
 
 
 @bp.route("/<client_id>/edit", methods=["GET", "POST"])
@@ -119,7 +144,8 @@ def _set_archived(client_id, archived: bool):
 
 def _posted_form(staff, *, client):
     """The posted client form, and the page to show instead of saving (rows changed, or errors), if any."""
-    form = clients.read_form(request.form)
+    hidden = collection.hidden_fields(get_session(), agency_id=current_user.agency_id, client=client)
+    form = clients.read_form(collection.keep_hidden(request.form.to_dict(), hidden=hidden, client=client))
     if clients.change_rows(form, request.form):
         return form, _form_page(form, staff, client=client, block="care_periods")
     clients.validate(form, staff_ids={str(user.id) for user in staff})
@@ -132,6 +158,7 @@ def _form_page(form, staff, *, client, status: int = 200, block: str | None = No
     staff_options = [(str(user.id), f"{user.name}" + ("" if user.active else " " + _("(inactive)"))) for user in staff]
     return render(
         "clients/form.html",
+        hidden=collection.hidden_fields(get_session(), agency_id=current_user.agency_id, client=client),
         block=block,
         status=status,
         form=form,

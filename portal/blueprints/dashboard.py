@@ -15,6 +15,9 @@ from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
 from portal.models import Client, PacketStatus, Role
 from portal.packets import completeness, lifecycle
+from portal.policy import disclosures
+from portal.policy import settings as policy_settings
+from portal.referrals import consultations
 from portal.reporting import exports, pipeline
 from portal.web import charts
 from portal.web.guards import allow
@@ -62,7 +65,10 @@ def index():
                    deadline_count=len(every), deadlines_capped=len(every) >= DEADLINES_COUNTED,
                    today=date.today(), query=filters.query_args(),
                    overrides=lifecycle.agency_overrides(db, agency_id=current_user.agency_id),
-                   gate_labels=completeness.GATE_LABELS)
+                   gate_labels=completeness.GATE_LABELS,
+                   consultation_counts=consultations.counts(db, user=current_user, start=filters.date_from,
+                                                            end=filters.date_to),
+                   topic_labels={key: str(label) for key, label in consultations.TOPICS})
     if errors:
         return render("dashboard/index.html", block="results", status=422, charts=_charts(board, options), **context)
     context["results_html"] = _results_html(board, every, context, options)
@@ -78,7 +84,9 @@ _results: dict = {}
 
 def _results_html(board, every, context, options) -> Markup:
     key = (current_user.agency_id, context["filters"], str(get_locale()))
-    same = (tuple(every[:15]), len(every), context["today"])
+    counted = context["consultation_counts"]
+    same = (tuple(every[:15]), len(every), context["today"], counted["total"], tuple(counted["by_agency"]),
+            tuple(counted["by_topic"]))
     kept = _results.get(key)
     if kept is not None and kept[0] is board and kept[1] == same:
         return kept[2]
@@ -134,13 +142,52 @@ def packets():
 @bp.route("/packets.csv")
 @allow(Role.manager)
 def packets_csv():
+    """Names leave the agency in this file: it asks who receives it and on what basis, and records that first."""
+    db = get_session()
+    recipient, basis, citation = disclosures.read_basis(request.args)
+    recipient_name = validation.clean_text(request.args.get("recipient_name", ""))[:200]
+    if "basis" not in request.args:
+        return _basis_page()
+    try:
+        disclosures.record(db, user=current_user, agency_id=current_user.agency_id, kind="export",
+                           recipient=recipient, recipient_name=recipient_name, basis=basis, citation=citation,
+                           detail="packet list CSV")
+    except disclosures.DisclosureRefused as refused:
+        db.rollback()
+        return _basis_page(status=422, errors={refused.field: str(refused)})
     return _export(exports.packet_list_csv, "packets", on_error=packets)
+
+
+def _basis_page(*, status=200, errors=None):
+    filters = {key: value for key, value in request.args.items()
+               if key not in ("recipient", "recipient_name", "basis", "citation")}
+    return render("dashboard/export_basis.html", status=status, errors=errors or {}, filters=filters,
+                  values=request.args, recipients=policy_settings.RECIPIENTS, bases=policy_settings.BASES)
+
+
+@bp.route("/research-consultations.csv")
+@allow(Role.manager)
+def research_consultations_csv():
+    return _anonymised(exports.consultation_research_csv, "research-consultations")
 
 
 @bp.route("/research.csv")
 @allow(Role.manager)
 def research_csv():
-    return _export(exports.research_csv, "research-counts", on_error=index)
+    return _anonymised(exports.research_csv, "research-counts")
+
+
+def _anonymised(build, stem: str):
+    """Counts without names still leave the agency: recorded as anonymised, if the policy allows it."""
+    db = get_session()
+    try:
+        disclosures.record(db, user=current_user, agency_id=current_user.agency_id, kind="export",
+                           recipient="researcher", basis="anonymised", detail=stem)
+    except disclosures.DisclosureRefused as refused:
+        db.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("dashboard.index"), 303)
+    return _export(build, stem, on_error=index)
 
 
 def _export(build, stem: str, *, on_error):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import access, audit, forms, validation
@@ -16,6 +17,7 @@ from portal.casework import triage
 from portal.db import get_session
 from portal.forms import crosscheck, engine, interaction
 from portal.i18n import gettext as _
+from portal.library import guides as library_guides
 from portal.models import CASE_ROLES, Client, Packet
 from portal.packets import lifecycle, notifications
 from portal.packets.answers import (
@@ -200,8 +202,11 @@ def _step_page(db, packet, client, agency, packet_type, step, *, typed=None, err
     # One url_for, then substitution: a step page links every step twice and every field once.
     step_base = url_for("packets.step", packet_id=packet.id, step_key="__step__")
     step_urls = {candidate.key: step_base.replace("__step__", candidate.key) for candidate in steps}
+    guides = library_guides.for_step(db, user=current_user, packet_type=packet.packet_type,
+                                     language=str(get_locale() or "en")[:2])
     return render(
         "packets/step.html", block=block, status=status, step_urls=step_urls, packet=packet, client=client,
+        guides=guides,
         packet_type=packet_type, step=step, steps=steps, fields=fields, values=values, errors=errors or {},
         conflicts=conflicts or {}, differences=differences,
         done=done, total=total, position=position, role=role, youth=role == "youth", asked=asked, meta=meta,

@@ -1,5 +1,7 @@
 """Referrals: the public referral form for other agencies' workers, and the centre's triage queue."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 from sqlmodel import select
@@ -8,8 +10,8 @@ from portal import access, validation
 from portal.casework import clients
 from portal.db import get_session
 from portal.i18n import gettext as _
-from portal.models import CASE_ROLES, Agency, Client
-from portal.referrals import intake
+from portal.models import CASE_ROLES, Agency, Client, Consultation, ReferralStatus
+from portal.referrals import consultations, intake
 from portal.web.guards import allow, public
 from portal.web.rendering import render
 
@@ -82,7 +84,9 @@ def queue():
         shown = "open"
     receives = intake.receives_referrals(db, user=current_user)
     rows = intake.queue(db, user=current_user, status=shown) if receives else []
+    open_consultations = consultations.listing(db, user=current_user, show="open", limit=20)
     return render("referrals/queue.html", block="results", rows=rows, shown=shown, receives=receives,
+                  open_consultations=open_consultations, today=date.today(),
                   counts=intake.counts(db, user=current_user) if receives else {}, **_choices())
 
 
@@ -106,7 +110,8 @@ def new():
 
 def _show_page(referral, *, status: int = 200, error: str | None = None, error_field: str = "", typed: str = ""):
     db = get_session()
-    return render("referrals/show.html", block="actions", status=status, referral=referral,
+    consultation = db.exec(select(Consultation).where(Consultation.referral_id == referral.id)).first()
+    return render("referrals/show.html", block="actions", status=status, referral=referral, consultation=consultation,
                   history=intake.history(db, referral=referral), error=error, error_field=error_field, typed=typed,
                   labels={"region": dict(intake.REGIONS), "concern": dict(intake.CONCERNS),
                           "urgency": dict(intake.URGENCIES), "consent": dict(intake.CONSENTS),
@@ -164,7 +169,7 @@ def accept(referral_id):
     referral = intake.open_referral(db, user=current_user, referral_id=referral_id)
     staff = clients.assignable_staff(db, agency_id=current_user.agency_id)
     staff_options = [(str(user.id), user.name) for user in staff]
-    if referral.status not in intake.OPEN_STATUSES:
+    if referral.status not in (*intake.OPEN_STATUSES, ReferralStatus.consulted):
         db.commit()
         flash(_("This referral was already dealt with."), "info")
         return redirect(url_for("referrals.show", referral_id=referral.id), 303)

@@ -15,6 +15,8 @@ from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Rend
 from portal.packets import approvals, comments, completeness, lifecycle, milestones, notifications
 from portal.packets import channel as packet_channel
 from portal.packets.readable import readable
+from portal.policy import disclosures
+from portal.policy import settings as policy_settings
 from portal.web.guards import allow
 from portal.web.panels import review_panel
 from portal.web.redirects import base_url, safe_next
@@ -192,7 +194,9 @@ def submission(packet_id):
                "values": {"method": "online"} if online else {}, "online": online,
                "packet_url": packet_page(packet.id),
                "blocking": completeness.of(db, packet=packet).blocking("submit"),
-               "may_override": lifecycle.may_override(current_user, "submit")}
+               "may_override": lifecycle.may_override(current_user, "submit"),
+               "ircc_bases": [(key, label) for key, label in policy_settings.BASES
+                              if policy_settings.get(db, agency_id=packet.agency_id).allows("ircc", key)]}
     if request.method == "GET":
         if lifecycle.refusal(db, packet=packet, to_status=PacketStatus.submitted, user=current_user):
             flash(_("Only an approved packet can be recorded as sent."), "warning")
@@ -206,10 +210,20 @@ def submission(packet_id):
         except uploads.UploadRefused as error:
             context.update(errors={"acknowledgement": str(error)}, values=dict(request.form))
             return render("review/submission.html", block="form", status=422, **context)
+    _recipient, basis, citation = disclosures.read_basis(request.form)
+    basis_errors = {}
+    try:  # personal information leaves for IRCC: nothing is recorded without an allowed basis
+        disclosures.check(policy_settings.get(db, agency_id=packet.agency_id), recipient="ircc", basis=basis,
+                          citation=citation)
+    except disclosures.DisclosureRefused as refused:
+        basis_errors = {refused.field: str(refused)}
     record = functools.partial(milestones.record_submission, attachment=attachment)
-    if (refused := _record(db, packet, record, "review/submission.html", context)) is not None:
+    if (refused := _record(db, packet, record, "review/submission.html", context, also=basis_errors)) is not None:
         acknowledgements.forget(attachment)
         return refused
+    disclosures.record(db, user=current_user, agency_id=packet.agency_id, kind="ircc_submission", recipient="ircc",
+                       recipient_name="IRCC", basis=basis, citation=citation, client_id=packet.client_id,
+                       detail=f"packet={packet.id} revision={packet.revision}")
     db.commit()
     flash(_("Recorded: the packet was sent to IRCC."), "success")
     return redirect(packet_page(packet.id), code=303)
@@ -236,19 +250,26 @@ def milestone(packet_id):
     return redirect(packet_page(packet.id), code=303)
 
 
-def _record(db, packet, record, template: str, context: dict):
-    """Record a submission or milestone from the posted form; None when done, else the form again with errors."""
+def _record(db, packet, record, template: str, context: dict, *, also: dict | None = None):
+    """Record a submission or milestone from the posted form; None when done, else the form again with errors
+    (`also`: errors found before, shown with the form's own and stopping the record too)."""
+    also = also or {}
     try:
         record(db, packet=packet, user=current_user, form=request.form)
     except lifecycle.GateRefused as refused:
         db.rollback()
         context.update(packet=db.get(Packet, packet.id), blocking=refused.missing, values=dict(request.form),
-                       errors={"override_reason": str(refused)} if refused.may_override else {"sent_on": str(refused)})
+                       errors={**also, **({"override_reason": str(refused)} if refused.may_override
+                                          else {"sent_on": str(refused)})})
         return render(template, block="form", status=422, **context)
     except validation.FormInvalid as invalid:
         db.rollback()
-        context.update(packet=db.get(Packet, packet.id), errors=invalid.errors,
-                       values=invalid.values or dict(request.form))
+        context.update(packet=db.get(Packet, packet.id), errors={**invalid.errors, **also},
+                       values={**dict(request.form), **(invalid.values or {})})
+        return render(template, block="form", status=422, **context)
+    if also:
+        db.rollback()
+        context.update(packet=db.get(Packet, packet.id), errors=also, values=dict(request.form))
         return render(template, block="form", status=422, **context)
     return None
 

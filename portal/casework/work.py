@@ -18,7 +18,7 @@ from portal.i18n import lazy_gettext as _l
 from portal.i18n import ngettext
 from portal.models import Agency, Client, Packet, PacketStatus, ReviewComment, User
 from portal.packets.lifecycle import is_approver
-from portal.referrals import intake
+from portal.referrals import consultations, intake
 from portal.youth import participation
 
 OVERDUE, THIS_WEEK, LATER, FOR_INFORMATION = 0, 1, 2, 3
@@ -31,7 +31,7 @@ class WorkItem:
     params: dict = field(default_factory=dict)
     due: date | None = None
     urgency: int = LATER
-    kind: str = ""  # deadline, question, review, referral
+    kind: str = ""  # deadline, question, review, referral, follow_up
     client_name: str = ""
 
 
@@ -43,6 +43,7 @@ def work_items(session: Session, *, user: User, today: date) -> list[WorkItem]:
         *deadline_items(session, user=user, today=today),
         *youth_questions(session, user=user),
         *referrals_to_triage(session, user=user, today=today),
+        *consultation_follow_ups(session, user=user, today=today),
     ]
     return sorted(items, key=lambda item: (item.urgency, item.due or date.max, item.kind, item.client_name))
 
@@ -148,3 +149,15 @@ def referrals_to_triage(session: Session, *, user: User, today: date) -> list[Wo
         endpoint="referrals.queue", params={"status": "new"}, due=due, kind="referral",
         urgency=OVERDUE if days is not None and days < 0 else THIS_WEEK if days is not None and days <= 14 else LATER,
     )]
+
+
+def consultation_follow_ups(session: Session, *, user: User, today: date) -> list[WorkItem]:
+    """Follow-ups this person promised during a consultation, due within a week or overdue."""
+    items = []
+    for follow_up, consultation in consultations.due_for(session, user=user, today=today):
+        days = (follow_up.due_on - today).days
+        items.append(WorkItem(
+            title=_("Consultation %(ref)s: %(what)s", ref=consultation.reference, what=follow_up.what),
+            endpoint="consultations.show", params={"consultation_id": consultation.id}, due=follow_up.due_on,
+            urgency=OVERDUE if days < 0 else THIS_WEEK, kind="follow_up"))
+    return items

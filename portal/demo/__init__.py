@@ -5,7 +5,7 @@ Each step module has seed(session, ctx) and is idempotent: running seed-demo twi
 from sqlmodel import Session
 
 from portal.demo import citizenship as citizenship_packets
-from portal.demo import community, evidence, lifecycle, new_routes, people, staff_mfa, status_packets
+from portal.demo import community, evidence, library, lifecycle, new_routes, people, staff_mfa, status_packets
 from portal.demo.staff_mfa import demo_totp_secret
 
 # Demo sign-ins printed by `make run` and `seed-demo`. Demo only: never use these on real data.
@@ -22,7 +22,7 @@ DEMO_LOGINS = [
 __all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "demo_totp_secret", "print_logins", "seed"]
 
 # new_routes after lifecycle: the lifecycle spreads its packets over the people step's clients only
-STEPS = [people, staff_mfa, citizenship_packets, status_packets, lifecycle, new_routes, community, evidence]
+STEPS = [people, staff_mfa, citizenship_packets, status_packets, lifecycle, new_routes, community, evidence, library]
 
 
 def seed(session: Session) -> list:

@@ -10,10 +10,11 @@ import logging
 
 from flask import Flask
 
-from portal import audit
+from portal import audit, queue
 from portal.accounts import limits
 from portal.db import session_scope
 from portal.documents import renders
+from portal.records import retention
 
 log = logging.getLogger("passage.maintenance")
 
@@ -22,7 +23,11 @@ def tick(app: Flask) -> dict:
     """One round of maintenance; returns what each step did (or the error it met)."""
     done = {}
     with app.app_context():
-        for name, step in (("renders", renders.sweep), ("audit", _audit), ("limits", limits.purge)):
+        steps = [("renders", renders.sweep), ("audit", _audit), ("limits", limits.purge)]
+        if not queue.is_embedded(app):
+            steps.append(("retention", lambda session: retention.purge_once_a_day(
+                app, session, connection=queue.connection(app))))
+        for name, step in steps:
             try:
                 with session_scope(app) as session:
                     done[name] = step(session)

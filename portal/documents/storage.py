@@ -2,14 +2,16 @@
 
 DATA_DIR is outside the web root; files leave it only through routes that check access.
 Writes go to a temporary file and are renamed into place, so a half-written file is never read.
+Files are sealed with the keyring's current key and opened with any configured key (documents/keyring.py).
 """
 import os
 import secrets
 import tempfile
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
 from flask import Flask, current_app
+
+from portal.documents import keyring
 
 
 class StorageError(RuntimeError):
@@ -18,10 +20,6 @@ class StorageError(RuntimeError):
 
 def _app(app: Flask | None) -> Flask:
     return app or current_app
-
-
-def _fernet(app: Flask | None = None) -> Fernet:
-    return Fernet(_app(app).config["ENCRYPTION_KEY"].encode())
 
 
 def _path(key: str, app: Flask | None = None) -> Path:
@@ -37,10 +35,14 @@ def new_key() -> str:
 def save(data: bytes, app: Flask | None = None) -> str:
     """Encrypt and store bytes under a new random key; returns the key."""
     key = new_key()
-    path = _path(key, app)
+    write_sealed(_path(key, app), keyring.for_app(_app(app)).seal(data))
+    return key
+
+
+def write_sealed(path: Path, token: bytes, *, prefix: str = ".partial-") -> None:
+    """Write bytes atomically: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    token = _fernet(app).encrypt(data)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".partial-")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(token)
@@ -50,7 +52,6 @@ def save(data: bytes, app: Flask | None = None) -> str:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return key
 
 
 def load(key: str, app: Flask | None = None) -> bytes:
@@ -59,8 +60,8 @@ def load(key: str, app: Flask | None = None) -> bytes:
     except FileNotFoundError as error:
         raise StorageError("The stored file is missing.") from error
     try:
-        return _fernet(app).decrypt(token)
-    except InvalidToken as error:
+        return keyring.for_app(_app(app)).open(token)
+    except keyring.KeyringError as error:
         raise StorageError("The stored file cannot be decrypted.") from error
 
 
@@ -70,3 +71,11 @@ def delete(key: str, app: Flask | None = None) -> None:
 
 def exists(key: str, app: Flask | None = None) -> bool:
     return _path(key, app).exists()
+
+
+def root(app: Flask | None = None) -> Path:
+    return Path(_app(app).config["DATA_DIR"]) / "files"
+
+
+def path_of(key: str, app: Flask | None = None) -> Path:
+    return _path(key, app)

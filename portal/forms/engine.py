@@ -147,6 +147,8 @@ def _clean_date(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
     date in its packet type; never past the last plausible day."""
     value, error = validation.a_date(raw, past=not item.future, today=context.today, earliest=EARLIEST,
                                      latest=LATEST)
+    if error:  # the message names the question: several dates often share a page
+        error = f"{item.label}: {error}"
     return (value.isoformat() if isinstance(value, date) else value or ""), error
 
 

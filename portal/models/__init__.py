@@ -3,6 +3,7 @@
 The tables are grouped by area: core (agencies, people, clients, packets, documents, renders, the audit
 log), review, youth and referrals. Importing this package puts every table on SQLModel's metadata.
 """
+from portal.models.consultations import Consultation, ConsultationFollowUp, Guide
 from portal.models.core import (
     CASE_ROLES,
     OPEN_PACKET_STATUSES,
@@ -30,6 +31,8 @@ from portal.models.core import (
 from portal.models.corrections import CorrectionRequest, CorrectionStatus
 from portal.models.incidents import IncidentNotice, PrivacyIncident
 from portal.models.mfa import RecoveryCode, StaffMfa
+from portal.models.policy import AgencyPolicy, Disclosure, FieldCollection, NoticeAcknowledgement
+from portal.models.records import AccessRequest, ArchiveStatus, BackupRecord
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
 from portal.models.review import (
     Milestone,
@@ -41,18 +44,28 @@ from portal.models.review import (
     StateTimeMonth,
     StatusSpell,
 )
+from portal.models.sharing import PartnerShare
 from portal.models.youth import Invitation, Signature, SignInCode
 
 __all__ = [
+    "AccessRequest",
+    "ArchiveStatus",
+    "BackupRecord",
     "CASE_ROLES",
     "OPEN_PACKET_STATUSES",
     "STAFF_ROLES",
     "Agency",
+    "AgencyPolicy",
     "AuditEvent",
     "CareStatus",
     "ChecklistWaiver",
     "Client",
+    "Consultation",
+    "ConsultationFollowUp",
+    "Disclosure",
     "Document",
+    "FieldCollection",
+    "Guide",
     "Packet",
     "PacketEvent",
     "PacketStatus",
@@ -67,11 +80,13 @@ __all__ = [
     "new_id",
     "utcnow",
     "Partner",
+    "PartnerShare",
     "Referral",
     "ReferralEvent",
     "ReferralOut",
     "ReferralStatus",
     "Milestone",
+    "NoticeAcknowledgement",
     "MilestoneKind",
     "OutcomeMonth",
     "PacketApproval",

@@ -84,7 +84,13 @@ class Agency(SQLModel, table=True):
     youth_login_mode: str = Field(default="password", max_length=20)  # password | one_time_code
     caseworkers_need_mfa: bool = False  # managers and admins always sign in with a second step
     stuck_after_days: int = 14
-    retention_days: int = 730
+    # Retention: days after which `flask purge` disposes of each kind of record (portal/records/retention.py).
+    retain_closed_files_days: int = 2555  # archived client files, counted from their last change
+    retain_finished_packets_days: int = 1825  # withdrawn and decided packets, from that status
+    retain_superseded_renders_days: int = 90  # PDFs a newer PDF of the same packet replaced
+    retain_abandoned_drafts_days: int = 730  # drafts nobody changed
+    retain_referrals_days: int = 365  # referrals declined or never taken up, from their last change
+    retain_audit_days: int = 2555  # audit events
     is_centre: bool = False  # receives referrals from other agencies
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -185,6 +191,12 @@ class Client(SQLModel, table=True):
     # Periods in court-ordered care, [{"start": "YYYY-MM-DD", "end": "YYYY-MM-DD" | null, "order": "..."}]
     care_periods: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     archived: bool = False
+    # A legal hold stops every disposal of this file and its packets until a manager clears it.
+    legal_hold_reason: str = Field(default="", max_length=1000)
+    legal_hold_at: datetime | None = None
+    legal_hold_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
+    # Holds set and cleared before: [{"set_at", "set_by", "reason", "cleared_at", "cleared_by", "clear_reason"}]
+    legal_hold_history: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -14,6 +14,7 @@ class ReferralStatus(StrEnum):
     info_requested = "info_requested"
     accepted = "accepted"
     declined = "declined"
+    consulted = "consulted"  # answered as a consultation: advice given, no file opened
 
 
 class Referral(SQLModel, table=True):

@@ -21,6 +21,7 @@ from portal.models import (
     Agency,
     CareStatus,
     Client,
+    Consultation,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -42,6 +43,7 @@ STATUSES = {
     ReferralStatus.info_requested: _l("More information asked"),
     ReferralStatus.accepted: _l("Accepted"),
     ReferralStatus.declined: _l("Declined"),
+    ReferralStatus.consulted: _l("Consultation given"),
 }
 OPEN_STATUSES = (ReferralStatus.new, ReferralStatus.info_requested)
 REGIONS = (
@@ -219,13 +221,13 @@ def create_referral(session: Session, *, agency: Agency, clean: dict, entered_by
     session.add(referral)
     session.flush()
     notified = tell_referrer(referral, what="received", centre_name=agency.name)
-    _event(session, referral, actor=entered_by, kind="received", note=referral.channel, notified=notified)
+    add_event(session, referral, actor=entered_by, kind="received", note=referral.channel, notified=notified)
     audit.record(session, action="referral.received", user=entered_by, agency_id=agency.id, record_type="referral",
                  record_id=referral.id, detail=f"channel={referral.channel}")
     return referral
 
 
-def _event(session: Session, referral: Referral, *, actor: User | None, kind: str, note: str = "",
+def add_event(session: Session, referral: Referral, *, actor: User | None, kind: str, note: str = "",
            notified: bool = False) -> ReferralEvent:
     event = ReferralEvent(agency_id=referral.agency_id, referral_id=referral.id, actor_id=actor.id if actor else None,
                           kind=kind, note=note[:1000], notified=notified)
@@ -320,7 +322,7 @@ def request_information(session: Session, *, referral: Referral, user: User, not
     referral.status = ReferralStatus.info_requested
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="info_requested", centre_name=_centre_name(session, referral))
-    _event(session, referral, actor=user, kind="info_requested", note=note, notified=notified)
+    add_event(session, referral, actor=user, kind="info_requested", note=note, notified=notified)
     audit.record(session, action="referral.info_requested", user=user, record_type="referral", record_id=referral.id)
 
 
@@ -332,7 +334,7 @@ def add_note(session: Session, *, referral: Referral, user: User, note: str) -> 
     if referral.status == ReferralStatus.info_requested:
         referral.status = ReferralStatus.new
     referral.updated_at = utcnow()
-    _event(session, referral, actor=user, kind="note", note=note)
+    add_event(session, referral, actor=user, kind="note", note=note)
     audit.record(session, action="referral.noted", user=user, record_type="referral", record_id=referral.id)
 
 
@@ -345,7 +347,7 @@ def decline(session: Session, *, referral: Referral, user: User, reason: str) ->
     referral.decision_reason = reason
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="declined", centre_name=_centre_name(session, referral))
-    _event(session, referral, actor=user, kind="declined", note=reason, notified=notified)
+    add_event(session, referral, actor=user, kind="declined", note=reason, notified=notified)
     audit.record(session, action="referral.declined", user=user, record_type="referral", record_id=referral.id)
 
 
@@ -361,8 +363,12 @@ def accept_form_defaults(referral: Referral, *, user: User) -> dict:
 
 def accept(session: Session, *, referral: Referral, user: User, form, staff_ids: set[str],
            today: date | None = None) -> Client:
-    """Open the client file from the referral and link them; raises FormInvalid with field errors."""
-    _require_open(referral)
+    """Open the client file from the referral and link them; raises FormInvalid with field errors.
+
+    A referral first answered as a consultation may still be accepted later: the consultation then
+    links to the new file."""
+    if referral.status != ReferralStatus.consulted:
+        _require_open(referral)
     values = {name: validation.clean_text(form.get(name, "")) for name in
               ("given_names", "family_name", "date_of_birth", "preferred_language", "assigned_caseworker_id")}
     errors = {}
@@ -392,9 +398,12 @@ def accept(session: Session, *, referral: Referral, user: User, form, staff_ids:
     })
     referral.status = ReferralStatus.accepted
     referral.client_file_id = client.id
+    consultation = session.exec(select(Consultation).where(Consultation.referral_id == referral.id)).first()
+    if consultation is not None and consultation.client_file_id is None:
+        consultation.client_file_id = client.id
     referral.updated_at = utcnow()
     notified = tell_referrer(referral, what="accepted", centre_name=_centre_name(session, referral))
-    _event(session, referral, actor=user, kind="accepted", notified=notified)
+    add_event(session, referral, actor=user, kind="accepted", notified=notified)
     audit.record(session, action="referral.accepted", user=user, record_type="referral", record_id=referral.id,
                  detail=f"client={client.id}")
     return client

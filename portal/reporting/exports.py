@@ -10,11 +10,12 @@ import csv
 import io
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, literal
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.models import Client, Milestone, MilestoneKind, Packet, User
+from portal.models import Client, Consultation, Milestone, MilestoneKind, Packet, User
+from portal.policy import settings as policy_settings
 from portal.reporting import pipeline
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,6 +82,7 @@ REGIONS = {
 COUNTRY_REGION = {country.replace("_", " ").casefold(): region
                   for region, names in REGIONS.items() for country in names.split()}
 UNKNOWN_REGION = "Other or unknown"
+NOT_COLLECTED = "Not collected (agency policy)"
 
 
 def region_of(country: str) -> str:
@@ -108,6 +110,8 @@ def research_counts(session: Session, *, user: User, filters: pipeline.Filters) 
         (sent.c.id.is_(None), "unknown"), (waited < 91, "under 3 months"), (waited < 183, "3-6 months"),
         (waited < 366, "6-12 months"), else_="12 months or more",
     )
+    if not policy_settings.get(session, agency_id=user.agency_id).collects("country_of_birth"):
+        region = literal(NOT_COLLECTED)  # the policy holds it back: it leaves in no export
     where = pipeline.packet_conditions(session, user=user, filters=filters)
     statement = (
         select(Packet.packet_type, decision.c.outcome, age_band, region, time_band, func.count())
@@ -128,4 +132,33 @@ def research_csv(session: Session, *, user: User, filters: pipeline.Filters, tod
     text = _csv(RESEARCH_HEADER, ((*group, suppress(n)) for *group, n in counts))
     audit.record(session, action="export.research", user=user, record_type="agency", record_id=user.agency_id,
                  detail=f"groups={len(counts)} filters={sorted(filters.query_args().items())}"[:500])
+    return text
+
+
+CONSULTATION_HEADER = ["quarter", "topic", "how they asked", "time spent", "linked to a client file later", "count"]
+
+
+def consultation_research_counts(session: Session, *, user: User, filters: pipeline.Filters) -> list[tuple]:
+    """Consultations counted by quarter, topic, channel, time band and whether a file was opened later.
+
+    No referring agency or worker: a small agency asking once could be recognised by its name."""
+    rows = session.exec(select(Consultation.consulted_on, Consultation.topic, Consultation.channel,
+                               Consultation.minutes_spent, Consultation.client_file_id)
+                        .where(Consultation.agency_id == user.agency_id,
+                               *([Consultation.consulted_on >= filters.date_from] if filters.date_from else []),
+                               *([Consultation.consulted_on <= filters.date_to] if filters.date_to else []))).all()
+    counted: dict[tuple, int] = {}
+    for day, topic, channel, minutes, client_file in rows:
+        band = "under 30 min" if minutes < 30 else "30-59 min" if minutes < 60 else "1-2 h" if minutes <= 120 \
+            else "over 2 h"
+        key = (f"{day.year}-Q{(day.month - 1) // 3 + 1}", topic, channel, band, "yes" if client_file else "no")
+        counted[key] = counted.get(key, 0) + 1
+    return sorted((*key, n) for key, n in counted.items())
+
+
+def consultation_research_csv(session: Session, *, user: User, filters: pipeline.Filters) -> str:
+    counts = consultation_research_counts(session, user=user, filters=filters)
+    text = _csv(CONSULTATION_HEADER, ((*group, suppress(n)) for *group, n in counts))
+    audit.record(session, action="export.research_consultations", user=user, record_type="agency",
+                 record_id=user.agency_id, detail=f"groups={len(counts)}")
     return text

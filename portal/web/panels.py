@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from flask import g, url_for
 from sqlmodel import select
@@ -19,8 +20,11 @@ from portal.models import CASE_ROLES, Agency, Client, PacketStatus, Referral, Ro
 from portal.packets import channel as packet_channel
 from portal.packets import comments, completeness, history, lifecycle, milestones, signatures
 from portal.packets.answers import packets_of_client
+from portal.policy import disclosures, notice
+from portal.policy import settings as policy_settings
 from portal.privacy import corrections
-from portal.referrals import directory
+from portal.records import access_requests
+from portal.referrals import directory, sharing
 from portal.youth import invitations, participation
 
 
@@ -159,8 +163,23 @@ def referrals_out_panel(*, session, user, client):
     """Referrals out to partners, with their outcomes, and a way to record one."""
     if user.role not in CASE_ROLES:
         return None
+    shares = {share.referral_out_id: share for share, _partner in sharing.for_client(session, client_id=client.id)}
     return {"client": client, "rows": directory.referrals_out_for(session, user=user, client=client),
+            "shares": shares, "share_states": {key: sharing.state(share) for key, share in shares.items()},
+            "share_fields": {key: sharing.field_labels(share) for key, share in shares.items()},
             "has_partners": bool(directory.partners(session, user=user)), **directory.labels()}
+
+
+def privacy_panel(*, session, user, client):
+    """The privacy notice the youth acknowledged, and every disclosure about them with its basis."""
+    if user.role not in CASE_ROLES:
+        return None
+    return {"client": client, "today": date.today().isoformat(),
+            "acknowledgements": notice.acknowledgements(session, client_id=client.id),
+            "disclosures": disclosures.for_client(session, client_id=client.id),
+            "kinds": {key: str(label) for key, label in disclosures.KINDS},
+            "recipients": {key: str(label) for key, label in policy_settings.RECIPIENTS},
+            "bases": {key: str(label) for key, label in policy_settings.BASES}}
 
 
 def caseworker_panel(*, session, user, client):
@@ -179,10 +198,19 @@ def corrections_panel(*, session, user, client):
             "field_label": corrections.field_label}
 
 
+def records_panel(*, session, user, client):
+    """Managers: whether the file is under a legal hold, and its access requests, with the way to both."""
+    if user.role != Role.manager:
+        return None
+    return {"client": client, "requests": access_requests.of_client(session, client=client)}
+
+
 CLIENT_PANELS = (
     Panel("packets/_client_panel.html", packets_panel),
     Panel("referrals/_client_panel.html", referral_in_panel),
     Panel("directory/_client_panel.html", referrals_out_panel),
     Panel("dashboard/_client_panel.html", caseworker_panel),
+    Panel("records/_client_panel.html", records_panel),
+    Panel("policy/_client_panel.html", privacy_panel),
     Panel("privacy/_client_panel.html", corrections_panel),
 )

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("home.my_work", _l("My work"), {Role.manager, Role.caseworker}),
     ("clients.index", _l("Clients"), {Role.manager, Role.caseworker}),
     ("referrals.queue", _l("Referrals"), {Role.manager, Role.caseworker}),
+    ("consultations.index", _l("Consultations"), {Role.manager, Role.caseworker}),
     ("dashboard.index", _l("Dashboard"), {Role.manager}),
     ("directory.index", _l("Partners"), {Role.manager, Role.caseworker}),
     ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
@@ -23,6 +24,8 @@ NAVIGATION = [
     ("admin.users", _l("Users"), {Role.admin, Role.manager}),
     ("youth.home", _l("My applications"), {Role.youth}),
     ("account.index", _l("Your account"), {Role.admin, Role.manager, Role.caseworker}),
+    ("sharing.youth_list", _l("What I shared"), {Role.youth}),
+    ("library.index", _l("Guides"), {Role.manager, Role.caseworker, Role.youth}),
 ]
 
 

@@ -213,6 +213,12 @@ def test_unknown_user_ids_are_404(make, auth, agency, bad):
     assert auth.post(f"/admin/users/{bad}/deactivate").status_code == 404
 
 
+# Every retention period at its default.
+RETENTION = {"retain_closed_files_days": "2555", "retain_finished_packets_days": "1825",
+             "retain_superseded_renders_days": "90", "retain_abandoned_drafts_days": "730",
+             "retain_referrals_days": "365", "retain_audit_days": "2555"}
+
+
 def test_settings_are_saved_and_audited(make, auth, agency, app, client):
     _login(make, auth, agency, Role.admin)
     page = client.get("/admin/settings").get_data(as_text=True)
@@ -220,26 +226,27 @@ def test_settings_are_saved_and_audited(make, auth, agency, app, client):
     response = auth.post("/admin/settings", {"caseworkers_see_all_clients": "assigned",
                                              "caseworkers_may_approve": "yes",
                                              "youth_login_mode": "one_time_code", "stuck_after_days": "21",
-                                             "retention_days": "1095"})
+                                             **RETENTION, "retain_abandoned_drafts_days": "1095"})
     assert response.status_code == 303
     with app.app_context(), session_scope(app) as db:
         saved = db.get(Agency, agency.id)
         assert (not saved.caseworkers_see_all_clients and saved.caseworkers_may_approve
                 and not saved.self_approval_allowed)
         assert (saved.youth_login_mode == "one_time_code" and saved.stuck_after_days == 21
-                and saved.retention_days == 1095)
+                and saved.retain_abandoned_drafts_days == 1095 and saved.retain_superseded_renders_days == 90)
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "agency.settings_changed")).one()
-        assert "caseworkers_see_all_clients" in event.detail and "retention_days" in event.detail
+        assert "caseworkers_see_all_clients" in event.detail and "retain_abandoned_drafts_days" in event.detail
 
 
 @pytest.mark.parametrize("field, value", [
     ("stuck_after_days", "0"), ("stuck_after_days", "ten"), ("stuck_after_days", "99999999999999"),
-    ("retention_days", "30"), ("youth_login_mode", "carrier_pigeon"), ("caseworkers_see_all_clients", "some"),
+    ("retain_abandoned_drafts_days", "30"), ("retain_superseded_renders_days", "3"),
+    ("retain_audit_days", "99999"), ("youth_login_mode", "carrier_pigeon"), ("caseworkers_see_all_clients", "some"),
 ])
 def test_bad_settings_get_a_message(make, auth, agency, field, value, app):
     _login(make, auth, agency, Role.manager)
     data = {"caseworkers_see_all_clients": "all", "youth_login_mode": "password", "stuck_after_days": "14",
-            "retention_days": "730"}
+            **RETENTION}
     data[field] = value
     response = auth.post("/admin/settings", data)
     assert response.status_code == 422 and field in _errors(response)

@@ -118,8 +118,12 @@ def test_the_admin_setting_turns_it_on_for_caseworkers(app, client, make):
     auth = sign_in(client, admin)
     page = client.get("/admin/settings").get_data(as_text=True)
     assert 'name="caseworkers_need_mfa"' in page
+    from portal.accounts.agencies import RETENTION_FIELDS
+
+    current = fresh(app, type(agency), agency.id)
     form = {"caseworkers_see_all_clients": "all", "youth_login_mode": "password", "stuck_after_days": "14",
-            "retention_days": "730", "caseworkers_need_mfa": "yes"}
+            "retention_days": "730", "caseworkers_need_mfa": "yes",
+            **{name: str(getattr(current, name)) for name in RETENTION_FIELDS}}
     assert auth.post("/admin/settings", data=form).status_code == 303
     assert fresh(app, type(agency), agency.id).caseworkers_need_mfa
 

@@ -102,7 +102,7 @@ def test_record_submission_shows_the_missing_signature_and_takes_a_managers_reas
     with app.app_context(), session_scope(app) as db:
         db.get(Packet, review_world.packet.id).status = "approved"
     url = f"/packets/{review_world.packet.id}/submission"
-    form = {"sent_on": date.today().isoformat(), "method": "online"}
+    form = {"sent_on": date.today().isoformat(), "method": "online", "reference": "F000123456", "basis": "consent"}
     worker = sign_in(client, review_world.worker)
     page = client.get(url).get_data(as_text=True)
     assert 'id="gate-refused"' in page and "Applicant (minor aged 14 to 17)" in page

@@ -31,6 +31,7 @@ def _submit(auth, packet, **fields):
     # test_completeness.py); recording is what is tested here.
     data = {"sent_on": date.today().isoformat(), "method": "online", "reference": "", "note": "",
             "override_reason": "Test: recording only", **fields}
+    data = {"basis": "court_order", "citation": "Guardianship order 2024-0001", **data}  # the disclosure's basis
     return auth.post(f"/packets/{packet.id}/submission", data=data, content_type="multipart/form-data")
 
 

@@ -37,7 +37,7 @@ def test_packet_list_csv_neutralises_and_is_audited(auth, review_world, make, ap
     evil = make.client(review_world.agency, family_name="=cmd|' /C calc'!A0", given_names="@Mallory")
     make.packet(evil, owner_id=review_world.worker.id)
     auth.login(review_world.manager)
-    response = auth.client.get("/dashboard/packets.csv")
+    response = auth.client.get("/dashboard/packets.csv?recipient=court&basis=court_order&citation=Order+123")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))

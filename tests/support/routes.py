@@ -21,7 +21,8 @@ def route_values(world, make) -> dict[str, str]:
         "packet_id": str(world.packet.id), "client_id": str(world.client.id), "partner_id": str(partner.id),
         "referral_id": str(referral.id), "user_id": str(world.caseworker.id), "render_id": str(world.packet.id),
         "document_id": str(world.packet.id), "step_key": STEP, "token": "not-a-real-token",
-        "invitation_id": str(world.packet.id),
+        "invitation_id": str(world.packet.id), "consultation_id": str(world.packet.id),
+        "guide_id": str(world.packet.id), "filename": "not-a-file.txt",
     }
 
 

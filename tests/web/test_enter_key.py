@@ -19,8 +19,10 @@ def misplaced_defaults(html: str, where: str) -> list[str]:
             continue
         first = buttons[0]
         primary = [button for button in buttons if "button--primary" in (button.attrs.get("class") or "").split()]
-        same_action = primary and all((first.attrs.get("name"), first.attrs.get("value"))
-                                      == (button.attrs.get("name"), button.attrs.get("value")) for button in primary)
+        # The first may carry no name (a plain save) or the primary's own name and value, never another action.
+        same_action = primary and (first.attrs.get("name") is None or all(
+            (first.attrs.get("name"), first.attrs.get("value")) == (button.attrs.get("name"), button.attrs.get("value"))
+            for button in primary))
         if first not in primary or not same_action:
             problems.append(f"{where} form {form.attrs.get('action')}: first is {first.attrs.get('name')!r} "
                             f"{first.text.strip()!r}")

@@ -98,8 +98,8 @@ def sending_step(*, section: str = "Sending the application (not on the form)") 
                           options=SEND_METHOD_OPTIONS),
                     Field("send_on", _l("Planned mailing or online submission date"), kind="date", future=True),
                     Field("expected_receipt_date", _l("Date IRCC should receive it, if known"), kind="date",
-                          future=True, required=False, help=_l("Leave empty to let Passage add the usual days for the method "
-                                                  "chosen.")),
+                          future=True, required=False,
+                          help=_l("Leave empty to let Passage add the usual days for the method chosen.")),
                 ))
 
 

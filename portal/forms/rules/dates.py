@@ -2,10 +2,11 @@
 import calendar
 from datetime import date, datetime
 
+from portal.validation import EARLIEST_DATE, LATEST_DATE
+
 # No answer in a packet is before 1900 or after 2199: a stored date outside is read as no date, so the rules'
 # arithmetic (five years back, 1,095 days) can never leave the calendar; the form says what to correct.
-EARLIEST = date(1900, 1, 1)
-LATEST = date(2199, 12, 31)
+EARLIEST, LATEST = EARLIEST_DATE, LATEST_DATE
 
 
 def plausible(day: date | None) -> date | None:
