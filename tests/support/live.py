@@ -14,7 +14,7 @@ import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal.demo import demo_totp_secret
-from tests.support.app import MFA_SECRETS, codes_for
+from tests.support.app import codes_for, secret_of
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -59,7 +59,7 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
                          allow_redirects=False, timeout=30)
     location = response.headers.get("Location", "")
     if response.status_code == 303 and location.startswith("/sign-in/code"):  # staff with an authenticator
-        for code in codes_for(MFA_SECRETS[email]):
+        for code in codes_for(secret_of(email)):
             response = http.post(base + location, data={"code": code, "csrf_token": token}, allow_redirects=False,
                                  timeout=30)
             if response.status_code == 303:
