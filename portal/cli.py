@@ -12,7 +12,7 @@ from portal import audit, queue
 from portal.accounts import users
 from portal.accounts.agencies import AgencyError, create
 from portal.db import session_scope
-from portal.demo import DEMO_LOGINS, print_logins, seed
+from portal.demo import DEMO_LOGINS, demo_totp_secret, print_logins, seed
 from portal.documents import cli as documents_cli
 from portal.documents import maintenance
 from portal.library import starter
@@ -22,7 +22,7 @@ from portal.records import cli as records_cli
 
 
 def init_app(app: Flask) -> None:
-    for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit, library_starter):
+    for command in (db_upgrade, create_agency, create_user, seed_demo, serve, verify_audit, library_starter, demo_code):
         app.cli.add_command(command)
     for command in (documents_cli.list_packets, documents_cli.render_packet):
         app.cli.add_command(command)
@@ -107,6 +107,15 @@ def seed_demo():
     with session_scope() as session:
         logins = seed(session)
     print_logins(logins, echo=click.echo)
+
+
+@click.command("demo-code")
+@click.argument("email")
+def demo_code(email):
+    """Print the current sign-in code of a demo manager or admin (demo secrets only)."""
+    import pyotp  # deferred: only this demo helper needs it at the command line
+
+    click.echo(pyotp.TOTP(demo_totp_secret(email.strip().lower())).now())
 
 
 @click.command("serve")

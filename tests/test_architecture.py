@@ -23,7 +23,7 @@ LAYERS = [  # (layer, module prefixes), lowest first
     ("forms", ("portal.forms",)),
     ("domain", ("portal.access", "portal.audit", "portal.accounts", "portal.casework", "portal.packets", "portal.youth",
                 "portal.referrals", "portal.reporting", "portal.library",
-                "portal.policy")),
+                "portal.policy", "portal.privacy")),
     ("documents", ("portal.documents", "portal.records")),
     ("demo", ("portal.demo",)),
     ("web", ("portal.web", "portal.blueprints")),

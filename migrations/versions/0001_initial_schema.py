@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('caseworkers_may_approve', sa.Boolean(), nullable=False),
     sa.Column('self_approval_allowed', sa.Boolean(), nullable=False),
     sa.Column('youth_login_mode', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('caseworkers_need_mfa', sa.Boolean(), nullable=False),
     sa.Column('stuck_after_days', sa.Integer(), nullable=False),
     sa.Column('retain_closed_files_days', sa.Integer(), nullable=False),
     sa.Column('retain_finished_packets_days', sa.Integer(), nullable=False),
@@ -251,6 +252,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_passwordlink_token_hash'), ['token_hash'], unique=True)
         batch_op.create_index(batch_op.f('ix_passwordlink_user_id'), ['user_id'], unique=False)
 
+    op.create_table('privacyincident',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('found_on', sa.Date(), nullable=False),
+    sa.Column('containment', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('client_ids', sa.JSON(), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('privacyincident', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_privacyincident_agency_id'), ['agency_id'], unique=False)
+
+    op.create_table('recoverycode',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('code_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('recoverycode', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recoverycode_code_hash'), ['code_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recoverycode_user_id'), ['user_id'], unique=False)
+
     op.create_table('signincode',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -266,6 +296,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_signincode_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_signincode_user_id'), ['user_id'], unique=False)
 
+    op.create_table('staffmfa',
+    sa.Column('user_id', sa.Uuid(), nullable=False),
+    sa.Column('secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('pending_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_step', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('user_id')
+    )
     op.create_table('usersession',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('user_id', sa.Uuid(), nullable=False),
@@ -306,6 +346,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_accessrequest_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_accessrequest_client_id'), ['client_id'], unique=False)
 
+    op.create_table('correctionrequest',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=False),
+    sa.Column('field', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('value_when_asked', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('requested_value', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('corrected_value', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('statement', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+    sa.Column('decision_note', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('decided_by_id', sa.Uuid(), nullable=True),
+    sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('told_by', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('correctionrequest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_correctionrequest_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_correctionrequest_client_id'), ['client_id'], unique=False)
+
     op.create_table('disclosure',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('agency_id', sa.Uuid(), nullable=False),
@@ -327,6 +395,26 @@ def upgrade() -> None:
         batch_op.create_index('ix_disclosure_agency_date', ['agency_id', 'disclosed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_disclosure_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_disclosure_client_file_id'), ['client_file_id'], unique=False)
+
+    op.create_table('incidentnotice',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('agency_id', sa.Uuid(), nullable=False),
+    sa.Column('incident_id', sa.Uuid(), nullable=False),
+    sa.Column('client_id', sa.Uuid(), nullable=True),
+    sa.Column('recipient', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('notified_on', sa.Date(), nullable=False),
+    sa.Column('recorded_by_id', sa.Uuid(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['incident_id'], ['privacyincident.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('incidentnotice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incidentnotice_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_incidentnotice_incident_id'), ['incident_id'], unique=False)
 
     op.create_table('noticeacknowledgement',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -958,12 +1046,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_noticeacknowledgement_agency_id'))
 
     op.drop_table('noticeacknowledgement')
+    with op.batch_alter_table('incidentnotice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incidentnotice_incident_id'))
+        batch_op.drop_index(batch_op.f('ix_incidentnotice_agency_id'))
+
+    op.drop_table('incidentnotice')
     with op.batch_alter_table('disclosure', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_disclosure_client_file_id'))
         batch_op.drop_index(batch_op.f('ix_disclosure_agency_id'))
         batch_op.drop_index('ix_disclosure_agency_date')
 
     op.drop_table('disclosure')
+    with op.batch_alter_table('correctionrequest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_correctionrequest_client_id'))
+        batch_op.drop_index(batch_op.f('ix_correctionrequest_agency_id'))
+
+    op.drop_table('correctionrequest')
     with op.batch_alter_table('accessrequest', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_accessrequest_client_id'))
         batch_op.drop_index(batch_op.f('ix_accessrequest_agency_id'))
@@ -973,11 +1071,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_usersession_user_id'))
 
     op.drop_table('usersession')
+    op.drop_table('staffmfa')
     with op.batch_alter_table('signincode', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_signincode_user_id'))
         batch_op.drop_index(batch_op.f('ix_signincode_created_at'))
 
     op.drop_table('signincode')
+    with op.batch_alter_table('recoverycode', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recoverycode_user_id'))
+        batch_op.drop_index(batch_op.f('ix_recoverycode_code_hash'))
+
+    op.drop_table('recoverycode')
+    with op.batch_alter_table('privacyincident', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_privacyincident_agency_id'))
+
+    op.drop_table('privacyincident')
     with op.batch_alter_table('passwordlink', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_passwordlink_user_id'))
         batch_op.drop_index(batch_op.f('ix_passwordlink_token_hash'))

@@ -5,7 +5,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit, validation
-from portal.accounts import password_links, sessions, users
+from portal.accounts import mfa, password_links, sessions, users
 from portal.i18n import lazy_gettext as _l
 from portal.models import CASE_ROLES, Agency, Role, User
 from portal.validation import FormResult
@@ -59,7 +59,7 @@ def retention_settings() -> list[tuple]:
 
 SETTINGS_FIELDS = (
     "caseworkers_see_all_clients", "caseworkers_may_approve", "self_approval_allowed",
-    "youth_login_mode", "stuck_after_days", *RETENTION_FIELDS,
+    "youth_login_mode", "stuck_after_days", *RETENTION_FIELDS, "caseworkers_need_mfa",
 )
 YOUTH_LOGIN_MODES = ("password", "one_time_code")
 STAFF_ROLES_CREATABLE = {
@@ -82,6 +82,7 @@ def read_settings(form) -> FormResult:
         "caseworkers_may_approve": form.get("caseworkers_may_approve", ""),
         "self_approval_allowed": form.get("self_approval_allowed", ""),
         "youth_login_mode": validation.clean_text(form.get("youth_login_mode", "")),
+        "caseworkers_need_mfa": form.get("caseworkers_need_mfa", ""),
         "stuck_after_days": validation.clean_text(form.get("stuck_after_days", ""))[:20],
         **{name: validation.clean_text(form.get(name, ""))[:20] for name in RETENTION_FIELDS},
     }
@@ -91,6 +92,7 @@ def read_settings(form) -> FormResult:
         errors["caseworkers_see_all_clients"] = _l("Please choose one of the options.")
     values["caseworkers_may_approve"] = raw["caseworkers_may_approve"] == "yes"
     values["self_approval_allowed"] = raw["self_approval_allowed"] == "yes"
+    values["caseworkers_need_mfa"] = raw["caseworkers_need_mfa"] == "yes"
     values["youth_login_mode"], error = validation.choice(raw["youth_login_mode"], YOUTH_LOGIN_MODES, required=True)
     if error:
         errors["youth_login_mode"] = error
@@ -212,3 +214,14 @@ def set_active(session: Session, *, user: User, active: bool, by: User) -> None:
         sessions.end_all_sessions(session, user=user)
     audit.record(session, action="user.activated" if active else "user.deactivated", user=by, record_type="user",
                  record_id=user.id)
+
+
+def reset_two_step(session: Session, *, user: User, by: User) -> bool:
+    """Someone lost their phone and their recovery codes: an admin or manager removes their authenticator.
+    Their sessions end; where their role needs a second step, they set up a new one at their next sign-in."""
+    if not may_manage(by, user) or mfa.enrolment(session, user) is None:
+        return False
+    mfa.remove(session, user=user)
+    sessions.end_all_sessions(session, user=user)
+    audit.record(session, action="mfa.reset", user=by, record_type="user", record_id=user.id)
+    return True

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from portal import audit
-from portal.accounts import limits
+from portal.accounts import limits, mfa
 from portal.accounts.users import normalise_email, password_matches
 from portal.models import Agency, Role, User, UserSession, utcnow
 
@@ -40,6 +40,8 @@ class SignInResult:
     user: User | None = None
     wait_seconds: int = 0
     needs_code: bool = False  # a youth whose agency signs youth in with one-time codes, not passwords
+    pending: User | None = None  # the password was right; the second step ("code" or "enrol") is still to come
+    second_step: str | None = None
 
 
 def sign_in(session: Session, *, email: str, password: str, ip: str, now: datetime | None = None) -> SignInResult:
@@ -62,9 +64,12 @@ def sign_in(session: Session, *, email: str, password: str, ip: str, now: dateti
         if user.role == Role.youth and agency is not None and agency.youth_login_mode == "one_time_code":
             audit.record(session, action="sign_in.needs_code", user=user, record_type="user", record_id=user.id)
             return SignInResult(needs_code=True)
-        user.last_sign_in_at = now
-        audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id)
-        return SignInResult(user=user)
+        step = mfa.second_step(session, user=user, agency=agency)
+        if step:
+            audit.record(session, action="sign_in.password_ok", user=user, record_type="user", record_id=user.id,
+                         detail=f"next={step}")
+            return SignInResult(pending=user, second_step=step)
+        return SignInResult(user=signed_in(session, user=user, now=now))
     if user is None:
         password_matches("", password)
     audit.record(
@@ -75,6 +80,13 @@ def sign_in(session: Session, *, email: str, password: str, ip: str, now: dateti
         record_id=user.id if user else "",
     )
     return SignInResult()
+
+
+def signed_in(session: Session, *, user: User, now: datetime | None = None, how: str = "") -> User:
+    """Record a completed sign-in (after the password, and the second step where there is one)."""
+    user.last_sign_in_at = now or utcnow()
+    audit.record(session, action="sign_in", user=user, record_type="user", record_id=user.id, detail=how)
+    return user
 
 
 def open_session(session: Session, *, user: User, ip: str) -> str:
@@ -124,5 +136,11 @@ def end_session(session: Session, *, token: str) -> None:
 
 
 def end_all_sessions(session: Session, *, user: User) -> None:
+    """Sign out everywhere: every session of the user ends, on every device."""
     for row in session.exec(select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))):
         row.ended_at = utcnow()
+
+
+def sign_out_everywhere(session: Session, *, user: User) -> None:
+    end_all_sessions(session, user=user)
+    audit.record(session, action="sign_out.everywhere", user=user, record_type="user", record_id=user.id)

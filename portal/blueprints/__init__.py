@@ -1,5 +1,6 @@
 """The views, one module per blueprint: each parses the request, calls the domain, renders a page or a block."""
 from portal.blueprints import (
+                                            account,
                                             admin,
                                             audit_log,
                                             auth,
@@ -12,6 +13,7 @@ from portal.blueprints import (
                                             library,
                                             packets,
                                             policy,
+                                            privacy,
                                             records,
                                             referrals,
                                             review,
@@ -20,6 +22,6 @@ from portal.blueprints import (
                                             youth,
 )
 
-BLUEPRINTS = tuple(module.bp for module in (auth, home, clients, audit_log, admin, packets, documents, review,
+BLUEPRINTS = tuple(module.bp for module in (auth, account, home, clients, audit_log, admin, packets, documents, review,
                                             dashboard, youth, referrals, consultations, directory, library, sharing,
-                                            policy, submission, records))
+                                            policy, submission, records, privacy))

@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from portal import mail
 from portal.access import parse_id
-from portal.accounts import agencies, password_links
+from portal.accounts import agencies, mfa, password_links
 from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -30,7 +30,8 @@ def users():
     people = agencies.agency_users(db, agency_id=current_user.agency_id)
     return render("admin/users.html", people=people, role_labels=ROLE_LABELS,
                   manageable={user.id for user in people if agencies.may_manage(current_user, user)},
-                  confirmable={user.id for user in people if agencies.may_confirm(current_user, user)})
+                  confirmable={user.id for user in people if agencies.may_confirm(current_user, user)},
+                  two_step=mfa.enrolled_ids(db, agency_id=current_user.agency_id))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -115,6 +116,20 @@ def reactivate(user_id):
     return _set_active(user_id, True)
 
 
+@bp.route("/users/<user_id>/reset-two-step", methods=["POST"])
+@allow(Role.admin, Role.manager)
+def reset_two_step(user_id):
+    db = get_session()
+    target = _same_agency_user(user_id)
+    if agencies.reset_two_step(db, user=target, by=current_user):
+        db.commit()
+        flash(_("%(name)s's two-step sign-in is removed and they are signed out. They set it up again when they "
+                "next sign in.", name=target.name), "success")
+    else:
+        flash(_("You cannot change this account. Ask an administrator."), "error")
+    return redirect(url_for("admin.users"), 303)
+
+
 def _set_active(user_id, active: bool):
     db = get_session()
     target = _same_agency_user(user_id)
@@ -139,6 +154,7 @@ def settings():
             "caseworkers_may_approve": "yes" if agency.caseworkers_may_approve else "",
             "self_approval_allowed": "yes" if agency.self_approval_allowed else "",
             "youth_login_mode": agency.youth_login_mode,
+            "caseworkers_need_mfa": "yes" if agency.caseworkers_need_mfa else "",
             "stuck_after_days": agency.stuck_after_days,
             **{name: getattr(agency, name) for name in agencies.RETENTION_FIELDS},
         })

@@ -10,6 +10,7 @@ from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Role, User
 from portal.policy import collection
 from portal.policy import settings as policy_settings
+from portal.privacy import corrections
 from portal.web.guards import allow
 from portal.web.panels import CLIENT_PANELS, render_panels
 from portal.web.rendering import render
@@ -68,7 +69,8 @@ def show(client_id):
     db.commit()
     assigned = db.get(User, client.assigned_caseworker_id) if client.assigned_caseworker_id else None
     panels = render_panels(CLIENT_PANELS, session=db, user=current_user, client=client)
-    return render("clients/show.html", client=client, assigned=assigned, panels=panels,
+    statements = corrections.statements_by_field(corrections.for_client(db, client=client))
+    return render("clients/show.html", client=client, assigned=assigned, panels=panels, statements=statements,
                   hidden=collection.hidden_fields(db, agency_id=current_user.agency_id, client=client),
                   collected=collection.collected_for(db, client_id=client.id),
                   field_labels=dict(policy_settings.OPTIONAL_FIELDS), **_labels())

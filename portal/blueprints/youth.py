@@ -14,6 +14,7 @@ from portal.db import get_session
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Client, Invitation, Packet, Role
 from portal.packets import lifecycle, signatures, signing
+from portal.privacy import corrections
 from portal.web.guards import allow, public
 from portal.web.panels import invitation_panel
 from portal.web.rendering import render
@@ -37,7 +38,9 @@ def home():
     packets = participation.youth_packets(db, user=current_user)
     cards = [_packet_card(db, packet) for packet in packets]
     code_mode = invitations.login_mode(db, agency_id=current_user.agency_id) == "one_time_code"
-    return render("youth/home.html", cards=cards, code_mode=code_mode)
+    return render("youth/home.html", cards=cards, code_mode=code_mode,
+                  corrections=corrections.decided_for_youth(db, user=current_user),
+                  field_label=corrections.field_label)
 
 
 def _packet_card(db, packet: Packet) -> dict:

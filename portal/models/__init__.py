@@ -28,6 +28,9 @@ from portal.models.core import (
     new_id,
     utcnow,
 )
+from portal.models.corrections import CorrectionRequest, CorrectionStatus
+from portal.models.incidents import IncidentNotice, PrivacyIncident
+from portal.models.mfa import RecoveryCode, StaffMfa
 from portal.models.policy import AgencyPolicy, Disclosure, FieldCollection, NoticeAcknowledgement
 from portal.models.records import AccessRequest, ArchiveStatus, BackupRecord
 from portal.models.referrals import Partner, Referral, ReferralEvent, ReferralOut, ReferralStatus
@@ -94,4 +97,10 @@ __all__ = [
     "Invitation",
     "Signature",
     "SignInCode",
+    "StaffMfa",
+    "RecoveryCode",
+    "CorrectionRequest",
+    "CorrectionStatus",
+    "PrivacyIncident",
+    "IncidentNotice",
 ]

@@ -82,6 +82,7 @@ class Agency(SQLModel, table=True):
     caseworkers_may_approve: bool = False
     self_approval_allowed: bool = False
     youth_login_mode: str = Field(default="password", max_length=20)  # password | one_time_code
+    caseworkers_need_mfa: bool = False  # managers and admins always sign in with a second step
     stuck_after_days: int = 14
     # Retention: days after which `flask purge` disposes of each kind of record (portal/records/retention.py).
     retain_closed_files_days: int = 2555  # archived client files, counted from their last change

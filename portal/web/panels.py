@@ -22,6 +22,7 @@ from portal.packets import comments, completeness, history, lifecycle, milestone
 from portal.packets.answers import packets_of_client
 from portal.policy import disclosures, notice
 from portal.policy import settings as policy_settings
+from portal.privacy import corrections
 from portal.records import access_requests
 from portal.referrals import directory, sharing
 from portal.youth import invitations, participation
@@ -189,6 +190,14 @@ def caseworker_panel(*, session, user, client):
     return {"client": client, "staff": staff, "holder": dict(staff).get(client.assigned_caseworker_id)}
 
 
+def corrections_panel(*, session, user, client):
+    """Correction requests about the file; for managers, who opened it and recording an incident."""
+    if user.role not in CASE_ROLES:
+        return None
+    return {"client": client, "requests": corrections.for_client(session, client=client),
+            "field_label": corrections.field_label}
+
+
 def records_panel(*, session, user, client):
     """Managers: whether the file is under a legal hold, and its access requests, with the way to both."""
     if user.role != Role.manager:
@@ -203,4 +212,5 @@ CLIENT_PANELS = (
     Panel("dashboard/_client_panel.html", caseworker_panel),
     Panel("records/_client_panel.html", records_panel),
     Panel("policy/_client_panel.html", privacy_panel),
+    Panel("privacy/_client_panel.html", corrections_panel),
 )

@@ -20,8 +20,10 @@ NAVIGATION = [
     ("dashboard.index", _l("Dashboard"), {Role.manager}),
     ("directory.index", _l("Partners"), {Role.manager, Role.caseworker}),
     ("audit_log.index", _l("Audit log"), {Role.manager, Role.admin}),
+    ("privacy.index", _l("Privacy"), {Role.manager}),
     ("admin.users", _l("Users"), {Role.admin, Role.manager}),
     ("youth.home", _l("My applications"), {Role.youth}),
+    ("account.index", _l("Your account"), {Role.admin, Role.manager, Role.caseworker}),
     ("sharing.youth_list", _l("What I shared"), {Role.youth}),
     ("library.index", _l("Guides"), {Role.manager, Role.caseworker, Role.youth}),
 ]

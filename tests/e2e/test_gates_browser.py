@@ -4,6 +4,8 @@ Chromium with Playwright against the live demo (tests/e2e/conftest.py)."""
 import pytest
 from sqlmodel import select
 
+from tests.support.live import sign_in_page
+
 pytestmark = pytest.mark.e2e
 
 
@@ -24,10 +26,7 @@ def test_a_refused_approval_and_a_managers_written_override(live_portal, browser
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
-    page.goto(base + "/sign-in")
-    page.fill("#email", "manager@peel.demo")
-    page.fill("#password", "passage-demo-2026")
-    page.click("button[type=submit]")
+    sign_in_page(page, base, "manager@peel.demo")  # with the code of the demo's published key
     page.wait_for_url("**/my-work")
 
     page.goto(f"{base}/packets/{packet_id}/staff-review")

@@ -12,7 +12,7 @@ def test_parallel_approvals_approve_once(any_app):
     make = Factory(any_app)
     agency = make.agency()
     worker = make.user(agency, role=Role.caseworker)
-    managers = [make.user(agency, role=Role.manager) for _ in range(4)]
+    managers = [make.user(agency, role=Role.manager) for _ in range(20)]  # one code sign-in each per window
     person = make.client(agency, assigned_caseworker_id=worker.id)
     packet = make.packet(person, owner_id=worker.id, created_by_id=worker.id, status=PacketStatus.in_review,
                          answers={"family_name": "Haddad"})

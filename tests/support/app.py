@@ -1,16 +1,19 @@
 """What every test may use: an app built for tests, a factory of records, and a signed-in browser."""
 import os
 import re
+import time
 import uuid
 from datetime import date
 
+import pyotp
 import pytest
 from sqlmodel import SQLModel
 
 from portal import create_app
-from portal.accounts import users
+from portal.accounts import mfa, users
 from portal.casework.clients import refresh_search_name
 from portal.db import session_scope
+from portal.demo import demo_totp_secret
 from portal.models import Agency, Client, Packet, Role, User
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -18,6 +21,8 @@ PASSWORD = "correct horse battery"
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 HTMX = {"HX-Request": "true"}
+# The authenticator secret of every staff member the tests enrolled, by email: the helpers compute codes from it.
+MFA_SECRETS: dict[str, str] = {}
 
 
 def service_missing(what: str, error: Exception):
@@ -75,6 +80,9 @@ class Factory:
             )
             for key, value in fields.items():
                 setattr(user, key, value)
+            if role in (Role.admin, Role.manager):  # they always sign in with a second step
+                MFA_SECRETS[user.email] = pyotp.random_base32()
+                mfa.enrol_with_secret(session, user=user, secret=MFA_SECRETS[user.email])
             session.flush()
             session.expunge(user)
         return user
@@ -108,14 +116,42 @@ def csrf_token_from(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+_SECRET_ON_PAGE = re.compile(r'id="mfa-secret">([A-Z2-7]+)<')
+
+
+def codes_for(secret: str) -> list[str]:
+    """The codes an authenticator would accept now, this window's first: a second sign-in within one
+    30-second window needs the next window's code (the last one used is spent)."""
+    totp = pyotp.TOTP(secret)
+    return [totp.now(), totp.at(time.time() + 30)]
+
+
+def secret_of(email: str) -> str:
+    """The authenticator secret of a staff member the tests enrolled, or of a demo manager or admin."""
+    return MFA_SECRETS.get(email) or demo_totp_secret(email)
+
+
 class Auth:
     def __init__(self, client):
         self.client = client
 
     def login(self, user: User, password: str = PASSWORD):
+        """Sign in as a person would: the password, then a code from the authenticator where there is one
+        (setting it up first where the account must have one and has none yet)."""
         page = self.client.get("/sign-in")
         token = csrf_token_from(page.get_data(as_text=True))
-        return self.client.post("/sign-in", data={"email": user.email, "password": password, "csrf_token": token})
+        response = self.client.post("/sign-in", data={"email": user.email, "password": password, "csrf_token": token})
+        location = response.headers.get("Location", "")
+        if response.status_code != 303 or not location.startswith("/sign-in/"):
+            return response
+        if location.startswith("/sign-in/set-up"):
+            page = self.client.get(location).get_data(as_text=True)
+            MFA_SECRETS[user.email] = _SECRET_ON_PAGE.search(page).group(1)
+        for code in codes_for(secret_of(user.email)):
+            response = self.client.post(location, data={"code": code, "csrf_token": token})
+            if response.status_code in (200, 303):
+                return response
+        return response
 
     def token(self, path: str = "/") -> str:
         """A CSRF token for the current session, read from a page as a browser would."""

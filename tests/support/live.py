@@ -9,8 +9,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import pyotp
 import requests
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from portal.demo import demo_totp_secret
+from tests.support.app import codes_for, secret_of
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -53,6 +57,13 @@ def signed_in(base: str, email: str, password: str) -> requests.Session:
     http, token = browser(base, "/sign-in")
     response = http.post(base + "/sign-in", data={"email": email, "password": password, "csrf_token": token},
                          allow_redirects=False, timeout=30)
+    location = response.headers.get("Location", "")
+    if response.status_code == 303 and location.startswith("/sign-in/code"):  # staff with an authenticator
+        for code in codes_for(secret_of(email)):
+            response = http.post(base + location, data={"code": code, "csrf_token": token}, allow_redirects=False,
+                                 timeout=30)
+            if response.status_code == 303:
+                break
     assert response.status_code == 303, f"sign-in failed: {response.status_code}"
     return http
 
@@ -75,3 +86,16 @@ def at_once(count: int, prepare, fire) -> list:
 
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(run, prepared))
+
+
+def sign_in_page(page, base: str, email: str, password: str = "passage-demo-2026") -> None:
+    """Sign in as a demo account; managers and admins also enter the code of their published demo key."""
+    page.goto(base + "/sign-in")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/sign-in" not in url or "/sign-in/code" in url)
+    if "/sign-in/code" in page.url:
+        page.fill("#code", pyotp.TOTP(demo_totp_secret(email)).now())
+        page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/sign-in" not in url)
