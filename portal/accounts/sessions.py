@@ -100,8 +100,13 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_user(session: Session, *, token: str, user_id: str, idle: timedelta) -> User | None:
-    """The user of a live session; None when it ended, idled out, or the user was deactivated."""
+def session_user(session: Session, *, token: str, user_id: str, idle: timedelta, touch: bool = True,
+                 force: bool = False) -> User | None:
+    """The user of a live session; None when it ended, idled out, or the user was deactivated.
+
+    `touch=False` for background requests (a status poll): they read the session but are not activity, so an
+    open page cannot keep a session alive on its own. `force` counts the request as activity at once ("Stay
+    signed in")."""
     # One query for the session, the user and their agency: this runs on every signed-in request, and
     # the access checks that follow find the agency in the session instead of asking again.
     found = session.exec(
@@ -123,7 +128,7 @@ def session_user(session: Session, *, token: str, user_id: str, idle: timedelta)
     if user is None or not user.active:
         return None
     # Write the heartbeat at most once a minute: reads should not cost a write each.
-    if now - row.last_seen_at > timedelta(minutes=1):
+    if force or (touch and now - row.last_seen_at > timedelta(minutes=1)):
         row.last_seen_at = now
         session.commit()
     return user

@@ -175,6 +175,13 @@ def set_password(token):
                   status=422 if errors else 200)
 
 
+@bp.route("/session/keep-alive", methods=["POST"])
+@allow(*(str(role) for role in Role))
+def keep_alive():
+    """ "Stay signed in": the session's idle clock starts again (the login loader counts this request)."""
+    return "", 204
+
+
 @bp.route("/sign-out", methods=["POST"])
 @allow(*Role)
 def sign_out():

@@ -147,8 +147,6 @@ def _clean_date(item: Field, raw: Any, context: Context) -> tuple[Any, str | Non
     date in its packet type; never past the last plausible day."""
     value, error = validation.a_date(raw, past=not item.future, today=context.today, earliest=EARLIEST,
                                      latest=LATEST)
-    if error:  # the message names the question: several dates often share a page
-        error = f"{item.label}: {error}"
     return (value.isoformat() if isinstance(value, date) else value or ""), error
 
 
@@ -194,7 +192,11 @@ def check_value(item: Field, raw: Any, context: Context, *, required_check: bool
             error = validator(value, context)
             if error:
                 break
-    return value, (str(error) if error else None)
+    if not error:
+        return value, None
+    # The message names its question, in the error summary and beside the field: a page often has several.
+    error, label = str(error), str(item.label)
+    return value, (error if error.startswith(label) else f"{label}: {error}")
 
 
 def raw_rows(item: Field, form) -> list[dict[str, str]]:

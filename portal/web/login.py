@@ -1,10 +1,12 @@
 """Flask-Login over Passage's own server-side sessions: the cookie holds a token, the database the session."""
-from flask import Flask, g, session
+from flask import Flask, g, request, session
 
 from portal import db
 from portal.accounts.sessions import session_user
 from portal.extensions import login_manager
 from portal.i18n import lazy_gettext as _l
+
+BACKGROUND_HEADER = "X-Passage-Background"
 
 
 def init_app(app: Flask) -> None:
@@ -19,7 +21,10 @@ def init_app(app: Flask) -> None:
         token = session.get("sid")
         if not token:
             return None
-        user = session_user(db.get_session(), token=token, user_id=user_id, idle=app.config["IDLE_TIMEOUT"])
+        # A background poll (the PDF status) is not activity; "Stay signed in" is, at once.
+        background = request.headers.get(BACKGROUND_HEADER) == "1"
+        user = session_user(db.get_session(), token=token, user_id=user_id, idle=app.config["IDLE_TIMEOUT"],
+                            touch=not background, force=request.endpoint == "auth.keep_alive")
         if user is None:
             g.session_expired = True
             session.clear()

@@ -49,7 +49,7 @@ def test_youth_sees_only_fields_meant_for_them():
 def test_a_field_brought_in_by_the_same_submit_is_checked():
     step = get_packet_type("cit_0403").step("service")
     values, errors, _typed = check_step(step, MultiDict({"language_of_service": "en", "special_needs": "yes"}), ctx())
-    assert errors == {"special_needs_details": "Please fill this in."}
+    assert errors == {"special_needs_details": "Describe the accommodation needed: Please fill this in."}
     values, errors, _typed = check_step(step, MultiDict({"language_of_service": "en", "special_needs": "no",
                                                          "special_needs_details": "left over"}), ctx())
     assert errors == {}
@@ -101,13 +101,13 @@ def test_validators(kind, raw, stored, ok):
 
 def test_choice_must_be_one_of_the_options():
     item = Field("x", "X", kind="radio", options=(("a", "A"), ("b", "B")))
-    assert check_value(item, "c", ctx())[1] == "Please choose one of the options."
-    assert check_value(item, "", ctx())[1] == "Please choose one."
+    assert check_value(item, "c", ctx())[1] == "X: Please choose one of the options."  # names its question
+    assert check_value(item, "", ctx())[1] == "X: Please choose one."
 
 
 def test_field_validator_runs_after_the_kind_check():
     item = get_packet_type("cit_0403").field("height_cm")
-    assert check_value(item, "500", ctx())[1] == "Enter the height in centimetres, for example 165."
+    assert check_value(item, "500", ctx())[1] == "Height (cm): Enter the height in centimetres, for example 165."
 
 
 def test_group_rows_each_checked_and_empty_rows_dropped():

@@ -1,0 +1,55 @@
+"""Keyboard only, with what a screen reader would be told: sign in, open a step, leave a required answer
+empty and press Enter (focus lands on the error summary, which names the question), fix it and press
+Enter (focus lands on the next step's heading, the title changes and the live region says so)."""
+import pytest
+from sqlmodel import select
+
+from portal.db import session_scope
+from portal.models import Packet, PacketStatus, User
+
+pytestmark = pytest.mark.e2e
+
+
+def _tab_to(page, element_id: str, limit: int = 80) -> None:
+    for _ in range(limit):
+        if page.evaluate("document.activeElement && document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browser):
+    base, app = live_portal
+    with app.app_context(), session_scope(app) as db:
+        worker = db.exec(select(User).where(User.email == "caseworker@peel.demo")).one()
+        packet = db.exec(select(Packet).where(Packet.packet_type == "cit_0403", Packet.status == PacketStatus.draft,
+                                              Packet.owner_id == worker.id)).first()
+        packet_id = packet.id
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/sign-in")
+    _tab_to(page, "email")
+    page.keyboard.type("caseworker@peel.demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type("passage-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+    page.goto(f"{base}/packets/{packet_id}/steps/identity")
+    _tab_to(page, "birth_city")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
+    summary = page.locator("#error-summary").inner_text()
+    assert "birth" in summary.lower()  # the error names the question it is about
+
+    _tab_to(page, "birth_city")
+    page.keyboard.type("Aleppo")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'"
+                           " && !location.pathname.endsWith('/identity')")
+    heading = page.evaluate("document.activeElement.textContent").strip()
+    assert heading and page.title().startswith(heading)
+    page.wait_for_function("() => document.getElementById('announcer').textContent.length > 0")
+    assert heading in page.locator("#announcer").inner_text()
