@@ -6,7 +6,7 @@ import time
 
 import pyotp
 import pytest
-from sqlmodel import delete
+from sqlmodel import delete, select
 
 from portal.demo import DEMO_PASSWORD
 from tests.support.live import sign_in_page
@@ -37,7 +37,7 @@ def test_a_manager_sets_up_two_step_sign_in_and_signs_in_with_a_code(live_portal
     base, app = live_portal
     email = "manager@jhs.demo"
     with app.app_context(), session_scope(app) as db:  # as a manager new to Passage: nothing set up yet
-        user = db.query(User).filter(User.email == email).one()
+        user = db.exec(select(User).where(User.email == email)).one()
         db.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         db.execute(delete(StaffMfa).where(StaffMfa.user_id == user.id))
     page = desktop
