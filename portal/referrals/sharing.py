@@ -116,7 +116,7 @@ def create(session: Session, *, user: User, referral: ReferralOut, consent: Cons
     session.add(share)
     session.flush()
     agency = session.get(Agency, referral.agency_id)
-    mail.send(to=partner.email, subject=f"A referral from {agency.name}", body="\n".join([
+    _send(to=partner.email, subject=f"A referral from {agency.name}", body="\n".join([
         "Hello,",
         "",
         f"{agency.name} has referred someone to {partner.name}, with their consent.",
@@ -130,6 +130,15 @@ def create(session: Session, *, user: User, referral: ReferralOut, consent: Cons
     audit.record(session, action="partner_share.sent", user=user, record_type="client", record_id=referral.client_id,
                  detail=f"referral_out={referral.id} partner={partner.id} fields={share.fields}")
     return share
+
+
+def _send(*, to: str, subject: str, body: str) -> None:
+    """Mail that did not go is an error the caller rolls back: no share or code exists that nobody received."""
+    try:
+        mail.send(to=to, subject=subject, body=body)
+    except mail.MailError as error:
+        raise SharingError(_l("The email could not be sent just now, so nothing was shared. Please try again "
+                              "in a few minutes.")) from error
 
 
 def find(session: Session, *, token: str) -> PartnerShare | None:
@@ -176,9 +185,9 @@ def send_code(session: Session, *, share: PartnerShare, now: datetime | None = N
     session.execute(update(PartnerShare).where(PartnerShare.id == share.id).values(
         code_hash=_hash(f"{share.id}:{code}"), code_expires_at=now + CODE_LIFETIME, code_attempts=0)
         .execution_options(synchronize_session=False))
-    mail.send(to=address, subject="Your code to open a referral",
-              body=f"Your one-time code is {code}. It works for 10 minutes.\n\nIf you did not ask for it, "
-                   "you can ignore this email.")
+    _send(to=address, subject="Your code to open a referral",
+          body=f"Your one-time code is {code}. It works for 10 minutes.\n\nIf you did not ask for it, "
+               "you can ignore this email.")
     audit.record(session, action="partner_share.code_sent", agency_id=share.agency_id, record_type="client",
                  record_id=share.client_id, detail=f"share={share.id}")
 

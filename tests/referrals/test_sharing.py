@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal import mail
 from portal.db import session_scope
-from portal.models import AuditEvent, Partner, PartnerShare, ReferralOut, Role
+from portal.models import AuditEvent, Disclosure, Partner, PartnerShare, ReferralOut, Role
 from portal.referrals import sharing
 from tests.support.app import Factory, csrf_token_from
 from tests.support.records import sign_in
@@ -178,3 +178,16 @@ def test_one_code_opens_once_under_twenty_parallel_uses(any_app):
     for thread in threads:
         thread.join()
     assert results.count(True) == 1
+
+
+def test_a_link_that_could_not_be_emailed_shares_nothing(app, make, youth_world, client, tmp_path):
+    referral = a_referral_out(app, make, youth_world.centre, youth_world.client)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the outbox folder should be")
+    app.config["MAIL_OUTBOX_DIR"] = str(blocked)  # every email now fails
+    response = sign_in(client, youth_world.caseworker).post(f"/partners/referrals-out/{referral.id}/share",
+                                                            consent_form())
+    assert response.status_code == 422 and "could not be sent" in response.get_data(as_text=True)
+    with app.app_context(), session_scope(app) as db:
+        assert db.exec(select(PartnerShare)).all() == []
+        assert db.exec(select(Disclosure)).all() == []
