@@ -190,13 +190,14 @@ def submission(packet_id):
     db, packet = _load(packet_id)
     client = db.get(Client, packet.client_id)
     online = packet_channel.of(packet).online
+    policy = policy_settings.get(db, agency_id=packet.agency_id)  # read once: the form's choices and the check
     context = {"packet": packet, "client": client, "methods": milestones.SUBMISSION_METHODS, "errors": {},
                "values": {"method": "online"} if online else {}, "online": online,
                "packet_url": packet_page(packet.id),
                "blocking": completeness.of(db, packet=packet).blocking("submit"),
                "may_override": lifecycle.may_override(current_user, "submit"),
                "ircc_bases": [(key, label) for key, label in policy_settings.BASES
-                              if policy_settings.get(db, agency_id=packet.agency_id).allows("ircc", key)]}
+                              if policy.allows("ircc", key)]}
     if request.method == "GET":
         if lifecycle.refusal(db, packet=packet, to_status=PacketStatus.submitted, user=current_user):
             flash(_("Only an approved packet can be recorded as sent."), "warning")
@@ -213,7 +214,7 @@ def submission(packet_id):
     _recipient, basis, citation = disclosures.read_basis(request.form)
     basis_errors = {}
     try:  # personal information leaves for IRCC: nothing is recorded without an allowed basis
-        disclosures.check(policy_settings.get(db, agency_id=packet.agency_id), recipient="ircc", basis=basis,
+        disclosures.check(policy, recipient="ircc", basis=basis,
                           citation=citation)
     except disclosures.DisclosureRefused as refused:
         basis_errors = {refused.field: str(refused)}

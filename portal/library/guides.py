@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -26,12 +25,6 @@ AUDIENCES = (("youth", _l("Youth and families")), ("staff", _l("Caseworkers (pra
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FIELDS = ("title", "slug", "language", "summary", "audience", "packet_types", "body", "sources", "published")
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-
-
-@dataclass(frozen=True)
-class Found:
-    guide: Guide
-    other_languages: tuple[str, ...]
 
 
 def to_html(text: str) -> Markup:
@@ -110,7 +103,7 @@ def read_form(form, *, packet_types: set[str]) -> FormResult:
     clean["slug"] = slug
     if not SLUG.match(slug or "") or len(slug) > 80:
         errors["slug"] = _l("Short name: use lower-case letters, digits and hyphens, for example what-a-pr-card-is.")
-    tags = [key for key in re_split(validation.clean_text(form.get("packet_types", "")))]
+    tags = re_split(validation.clean_text(form.get("packet_types", "")))
     unknown = [tag for tag in tags if tag not in packet_types]
     if unknown:
         errors["packet_types"] = _l("Packet types: %(names)s is not a packet type.", names=", ".join(unknown))

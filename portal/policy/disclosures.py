@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 
 from portal import audit, validation
 from portal.i18n import lazy_gettext as _l
-from portal.models import Disclosure, User, utcnow
+from portal.models import Disclosure, User
 from portal.policy import settings
 
 KINDS = (("referral_out", _l("Referral to a partner")), ("export", _l("Export")),
@@ -77,6 +77,3 @@ def for_client(session: Session, *, client_id: uuid.UUID) -> list[Disclosure]:
     return list(session.exec(select(Disclosure).where(Disclosure.client_file_id == client_id)
                              .order_by(Disclosure.disclosed_at.desc())))
 
-
-def now() -> datetime:
-    return utcnow()
