@@ -2,7 +2,6 @@
 from datetime import date, datetime
 
 from babel import Locale, dates, numbers
-
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_login import current_user
@@ -10,9 +9,9 @@ from markupsafe import Markup
 
 from portal.forms import channels, engine
 from portal.i18n import gettext as _
-from portal.web import language
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
+from portal.web import language
 
 # (endpoint, label, roles) — the navigation each role sees, in order.
 NAVIGATION = [
