@@ -100,6 +100,7 @@ def test_the_same_packet_in_english_is_english_and_the_cache_never_mixes_them(ap
         assert heading in english, heading
     assert "UCI: 1234-5678" in english and "Page 1 of" in english
     assert "March 4, 2010" in english and "December 7, 2031" in english
+    assert "(IMM 5476 enclosed). Please send correspondence" in " ".join(english.split()), "two sentences, one space"
     _answers_as_given(english)
     french = _text(_render(app, packet_world, "fr"))
     again = _text(_render(app, packet_world, "en"))
