@@ -16,7 +16,7 @@ from portal import queue
 from portal.db import session_scope
 from portal.documents import part_cache, pdf, pdf_language, snapshot
 from portal.i18n import gettext
-from portal.models import AuditEvent, Packet, Role, User
+from portal.models import AuditEvent, Packet, Render, Role, User
 from portal.validation import FormInvalid
 from tests.documents.test_pdf import _attach, _outline, render_now
 from tests.support.app import Auth
@@ -228,3 +228,33 @@ def test_starting_a_packet_for_a_french_speaking_client(app, make):
         second = start_packet(session, client=english, packet_type_key="cit_0403", user=user,
                               planned_signing_date=date.today() + timedelta(days=30))
         assert (first.language, second.language) == ("fr", "en")
+
+
+def test_the_online_kits_cover_letter_is_in_the_packets_language(app, make, request_context):
+    """The kit job lays its cover letter out in the packet's language too (here the reader's is English)."""
+    import zipfile
+
+    from rq import SimpleWorker
+
+    from portal.documents import kit, storage, uploads
+
+    queue.connection(app).flushall()
+    agency = make.agency()
+    worker = make.user(agency)
+    packet = make.packet(make.client(agency, given_names="Zoë", family_name="Nguyễn"), packet_type="cit_0403",
+                         language="fr")
+    with session_scope(app) as session:
+        packet = session.get(Packet, packet.id)
+        uploads.add_document(session, packet=packet, user=worker, checklist_item="two_id",
+                             checked=uploads.check_file(pdf_bytes(1), "id.pdf", max_bytes=10 * 1024 * 1024))
+        session.commit()
+        row_id = kit.request_kit(session, packet=packet, user=session.get(User, worker.id)).id
+    SimpleWorker([queue.get_queue(app)], connection=queue.connection(app)).work(burst=True)
+    with session_scope(app) as session:
+        row = session.get(Render, row_id)
+        assert row.status == "done", row.error
+        archive = zipfile.ZipFile(io.BytesIO(storage.load(row.storage_key, app)))
+    cover = archive.read(kit.COVER_LETTER)
+    text = _text(cover)
+    assert _french(app, "Uploaded:") in text and "Uploaded:" not in text and "Dear Officer" not in text
+    assert "Zoë" in text and "Nguyễn" in text
