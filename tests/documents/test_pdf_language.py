@@ -64,7 +64,10 @@ def _text(data: bytes) -> str:
 
 def _french(app, english: str, **variables) -> str:
     with app.test_request_context(), force_locale("fr"):
-        return gettext(english, **variables)
+        french = gettext(english, **variables)
+    assert french != english % variables if variables else french != english, \
+        f"translations/fr has no French for {english!r}: merge /work/i18n/r2-pdf.fr.po into the catalogue"
+    return french
 
 
 def _answers_as_given(text: str) -> None:
@@ -77,7 +80,6 @@ def test_a_french_packet_writes_its_own_texts_in_french_and_keeps_the_answers(ap
     text = _text(data)
     for english in HEADINGS:
         french = _french(app, english)
-        assert french != english, f"translations/fr has no French for {english!r}: merge r2-pdf.fr.po"
         assert french in text, english
         assert english not in text, f"{english!r} left in English"
     assert _french(app, "UCI: %(uci)s", uci="1234-5678") in text
