@@ -449,6 +449,7 @@ def upgrade() -> None:
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('planned_signing_date', sa.Date(), nullable=True),
     sa.Column('submit_channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('owner_id', sa.Uuid(), nullable=True),
     sa.Column('created_by_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),

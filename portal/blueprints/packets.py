@@ -19,6 +19,7 @@ from portal.forms import crosscheck, engine, interaction
 from portal.i18n import gettext as _
 from portal.library import guides as library_guides
 from portal.models import CASE_ROLES, Client, Packet
+from portal.packets import language as packet_language
 from portal.packets import lifecycle, notifications
 from portal.packets.answers import (
     PacketError,
@@ -145,7 +146,9 @@ def show(packet_id):
     return render("packets/show.html", packet=packet, client=client, packet_type=packet_type, steps=steps,
                   done=done, total=total, summary=summary, panels=panels, role=role, next_step=next_step,
                   age=forms.age_at_signing(context), context=context, completeness=state,
-                  step_done={step.key: forms.step_done(step, context, role) for step in steps})
+                  step_done={step.key: forms.step_done(step, context, role) for step in steps},
+                  packet_languages=packet_language.NAMES,
+                  language_labels=packet_language.LABELS, language_editable=lifecycle.is_editable(packet))
 
 
 @bp.route("/packets/<packet_id>/signing-date", methods=["POST"])
@@ -165,6 +168,22 @@ def signing_date(packet_id):
             db.rollback()
             flash(str(problem), "error")
     return redirect(url_for("packets.show", packet_id=packet.id), code=303)
+
+
+@bp.route("/packets/<packet_id>/language", methods=["POST"])
+@guards.allow(*STAFF)
+def language(packet_id):
+    db, packet, client, agency, packet_type = _load(packet_id)
+    try:
+        packet_language.choose(db, packet=packet, user=current_user, language=request.form.get("language", ""))
+    except validation.FormInvalid as invalid:
+        db.rollback()
+        flash(str(invalid.errors["language"]), "error")
+        return redirect(url_for("packets.show", packet_id=packet.id) + "#language-heading", code=303)
+    db.commit()
+    flash(_("Saved: the PDF will be written %(language)s.", language=packet_language.LABELS[packet.language]),
+          "success")
+    return redirect(url_for("packets.show", packet_id=packet.id) + "#language-heading", code=303)
 
 
 # ---- steps --------------------------------------------------------------------------------------

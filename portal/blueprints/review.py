@@ -14,6 +14,7 @@ from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Packet, PacketStatus, Render, RenderStatus, Role
 from portal.packets import approvals, comments, completeness, lifecycle, milestones, notifications
 from portal.packets import channel as packet_channel
+from portal.packets import language as packet_language
 from portal.packets.readable import readable
 from portal.policy import disclosures
 from portal.policy import settings as policy_settings
@@ -82,6 +83,7 @@ def _review_context(db, packet, **extra):
         "gate_refused": None,
         "overrides": lifecycle.overrides(db, packet=packet),
         "gate_labels": completeness.GATE_LABELS,
+        "packet_languages": packet_language.LABELS,
     }
     context.update(_draft_pdf(db, packet))
     context.update(review_panel(session=db, user=current_user, packet=packet, client=client))

@@ -25,6 +25,7 @@ from portal.models import (
     StatusSpell,
 )
 from portal.packets import completeness
+from portal.packets import language as packet_language
 from portal.reporting.monthly_totals import rebuild_monthly_totals
 
 S = PacketStatus
@@ -309,6 +310,7 @@ def seed(session: Session, context: dict) -> None:
                     updated_at=_at(start, 9),
                     status_changed_at=_at(start, 9),
                     planned_signing_date=TODAY - timedelta(days=75) if final == S.approved and index % 2 else None,
+                    language=packet_language.from_client(client.preferred_language),
                 )
                 packet.answers = _answers(packet, client, agency)
                 session.add(packet)

@@ -66,7 +66,8 @@ def anchor_pages(parts: list[LaidOutPart], pages: dict[str, int] | None = None) 
     return {**fallback, **found}
 
 
-def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont, title: str, author: str) -> bytes:
+def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont, title: str, author: str,
+         language: str = "en") -> bytes:
     merged = pikepdf.new()
     document = merged.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     tree = merged.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
@@ -105,7 +106,7 @@ def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont,
     merged.Root.Names = Dictionary(Dests=merged.make_indirect(Dictionary(Names=named)))
     merged.Root.StructTreeRoot = tree
     merged.Root.MarkInfo = Dictionary(Marked=True)
-    merged.Root.Lang = pikepdf.String("en")
+    merged.Root.Lang = pikepdf.String(language)
     merged.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     with merged.open_outline() as bookmarks:
         bookmarks.root.extend(outline)

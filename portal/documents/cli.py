@@ -6,7 +6,7 @@ from flask import current_app
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import snapshot, storage
+from portal.documents import pdf_language, snapshot, storage
 from portal.models import Agency, Client, Packet
 
 
@@ -46,7 +46,8 @@ def render_packet(packet_id, out, final):
             raise click.ClickException("No packet with that id.")
         data = snapshot.build(session, packet=packet, user=None)
     try:
-        result = pdf.render_packet_pdf(data, final=final, load=storage.load, app=current_app._get_current_object())
+        with pdf_language.written_in(data):
+            result = pdf.render_packet_pdf(data, final=final, load=storage.load, app=current_app._get_current_object())
     except pdf.RenderError as error:
         raise click.ClickException(str(error)) from error
     with open(out, "wb") as handle:

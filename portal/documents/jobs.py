@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import kit, part_cache, pdf, renders, storage, upload_ready
+from portal.documents import kit, part_cache, pdf, pdf_language, renders, storage, upload_ready
 from portal.models import Render, RenderStatus, utcnow
 
 GENERIC_REASON = ("Something went wrong while making the PDF. "
@@ -173,11 +173,13 @@ def _free_processes(app: Flask) -> int:
 
 def _render(app: Flask, render_uuid: uuid.UUID, snapshot: dict, final: bool):
     try:
-        result = pdf.render_packet_pdf(
-            snapshot, final=final, load=lambda key: storage.load(key, app),
-            progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
-            cache=part_cache.for_packet(app, snapshot["packet"]["id"]), processes=_free_processes(app),
-        )
+        # In the packet's language, whoever asked for it: the job has no reader of its own.
+        with pdf_language.written_in(snapshot):
+            result = pdf.render_packet_pdf(
+                snapshot, final=final, load=lambda key: storage.load(key, app),
+                progress=lambda stage, percent: _report(app, render_uuid, stage, percent), app=app,
+                cache=part_cache.for_packet(app, snapshot["packet"]["id"]), processes=_free_processes(app),
+            )
         key = storage.save(result.data, app)
     except BaseException as error:
         job = get_current_job()
@@ -215,9 +217,10 @@ def build_kit(render_id: str) -> dict:
             return reused
         with _Heartbeat(app, render_uuid):
             try:
-                made = kit.build(render.snapshot, final=render.final, load=lambda key: storage.load(key, app),
-                                 app=app, cache=part_cache.for_packet(app, render.snapshot["packet"]["id"]),
-                                 progress=lambda stage, percent: _report(app, render_uuid, stage, percent))
+                with pdf_language.written_in(render.snapshot):
+                    made = kit.build(render.snapshot, final=render.final, load=lambda key: storage.load(key, app),
+                                     app=app, cache=part_cache.for_packet(app, render.snapshot["packet"]["id"]),
+                                     progress=lambda stage, percent: _report(app, render_uuid, stage, percent))
                 key = storage.save(made.data, app)
             except BaseException as error:
                 job = get_current_job()

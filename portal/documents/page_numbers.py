@@ -17,7 +17,9 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name
 
-CHARACTERS = "Page of0123456789"
+from portal.i18n import gettext
+
+CHARACTERS = "Page of sur/0123456789"  # "Page 3 of 12", « Page 3 sur 12 », and "3 / 12" for any other words
 FONT_NAME = "/PassagePageNo"
 SIZE = 8  # points, as the running footer
 GREY = 0.2  # #333, as the running footer
@@ -85,7 +87,9 @@ def font_dictionary(pdf: pikepdf.Pdf, font: PageFont) -> pikepdf.Object:
 
 def content(font: PageFont, number: int, total: int) -> bytes:
     """The drawing operators for one page's number, marked as a pagination artifact for screen readers."""
-    text = f"Page {number} of {total}"
+    text = gettext("Page %(number)s of %(total)s", number=number, total=total)
+    if any(ord(char) not in font.widths for char in text):  # a translation using letters the font was not cut to
+        text = f"{number} / {total}"
     x = RIGHT_EDGE - font.width(text)
     baseline = FOOTER_TOP - font.ascent * SIZE / 1000
     return (f"/Artifact <</Type /Pagination /Subtype /Footer>> BDC BT {FONT_NAME} {SIZE} Tf {GREY} g "

@@ -25,7 +25,7 @@ from flask import Flask, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import assemble, font_faces, page_numbers, parallel, parts
+from portal.documents import assemble, font_faces, page_numbers, parallel, parts, pdf_language
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
 from portal.documents.font_families import FamilyPicker
 from portal.documents.part_cache import PartCache
@@ -88,7 +88,8 @@ def build_html(snapshot: dict, *, final: bool, evidence_urls: dict[str, str] | N
     """The whole packet as one HTML document (for comparisons and checks; renders go by parts)."""
     # The template environment directly: a job has no request, so no request context processors.
     template = (app or current_app).jinja_env.get_template("pdf/packet.html")
-    return template.render(s=snapshot, final=final, evidence_urls=evidence_urls or {})
+    with pdf_language.written_in(snapshot):
+        return template.render(s=snapshot, final=final, evidence_urls=evidence_urls or {})
 
 
 def _check_evidence_size(snapshot: dict) -> None:
@@ -110,6 +111,7 @@ class _Layout:
         self.resources = _shared_resources(app)
         self.template = app.jinja_env.get_template("pdf/part.html")
         self.laid_out_now = 0  # parts that were not in the cache
+        self.language = pdf_language.of(snapshot).encode()  # an English and a French part never share a name
 
     def source(self, part: parts.Part, page_of: dict[str, int] | None = None) -> tuple[str, bytes]:
         """The part's HTML, and what else its cache name depends on (its evidence files)."""
@@ -123,7 +125,7 @@ class _Layout:
         return assemble.open_part(part, self._pdf(html, evidence_keys, lambda: self._lay_out(part, html)))
 
     def cached(self, html: str, extra: bytes) -> tuple[str, bytes | None]:
-        name = self.cache.name(self.resources.digest, html.encode(), extra) if self.cache else ""
+        name = self.cache.name(self.resources.digest, self.language, html.encode(), extra) if self.cache else ""
         return name, (self.cache.get(name) if self.cache else None)
 
     def store(self, name: str, data: bytes) -> None:
@@ -136,7 +138,7 @@ class _Layout:
         return self._pdf(html, b"frame", lambda: self._write(html, self.resources.frame_sheets, tags=False))
 
     def _pdf(self, html: str, extra: bytes, make: Callable[[], bytes]) -> bytes:
-        name = self.cache.name(self.resources.digest, html.encode(), extra) if self.cache else ""
+        name = self.cache.name(self.resources.digest, self.language, html.encode(), extra) if self.cache else ""
         data = self.cache.get(name) if self.cache else None
         if data is None:
             data = make()
@@ -222,7 +224,7 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     progress("adding_evidence", 85)
     data = assemble.join(ordered, frame=layout.frame(final), font=layout.resources.page_font,
                          title=f"{snapshot['packet']['form_code']} · {snapshot['packet']['title']}",
-                         author=snapshot["agency"]["name"])
+                         author=snapshot["agency"]["name"], language=pdf_language.of(snapshot))
     if cache:
         cache.keep_only_used()
     progress("adding_evidence", 95)

@@ -12,8 +12,11 @@ from sqlmodel import Session
 
 from portal import forms
 from portal.documents import uploads
+from portal.forms import engine
+from portal.i18n import gettext as _
 from portal.models import Agency, Client, Packet, User
 from portal.packets import completeness, signatures
+from portal.packets import language as packet_language
 
 SNAPSHOT_VERSION = 1
 # The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
@@ -68,11 +71,21 @@ def _applicant(client: Client, summary) -> dict:
     return {"name": f"{values['given_names'] or ''} {values['family_name'] or ''}".strip(), **values}
 
 
+def _display(line) -> str:
+    """The answer as given; the packet's own words (not answered, does not apply) in its language."""
+    if line.missing and not line.display:
+        return _("Not answered yet")
+    if not line.display or (line.display == engine.NOT_APPLICABLE and engine.is_blank(line.value)):
+        return _("N/A")
+    return line.display
+
+
 def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
     """The snapshot of one packet: answers in the form's order, checklist with files, signers, people."""
-    # The packet goes to IRCC in the official forms' English, whatever language the person asking reads.
-    with force_locale("en"):
-        return _build(session, packet=packet, user=user, today=today or date.today())
+    # The packet goes to IRCC in its own language (packet.language), whatever language the person asking reads.
+    language = packet.language if packet.language in packet_language.NAMES else packet_language.DEFAULT
+    with force_locale(language):
+        return {**_build(session, packet=packet, user=user, today=today or date.today()), "language": language}
 
 
 def _build(session: Session, *, packet: Packet, user: User | None, today: date) -> dict:
@@ -91,7 +104,7 @@ def _build(session: Session, *, packet: Packet, user: User | None, today: date) 
             {
                 "label": str(line.field.label),
                 "form_ref": line.field.form_ref,
-                "display": line.display or ("Not answered yet" if line.missing else "N/A"),
+                "display": _display(line),
                 "missing": bool(line.missing),
                 "rows": [list(row) for row in line.rows],
                 "columns": [str(column.label) for column in line.field.columns],

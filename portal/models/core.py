@@ -234,6 +234,7 @@ class Packet(SQLModel, table=True):
     revision: int = 1  # the packet's version number as staff see it; bumped when an approved packet changes
     planned_signing_date: date | None = None
     submit_channel: str = Field(default="", max_length=10)  # online | paper when the type allows either; "" = preferred
+    language: str = Field(default="en", max_length=5)  # of the PDF's own texts (en | fr); answers stay as given
     owner_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_by_id: uuid.UUID | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from portal import audit
 from portal.forms import build_context, get_packet_type
 from portal.models import OPEN_PACKET_STATUSES, Agency, Client, Packet, PacketStatus, User, utcnow
+from portal.packets import language as packet_language
 from portal.packets import lifecycle, signatures
 
 SAVE_ATTEMPTS = 5
@@ -63,6 +64,7 @@ def start_packet(session: Session, *, client: Client, packet_type_key: str, user
         id=packet_id or uuid.uuid4(), agency_id=client.agency_id, client_id=client.id, packet_type=packet_type.key,
         status=PacketStatus.draft,
         planned_signing_date=planned_signing_date, owner_id=user.id, created_by_id=user.id,
+        language=packet_language.from_client(client.preferred_language),
     )
     agency = session.get(Agency, client.agency_id)
     context = build_context(packet=packet, client=client, agency=agency)

@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from portal.documents import pdf_language
 from portal.forms import channels, engine
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -38,6 +39,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
     app.jinja_env.filters["money"] = format_money
+    # The packet PDF's dates and amounts, in the language it is laid out in (templates/pdf).
+    app.jinja_env.filters["pdf_date"] = pdf_language.format_date
+    app.jinja_env.filters["pdf_amount"] = pdf_language.format_amount
     app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
                                   channel_of=channels.find_channel)

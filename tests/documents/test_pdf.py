@@ -260,7 +260,7 @@ def test_signature_page_shows_e_signatures_when_given(app, documents_world, monk
     queue.connection(app).flushall()
     _, data = render_now(app, documents_world["packet"].id)
     text = "\n".join(_texts(data))
-    assert "Signed electronically by Zoë Ñandú on 2026-05-01 (typed name)" in text
+    assert "Signed electronically by Zoë Ñandú on May 1, 2026 (typed name)" in text
     assert text.count("Signature") >= 2, "blank lines stay for wet signatures"
 
 

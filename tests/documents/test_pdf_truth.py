@@ -11,7 +11,8 @@ from markupsafe import Markup
 from sqlmodel import select
 
 from portal.db import session_scope
-from portal.documents import pdf, snapshot
+from portal.documents import pdf, pdf_language, snapshot
+from portal.i18n import gettext
 from portal.models import Packet
 
 
@@ -46,7 +47,7 @@ def test_header_cover_letter_and_answers_give_the_uci_and_names_the_packet_answe
         assert "UCI: 1234567890" in place
         assert "not yet assigned" not in place
         assert "伟 Wei 梁" in place
-    assert "born 2011-02-04" in _cover(html)
+    assert "born February 4, 2011" in _cover(html)
 
 
 def test_the_client_file_fills_in_what_the_packet_does_not_ask(app, make):
@@ -122,9 +123,13 @@ def test_every_demo_packet_states_one_uci_and_name_throughout(app):
         for snap in snapshots:
             html = pdf.build_html(snap, final=False, app=app)
             cover, header = _cover(html), _header(html)
-            ucis = [line["display"] for section in snap["sections"] for line in section["lines"]
-                    if line["label"].startswith("UCI") and line["display"] not in ("N/A", "Not answered yet")]
+            with pdf_language.written_in(snap):  # a packet for a French-speaking client is written in French
+                blank = (gettext("N/A"), gettext("Not answered yet"))
+                uci_word = gettext("UCI: %(uci)s", uci="").rstrip(" :\u00a0")
+                ucis = [line["display"] for section in snap["sections"] for line in section["lines"]
+                        if line["label"].startswith(uci_word) and line["display"] not in blank]
+                stated = [gettext("UCI: %(uci)s", uci=uci) for uci in ucis[:1]]  # the applicant's own
             name = snap["applicant"]["name"]
             assert name in cover and name in header, snap["packet"]["type"]
-            for uci in ucis[:1]:  # the applicant's own, at the identity step
-                assert f"UCI: {uci}" in cover and f"UCI: {uci}" in header, (snap["packet"]["type"], uci)
+            for uci in stated:
+                assert uci in cover and uci in header, (snap["packet"]["type"], uci)

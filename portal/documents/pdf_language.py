@@ -1,0 +1,56 @@
+"""The language a packet's PDF is written in, and its dates and amounts as that language writes them.
+
+The snapshot names the language (packet.language when it was taken); every render of it, in a job or
+in a request, lays it out under force_locale(that language), whoever asked for it and in whatever
+language they read the portal. Dates and amounts follow Canadian usage: "December 7, 2026" and
+"$1,085.00"; « 7 décembre 2026 » and « 1 085,00 $ ».
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_date
+from babel.numbers import format_currency
+from flask_babel import force_locale, get_locale
+
+from portal.packets.language import DEFAULT, NAMES
+
+_REGIONAL = {"en": "en_CA", "fr": "fr_CA"}
+
+
+def of(snapshot: dict) -> str:
+    """A snapshot's language; snapshots taken before packets had one are English."""
+    language = snapshot.get("language") or DEFAULT
+    return language if language in NAMES else DEFAULT
+
+
+@contextmanager
+def written_in(snapshot: dict) -> Iterator[str]:
+    language = of(snapshot)
+    with force_locale(language):
+        yield language
+
+
+def _regional() -> str:
+    locale = get_locale()
+    return _REGIONAL.get(locale.language if locale else DEFAULT, _REGIONAL[DEFAULT])
+
+
+def format_date(value) -> str:
+    """A date (or an ISO date string from the snapshot) in long form; anything else as it is."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_date(value, "long", locale=_regional())
+
+
+def format_amount(amount) -> str:
+    return format_currency(amount or 0, "CAD", locale=_regional())
