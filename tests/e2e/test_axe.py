@@ -166,7 +166,7 @@ def test_public_pages(live_server, browser, axe, demo):
     _at_phone_width(page, axe, "sign-in")
     page.fill("#email", "caseworker@peel.demo")
     page.fill("#password", "not the password")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.locator(".alert, #error-summary, .field__error").first.wait_for()
     axe.check(page, "sign-in with an error")
     _at_phone_width(page, axe, "sign-in with an error")

@@ -103,7 +103,7 @@ def test_a_caseworker_completes_a_citizenship_packet_in_the_browser(live_portal,
     page.goto(base + "/sign-in")
     page.fill("#email", email)
     page.fill("#password", "passage-demo-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
     # Triage: the client file answers most questions; the caseworker adds the signing date and the rest.

@@ -19,7 +19,7 @@ def _sign_in(page, base, email):
     page.goto(base + "/sign-in")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
 
 

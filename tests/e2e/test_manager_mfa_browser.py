@@ -27,7 +27,7 @@ def _password(page, base, email):
     page.goto(base + "/sign-in")
     page.fill("#email", email)
     page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 def test_a_manager_sets_up_two_step_sign_in_and_signs_in_with_a_code(live_portal, desktop):

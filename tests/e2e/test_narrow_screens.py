@@ -18,7 +18,7 @@ def test_nothing_scrolls_sideways_at_320_pixels(live_server, browser):
     _fits(page)
     page.fill("#email", "caseworker@peel.demo")
     page.fill("#password", "passage-demo-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/sign-in" not in url)
     for path in ("/partners/", "/clients/", "/library/", "/consultations/", "/referrals/"):
         page.goto(live_server + path)

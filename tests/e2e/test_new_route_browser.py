@@ -44,7 +44,7 @@ def test_a_caseworker_prepares_the_state_care_permit_in_the_browser(live_portal,
     page.goto(base + "/sign-in")
     page.fill("#email", "caseworker@peel.demo")
     page.fill("#password", "passage-demo-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
     page.goto(f"{base}/clients/{client.id}/start")

@@ -47,7 +47,7 @@ def test_build_the_online_kit_and_copy_a_value_with_the_keyboard(live_portal, br
     page.goto(base + "/sign-in")
     page.fill("#email", "caseworker@peel.demo")
     page.fill("#password", "passage-demo-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
     page.goto(f"{base}/packets/{packet_id}")

@@ -59,7 +59,7 @@ def test_youth_does_their_part_on_a_phone(live_portal, phone, tmp_path):
     page.goto(live_server + "/sign-in")
     page.fill("#email", "youth@peel.demo")
     page.fill("#password", "passage-demo-2026")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/me/")
     page.get_by_role("heading", name="My applications").wait_for()
     _fits_the_phone(page)

@@ -93,9 +93,9 @@ def sign_in_page(page, base: str, email: str, password: str = "passage-demo-2026
     page.goto(base + "/sign-in")
     page.fill("#email", email)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/sign-in" not in url or "/sign-in/code" in url)
     if "/sign-in/code" in page.url:
         page.fill("#code", pyotp.TOTP(demo_totp_secret(email)).now())
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(lambda url: "/sign-in" not in url)
