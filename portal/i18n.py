@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
+from datetime import date, datetime
 from pathlib import Path
 
 import flask_babel
+from babel import Locale, dates, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
@@ -53,6 +55,39 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
 def lazy_gettext(string: str, **variables) -> LazyString:
     """A text translated when it is used, in the reader's language at that moment."""
     return LazyString(gettext, string, **variables)
+
+
+_CANADIAN = {"en": Locale.parse("en_CA"), "fr": Locale.parse("fr_CA")}
+
+
+def canadian_locale() -> Locale:
+    """The locale being served, as Canada writes it (en_CA, fr_CA); English outside a request."""
+    language = str(flask_babel.get_locale() or "en") if has_app_context() else "en"
+    return _CANADIAN.get(language) or Locale.parse(f"{language}_CA")
+
+
+def format_date(value) -> str:
+    """A date as the language being served writes it in Canada: year-month-day in English and in French (the
+    Canadian numeric format, CLDR's en_CA and fr_CA), which no reader can take for day-month or month-day."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return dates.format_date(value, "short", locale=canadian_locale())
+    return str(value)
+
+
+def format_money(amount) -> str:
+    """An amount in Canadian dollars: "$1,234.50" in English, "1 234,50 $" in French."""
+    return numbers.format_currency(amount, "CAD", locale=canadian_locale())
+
+
+def format_number(number) -> str:
+    """A count as the language being served writes it: "1,095" in English, "1 095" in French."""
+    return numbers.format_decimal(number, locale=canadian_locale())
 
 
 def compile_catalogues(directory: Path) -> list[Path]:

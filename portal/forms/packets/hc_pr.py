@@ -187,8 +187,8 @@ PACKET = PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers(),
     rules=(bars_rule, family_rule("hc", must_be_in_canada=False),
-           history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses"), fee_date_rule(lambda context: fees(context))),
+           history_rule("personal_history", _l("Schedule A personal history")),
+           history_rule("address_history", _l("Schedule A addresses")), fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online through the permanent residence portal. Paper, braille or large print only as an "
                "accommodation requested from IRCC. Incomplete applications are returned.",

@@ -404,7 +404,7 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=SIGNERS,
-    rules=(basis_rule, history_rule("employment", "Employment history", years=10, since_18=True), guidance_rule,
+    rules=(basis_rule, history_rule("employment", _l("Employment history"), years=10, since_18=True), guidance_rule,
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "

@@ -136,7 +136,7 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=s57_signer_list(),
-    rules=(residency_rule, history_rule("address_history", "Addresses", years=5, since_18=False, gap_level="warning"),
+    rules=(residency_rule, history_rule("address_history", _l("Addresses"), years=5, since_18=False, gap_level="warning"),
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "

@@ -171,8 +171,8 @@ PACKET = PacketType(
                capacity="signs their own Schedule A and IMM 5406", show_if=adult_family_members),
     ),
     rules=(decision_rule, family_rule("protected", must_be_in_canada=False),
-           history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses"), fee_date_rule(lambda context: fees(context))),
+           history_rule("personal_history", _l("Schedule A personal history")),
+           history_rule("address_history", _l("Schedule A addresses")), fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online through the permanent residence portal, or on paper as the protected persons' guide says "
                "(VERIFY the channel and address).",

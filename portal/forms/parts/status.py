@@ -28,6 +28,8 @@ from portal.forms.rules.signers_s57 import (
     s57_signers,
 )
 from portal.forms.types import Context, Field, Finding, Signer, Step
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 
@@ -133,11 +135,11 @@ def history_rule(field: str, title: str, *, years: int = 10, since_18: bool = Tr
             return []
         rows = context.get(field) or []
         check = find_gaps_and_overlaps(rows, start, end)
-        window = f"{start.isoformat()} to {end.isoformat()}"
+        window = _("period to cover: %(start)s to %(end)s", start=format_date(start), end=format_date(end))
         source = f"{title}: {years} years{' or since age 18' if since_18 else ''}, no gaps; domain G, I.6"
         findings = [Finding(gap_level, f"history.{field}.gap", _l(
             "%(title)s: %(gap)s. Add a row for it (for example 'unemployed', 'at school' or 'no fixed address').",
-            title=title, gap=describe_gap(gap)), source, (f"period to cover: {window}",)) for gap in check.gaps]
+            title=title, gap=describe_gap(gap)), source, (window,)) for gap in check.gaps]
         findings += [Finding("warning", f"history.{field}.overlap", _l(
             "%(title)s: %(overlap)s. Check the dates, or explain why both are true.",
             title=title, overlap=describe_overlap(overlap)), source) for overlap in check.overlaps]
