@@ -108,9 +108,9 @@ def compile_catalogues(directory: Path) -> list[Path]:
     return written
 
 
-# The facts file's own sentences that pages show ([[channel]] why and online_only): `make messages` extracts
-# them with this (babel.cfg), and the templates translate them as they show them.
-FACTS_TEXT_KEYS = {"why", "online_only"}
+# The facts file's own sentences that pages show ([[channel]] why and online_only, [[fee]] labels): `make messages`
+# extracts them with this (babel.cfg), and the templates and fee lines translate them as they show them.
+FACTS_TEXT_KEYS = {"channel": {"why", "online_only"}, "fee": {"label"}}
 
 
 def extract_facts(fileobj, keywords, comment_tags, options):
@@ -122,11 +122,11 @@ def extract_facts(fileobj, keywords, comment_tags, options):
             table = stripped.strip("[]")
             continue
         key, _, value = stripped.partition("=")
-        if table != "channel" or key.strip() not in FACTS_TEXT_KEYS:
+        if key.strip() not in FACTS_TEXT_KEYS.get(table, ()):
             continue
         parsed = tomllib.loads(f"value = {value.strip()}")["value"]
         for text in parsed if isinstance(parsed, list) else [parsed]:
-            yield number, "gettext", text, ["facts.toml [[channel]] " + key.strip()]
+            yield number, "gettext", text, [f"facts.toml [[{table}]] {key.strip()}"]
 
 
 def init_app(app) -> None:

@@ -82,7 +82,8 @@ PACKET = PacketType(
         *discretion.CHECKLIST,
         c.TRANSLATIONS,
     ),
-    signers=(Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", youth_signs=True),),
+    signers=(Signer("applicant", _l("Applicant"), capacity=_l("the applicant, signing for themself"),
+                    youth_signs=True),),
     rules=(
         c.rule_adult_age,
         c.rule_pr,

@@ -115,10 +115,10 @@ PACKET = PacketType(
     ),
     signers=(
         c.AUTHORISED_PERSON,
-        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, countersigning",
+        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity=_l("the applicant, countersigning"),
                show_if=lambda ctx: c.minor_14_to_17(ctx) and not minor_waiver(ctx), youth_signs=True),
         Signer("minor_waiver", _l("Applicant (minor seeking a waiver)"), show_if=minor_waiver, youth_signs=True,
-               capacity="the applicant, with the Section 19 waiver box ticked"),
+               capacity=_l("the applicant, with the Section 19 waiver box ticked")),
     ),
     rules=(
         c.rule_minor_age,

@@ -42,6 +42,7 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 BASES = (
@@ -225,7 +226,8 @@ CHECKLIST = (
 )
 
 SIGNERS = (
-    Signer("applicant", _l("Applicant"), capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+    Signer("applicant", _l("Applicant"), capacity=_l("signs for themself (18 or older)"), show_if=adult,
+           youth_signs=True),
     Signer("guardian", _l("Parent or legal guardian (applicant under 18)"), capacity=guardian_capacity,
            show_if=minor),
 )
@@ -245,13 +247,13 @@ def biometrics_result(context: Context):
 def fees(context: Context) -> list[FeeLine]:
     entry = facts.fee("sp_processing", fee_day(context))
     if context.get("basis") in FEE_FREE:
-        lines = [FeeLine("Study permit processing fee", 0.0, "canada.ca trp-state-care: no fees for the study permit "
-                         "[C]; domain F", "Waived: former child in state care")]
+        lines = [FeeLine(_("Study permit processing fee"), 0.0, "canada.ca trp-state-care: no fees for the study "
+                         "permit [C]; domain F", _("Waived: former child in state care"))]
     else:
-        lines = [FeeLine(entry.label, entry.amount, entry.cite(), "VERIFY on canada.ca" if entry.verify else "")]
+        lines = [FeeLine(_(entry.label), entry.amount, entry.cite(), _("VERIFY on canada.ca") if entry.verify else "")]
     result = biometrics_result(context)
     if result is not None:
-        lines.append(FeeLine("Biometrics fee", result.fee, status_facts(fee_day(context))["biometrics"]["source"],
+        lines.append(FeeLine(_("Biometrics fee"), result.fee, status_facts(fee_day(context))["biometrics"]["source"],
                              result.reason))
     return lines
 
@@ -282,11 +284,11 @@ def study_dates_rule(context: Context) -> list[Finding]:
 
 def cover_letter(context: Context) -> list[str]:
     if context.get("basis") == "state_care":
-        return [f"The applicant asks for a study permit under the {facts.code('trp_state_care_basis')}. The study "
-                "permit and biometrics fees are waived under that measure."]
+        return [_("The applicant asks for a study permit under the %(measure)s. The study permit and biometrics fees "
+                  "are waived under that measure.", measure=facts.code("trp_state_care_basis"))]
     if context.get("basis") == "hc_aip":
-        return ["The applicant's application for permanent residence on humanitarian and compassionate grounds was "
-                "approved in principle; the letter is enclosed."]
+        return [_("The applicant's application for permanent residence on humanitarian and compassionate grounds "
+                  "was approved in principle; the letter is enclosed.")]
     return []
 
 

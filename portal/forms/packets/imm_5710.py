@@ -44,6 +44,7 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 NEEDS_SUPPORT_PROOF = ("r206_1_a", "r206_1_b", "r208_b")
@@ -284,7 +285,8 @@ CHECKLIST = (
 )
 
 SIGNERS = (
-    Signer("applicant", _l("Applicant"), capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+    Signer("applicant", _l("Applicant"), capacity=_l("signs for themself (18 or older)"), show_if=adult,
+           youth_signs=True),
     Signer("guardian", _l("Parent or legal guardian (applicant under 18)"),
            capacity=guardian_capacity, show_if=minor),
 )
@@ -352,7 +354,7 @@ def fees(context: Context) -> list[FeeLine]:
     lines = work_permit_fees(basis=context.get("basis", ""), facts=facts["work_permit"])
     result = biometrics_result(context)
     if result is not None:
-        lines.append(FeeLine("Biometrics fee", result.fee, facts["biometrics"]["source"], result.reason))
+        lines.append(FeeLine(_("Biometrics fee"), result.fee, facts["biometrics"]["source"], result.reason))
     return lines
 
 
@@ -361,19 +363,23 @@ def cover_letter(context: Context) -> list[str]:
     basis = BASES.get(context.get("basis", ""))
     if basis is None:
         return []
-    code = f" (exemption code {basis.code})" if basis.code else ""
-    paragraphs = [f"The applicant asks for an open work permit under {basis.regulation}{code}: {basis.label[0].lower()}"
-                  f"{basis.label[1:]}."]
+    label = str(basis.label)
+    basis_words = dict(regulation=basis.regulation, basis=label[0].lower() + label[1:])
+    if basis.code:
+        paragraphs = [_("The applicant asks for an open work permit under %(regulation)s (exemption code %(code)s): "
+                        "%(basis)s.", code=basis.code, **basis_words)]
+    else:
+        paragraphs = [_("The applicant asks for an open work permit under %(regulation)s: %(basis)s.", **basis_words)]
     if basis.code == "S62":
-        paragraphs.append("The processing fee has been paid; the applicant is exempt from the open work permit holder "
-                          "fee. The receipt is enclosed as proof of fee exemption.")
+        paragraphs.append(_("The processing fee has been paid; the applicant is exempt from the open work permit "
+                            "holder fee. The receipt is enclosed as proof of fee exemption."))
     elif not basis.pays_processing:
-        paragraphs.append("The applicant is exempt from the work permit fees for this basis.")
+        paragraphs.append(_("The applicant is exempt from the work permit fees for this basis."))
     if ccms(context) and context.get("cover_letter_mentions_program") == "yes":
-        paragraphs.append(f"The applicant is a participant in a community case management and supervision program run "
-                          f"by {context.agency.get('name') or 'the agency'}. The program's referral letter and the "
-                          "reporting conditions are enclosed as evidence of the status of the removal order and of "
-                          "the applicant's need to work.")
+        paragraphs.append(_("The applicant is a participant in a community case management and supervision program "
+                            "run by %(agency)s. The program's referral letter and the reporting conditions are "
+                            "enclosed as evidence of the status of the removal order and of the applicant's need to "
+                            "work.", agency=context.agency.get("name") or _("the agency")))
     return paragraphs
 
 

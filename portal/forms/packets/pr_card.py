@@ -26,6 +26,7 @@ from portal.forms.parts.status import (
 from portal.forms.rules.dates import as_date
 from portal.forms.rules.residency import residency
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 REASONS = (("first", _l("I did not receive my first PR card")), ("renew", _l("My card expired or will expire")),
@@ -114,7 +115,8 @@ def residency_rule(context: Context) -> list[Finding]:
 
 def fees(context: Context) -> list[FeeLine]:
     facts = status_facts(fee_day(context))["pr_card"]
-    return [FeeLine("PR card processing fee", facts["fee"], facts["source"], "One application and fee per person")]
+    return [FeeLine(_("PR card processing fee"), facts["fee"], facts["source"],
+                    _("One application and fee per person"))]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
@@ -136,7 +138,8 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=s57_signer_list(),
-    rules=(residency_rule, history_rule("address_history", _l("Addresses"), years=5, since_18=False, gap_level="warning"),
+    rules=(residency_rule,
+           history_rule("address_history", _l("Addresses"), years=5, since_18=False, gap_level="warning"),
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
     submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "

@@ -33,6 +33,7 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 DECIDED_BY = (("rpd", _l("Refugee Protection Division (refugee claim accepted)")),
@@ -122,8 +123,9 @@ def fees(context: Context) -> list[FeeLine]:
     lines = []
     for person in family_roles(context):
         entry = facts.fee(keys[person], on)
-        lines.append(FeeLine(entry.label, entry.amount, entry.cite(), "VERIFY on canada.ca" if entry.verify else ""))
-    lines.append(FeeLine("Right of permanent residence fee", 0.0, RPRF_WAIVED, "Waived for protected persons"))
+        lines.append(FeeLine(_(entry.label), entry.amount, entry.cite(),
+                             _("VERIFY on canada.ca") if entry.verify else ""))
+    lines.append(FeeLine(_("Right of permanent residence fee"), 0.0, RPRF_WAIVED, _("Waived for protected persons")))
     return lines
 
 
@@ -168,7 +170,7 @@ PACKET = PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers() + (
         Signer("family_adults", _l("Each family member 18 or older"),
-               capacity="signs their own Schedule A and IMM 5406", show_if=adult_family_members),
+               capacity=_l("signs their own Schedule A and IMM 5406"), show_if=adult_family_members),
     ),
     rules=(decision_rule, family_rule("protected", must_be_in_canada=False),
            history_rule("personal_history", _l("Schedule A personal history")),

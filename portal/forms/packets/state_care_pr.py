@@ -32,6 +32,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import format_date, format_number
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 
@@ -151,7 +153,7 @@ def deadline_rule(context: Context) -> list[Finding]:
     left = state_care.days_left(context.today, facts)
     return [Finding("warning" if left <= 60 else "info", "state_care.days_left",
                     _l("IRCC must receive the application by %(date)s: %(days)s left, today included.",
-                       date=facts["closes"].isoformat(), days=state_care.plural_days(left)), state_care.SOURCE),
+                       date=format_date(facts["closes"]), days=state_care.plural_days(left)), state_care.SOURCE),
             Finding("info", "state_care.bridge", _l(
                 "While PR is processed, the applicant can have a temporary resident permit and a work or study permit "
                 "with no fees (IMM 5710 packet, basis 'former child in state care')."),
@@ -159,7 +161,7 @@ def deadline_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    return [FeeLine("No fees: processing, right of permanent residence and biometrics fees are waived", 0.0,
+    return [FeeLine(_("No fees: processing, right of permanent residence and biometrics fees are waived"), 0.0,
                     "IRCC program delivery instructions, fees [C]; domain F")]
 
 
@@ -174,8 +176,8 @@ def submission(context: Context | None = None) -> str:
 
 
 def cover_letter(context: Context) -> list[str]:
-    return ["This application is made under the public policy for foreign nationals who were in state care. "
-            "Processing, right of permanent residence and biometrics fees are waived under that policy."]
+    return [_("This application is made under the public policy for foreign nationals who were in state care. "
+              "Processing, right of permanent residence and biometrics fees are waived under that policy.")]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
@@ -188,8 +190,8 @@ def triage_fits(situation: Situation) -> list[Fit]:
 def triage_notes(situation: Situation) -> list[str]:
     if situation.state_care_open:
         return [_l("The state-care pathway closes on %(date)s: %(days)s days left for IRCC to RECEIVE the "
-                   "application.", date=state_care.closing_date(state_care.load_facts()).isoformat(),
-                   days=f"{situation.state_care_days_left:,}")]
+                   "application.", date=format_date(state_care.closing_date(state_care.load_facts())),
+                   days=format_number(situation.state_care_days_left))]
     if situation.fits_state_care:
         return [_l("The state-care pathway has closed (check whether it was extended).")]
     return []
@@ -197,8 +199,8 @@ def triage_notes(situation: Situation) -> list[str]:
 
 def triage_alert(situation: Situation) -> str:
     return _l("The state-care pathway closes on %(date)s: %(days)s days left.",
-              date=state_care.closing_date(state_care.load_facts()).isoformat(),
-              days=f"{situation.state_care_days_left:,}")
+              date=format_date(state_care.closing_date(state_care.load_facts())),
+              days=format_number(situation.state_care_days_left))
 
 
 def closes() -> date | None:
@@ -219,7 +221,7 @@ PACKET = PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers() + (
         Signer("family_adults", _l("Each family member 18 or older"),
-               capacity="signs their own Schedule A and IMM 5406", show_if=adult_family_members),
+               capacity=_l("signs their own Schedule A and IMM 5406"), show_if=adult_family_members),
     ),
     rules=(deadline_rule, eligibility_rule, family_rule("state_care", must_be_in_canada=True),
            history_rule("personal_history", _l("Schedule A personal history")),

@@ -32,6 +32,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 SOURCE = "canada.ca trp-state-care [C]; Ministerial Instructions of 2023-07-25; domain F, E.1"
@@ -164,7 +166,8 @@ CHECKLIST = (
 )
 
 SIGNERS = (
-    Signer("applicant", _l("Applicant"), capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+    Signer("applicant", _l("Applicant"), capacity=_l("signs for themself (18 or older)"), show_if=adult,
+           youth_signs=True),
     Signer("guardian", _l("Parent or legal guardian (applicant under 18)"), capacity=guardian_capacity,
            show_if=minor),
 )
@@ -204,26 +207,28 @@ def eligibility_rule(context: Context) -> list[Finding]:
     if left == 0:
         found.append(Finding("blocker", "trp.closed", _l(
             "The state-care pathway closed on %(date)s: check whether the measure was extended.",
-            date=table["closes"].isoformat()), SOURCE))
+            date=format_date(table["closes"])), SOURCE))
     return found
 
 
 def fees(context: Context) -> list[FeeLine]:
     entry = facts.fee("trp_processing")
-    return [FeeLine("Temporary resident permit processing fee", 0.0, f"{SOURCE}; usual fee: {entry.cite()}",
-                    "Waived: former child in state care"),
-            FeeLine("Biometrics fee", 0.0, SOURCE, "Waived: former child in state care")]
+    return [FeeLine(_("Temporary resident permit processing fee"), 0.0, f"{SOURCE}; usual fee: {entry.cite()}",
+                    _("Waived: former child in state care")),
+            FeeLine(_("Biometrics fee"), 0.0, SOURCE, _("Waived: former child in state care"))]
 
 
 def cover_letter(context: Context) -> list[str]:
-    paragraphs = [f"The applicant asks for a temporary resident permit under the {facts.code('trp_state_care_basis')}"
-                  ". The applicant came to Canada before the age of 19 and was in court-ordered care for at least 12 "
-                  "months. No fees are payable under that measure."]
+    paragraphs = [_("The applicant asks for a temporary resident permit under the %(measure)s. The applicant came to "
+                    "Canada before the age of 19 and was in court-ordered care for at least 12 months. No fees are "
+                    "payable under that measure.", measure=facts.code("trp_state_care_basis"))]
     if under_removal_order(context):
-        paragraphs.append("The applicant is subject to a removal order; a copy is enclosed.")
-    companion = {"work": "a work permit", "study": "a study permit"}.get(context.get("companion_permit", ""))
-    if companion:
-        paragraphs.append(f"An application for {companion} under the same measure is enclosed.")
+        paragraphs.append(_("The applicant is subject to a removal order; a copy is enclosed."))
+    companion = context.get("companion_permit", "")
+    if companion == "work":
+        paragraphs.append(_("An application for a work permit under the same measure is enclosed."))
+    elif companion == "study":
+        paragraphs.append(_("An application for a study permit under the same measure is enclosed."))
     return paragraphs
 
 

@@ -7,6 +7,7 @@ from portal.forms.facts import status_facts
 from portal.forms.parts.common import SERVICE_LANGUAGE, fee_date_rule, fee_day, minor, s57_step, sending_step
 from portal.forms.parts.status import birth_fields, contact_fields, name_fields, s57_signer_list
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 STEPS = (
@@ -60,7 +61,7 @@ def correction_rule(context: Context) -> list[Finding]:
 
 def fees(context: Context) -> list[FeeLine]:
     facts = status_facts(fee_day(context))["vos"]
-    return [FeeLine("Verification of Status fee", facts["fee"], facts["source"])]
+    return [FeeLine(_("Verification of Status fee"), facts["fee"], facts["source"])]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:

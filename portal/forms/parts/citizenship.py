@@ -19,6 +19,8 @@ from portal.forms.parts.common import (
 from portal.forms.rules import presence
 from portal.forms.rules.dates import as_date
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -322,12 +324,12 @@ def rule_minor_age(context: Context) -> list[Finding]:
         return [Finding("blocker", "age.minor", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: a minor's form needs the applicant "
             "under 18 on the day it is signed. Use CIT 0002 (adults), or sign earlier.",
-            age=age, date=context.signing_date.isoformat()), "Citizenship Act s.5(1), 5(2); domain 0, A.1")]
+            age=age, date=format_date(context.signing_date)), "Citizenship Act s.5(1), 5(2); domain 0, A.1")]
     findings = []
     if age >= 14:
         findings.append(Finding("info", "age.14_17", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: they must countersign, and take the "
-            "oath if 14 or older at the decision.", age=age, date=context.signing_date.isoformat()),
+            "oath if 14 or older at the decision.", age=age, date=format_date(context.signing_date)),
             "IRCC OB minors [C]; domain A.2"))
     return findings
 
@@ -340,11 +342,11 @@ def rule_adult_age(context: Context) -> list[Finding]:
         return [Finding("blocker", "age.adult", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: the adult form needs 18 or older on "
             "the signing day. Use CIT 0403 or CIT 0003, or plan a later date.",
-            age=age, date=context.signing_date.isoformat()), "Citizenship Act s.5(1); domain 0, C")]
+            age=age, date=format_date(context.signing_date)), "Citizenship Act s.5(1); domain 0, C")]
     if age <= 54:
         return [Finding("info", "age.18_54", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: proof of language (CLB 4) and the "
-            "knowledge test apply.", age=age, date=context.signing_date.isoformat()),
+            "knowledge test apply.", age=age, date=format_date(context.signing_date)),
             "Citizenship Act s.5(1)(d),(e); domain C")]
     return []
 
@@ -437,7 +439,7 @@ def rule_signing_date(context: Context) -> list[Finding]:
     if context.signing_date < context.today:
         return [Finding("warning", "signing.past", _l(
             "The planned signing date %(date)s is in the past: update it so the age and presence rules use the real "
-            "date.", date=context.signing_date.isoformat()), "domain 0")]
+            "date.", date=format_date(context.signing_date)), "domain 0")]
     return []
 
 
@@ -498,40 +500,40 @@ PROHIBITION_DOCS = ChecklistItem("court_documents", _l("Court documents for each
 # ---- signers ------------------------------------------------------------------------------------
 
 ORDER_PHRASE = {
-    "interim_society_care": "an interim society care order",
-    "extended_society_care": "an extended society care order",
-    "customary_care": "a customary care agreement",
-    "other": "a court order or written agreement",
+    "interim_society_care": _l("an interim society care order"),
+    "extended_society_care": _l("an extended society care order"),
+    "customary_care": _l("a customary care agreement"),
+    "other": _l("a court order or written agreement"),
 }
 
 
 def authorised_capacity(context: Context) -> str:
     kind = context.get("authority_kind")
-    order = ORDER_PHRASE.get(context.get("order_kind"), "a court order or written agreement")
+    order = str(ORDER_PHRASE.get(context.get("order_kind"), ORDER_PHRASE["other"]))
     if kind == "agency":
-        agency = context.get("authorised_organization") or context.agency.get("name") or "the agency"
-        return f"for {agency}, the society with care of the minor under {order}"
+        agency = context.get("authorised_organization") or context.agency.get("name") or _("the agency")
+        return _("for %(agency)s, the society with care of the minor under %(order)s", agency=agency, order=order)
     if kind == "parent":
-        return "parent with custody of the minor"
+        return _("parent with custody of the minor")
     if kind == "guardian":
-        return f"legal guardian of the minor, under {order}"
+        return _("legal guardian of the minor, under %(order)s", order=order)
     if kind == "agreement":
-        return "person empowered to act for the minor by a written agreement"
-    return "person with custody of the minor or empowered by court order, written agreement or law"
+        return _("person empowered to act for the minor by a written agreement")
+    return _("person with custody of the minor or empowered by court order, written agreement or law")
 
 
 AUTHORISED_PERSON = Signer("authorised_person", _l("Authorised person"), capacity=authorised_capacity,
                            show_if=signs_for_minor)
-MINOR_COUNTERSIGNS = Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, countersigning",
-                            show_if=minor_14_to_17, youth_signs=True)
+MINOR_COUNTERSIGNS = Signer("minor", _l("Applicant (minor aged 14 to 17)"),
+                            capacity=_l("the applicant, countersigning"), show_if=minor_14_to_17, youth_signs=True)
 
 
 # ---- fees ---------------------------------------------------------------------------------------
 
 def fee_line(key: str, on: date) -> FeeLine:
     entry = facts.fee(key, on)
-    note = "VERIFY: amount not confirmed on canada.ca" if entry.verify else ""
-    return FeeLine(entry.label, entry.amount, source=entry.cite(), note=note)
+    note = _("VERIFY: amount not confirmed on canada.ca") if entry.verify else ""
+    return FeeLine(_(entry.label), entry.amount, source=entry.cite(), note=note)
 
 
 def minor_fees(context: Context) -> list[FeeLine]:

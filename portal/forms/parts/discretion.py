@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from portal.forms.parts.common import age_between, minor
 from portal.forms.types import ChecklistItem, Context, Field, Finding, Step
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 SOURCE_5_4 = "Citizenship Act s.5(4); domain A.8 [S cilf.ca 2024-06-25; Calleya 2024 FC 1624]"
@@ -99,14 +100,15 @@ def cover_letter(context: Context) -> list[str]:
     paragraphs = []
     if asks_5_4(context):
         grounds = dict(GROUNDS_5_4).get(context.get("grounds_5_4"), "")
-        paragraphs.append(f"The applicant asks the Minister to exercise the discretion under subsection 5(4) of the "
-                          f"Citizenship Act ({str(grounds).lower() or 'grounds set out in the submission'}). The "
-                          "written submission and its evidence are enclosed (Appendix D).")
-    waived = [label for name, label in (("waiver_language", "the language requirement"),
-                                        ("waiver_knowledge", "the knowledge requirement"),
-                                        ("waiver_oath", "the oath")) if context.get(name) == "yes"]
+        paragraphs.append(_("The applicant asks the Minister to exercise the discretion under subsection 5(4) of the "
+                            "Citizenship Act (%(grounds)s). The written submission and its evidence are enclosed "
+                            "(Appendix D).", grounds=str(grounds).lower() or _("grounds set out in the submission")))
+    waived = [label for name, label in (("waiver_language", _("the language requirement")),
+                                        ("waiver_knowledge", _("the knowledge requirement")),
+                                        ("waiver_oath", _("the oath"))) if context.get(name) == "yes"]
     if waived:
-        paragraphs.append(f"The applicant asks that {', '.join(waived)} be waived on compassionate grounds under "
-                          "subsection 5(3) of the Citizenship Act; the written request is enclosed.")
+        paragraphs.append(_("The applicant asks that %(requirements)s be waived on compassionate grounds under "
+                            "subsection 5(3) of the Citizenship Act; the written request is enclosed.",
+                            requirements=", ".join(waived)))
     return paragraphs
 

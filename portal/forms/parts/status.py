@@ -36,8 +36,9 @@ from portal.i18n import lazy_gettext as _l
 def guardian_capacity(context: Context) -> str:
     """Who signs for a minor: the agency when the child is in its care under a court order."""
     if context.client.get("care_status") in ("in_care", "extended_society_care"):
-        return f"{agency_name(context)}, legal guardian under a court order, for an applicant under 18"
-    return "parent or legal guardian of an applicant under 18"
+        return _("%(agency)s, legal guardian under a court order, for an applicant under 18",
+                 agency=agency_name(context))
+    return _("parent or legal guardian of an applicant under 18")
 
 
 def _client_date(key: str):
@@ -167,7 +168,7 @@ def family_roles(context: Context) -> list[str]:
 def imm0008_signers(*, role: str = _l("Principal applicant")) -> tuple[Signer, ...]:
     """IMM 0008: the applicant, or a parent or legal guardian for an applicant under 18 (domain G, I.1)."""
     return (
-        Signer("applicant", role, capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+        Signer("applicant", role, capacity=_l("signs for themself (18 or older)"), show_if=adult, youth_signs=True),
         Signer("guardian", _l("Parent or legal guardian"),
                capacity=guardian_capacity, show_if=minor),
     )
