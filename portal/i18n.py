@@ -52,6 +52,12 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     return _translations().ungettext(singular, plural, num) % variables
 
 
+def N_(string: str) -> str:
+    """Marks a text for `make messages` and returns it unchanged: for a text that is stored or raised in English
+    and translated where it is shown (`_(stored)`)."""
+    return string
+
+
 def lazy_gettext(string: str, **variables) -> LazyString:
     """A text translated when it is used, in the reader's language at that moment."""
     return LazyString(gettext, string, **variables)

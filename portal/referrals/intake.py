@@ -46,12 +46,14 @@ STATUSES = {
     ReferralStatus.consulted: _l("Consultation given"),
 }
 OPEN_STATUSES = (ReferralStatus.new, ReferralStatus.info_requested)
+# Place names stay as they are; the words around them are translated.
 REGIONS = (
     ("peel", "Peel (Brampton, Mississauga, Caledon)"), ("toronto", "Toronto"), ("york", "York"), ("durham", "Durham"),
     ("halton", "Halton"), ("hamilton", "Hamilton"), ("niagara", "Niagara"), ("waterloo", "Waterloo"),
-    ("ottawa", "Ottawa"), ("london-middlesex", "London and Middlesex"), ("windsor-essex", "Windsor and Essex"),
-    ("simcoe-muskoka", "Simcoe and Muskoka"), ("kingston", "Kingston and area"), ("northern", "Northern Ontario"),
-    ("other-ontario", "Elsewhere in Ontario"), ("outside-ontario", "Outside Ontario"),
+    ("ottawa", "Ottawa"), ("london-middlesex", _l("London and Middlesex")), ("windsor-essex", _l("Windsor and Essex")),
+    ("simcoe-muskoka", _l("Simcoe and Muskoka")), ("kingston", _l("Kingston and area")),
+    ("northern", _l("Northern Ontario")), ("other-ontario", _l("Elsewhere in Ontario")),
+    ("outside-ontario", _l("Outside Ontario")),
 )
 CONCERNS = (
     ("no_status", _l("No immigration status")),
