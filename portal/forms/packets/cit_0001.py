@@ -7,7 +7,7 @@ from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending_step, yes
 from portal.forms.rules import descent
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
-from portal.i18n import format_date
+from portal.i18n import N_, format_date
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -85,8 +85,8 @@ PACKET = PacketType(
                    "files."),
     steps=(
         Step("applicant", _l("Who is applying"), c.authority_fields(),
-             form_section="Person applying for the minor", show_if=minor),
-        c.identity_step(section="Applicant's details"),
+             form_section=N_("Person applying for the minor"), show_if=minor),
+        c.identity_step(section=N_("Applicant's details")),
         Step("basis", _l("How the applicant is a citizen"), (
             Field("citizenship_basis", _l("The applicant is a citizen because they were"), kind="radio", options=(
                 ("born_in_canada", _l("Born in Canada")),
@@ -111,14 +111,14 @@ PACKET = PacketType(
             Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
             Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
                   show_if=yes("previous_certificate")),
-        ), form_section="Citizenship details"),
-        c.contact_step(section="Contact details"),
+        ), form_section=N_("Citizenship details")),
+        c.contact_step(section=N_("Contact details")),
         sending_step(),
         Step("declaration", _l("Declaration"), (
             Field("uses_representative", _l("Is a representative (someone acting for a fee or not) used?"),
                   kind="yesno"),
             *c.declaration_step().fields,
-        ), form_section="Declaration and signature"),
+        ), form_section=N_("Declaration and signature")),
     ),
     checklist=(
         c.form_item("CIT 0001"),

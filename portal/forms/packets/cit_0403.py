@@ -5,6 +5,7 @@ from portal.forms.parts import citizenship as c
 from portal.forms.parts import discretion
 from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
+from portal.i18n import N_
 from portal.i18n import lazy_gettext as _l
 
 
@@ -48,7 +49,7 @@ APPLICANT = Step("applicant", _l("Who is applying"), (
     ), help=_l("For a child in care, the society applies as the authorised person under its court order.")),
     *c.authority_fields(),
     Field("waiver_reason", _l("Why no authorised person can apply"), kind="textarea", show_if=minor_waiver),
-), form_section="Q1 Who is applying")
+), form_section=N_("Q1 Who is applying"))
 
 def triage_fits(situation: Situation) -> list[Fit]:
     if not situation.permanent_resident or situation.age is not None and situation.age >= 18:
@@ -80,19 +81,19 @@ PACKET = PacketType(
                    "made by the person with custody or a court order (for a child in care, the society)."),
     steps=(
         APPLICANT,
-        c.service_step(section="Q2 Language of service; Q3 Special needs"),
-        c.identity_step(section="Q4–Q6 Personal details"),
-        c.contact_step(section="Q7 Contact details and address history"),
-        c.pr_step(section="Permanent resident status"),
-        c.travel_documents_step(section="Q8 Passports and travel documents (Q8C, Q8D)"),
-        c.presence_step(section="Physical presence"),
-        c.tax_step(section="Income tax"),
-        c.prohibitions_step(section="Prohibitions"),
+        c.service_step(section=N_("Q2 Language of service; Q3 Special needs")),
+        c.identity_step(section=N_("Q4–Q6 Personal details")),
+        c.contact_step(section=N_("Q7 Contact details and address history")),
+        c.pr_step(section=N_("Permanent resident status")),
+        c.travel_documents_step(section=N_("Q8 Passports and travel documents (Q8C, Q8D)")),
+        c.presence_step(section=N_("Physical presence")),
+        c.tax_step(section=N_("Income tax")),
+        c.prohibitions_step(section=N_("Prohibitions")),
         Step("parents", _l("Parents and guardian"), c.parent_fields(citizen_parent_required=False),
-             form_section="Parents' and guardian's details"),
+             form_section=N_("Parents' and guardian's details")),
         discretion.discretion_step(adult_form=False),
         sending_step(),
-        c.declaration_step(waiver_box=True, section="Section 19 Declaration and signatures"),
+        c.declaration_step(waiver_box=True, section=N_("Section 19 Declaration and signatures")),
     ),
     checklist=(
         c.form_item("CIT 0403"),

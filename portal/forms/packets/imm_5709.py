@@ -42,6 +42,7 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -69,7 +70,7 @@ def post_secondary(context: Context) -> bool:
 
 
 STEPS = (
-    Step("basis", _l("Basis for the study permit"), form_section="Basis for the study permit and fee exemption",
+    Step("basis", _l("Basis for the study permit"), form_section=N_("Basis for the study permit and fee exemption"),
          intro=_l("The basis decides the evidence and the fees. Former children in state care pay no fees."),
          fields=(
              Field("basis", _l("Basis for the study permit"), kind="radio", options=BASES),
@@ -80,15 +81,15 @@ STEPS = (
              Field("current_permit_expiry", _l("Expiry date of the current study permit"), kind="date", future=True,
                    required=False, show_if=basis_is("other")),
          )),
-    Step("application", _l("Application details"), form_section="IMM 5709 Section 1: UCI, service language, "
-                                                            "I am applying to", fields=(
+    Step("application", _l("Application details"), form_section=N_("IMM 5709 Section 1: UCI, service language, "
+                                                            "I am applying to"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, form_ref="1",
               prefill=lambda c: c.client.get("uci") or None),
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE, form_ref="2"),
         Field("applying_to", _l("I am applying to"), kind="radio", options=APPLYING_TO, form_ref="3",
               help=_l("For a first study permit choose the first option.")),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5709 Section 2: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5709 Section 2: personal details"), fields=(
         *name_fields(as_on=_l("the passport or identity document")),
         *birth_fields(),
         Field("residence_country", _l("Current country of residence"), kind="country", prefill=lambda c: "Canada"),
@@ -104,7 +105,7 @@ STEPS = (
               show_if=answer_in("marital_status", "married", "common_law")),
     )),
     Step("languages_passport", _l("Languages and documents"),
-         form_section="IMM 5709 Section 3: languages, passport, national identity document, US PR card", fields=(
+         form_section=N_("IMM 5709 Section 3: languages, passport, national identity document, US PR card"), fields=(
              Field("native_language", _l("Native language / mother tongue"), answered_by="either",
                    prefill=lambda c: c.client.get("preferred_language") or None),
              Field("official_language", _l("Are you able to communicate in English and/or French?"), kind="choice",
@@ -122,9 +123,9 @@ STEPS = (
              Field("has_us_pr_card", _l("Are you a lawful permanent resident of the United States?"), kind="yesno"),
              Field("us_pr_card_number", _l("US PR card number"), show_if=yes("has_us_pr_card")),
          )),
-    Step("contact", _l("Contact information"), form_section="IMM 5709 Section 4: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5709 Section 4: contact information"),
          fields=contact_fields()),
-    Step("entry", _l("Coming into Canada"), form_section="IMM 5709 Section 5: coming into Canada", fields=(
+    Step("entry", _l("Coming into Canada"), form_section=N_("IMM 5709 Section 5: coming into Canada"), fields=(
         Field("original_entry_date", _l("Date of original entry to Canada"), kind="date"),
         Field("original_entry_place", _l("Place of original entry")),
         Field("original_entry_purpose", _l("Purpose of original visit"), kind="choice",
@@ -135,8 +136,8 @@ STEPS = (
         Field("previous_document_number", _l("Most recent document number (visitor record, permit, claimant "
                                              "document)"), required=False),
     )),
-    Step("study", _l("Details of intended study"), form_section="IMM 5709 Section 6: details of intended study in "
-                                                              "Canada", fields=(
+    Step("study", _l("Details of intended study"), form_section=N_("IMM 5709 Section 6: details of intended study in "
+                                                              "Canada"), fields=(
         Field("school_name", _l("Name of school or institution")),
         Field("dli_number", _l("Designated learning institution number (DLI, starts with O)"), required=False,
               help=_l("Not needed for primary or secondary school.")),
@@ -158,7 +159,7 @@ STEPS = (
               show_if=post_secondary, help=_l("Most post-secondary students need one; check the exemptions "
                                               "on canada.ca (VERIFY).")),
     )),
-    Step("history", _l("Education and employment"), form_section="IMM 5709 Section 7: education and employment",
+    Step("history", _l("Education and employment"), form_section=N_("IMM 5709 Section 7: education and employment"),
          intro=_l("Past 10 years with no gaps: school, work, or unemployment."), fields=(
              Field("education_level", _l("Highest level of education"), kind="choice", options=(
                  ("none", _l("None")), ("primary", _l("Primary")), ("secondary", _l("Secondary")),
@@ -168,11 +169,11 @@ STEPS = (
                            what_label=_l("Activity (student, work, unemployed)"),
                            where_label=_l("School or employer, city and country")),
          )),
-    Step("background", _l("Background information"), form_section="IMM 5709 Section 8: background information",
+    Step("background", _l("Background information"), form_section=N_("IMM 5709 Section 8: background information"),
          fields=(*(Field(key, label, kind="yesno") for key, label in BACKGROUND),
                  Field("background_details", _l("If you answered yes to any question, give details"), kind="textarea",
                        show_if=any_background_yes))),
-    Step("biometrics", _l("Biometrics"), form_section="Biometrics", fields=(
+    Step("biometrics", _l("Biometrics"), form_section=N_("Biometrics"), fields=(
         Field("biometrics_given", _l("Has the applicant given biometrics for a Canadian application before?"),
               kind="yesno"),
         Field("biometrics_date", _l("Date biometrics were given"), kind="date", show_if=yes("biometrics_given")),
@@ -180,7 +181,7 @@ STEPS = (
               show_if=yes("biometrics_given")),
     )),
     sending_step(),
-    Step("declaration", _l("Consent and declaration"), form_section="IMM 5709 Section 9: consent and declaration",
+    Step("declaration", _l("Consent and declaration"), form_section=N_("IMM 5709 Section 9: consent and declaration"),
          fields=(
              Field("consent_contact", _l("Do you consent to be contacted about other IRCC programs or surveys?"),
                    kind="yesno"),

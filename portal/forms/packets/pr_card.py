@@ -26,6 +26,7 @@ from portal.forms.parts.status import (
 from portal.forms.rules.dates import as_date
 from portal.forms.rules.residency import residency
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -34,7 +35,8 @@ REASONS = (("first", _l("I did not receive my first PR card")), ("renew", _l("My
            ("name_change", _l("I changed my name or other details")))
 
 STEPS = (
-    Step("application", _l("Reason for applying"), form_section="IMM 5444 Section A: reason for application", fields=(
+    Step("application", _l("Reason for applying"),
+         form_section=N_("IMM 5444 Section A: reason for application"), fields=(
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE),
         Field("reason", _l("Reason for this application"), kind="radio", options=REASONS),
         Field("in_canada", _l("Is the applicant in Canada now?"), kind="yesno",
@@ -44,7 +46,7 @@ STEPS = (
         Field("police_report", _l("Was the theft reported to the police?"), kind="yesno",
               show_if=answer_in("reason", "lost")),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5444 Section B: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5444 Section B: personal details"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
         *name_fields(as_on=_l("the confirmation of permanent residence")),
         *birth_fields(),
@@ -53,10 +55,10 @@ STEPS = (
         Field("became_pr", _l("Date became a permanent resident"), kind="date"),
         Field("copr_number", _l("Record of landing or confirmation of PR number"), required=False),
     )),
-    Step("contact", _l("Contact information"), form_section="IMM 5444 Section C: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5444 Section C: contact information"),
          fields=contact_fields()),
     Step("residency", _l("Addresses and time outside Canada"),
-         form_section="IMM 5444 Sections D–E: address history and absences (last 5 years)", fields=(
+         form_section=N_("IMM 5444 Sections D–E: address history and absences (last 5 years)"), fields=(
              history_group("address_history", _l("Addresses in the last 5 years"), what="address",
                            what_label=_l("Street and number"), where_label=_l("City, province and country")),
              Field("absences", _l("Trips outside Canada in the last 5 years"), kind="group", required=False, columns=(
@@ -67,7 +69,7 @@ STEPS = (
              )),
          )),
     sending_step(),
-    s57_step(section="IMM 5444 Section F: declaration and signatures (IRPR s.57)",
+    s57_step(section=N_("IMM 5444 Section F: declaration and signatures (IRPR s.57)"),
              intro=_l("For a minor, IRPR s.57 decides who signs.")),
 )
 

@@ -33,6 +33,7 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -52,7 +53,7 @@ def has_family(context: Context) -> bool:
 
 
 STEPS = (
-    Step("protection", _l("Protected person decision"), form_section="Eligibility: the protection decision",
+    Step("protection", _l("Protected person decision"), form_section=N_("Eligibility: the protection decision"),
          intro=_l("The decision that made the applicant a protected person in Canada."), fields=(
              Field("decided_by", _l("Who decided that the applicant is a protected person"), kind="radio",
                    options=DECIDED_BY),
@@ -68,7 +69,7 @@ STEPS = (
     schedule_a_step(show_if=adult),
     imm5406_step(family_help=_l("Spouse or partner and dependent children, in Canada or abroad (under 22 and "
                                 "unmarried, or older and dependent because of a condition).")),
-    Step("travels", _l("Your travels"), form_section="IMM 5562 Supplementary information: your travels",
+    Step("travels", _l("Your travels"), form_section=N_("IMM 5562 Supplementary information: your travels"),
          intro=_l("Every trip outside the country of residence in the past 10 years, or since age 18."), fields=(
              Field("travelled", _l("Has the applicant travelled outside their country of residence in the past 10 "
                                    "years (or since 18)?"), kind="yesno"),
@@ -81,8 +82,8 @@ STEPS = (
              )),
          )),
     sending_step(),
-    Step("declaration", _l("Declaration"), form_section="Declarations and signatures (IMM 0008, Schedule A, "
-                                                      "IMM 5406, IMM 5562)", fields=(
+    Step("declaration", _l("Declaration"), form_section=N_("Declarations and signatures (IMM 0008, Schedule A, "
+                                                      "IMM 5406, IMM 5562)"), fields=(
         Field("declaration_read", _l("The applicant (or the parent or guardian) has read the declarations and the "
                                      "answers are complete and true"), kind="checkbox"),
     )),

@@ -32,7 +32,7 @@ from portal.forms.types import (
     Step,
     Triage,
 )
-from portal.i18n import format_date, format_number
+from portal.i18n import N_, format_date, format_number
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -58,7 +58,7 @@ def receipt_date(context: Context) -> date:
 
 
 STEPS = (
-    Step("eligibility", _l("Eligibility"), form_section="Eligibility (guide IMM 0204)",
+    Step("eligibility", _l("Eligibility"), form_section=N_("Eligibility (guide IMM 0204)"),
          intro=_l("The pathway is for people who came to Canada before 19 and spent at least one year in court-ordered "
                   "care. Care periods come from the client file."),
          fields=(
@@ -84,14 +84,15 @@ STEPS = (
     imm5406_step(family_help=_l("Spouse or partner, dependent children, the partner's dependent children, and "
                                 "grandchildren who are dependent children of a dependent child. All must be in "
                                 "Canada.")),
-    Step("care_proof", _l("Proof of state care"), form_section="Proof of state care (checklist IMM 0203)", fields=(
+    Step("care_proof", _l("Proof of state care"), form_section=N_("Proof of state care (checklist IMM 0203)"), fields=(
         Field("care_agency", _l("Agency that had legal responsibility (children's aid society)"),
               prefill=lambda c: c.agency.get("name") or None),
         Field("care_letter_requested", _l("Has the confirmation letter or the records been asked for?"), kind="yesno",
               help=_l("In Ontario a society must answer a request for a person's own records within 30 days, free.")),
         Field("care_letter_requested_on", _l("Date asked"), kind="date", show_if=yes("care_letter_requested")),
     )),
-    Step("declaration", _l("Declaration"), form_section="Declarations and signatures (IMM 0008, Schedule A, IMM 5406)",
+    Step("declaration", _l("Declaration"),
+         form_section=N_("Declarations and signatures (IMM 0008, Schedule A, IMM 5406)"),
          fields=(
              Field("declaration_read", _l("The applicant has read the declarations and the answers are complete and "
                                           "true"), kind="checkbox"),

@@ -19,7 +19,7 @@ from portal.forms.parts.common import (
 from portal.forms.rules import presence
 from portal.forms.rules.dates import as_date
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
-from portal.i18n import format_date
+from portal.i18n import N_, format_date
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
@@ -84,7 +84,7 @@ def _at_most_5(value, _context):
 
 # ---- steps --------------------------------------------------------------------------------------
 
-def service_step(*, applied_before: bool = False, section: str = "Q2–Q3") -> Step:
+def service_step(*, applied_before: bool = False, section: str = N_("Q2–Q3")) -> Step:
     fields = [
         Field("language_of_service", _l("Language of service"), kind="radio", options=SERVICE_LANGUAGE, form_ref="Q2",
               answered_by="either", youth_help=_l("Do you want IRCC to write to you in English or in French?")),
@@ -105,7 +105,7 @@ def service_step(*, applied_before: bool = False, section: str = "Q2–Q3") -> S
                 youth_intro=_l("A few questions about how IRCC should talk with you."))
 
 
-def identity_step(*, marital: bool = False, section: str = "Q4–Q6") -> Step:
+def identity_step(*, marital: bool = False, section: str = N_("Q4–Q6")) -> Step:
     fields = [
         Field("uci", _l("UCI (client identifier on immigration documents)"), kind="uci", required=False, form_ref="Q4",
               prefill=lambda c: c.client.get("uci") or None,
@@ -146,7 +146,7 @@ ADDRESS_COLUMNS = (
 )
 
 
-def contact_step(*, section: str = "Contact details") -> Step:
+def contact_step(*, section: str = N_("Contact details")) -> Step:
     return Step("contact", _l("Contact details and addresses"), (
         Field("mailing_address", _l("Mailing address (street, city, province)"), kind="text", max_length=300,
               help=_l("For a child in care, the agency's address is usual.")),
@@ -159,7 +159,7 @@ def contact_step(*, section: str = "Contact details") -> Step:
     ), form_section=section)
 
 
-def pr_step(*, section: str = "Permanent resident status") -> Step:
+def pr_step(*, section: str = N_("Permanent resident status")) -> Step:
     return Step("pr", _l("Permanent resident status"), (
         Field("pr_date", _l("Date the applicant became a permanent resident"), kind="date",
               validators=(not_after_signing,), help=_l("As on the Record of Landing or the confirmation of PR.")),
@@ -174,7 +174,7 @@ def pr_step(*, section: str = "Permanent resident status") -> Step:
     ), form_section=section)
 
 
-def travel_documents_step(*, section: str = "Passports and travel documents (5 years)", q_missing: str = "Q8C",
+def travel_documents_step(*, section: str = N_("Passports and travel documents (5 years)"), q_missing: str = "Q8C",
                           q_gaps: str = "Q8D") -> Step:
     return Step("travel_documents", _l("Passports and travel documents"), (
         Field("had_passport", _l("Did the applicant hold a passport or travel document in the last 5 years?"),
@@ -192,7 +192,7 @@ def travel_documents_step(*, section: str = "Passports and travel documents (5 y
     ), form_section=section)
 
 
-def presence_step(*, section: str = "Physical presence") -> Step:
+def presence_step(*, section: str = N_("Physical presence")) -> Step:
     return Step("presence", _l("Time in Canada"), (
         Field("before_pr_in_canada", _l("Did the applicant live in Canada before becoming a permanent resident, "
                                         "in the 5 years before signing?"), kind="yesno"),
@@ -220,7 +220,7 @@ def presence_step(*, section: str = "Physical presence") -> Step:
     ), form_section=section, youth_intro=_l("Questions about trips outside Canada."))
 
 
-def tax_step(*, section: str = "Income tax") -> Step:
+def tax_step(*, section: str = N_("Income tax")) -> Step:
     return Step("tax", _l("Income tax"), (
         Field("tax_required", _l("Was the applicant required to file income tax returns in any of the last 5 years?"),
               kind="yesno", help=_l("Most children with no income are not required to file.")),
@@ -241,7 +241,7 @@ PROHIBITION_QUESTIONS = (
 )
 
 
-def prohibitions_step(*, section: str = "Prohibitions") -> Step:
+def prohibitions_step(*, section: str = N_("Prohibitions")) -> Step:
     fields = [Field(name, label, kind="yesno") for name, label in PROHIBITION_QUESTIONS]
     fields.append(Field("prohib_details", _l("Give the details (dates, place, outcome)"), kind="textarea",
                         show_if=lambda c: any(c.get(name) == "yes" for name, _ in PROHIBITION_QUESTIONS)))
@@ -293,7 +293,7 @@ def authority_fields() -> tuple[Field, ...]:
     )
 
 
-def declaration_step(*, waiver_box: bool = False, section: str = "Declaration and signatures") -> Step:
+def declaration_step(*, waiver_box: bool = False, section: str = N_("Declaration and signatures")) -> Step:
     fields = []
     if waiver_box:
         fields.append(Field("waiver_box", _l("Section 19: tick the box for a minor seeking a waiver of the "

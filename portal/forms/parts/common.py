@@ -8,7 +8,7 @@ from portal.forms.engine import YES_NO, age_at_signing, with_answers
 from portal.forms.rules import receipt
 from portal.forms.rules.dates import as_date
 from portal.forms.types import Context, FeeLine, Field, Finding, Step
-from portal.i18n import format_date
+from portal.i18n import N_, format_date
 from portal.i18n import lazy_gettext as _l
 
 __all__ = ["YES_NO"]  # re-exported: the engine's Yes/No options, for fields that name them
@@ -89,7 +89,7 @@ SEND_METHOD_OPTIONS = (("online", _l("Online (IRCC account or portal)")), ("mail
                        ("courier", _l("Courier")), ("in_person", _l("By hand, at an IRCC office")))
 
 
-def sending_step(*, section: str = "Sending the application (not on the form)") -> Step:
+def sending_step(*, section: str = N_("Sending the application (not on the form)")) -> Step:
     """When and how the application will be sent: fees follow the table in force on the receipt date."""
     return Step("sending", _l("Sending the application"), form_section=section,
                 intro=_l("Fees are those in force on the day IRCC receives the application, not the day it is "

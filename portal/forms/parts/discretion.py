@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from portal.forms.parts.common import age_between, minor
 from portal.forms.types import ChecklistItem, Context, Field, Finding, Step
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -60,7 +61,7 @@ def discretion_step(*, adult_form: bool) -> Step:
               show_if=asks_waiver),
     ]
     return Step("discretion", _l("Discretionary grant and waivers"), tuple(fields),
-                form_section="Appendix D: waiver requests and discretionary grant (s.5(3), s.5(4))",
+                form_section=N_("Appendix D: waiver requests and discretionary grant (s.5(3), s.5(4))"),
                 intro=_l("Only when the usual requirements cannot be met. A lawyer or CWICE can help with the "
                          "submission."))
 

@@ -28,7 +28,7 @@ from portal.forms.rules.signers_s57 import (
     s57_signers,
 )
 from portal.forms.types import Context, Field, Finding, Signer, Step
-from portal.i18n import format_date
+from portal.i18n import N_, format_date
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
@@ -177,7 +177,8 @@ def imm0008_signers(*, role: str = _l("Principal applicant")) -> tuple[Signer, .
 # ---- PR application forms shared by the state-care pathway and H&C ---------------------------------
 
 def imm0008_step() -> Step:
-    return Step("imm0008", _l("Application for permanent residence"), form_section="IMM 0008 Generic application form",
+    return Step("imm0008", _l("Application for permanent residence"),
+                form_section=N_("IMM 0008 Generic application form"),
                 fields=(
                     Field("uci", _l("UCI"), kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
                     Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE),
@@ -204,7 +205,7 @@ IDENTITY_DOCUMENTS = (("passport", _l("Passport")), ("travel_document", _l("Trav
 
 def schedule_a_step(*, show_if=None) -> Step:
     return Step("schedule_a", _l("Background / declaration (Schedule A)"), show_if=show_if,
-                form_section="IMM 5669 Schedule A: background / declaration",
+                form_section=N_("IMM 5669 Schedule A: background / declaration"),
                 intro=_l("Cover the last 10 years, or since the 18th birthday if that is later, with no gaps: a row "
                          "for every period, including unemployment, school, detention or no fixed address."),
                 fields=(
@@ -225,7 +226,7 @@ def schedule_a_step(*, show_if=None) -> Step:
 
 
 def imm5406_step(*, family_help: str) -> Step:
-    return Step("imm5406", _l("Family information"), form_section="IMM 5406 Additional family information",
+    return Step("imm5406", _l("Family information"), form_section=N_("IMM 5406 Additional family information"),
                 fields=(
                     Field("mother_name", _l("Mother: full name"), required=False, answered_by="either"),
                     Field("mother_dob", _l("Mother: date of birth"), kind="date", required=False),
