@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -56,6 +57,18 @@ def N_(string: str) -> str:
     """Marks a text for `make messages` and returns it unchanged: for a text that is stored or raised in English
     and translated where it is shown (`_(stored)`)."""
     return string
+
+
+@contextmanager
+def language_of(user):
+    """Texts for one person, as in an email: their account's language when they chose one, else the language
+    being served."""
+    language = getattr(user, "language", "") or ""
+    if not language:
+        yield
+        return
+    with flask_babel.force_locale(language):
+        yield
 
 
 def lazy_gettext(string: str, **variables) -> LazyString:

@@ -79,3 +79,25 @@ def test_the_state_care_fee_line_and_eligibility_read_in_french(app):
                                             "tribunal")
         assert "218 jours comptés" in str(care.message)
         assert any("du 2019-01-01 au 2019-08-06" in line for line in care.working)
+
+
+def test_an_email_is_in_the_language_its_reader_chose(app, client, review_world):
+    from sqlmodel import select
+
+    from portal import mail
+    from portal.db import session_scope
+    from portal.models import User
+    from tests.support.records import complete_packet, sign_in
+
+    with app.app_context(), session_scope(app) as db:
+        db.exec(select(User).where(User.id == review_world.manager.id)).one().language = "fr"
+    complete_packet(app, review_world.packet, sign=True)
+    # The worker asks in English; the manager chose French, so their email is in French.
+    worker = sign_in(client, review_world.worker)
+    packet_id = review_world.packet.id
+    assert worker.post(f"/packets/{packet_id}/transition", data={"to_status": "in_review"}).status_code == 303
+    with app.app_context():
+        [message] = [message for message in mail.outbox() if message["To"] == review_world.manager.email]
+        body = message.get_content()
+    assert message["Subject"].startswith("Une trousse attend votre révision")
+    assert "Bonjour," in body and "Référence de la trousse\u00a0:" in body and "Hello" not in body
