@@ -50,7 +50,8 @@ def test_a_work_permit_packet_reads_in_french(app, make, auth):
     assert "is not covered" not in review and "Employment history" not in review
     # Fee lines and their notes; IRCC's own English answer and upload slot stay as its portal names them.
     assert "Frais du titulaire d'un permis de travail ouvert" in review
-    assert f"Ne payez pas ces frais{nbsp}: répondez 'No, I am exempt' à la question sur les frais du titulaire" in review
+    note = f"Ne payez pas ces frais{nbsp}: répondez 'No, I am exempt' à la question sur les frais du titulaire"
+    assert note in review
     assert "'Proof of Fee Exemption'" in review
     assert "Do not pay this fee" not in review and "Open work permit holder fee" not in review
     assert "155,00\u00a0$" in review and "$155.00" not in review
