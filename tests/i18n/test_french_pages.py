@@ -55,6 +55,10 @@ def test_a_work_permit_packet_reads_in_french(app, make, auth):
     assert "'Proof of Fee Exemption'" in review
     assert "Do not pay this fee" not in review and "Open work permit holder fee" not in review
     assert "155,00\u00a0$" in review and "$155.00" not in review
+    # How it is sent, and the official form's section.
+    assert "En ligne dans le compte d'IRCC (recommandé), ou sur papier à l'adresse du guide IMM 5553" in review
+    assert "Online in the IRCC account" not in review
+    assert f"IMM 5710, section 8{nbsp}: antécédents" in review
     # The signer's capacity.
     assert "signe pour lui-même (18 ans ou plus)" in review and "signs for themself" not in review
 

@@ -8,6 +8,7 @@ from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending
 from portal.forms.rules import descent
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
 from portal.i18n import N_, format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -72,6 +73,11 @@ def triage_fits(situation: Situation) -> list[Fit]:
         return [Fit(_l("Born in Canada: already a citizen, who needs a certificate, not a grant."), rank=10)]
     return [Fit(_l("Born abroad to a Canadian parent: already a citizen (including Bill C-3 cases born before "
                    "%(date)s), who needs a certificate.", date=format_date(facts.a_date("bill_c3_in_force"))), rank=10)]
+
+
+def submission() -> str:
+    return _("Online (first certificate or replacement only) or on paper to %(address)s.",
+             address=facts.code("cit_proof_mailing_address"))
 
 
 PACKET = PacketType(
@@ -148,7 +154,7 @@ PACKET = PacketType(
     ),
     rules=(rule_basis, c.rule_signing_date, fee_date_rule(fees), c.rule_form_version("CIT 0001")),
     fees=fees,
-    submission="Online (first certificate or replacement only) or on paper to "
-               f"{facts.code('cit_proof_mailing_address')}.",
+    submission=submission(),
+    submission_words=submission,
     cover_letter=with_editions(("CIT 0001",)),
 )

@@ -98,6 +98,6 @@ PACKET = PacketType(
         c.rule_form_version("CIT 0002"),
     ),
     fees=c.adult_fees,
-    submission="Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow.",
+    submission=N_("Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow."),
     cover_letter=with_editions(("CIT 0002",), discretion.cover_letter),
 )

@@ -112,6 +112,6 @@ PACKET = PacketType(
         c.rule_form_version("CIT 0003"),
     ),
     fees=c.minor_fees,
-    submission="Paper to CPC Sydney, or online when a parent or guardian applies for the minor.",
+    submission=N_("Paper to CPC Sydney, or online when a parent or guardian applies for the minor."),
     cover_letter=with_editions(("CIT 0003",)),
 )

@@ -135,7 +135,7 @@ PACKET = PacketType(
         c.rule_form_version("CIT 0403"),
     ),
     fees=c.minor_fees,
-    submission="Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
-               "an agency worker counts as guardian in IRCC's online tool).",
+    submission=N_("Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
+               "an agency worker counts as guardian in IRCC's online tool)."),
     cover_letter=with_editions(("CIT 0403",), discretion.cover_letter),
 )

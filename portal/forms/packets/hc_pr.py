@@ -191,8 +191,8 @@ PACKET = PacketType(
            history_rule("personal_history", _l("Schedule A personal history")),
            history_rule("address_history", _l("Schedule A addresses")), fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online through the permanent residence portal. Paper, braille or large print only as an "
-               "accommodation requested from IRCC. Incomplete applications are returned.",
+    submission=N_("Online through the permanent residence portal. Paper, braille or large print only as an "
+               "accommodation requested from IRCC. Incomplete applications are returned."),
     allows_family_members=True,
     cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406", "IMM 5283")),
 )

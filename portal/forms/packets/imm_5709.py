@@ -315,6 +315,6 @@ PACKET = PacketType(
     signers=SIGNERS,
     rules=(basis_rule, study_dates_rule, fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online in the IRCC account (recommended), or on paper as the IMM 5709 guide says.",
+    submission=N_("Online in the IRCC account (recommended), or on paper as the IMM 5709 guide says."),
     cover_letter=with_editions(("IMM 5709",), cover_letter),
 )

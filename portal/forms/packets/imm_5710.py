@@ -416,7 +416,7 @@ PACKET = PacketType(
     rules=(basis_rule, history_rule("employment", _l("Employment history"), years=10, since_18=True), guidance_rule,
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
-               "(checklist IMM 5556).",
+    submission=N_("Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
+               "(checklist IMM 5556)."),
     cover_letter=with_editions(("IMM 5710",), cover_letter),
 )

@@ -144,7 +144,7 @@ PACKET = PacketType(
            history_rule("address_history", _l("Addresses"), years=5, since_18=False, gap_level="warning"),
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
-               "The applicant must be in Canada.",
+    submission=N_("Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
+               "The applicant must be in Canada."),
     cover_letter=with_editions(("IMM 5444",)),
 )

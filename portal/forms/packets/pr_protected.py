@@ -177,8 +177,8 @@ PACKET = PacketType(
            history_rule("personal_history", _l("Schedule A personal history")),
            history_rule("address_history", _l("Schedule A addresses")), fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online through the permanent residence portal, or on paper as the protected persons' guide says "
-               "(VERIFY the channel and address).",
+    submission=N_("Online through the permanent residence portal, or on paper as the protected persons' guide says "
+               "(VERIFY the channel and address)."),
     allows_family_members=True,
     cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406", "IMM 5562"), lambda context: [
         "The applicant is a protected person in Canada and applies for permanent residence under IRPA s.21(2). The "

@@ -171,9 +171,9 @@ def available(today: date) -> tuple[bool, str]:
 
 
 def submission(context: Context | None = None) -> str:
-    return (f"Paper only, all family members in one envelope, to: {status_facts()['state_care']['mailing_address']}. "
-            "Only the mandatory forms are needed at intake; IRCC does not return the application for missing "
-            "supporting documents.")
+    return _("Paper only, all family members in one envelope, to: %(address)s. Only the mandatory forms are needed "
+             "at intake; IRCC does not return the application for missing supporting documents.",
+             address=status_facts()["state_care"]["mailing_address"])
 
 
 def cover_letter(context: Context) -> list[str]:
@@ -229,6 +229,7 @@ PACKET = PacketType(
            history_rule("address_history", _l("Schedule A addresses"))),
     fees=fees,
     submission=submission(),
+    submission_words=submission,
     allows_family_members=True,
     available=available,
     cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406"), cover_letter),

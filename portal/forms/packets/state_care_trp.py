@@ -188,7 +188,7 @@ def eligibility_rule(context: Context) -> list[Finding]:
         found.append(Finding("blocker", "trp.care", _l(
             "At least 12 months in court-ordered care are needed: %(days)s days counted from the client file, "
             "%(needed)s needed.", days=care.days, needed=care.months_in_days(months)), SOURCE,
-            care.working or ("no care periods on the client file",)))
+            care.working or (_l("no care periods on the client file"),)))
     if context.client.get("status") in ("permanent_resident", "citizen", "temporary_resident", "protected_person"):
         found.append(Finding("blocker", "trp.status", _l(
             "The measure is for people without valid status in Canada when they apply; the client file shows a "
@@ -266,8 +266,8 @@ PACKET = PacketType(
     signers=SIGNERS,
     rules=(eligibility_rule, guidance_rule),
     fees=fees,
-    submission="With the state-care PR application, or on its own as canada.ca's state-care page says (VERIFY the "
-               "address and whether it can be sent online).",
+    submission=N_("With the state-care PR application, or on its own as canada.ca's state-care page says (VERIFY the "
+               "address and whether it can be sent online)."),
     available=available,
     cover_letter=with_editions(("IMM 5708",), cover_letter),
 )

@@ -84,6 +84,6 @@ PACKET = PacketType(
     signers=s57_signer_list(),
     rules=(correction_rule, fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="By mail, as guide IMM 5545 says.",
+    submission=N_("By mail, as guide IMM 5545 says."),
     cover_letter=with_editions(("IMM 5009",)),
 )
