@@ -31,6 +31,14 @@ NAVIGATION = [
     ("library.index", _l("Guides"), {Role.manager, Role.caseworker, Role.youth}),
 ]
 
+# A role as a sentence names it ("Answered by Sam (caseworker)"); answers keep the role's code.
+ROLE_WORDS = {Role.admin: _l("administrator"), Role.manager: _l("manager"), Role.caseworker: _l("caseworker"),
+              Role.youth: _l("youth")}
+
+
+def role_word(code: str) -> str:
+    return str(ROLE_WORDS.get(code) or (code or "").replace("_", " "))
+
 
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
@@ -39,7 +47,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
     app.jinja_env.filters["money"] = format_money
-    app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, PacketStatus=PacketStatus,
+    app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, role_word=role_word,
+                                  PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
                                   channel_of=channels.find_channel)
     app.context_processor(_template_globals)

@@ -59,6 +59,8 @@ def test_a_work_permit_packet_reads_in_french(app, make, auth):
     assert "En ligne dans le compte d'IRCC (recommandé), ou sur papier à l'adresse du guide IMM 5553" in review
     assert "Online in the IRCC account" not in review
     assert f"IMM 5710, section 8{nbsp}: antécédents" in review
+    # Who answered: the role is named in French, the stored code stays as it is.
+    assert "(gestionnaire), " in review and "(manager), " not in review
     # The signer's capacity.
     assert "signe pour lui-même (18 ans ou plus)" in review and "signs for themself" not in review
 

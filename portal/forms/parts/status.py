@@ -137,7 +137,10 @@ def history_rule(field: str, title: str, *, years: int = 10, since_18: bool = Tr
         rows = context.get(field) or []
         check = find_gaps_and_overlaps(rows, start, end)
         window = _("period to cover: %(start)s to %(end)s", start=format_date(start), end=format_date(end))
-        source = f"{title}: {years} years{' or since age 18' if since_18 else ''}, no gaps; domain G, I.6"
+        if since_18:
+            source = _("%(title)s: %(years)s years or since age 18, no gaps; domain G, I.6", title=title, years=years)
+        else:
+            source = _("%(title)s: %(years)s years, no gaps; domain G, I.6", title=title, years=years)
         findings = [Finding(gap_level, f"history.{field}.gap", _l(
             "%(title)s: %(gap)s. Add a row for it (for example 'unemployed', 'at school' or 'no fixed address').",
             title=title, gap=describe_gap(gap)), source, (window,)) for gap in check.gaps]
