@@ -28,7 +28,8 @@ static/dist/manifest.json: static/vendor/.installed $(wildcard static/css/*.css 
 # After marking new strings: refresh the template and the French catalogue, then translate what is new
 # (tests/i18n/test_catalogue.py names each string still missing; docs/languages.md).
 messages: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --sort-by-file --project=Passage -o translations/messages.pot .
+	# PYTHONPATH=.: the facts extractor (portal.i18n) is this checkout's, not the one the venv was installed from.
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --sort-by-file --project=Passage -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 install: $(VENV)/.installed static/vendor/.installed static/dist/manifest.json

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 import tempfile
 import tomllib
+from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 
 import flask_babel
+from babel import Locale, dates, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
@@ -50,9 +53,60 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     return _translations().ungettext(singular, plural, num) % variables
 
 
+def N_(string: str) -> str:
+    """Marks a text for `make messages` and returns it unchanged: for a text that is stored or raised in English
+    and translated where it is shown (`_(stored)`)."""
+    return string
+
+
+@contextmanager
+def language_of(user):
+    """Texts for one person, as in an email: their account's language when they chose one, else the language
+    being served."""
+    language = getattr(user, "language", "") or ""
+    if not language:
+        yield
+        return
+    with flask_babel.force_locale(language):
+        yield
+
+
 def lazy_gettext(string: str, **variables) -> LazyString:
     """A text translated when it is used, in the reader's language at that moment."""
     return LazyString(gettext, string, **variables)
+
+
+_CANADIAN = {"en": Locale.parse("en_CA"), "fr": Locale.parse("fr_CA")}
+
+
+def canadian_locale() -> Locale:
+    """The locale being served, as Canada writes it (en_CA, fr_CA); English outside a request."""
+    language = str(flask_babel.get_locale() or "en") if has_app_context() else "en"
+    return _CANADIAN.get(language) or Locale.parse(f"{language}_CA")
+
+
+def format_date(value) -> str:
+    """A date as the language being served writes it in Canada: year-month-day in English and in French (the
+    Canadian numeric format, CLDR's en_CA and fr_CA), which no reader can take for day-month or month-day."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return dates.format_date(value, "short", locale=canadian_locale())
+    return str(value)
+
+
+def format_money(amount) -> str:
+    """An amount in Canadian dollars: "$1,234.50" in English, "1 234,50 $" in French."""
+    return numbers.format_currency(amount, "CAD", locale=canadian_locale())
+
+
+def format_number(number) -> str:
+    """A count as the language being served writes it: "1,095" in English, "1 095" in French."""
+    return numbers.format_decimal(number, locale=canadian_locale())
 
 
 def compile_catalogues(directory: Path) -> list[Path]:
@@ -73,9 +127,9 @@ def compile_catalogues(directory: Path) -> list[Path]:
     return written
 
 
-# The facts file's own sentences that pages show ([[channel]] why and online_only): `make messages` extracts
-# them with this (babel.cfg), and the templates translate them as they show them.
-FACTS_TEXT_KEYS = {"why", "online_only"}
+# The facts file's own sentences that pages show ([[channel]] why and online_only, [[fee]] labels): `make messages`
+# extracts them with this (babel.cfg), and the templates and fee lines translate them as they show them.
+FACTS_TEXT_KEYS = {"channel": {"why", "online_only"}, "fee": {"label"}}
 
 
 def extract_facts(fileobj, keywords, comment_tags, options):
@@ -87,11 +141,11 @@ def extract_facts(fileobj, keywords, comment_tags, options):
             table = stripped.strip("[]")
             continue
         key, _, value = stripped.partition("=")
-        if table != "channel" or key.strip() not in FACTS_TEXT_KEYS:
+        if key.strip() not in FACTS_TEXT_KEYS.get(table, ()):
             continue
         parsed = tomllib.loads(f"value = {value.strip()}")["value"]
         for text in parsed if isinstance(parsed, list) else [parsed]:
-            yield number, "gettext", text, ["facts.toml [[channel]] " + key.strip()]
+            yield number, "gettext", text, [f"facts.toml [[{table}]] {key.strip()}"]
 
 
 def init_app(app) -> None:

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from portal.i18n import format_date
 from portal.i18n import lazy_gettext as _l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -90,7 +91,7 @@ def signing_date(value, *, started_on: date, today: date | None = None):
         return parsed, error
     if parsed < started_on:
         return value, _l("The signing date cannot be before the application was started (%(day)s).",
-                         day=started_on.isoformat())
+                         day=format_date(started_on))
     if parsed > today + timedelta(days=SIGNING_AHEAD_DAYS):
         return value, _l("Choose a signing date within a year from today.")
     return parsed, None

@@ -14,6 +14,8 @@ from sqlmodel import Session, select
 
 from portal import audit, mail
 from portal.accounts import sessions, users
+from portal.i18n import gettext as _
+from portal.i18n import language_of
 from portal.i18n import lazy_gettext as _l
 from portal.models import PasswordLink, User, utcnow
 from portal.validation import FormInvalid
@@ -48,16 +50,19 @@ def issue(session: Session, *, user: User, by: User, channel: str, now: datetime
 
 def send(*, user: User, link: str, agency_name: str) -> str:
     """The email carries the link and nothing else about the agency's work."""
-    return mail.send(to=user.email, subject="Your Passage account", body="\n".join([
-        f"Hello {user.name},",
-        "",
-        f"An account was made for you in Passage at {agency_name}.",
-        "Open this link to choose your password:",
-        link,
-        "",
-        "The link works once and stops working after 72 hours.",
-        "If you were not expecting this, tell your agency's administrator.",
-    ]))
+    with language_of(user):
+        subject = _("Your Passage account")
+        body = "\n".join([
+            _("Hello %(name)s,", name=user.name),
+            "",
+            _("An account was made for you in Passage at %(agency)s.", agency=agency_name),
+            _("Open this link to choose your password:"),
+            link,
+            "",
+            _("The link works once and stops working after 72 hours."),
+            _("If you were not expecting this, tell your agency's administrator."),
+        ])
+    return mail.send(to=user.email, subject=subject, body=body)
 
 
 def find(session: Session, *, token: str, now: datetime | None = None) -> tuple[PasswordLink | None, str | None]:

@@ -14,6 +14,7 @@ from portal.forms import PACKET_TYPES, facts
 from portal.forms.rules import descent, state_care
 from portal.forms.rules.dates import age_on
 from portal.forms.types import Fit, Situation
+from portal.i18n import format_date
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -171,7 +172,7 @@ def recommend(answers: TriageAnswers, *, today: date | None = None) -> Recommend
     situation = situation_of(answers, today=today or date.today())
     notes = [_l("The date of birth is missing: age rules decide the form, so add it to the client file.")
              if situation.age is None else
-             _l("Age on the planned signing date (%(date)s): %(age)s.", date=situation.signing_date.isoformat(),
+             _l("Age on the planned signing date (%(date)s): %(age)s.", date=format_date(situation.signing_date),
                 age=situation.age)]
     test = descent_of(answers)
     if test is not None:  # show the working of the Bill C-3 test

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from portal import access
 from portal.casework import deadlines
+from portal.i18n import format_date, ngettext
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
-from portal.i18n import ngettext
 from portal.models import Agency, Client, Packet, PacketStatus, ReviewComment, User
 from portal.packets.lifecycle import is_approver
 from portal.referrals import consultations, intake
@@ -87,7 +87,7 @@ def news_items(session: Session, *, user: User, limit: int = 100) -> list[WorkIt
         .where(Packet.owner_id == user.id, Packet.status == PacketStatus.approved), Packet, user, session,
     ).order_by(Packet.status_changed_at).limit(limit)
     items = [
-        WorkItem(title=_("Approved on %(day)s: ready to send to IRCC", day=since.date().isoformat()),
+        WorkItem(title=_("Approved on %(day)s: ready to send to IRCC", day=format_date(since.date())),
                  endpoint="review.show", params={"packet_id": packet_id}, urgency=THIS_WEEK, kind="approved",
                  client_name=f"{given} {family}".strip())
         for packet_id, given, family, since in session.exec(approved)

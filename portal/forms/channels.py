@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.forms import facts
+from portal.i18n import format_date
 from portal.i18n import lazy_gettext as _l
 
 ONLINE, PAPER, EITHER = "online", "paper", "either"
@@ -203,5 +204,5 @@ def checklist_notes(channel: Channel | None, applied: str) -> list[str]:
         notes.append(str(_l("Mail everything in one envelope to: %(address)s", address=channel.mailing)))
     if channel.deadline:
         notes.append(str(_l("IRCC must receive it by %(day)s: an application that arrives later is not "
-                            "accepted, whatever the postmark.", day=channel.deadline.isoformat())))
+                            "accepted, whatever the postmark.", day=format_date(channel.deadline))))
     return notes

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from portal.forms import facts
+from portal.i18n import gettext as _
 
 
 def edition_words(code: str, on: date | None = None) -> str:
@@ -13,15 +14,18 @@ def edition_words(code: str, on: date | None = None) -> str:
     try:
         entry = facts.form_version(code, on)
     except facts.FactsError:
-        return "edition not recorded: check canada.ca"
+        return _("edition not recorded: check canada.ca")
     version = str(entry.value)
-    words = f"edition {version}" if version[:1].isdigit() else f"edition: {version}"
-    return f"{words}, VERIFY on canada.ca" if entry.verify and version[:1].isdigit() else words
+    if not version[:1].isdigit():
+        return _("edition: %(version)s", version=version)
+    if entry.verify:
+        return _("edition %(version)s, VERIFY on canada.ca", version=version)
+    return _("edition %(version)s", version=version)
 
 
 def editions_paragraph(codes: Iterable[str], on: date | None = None) -> str:
     named = "; ".join(f"{code} ({edition_words(code, on)})" for code in codes)
-    return f"Forms enclosed, with the edition used: {named}."
+    return _("Forms enclosed, with the edition used: %(forms)s.", forms=named)
 
 
 def with_editions(codes: tuple[str, ...], letter: Callable | None = None) -> Callable:

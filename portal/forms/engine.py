@@ -370,7 +370,7 @@ def summarize(*, packet, client, agency, today: date | None = None,
         sections.append(SectionSummary(step=step, lines=tuple(lines)))
     checklist = tuple(with_edition(item, context) for item in packet_type.checklist if _applies(item.show_if, context))
     signers = tuple(
-        (signer, signer.capacity(context) if callable(signer.capacity) else signer.capacity)
+        (signer, str(signer.capacity(context) if callable(signer.capacity) else signer.capacity))
         for signer in packet_type.signers if _applies(signer.show_if, context)
     )
     findings = list(turning_18.findings(packet_type, context))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from portal.i18n import gettext
 from portal.models import StatusInCanada
 
 Condition = Callable[["Context"], bool]
@@ -231,7 +232,8 @@ class PacketType:
     signers: tuple[Signer, ...] = ()
     rules: tuple[Callable[[Context], list[Finding]], ...] = ()
     fees: Callable[[Context], list[FeeLine]] | None = None
-    submission: str = ""  # how and where it is sent (address, online or paper)
+    # How and where it is sent (address, online or paper), in English: the render snapshot keeps it as it is.
+    submission: str = ""
     allows_family_members: bool = False
     # (may a new packet be started on this day, why not): for a pathway with a closing date; None = always
     available: Callable[[date], tuple[bool, str]] | None = None
@@ -240,6 +242,12 @@ class PacketType:
     order: int = 100  # where it is listed among the packet types (triage's "choose another", the dashboard)
     triage: Triage | None = None  # when triage suggests it, and why
     closing: ClosingDate | None = None  # a pathway with a last day of receipt: a deadline while a packet is open
+    # `submission` in the language served, when it names a value (an address); else `submission` is translated
+    submission_words: Callable[[], str] | None = None
+
+    def submission_shown(self) -> str:
+        """How it is sent, in the language served (the review page)."""
+        return self.submission_words() if self.submission_words else gettext(self.submission)
 
     def step(self, key: str) -> Step | None:
         return next((step for step in self.steps if step.key == key), None)

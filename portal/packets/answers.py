@@ -18,6 +18,8 @@ from sqlmodel import Session, select
 
 from portal import audit
 from portal.forms import build_context, get_packet_type
+from portal.i18n import gettext as _
+from portal.i18n import ngettext
 from portal.models import OPEN_PACKET_STATUSES, Agency, Client, Packet, PacketStatus, User, utcnow
 from portal.packets import language as packet_language
 from portal.packets import lifecycle, signatures
@@ -48,7 +50,8 @@ class StaleSaveError(PacketError):
     def __init__(self, conflicts: list[Conflict], current_version: int):
         self.conflicts = conflicts
         self.current_version = current_version
-        super().__init__(f"{len(conflicts)} answer(s) were changed by someone else")
+        super().__init__(ngettext("%(num)s answer was changed by someone else",
+                                  "%(num)s answers were changed by someone else", len(conflicts)))
 
 
 def start_packet(session: Session, *, client: Client, packet_type_key: str, user: User,
@@ -144,7 +147,7 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
         if attempt:
             session.refresh(packet)  # the first try trusts the packet as loaded; a stale one fails the UPDATE
         if not lifecycle.is_editable(packet):
-            raise NotEditableError("This packet can no longer be changed in its current state.")
+            raise NotEditableError(_("This packet can no longer be changed in its current state."))
         conflicts = _conflicts(packet, changes, base_version)
         if conflicts:
             raise StaleSaveError(conflicts, packet.version)
@@ -187,7 +190,7 @@ def save_answers(session: Session, *, packet: Packet, changes: dict, base_versio
                          detail=audit_detail or f"fields={len(changed)} version={new_version}")
             return packet
         # Someone saved (or moved the packet on) between our read and our write: read again, check again.
-    raise PacketError("The packet is being changed by many people at once. Please try again.")
+    raise PacketError(_("The packet is being changed by many people at once. Please try again."))
 
 
 def _answers_changed(session: Session, *, packet: Packet, changed: set, user: User) -> None:
@@ -199,7 +202,7 @@ def _answers_changed(session: Session, *, packet: Packet, changed: set, user: Us
 def set_planned_signing_date(session: Session, *, packet: Packet, signing_date: date | None, user: User) -> Packet:
     """Move the planned signing date; every age and presence rule reads it, so they re-run."""
     if not lifecycle.is_editable(packet):
-        raise NotEditableError("This packet can no longer be changed in its current state.")
+        raise NotEditableError(_("This packet can no longer be changed in its current state."))
     session.refresh(packet)
     if packet.planned_signing_date == signing_date:
         return packet
@@ -209,7 +212,7 @@ def set_planned_signing_date(session: Session, *, packet: Packet, signing_date: 
         .values(planned_signing_date=signing_date, version=packet.version + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:
-        raise PacketError("The packet changed while saving the date. Please try again.")
+        raise PacketError(_("The packet changed while saving the date. Please try again."))
     session.refresh(packet)
     audit.record(session, action="packet.signing_date", user=user, record_type="packet", record_id=packet.id)
     _answers_changed(session, packet=packet, changed={"planned_signing_date"}, user=user)

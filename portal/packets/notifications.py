@@ -11,6 +11,9 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from portal import mail
+from portal.i18n import gettext as _
+from portal.i18n import language_of
+from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Packet, Role, User
 from portal.packets.lifecycle import is_approver
 
@@ -19,12 +22,13 @@ REVIEW_REQUESTED, CHANGES_REQUESTED, APPROVED, COMMENT, QUESTION = (
 
 # What each email says, in plain words, with nothing about the case.
 MESSAGES = {
-    REVIEW_REQUESTED: ("A packet is waiting for your review", "A packet was sent for review. You can review it."),
-    CHANGES_REQUESTED: ("Changes were requested on your packet", "A reviewer asked for changes to a packet you "
-                                                                   "work on."),
-    APPROVED: ("Your packet was approved", "A packet you work on was approved. It can be sent to IRCC."),
-    COMMENT: ("A new review comment on your packet", "A reviewer commented on a packet you work on."),
-    QUESTION: ("A youth asked you a question", "A youth has a question about their application."),
+    REVIEW_REQUESTED: (_l("A packet is waiting for your review"),
+                       _l("A packet was sent for review. You can review it.")),
+    CHANGES_REQUESTED: (_l("Changes were requested on your packet"),
+                        _l("A reviewer asked for changes to a packet you work on.")),
+    APPROVED: (_l("Your packet was approved"), _l("A packet you work on was approved. It can be sent to IRCC.")),
+    COMMENT: (_l("A new review comment on your packet"), _l("A reviewer commented on a packet you work on.")),
+    QUESTION: (_l("A youth asked you a question"), _l("A youth has a question about their application.")),
 }
 # Where the link goes: the review screen, or the packet page for a youth's question.
 PATHS = {QUESTION: "/packets/{id}"}
@@ -55,14 +59,14 @@ def recipients(session: Session, *, packet: Packet, what: str, actor: User | Non
 def email_body(*, packet: Packet, what: str, link: str) -> str:
     _subject, line = MESSAGES[what]
     return "\n".join([
-        "Hello,",
+        _("Hello,"),
         "",
-        line,
+        str(line),
         "",
-        f"Packet reference: {reference(packet)}",
-        f"Open it in Passage: {link}",
+        _("Packet reference: %(reference)s", reference=reference(packet)),
+        _("Open it in Passage: %(link)s", link=link),
         "",
-        "This email holds no case details. Sign in to Passage to see them.",
+        _("This email holds no case details. Sign in to Passage to see them."),
     ])
 
 
@@ -71,11 +75,13 @@ def notify(session: Session, *, packet: Packet, what: str, actor: User | None, b
     the change itself is done, and "My work" shows the same news."""
     path = PATHS.get(what, REVIEW_PATH).format(id=packet.id)
     link = base_url.rstrip("/") + path
-    subject = f"{MESSAGES[what][0]} ({reference(packet)})"
     sent = 0
     for user in recipients(session, packet=packet, what=what, actor=actor):
         try:
-            mail.send(to=user.email, subject=subject, body=email_body(packet=packet, what=what, link=link))
+            with language_of(user):  # each person reads it in the language they chose
+                subject = f"{MESSAGES[what][0]} ({reference(packet)})"
+                body = email_body(packet=packet, what=what, link=link)
+            mail.send(to=user.email, subject=subject, body=body)
             sent += 1
         except mail.MailError:
             current_app.logger.warning("notification not sent: %s", what)

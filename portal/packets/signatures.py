@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from portal import audit
 from portal.casework.clients import fold
+from portal.i18n import format_date
 from portal.i18n import lazy_gettext as _l
 from portal.models import Client, Packet, PacketEvent, Role, Signature, User, utcnow
 from portal.packets.editable import is_editable
@@ -129,9 +130,9 @@ def _clean_signed_on(signed_on: str, *, today: date) -> tuple[date | None, str |
     try:
         written = date.fromisoformat((signed_on or "").strip())
     except ValueError:
-        return None, _l("Enter today's date, for example %(d)s.", d=today.isoformat())
+        return None, _l("Enter today's date, for example %(d)s.", d=format_date(today))
     if abs(written - today) > timedelta(days=1):  # a day either way, for time zones
-        return written, _l("Please enter today's date: %(d)s.", d=today.isoformat())
+        return written, _l("Please enter today's date: %(d)s.", d=format_date(today))
     return written, None
 
 

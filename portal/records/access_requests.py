@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit, queue
+from portal.i18n import N_
 from portal.models import AccessRequest, ArchiveStatus, Client, User, utcnow
 from portal.policy import disclosures
 
@@ -27,7 +28,7 @@ def record(session: Session, *, client: Client, by: User, received_on: date | No
     today = utcnow().date()
     received_on = received_on or today
     if received_on > today:
-        raise AccessRequestError("The date received cannot be in the future.")
+        raise AccessRequestError(N_("The date received cannot be in the future."))
     request = AccessRequest(agency_id=client.agency_id, client_id=client.id, received_on=received_on,
                             due_on=received_on + DUE_AFTER, recorded_by_id=by.id)
     session.add(request)
@@ -45,7 +46,8 @@ def enqueue(session: Session, request: AccessRequest) -> bool:
         queue.get_queue().enqueue(JOB, str(request.id), job_id=job_id, job_timeout=1800, result_ttl=3600,
                                   failure_ttl=86400, description="access request archive")
     except RedisError:
-        request.status, request.error = ArchiveStatus.failed, "The job service is not answering. Try again soon."
+        # Stored in English, translated where it is shown (records/_archive_status.html).
+        request.status, request.error = ArchiveStatus.failed, N_("The job service is not answering. Try again soon.")
         session.commit()
         return False
     session.execute(update(AccessRequest).where(AccessRequest.id == request.id).values(job_id=job_id))
@@ -68,7 +70,7 @@ def rebuild(session: Session, *, request: AccessRequest, by: User) -> bool:
 def mark_answered(session: Session, *, request: AccessRequest, by: User, answered_on: date | None = None) -> None:
     answered_on = answered_on or utcnow().date()
     if answered_on > utcnow().date() or answered_on < request.received_on:
-        raise AccessRequestError("Enter a date between the day it was received and today.")
+        raise AccessRequestError(N_("Enter a date between the day it was received and today."))
     if request.answered_on is None:  # the person's own records leave the agency: a disclosure with its basis
         try:
             disclosures.record(session, user=by, agency_id=request.agency_id, kind="records_request",

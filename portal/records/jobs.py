@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from portal.db import session_scope
 from portal.documents import storage
+from portal.i18n import N_
 from portal.models import AccessRequest, ArchiveStatus, utcnow
 from portal.records import person_export
 from portal.records.access_requests import LINK_LIFETIME
@@ -56,5 +57,5 @@ def build_access_archive(request_id: str) -> None:
             storage.delete(earlier, app)  # the archive this one replaces
     except Exception:
         _set(app, request_id, status=ArchiveStatus.failed,
-             error="The archive could not be made. Try again; if it fails again, tell your administrator.")
+             error=N_("The archive could not be made. Try again; if it fails again, tell your administrator."))
         raise

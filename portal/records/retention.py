@@ -31,6 +31,7 @@ from sqlmodel import Session, SQLModel
 
 from portal import audit
 from portal.documents import part_cache, storage
+from portal.i18n import N_
 from portal.models import (
     AccessRequest,
     Agency,
@@ -290,9 +291,9 @@ class HoldError(ValueError):
 def set_legal_hold(session: Session, *, client: Client, by: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise HoldError("Say why the file must be kept (for example, the court or request that requires it).")
+        raise HoldError(N_("Say why the file must be kept (for example, the court or request that requires it)."))
     if client.legal_hold_at is not None:
-        raise HoldError("This file is already under a legal hold.")
+        raise HoldError(N_("This file is already under a legal hold."))
     client.legal_hold_reason, client.legal_hold_at, client.legal_hold_by_id = reason[:1000], utcnow(), by.id
     session.add(client)
     audit.record(session, action="client.legal_hold_set", user=by, record_type="client", record_id=client.id)
@@ -301,9 +302,9 @@ def set_legal_hold(session: Session, *, client: Client, by: User, reason: str) -
 def clear_legal_hold(session: Session, *, client: Client, by: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
-        raise HoldError("Say why the hold can end.")
+        raise HoldError(N_("Say why the hold can end."))
     if client.legal_hold_at is None:
-        raise HoldError("This file is not under a legal hold.")
+        raise HoldError(N_("This file is not under a legal hold."))
     past = {"set_at": client.legal_hold_at.isoformat(), "set_by": str(client.legal_hold_by_id),
             "reason": client.legal_hold_reason, "cleared_at": utcnow().isoformat(), "cleared_by": str(by.id),
             "clear_reason": reason[:1000]}

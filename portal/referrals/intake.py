@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 from portal import access, audit, mail, validation
 from portal.accounts import limits
 from portal.casework import clients
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import (
     Agency,
@@ -46,12 +47,14 @@ STATUSES = {
     ReferralStatus.consulted: _l("Consultation given"),
 }
 OPEN_STATUSES = (ReferralStatus.new, ReferralStatus.info_requested)
+# Place names stay as they are; the words around them are translated.
 REGIONS = (
     ("peel", "Peel (Brampton, Mississauga, Caledon)"), ("toronto", "Toronto"), ("york", "York"), ("durham", "Durham"),
     ("halton", "Halton"), ("hamilton", "Hamilton"), ("niagara", "Niagara"), ("waterloo", "Waterloo"),
-    ("ottawa", "Ottawa"), ("london-middlesex", "London and Middlesex"), ("windsor-essex", "Windsor and Essex"),
-    ("simcoe-muskoka", "Simcoe and Muskoka"), ("kingston", "Kingston and area"), ("northern", "Northern Ontario"),
-    ("other-ontario", "Elsewhere in Ontario"), ("outside-ontario", "Outside Ontario"),
+    ("ottawa", "Ottawa"), ("london-middlesex", _l("London and Middlesex")), ("windsor-essex", _l("Windsor and Essex")),
+    ("simcoe-muskoka", _l("Simcoe and Muskoka")), ("kingston", _l("Kingston and area")),
+    ("northern", _l("Northern Ontario")), ("other-ontario", _l("Elsewhere in Ontario")),
+    ("outside-ontario", _l("Outside Ontario")),
 )
 CONCERNS = (
     ("no_status", _l("No immigration status")),
@@ -240,24 +243,25 @@ def tell_referrer(referral: Referral, *, what: str, centre_name: str) -> bool:
     if not referral.referrer_email:
         return False
     lines = {
-        "received": "We received your referral. We will contact you if we need anything.",
-        "info_requested": "We need a little more information about this referral. Please contact us and quote the "
-                          "reference number. We do not put case details in email.",
-        "accepted": "We accepted this referral. A caseworker will contact you.",
-        "declined": "We are not able to accept this referral. Please contact us and quote the reference number "
-                    "if you would like to talk about it.",
+        "received": _("We received your referral. We will contact you if we need anything."),
+        "info_requested": _("We need a little more information about this referral. Please contact us and quote the "
+                            "reference number. We do not put case details in email."),
+        "accepted": _("We accepted this referral. A caseworker will contact you."),
+        "declined": _("We are not able to accept this referral. Please contact us and quote the reference number "
+                      "if you would like to talk about it."),
     }
     body = "\n".join([
-        "Hello,",
+        _("Hello,"),
         "",
-        f"Reference number: {referral.reference}",
+        _("Reference number: %(reference)s", reference=referral.reference),
         "",
         lines[what],
         "",
         centre_name,
     ])
     try:
-        mail.send(to=referral.referrer_email, subject=f"Referral {referral.reference}", body=body)
+        mail.send(to=referral.referrer_email, subject=_("Referral %(reference)s", reference=referral.reference),
+                  body=body)
     except mail.MailError:
         return False  # the history shows the referrer was not emailed; staff can phone instead
     return True

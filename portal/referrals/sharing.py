@@ -18,6 +18,8 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal import audit, mail, validation
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Partner, PartnerShare, ReferralOut, User, utcnow
 from portal.policy import disclosures
@@ -116,16 +118,18 @@ def create(session: Session, *, user: User, referral: ReferralOut, consent: Cons
     session.add(share)
     session.flush()
     agency = session.get(Agency, referral.agency_id)
-    _send(to=partner.email, subject=f"A referral from {agency.name}", body="\n".join([
-        "Hello,",
+    _send(to=partner.email, subject=_("A referral from %(agency)s", agency=agency.name), body="\n".join([
+        _("Hello,"),
         "",
-        f"{agency.name} has referred someone to {partner.name}, with their consent.",
-        "Open the secure link below. You will be sent a one-time code at this address to open it.",
+        _("%(agency)s has referred someone to %(partner)s, with their consent.", agency=agency.name,
+          partner=partner.name),
+        _("Open the secure link below. You will be sent a one-time code at this address to open it."),
         "",
         f"{link_base}{token}",
         "",
-        f"The link works until {share.expires_at.date().isoformat()}, unless the person withdraws consent.",
-        "No personal information is in this email.",
+        _("The link works until %(day)s, unless the person withdraws consent.",
+          day=format_date(share.expires_at.date())),
+        _("No personal information is in this email."),
     ]))
     audit.record(session, action="partner_share.sent", user=user, record_type="client", record_id=referral.client_id,
                  detail=f"referral_out={referral.id} partner={partner.id} fields={share.fields}")
@@ -185,9 +189,9 @@ def send_code(session: Session, *, share: PartnerShare, now: datetime | None = N
     session.execute(update(PartnerShare).where(PartnerShare.id == share.id).values(
         code_hash=_hash(f"{share.id}:{code}"), code_expires_at=now + CODE_LIFETIME, code_attempts=0)
         .execution_options(synchronize_session=False))
-    _send(to=address, subject="Your code to open a referral",
-          body=f"Your one-time code is {code}. It works for 10 minutes.\n\nIf you did not ask for it, "
-               "you can ignore this email.")
+    _send(to=address, subject=_("Your code to open a referral"),
+          body=_("Your one-time code is %(code)s. It works for 10 minutes.", code=code) + "\n\n"
+          + _("If you did not ask for it, you can ignore this email."))
     audit.record(session, action="partner_share.code_sent", agency_id=share.agency_id, record_type="client",
                  record_id=share.client_id, detail=f"share={share.id}")
 

@@ -10,6 +10,8 @@ import itertools
 
 from markupsafe import Markup, escape
 
+from portal.i18n import gettext as _
+
 _ids = itertools.count(1)
 
 BAR_HEIGHT = 22
@@ -49,7 +51,7 @@ def bar_chart(*, title: str, rows: list[tuple[str, float]], unit: str = "", css:
             f"{escape(shown)}{escape(unit)}</text>"
         )
     height = GAP + max(len(rows), 1) * (BAR_HEIGHT + GAP)
-    desc = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in rows) or "No data."
+    desc = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in rows) or _("No data.")
     return _frame(title=title, desc=desc, width=WIDTH, height=height, body=body, css=css)
 
 
@@ -86,7 +88,7 @@ def stacked_columns(*, title: str, categories: list[str], series: list[tuple[str
     for i, category in enumerate(categories):
         counts = ", ".join(f"{name} {values[i]}" for name, values in series)
         parts.append(f"{category}: {counts}")
-    desc = "; ".join(parts) or "No data."
+    desc = "; ".join(parts) or _("No data.")
     return _frame(title=title, desc=desc, width=width, height=top + plot_height + 24, body=body, css=css)
 
 

@@ -1,7 +1,6 @@
 """What every template may use: the navigation each role sees, date filters, the locale."""
-from datetime import date, datetime
 
-from babel import Locale, dates, numbers
+from babel import dates
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_login import current_user
@@ -9,6 +8,8 @@ from markupsafe import Markup
 
 from portal.documents import pdf_language
 from portal.forms import channels, engine
+from portal.i18n import canadian_locale as _canadian
+from portal.i18n import format_date, format_money  # noqa: F401 (the templates' filters)
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
@@ -31,6 +32,14 @@ NAVIGATION = [
     ("library.index", _l("Guides"), {Role.manager, Role.caseworker, Role.youth}),
 ]
 
+# A role as a sentence names it ("Answered by Sam (caseworker)"); answers keep the role's code.
+ROLE_WORDS = {Role.admin: _l("administrator"), Role.manager: _l("manager"), Role.caseworker: _l("caseworker"),
+              Role.youth: _l("youth")}
+
+
+def role_word(code: str) -> str:
+    return str(ROLE_WORDS.get(code) or (code or "").replace("_", " "))
+
 
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
@@ -42,7 +51,8 @@ def init_app(app: Flask) -> None:
     # The packet PDF's dates and amounts, in the language it is laid out in (templates/pdf).
     app.jinja_env.filters["pdf_date"] = pdf_language.format_date
     app.jinja_env.filters["pdf_amount"] = pdf_language.format_amount
-    app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, PacketStatus=PacketStatus,
+    app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, role_word=role_word,
+                                  PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
                                   channel_of=channels.find_channel)
     app.context_processor(_template_globals)
@@ -63,20 +73,6 @@ def poll_delay_ms(poll: int) -> int:
     return int(min(150 * 1.25 ** max(0, poll), 1000))
 
 
-def format_date(value) -> str:
-    """A date as the language being served writes it in Canada: year-month-day in English and in French (the
-    Canadian numeric format, CLDR's en_CA and fr_CA), which no reader can take for day-month or month-day."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return dates.format_date(value, "short", locale=_canadian())
-    return str(value)
-
-
 # The 24-hour clock each language writes: "14:03" in English, "14 h 03" in French (Canadian French usage).
 _TIME_PATTERNS = {"fr": "HH 'h' mm"}
 
@@ -87,19 +83,6 @@ def format_datetime(value) -> str:
     locale = _canadian()
     time = dates.format_time(value, _TIME_PATTERNS.get(locale.language, "HH:mm"), locale=locale)
     return f"{dates.format_date(value.date(), 'short', locale=locale)} {time}"
-
-
-def format_money(amount) -> str:
-    """An amount in Canadian dollars: "$1,234.50" in English, "1 234,50 $" in French."""
-    return numbers.format_currency(amount, "CAD", locale=_canadian())
-
-
-def _canadian() -> Locale:
-    language = str(get_locale() or "en")
-    return _CANADIAN.get(language) or Locale.parse(f"{language}_CA")
-
-
-_CANADIAN = {"en": Locale.parse("en_CA"), "fr": Locale.parse("fr_CA")}
 
 
 def format_answer(value, item) -> str:

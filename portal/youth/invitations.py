@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 
 from portal import audit, mail
 from portal.accounts import limits, sessions, users
+from portal.i18n import gettext as _
+from portal.i18n import language_of
 from portal.i18n import lazy_gettext as _l
 from portal.models import Agency, Client, Invitation, Packet, Role, SignInCode, User, utcnow
 from portal.validation import FormInvalid
@@ -81,17 +83,19 @@ def create_invitation(
 def send_invitation_email(*, invitation: Invitation, link: str, agency_name: str) -> str:
     """The email carries the link and nothing about the case."""
     body = "\n".join([
-        "Hello,",
+        _("Hello,"),
         "",
-        f"Your caseworker at {agency_name} invited you to see and help with your application in Passage.",
+        _("Your caseworker at %(agency)s invited you to see and help with your application in Passage.",
+          agency=agency_name),
         "",
-        "Open this link on your phone or computer to set up your account:",
+        _("Open this link on your phone or computer to set up your account:"),
         link,
         "",
-        "The link works once and stops working after 72 hours. If it has expired, ask your caseworker for a new one.",
-        "If you were not expecting this, you can ignore this email.",
+        _("The link works once and stops working after 72 hours. If it has expired, ask your caseworker for a new "
+          "one."),
+        _("If you were not expecting this, you can ignore this email."),
     ])
-    return mail.send(to=invitation.sent_to, subject="Your invitation to Passage", body=body)
+    return mail.send(to=invitation.sent_to, subject=_("Your invitation to Passage"), body=body)
 
 
 def revoke_invitation(session: Session, *, invitation: Invitation, by: User, now: datetime | None = None) -> None:
@@ -252,14 +256,17 @@ def request_code(session: Session, *, email: str, ip: str, link: str, now: datet
     session.add(SignInCode(user_id=user.id, code_hash=_code_hash(user.id, code), created_at=now,
                            expires_at=now + CODE_LIFETIME))
     audit.record(session, action="sign_in_code.sent", user=user, record_type="user", record_id=user.id)
-    mail.send(to=user.email, subject="Your Passage sign-in code", body="\n".join([
-        f"Your sign-in code is {code}",
-        "",
-        "It works once, for 10 minutes. Enter it here:",
-        link,
-        "",
-        "If you did not ask for a code, you can ignore this email.",
-    ]))
+    with language_of(user):
+        subject = _("Your Passage sign-in code")
+        body = "\n".join([
+            _("Your sign-in code is %(code)s", code=code),
+            "",
+            _("It works once, for 10 minutes. Enter it here:"),
+            link,
+            "",
+            _("If you did not ask for a code, you can ignore this email."),
+        ])
+    mail.send(to=user.email, subject=subject, body=body)
     return 0
 
 

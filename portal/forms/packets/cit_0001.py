@@ -7,6 +7,8 @@ from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import answer_in, fee_date_rule, fee_day, sending_step, yes
 from portal.forms.rules import descent
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
+from portal.i18n import N_, format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -63,14 +65,19 @@ def triage_fits(situation: Situation) -> list[Fit]:
     if situation.born_abroad_to_canadian_parent and situation.descent_citizen is None:
         return [Fit(_l("Born abroad on or after %(date)s to a Canadian parent also born abroad: a citizen, with a "
                        "certificate, only if that parent had 1,095 days in Canada before the birth. Enter the "
-                       "parent's days to be sure.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]
+                       "parent's days to be sure.", date=format_date(facts.a_date("bill_c3_in_force"))), rank=10)]
     if not situation.citizen:
         return []
     if (situation.born_in_canada
             or situation.status == StatusInCanada.citizen and not situation.born_abroad_to_canadian_parent):
         return [Fit(_l("Born in Canada: already a citizen, who needs a certificate, not a grant."), rank=10)]
     return [Fit(_l("Born abroad to a Canadian parent: already a citizen (including Bill C-3 cases born before "
-                   "%(date)s), who needs a certificate.", date=facts.a_date("bill_c3_in_force").isoformat()), rank=10)]
+                   "%(date)s), who needs a certificate.", date=format_date(facts.a_date("bill_c3_in_force"))), rank=10)]
+
+
+def submission() -> str:
+    return _("Online (first certificate or replacement only) or on paper to %(address)s.",
+             address=facts.code("cit_proof_mailing_address"))
 
 
 PACKET = PacketType(
@@ -84,8 +91,8 @@ PACKET = PacketType(
                    "files."),
     steps=(
         Step("applicant", _l("Who is applying"), c.authority_fields(),
-             form_section="Person applying for the minor", show_if=minor),
-        c.identity_step(section="Applicant's details"),
+             form_section=N_("Person applying for the minor"), show_if=minor),
+        c.identity_step(section=N_("Applicant's details")),
         Step("basis", _l("How the applicant is a citizen"), (
             Field("citizenship_basis", _l("The applicant is a citizen because they were"), kind="radio", options=(
                 ("born_in_canada", _l("Born in Canada")),
@@ -110,14 +117,14 @@ PACKET = PacketType(
             Field("previous_certificate", _l("Has a citizenship certificate been issued before?"), kind="yesno"),
             Field("previous_certificate_number", _l("Certificate number, if known"), kind="text", required=False,
                   show_if=yes("previous_certificate")),
-        ), form_section="Citizenship details"),
-        c.contact_step(section="Contact details"),
+        ), form_section=N_("Citizenship details")),
+        c.contact_step(section=N_("Contact details")),
         sending_step(),
         Step("declaration", _l("Declaration"), (
             Field("uses_representative", _l("Is a representative (someone acting for a fee or not) used?"),
                   kind="yesno"),
             *c.declaration_step().fields,
-        ), form_section="Declaration and signature"),
+        ), form_section=N_("Declaration and signature")),
     ),
     checklist=(
         c.form_item("CIT 0001"),
@@ -139,14 +146,15 @@ PACKET = PacketType(
         Signer("authorised_person", _l("Parent or legal guardian"), capacity=c.authorised_capacity, show_if=minor),
         # Signature matrix (domain I.1): citizenship forms take the minor's own signature from 14 [C]; the CIT 0001
         # form's signature box for 14 to 17 is not in the stored copies, so the matrix is followed (VERIFY).
-        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, signing with the parent or "
-               "guardian", show_if=c.minor_14_to_17, youth_signs=True),
-        Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", show_if=adult,
+        Signer("minor", _l("Applicant (minor aged 14 to 17)"),
+               capacity=_l("the applicant, signing with the parent or guardian"), 
+               show_if=c.minor_14_to_17, youth_signs=True),
+        Signer("applicant", _l("Applicant"), capacity=_l("the applicant, signing for themself"), show_if=adult,
                youth_signs=True),
     ),
     rules=(rule_basis, c.rule_signing_date, fee_date_rule(fees), c.rule_form_version("CIT 0001")),
     fees=fees,
-    submission="Online (first certificate or replacement only) or on paper to "
-               f"{facts.code('cit_proof_mailing_address')}.",
+    submission=submission(),
+    submission_words=submission,
     cover_letter=with_editions(("CIT 0001",)),
 )

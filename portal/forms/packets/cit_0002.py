@@ -5,6 +5,7 @@ from portal.forms.parts import citizenship as c
 from portal.forms.parts import discretion
 from portal.forms.parts.common import age_between, fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
+from portal.i18n import N_
 from portal.i18n import lazy_gettext as _l
 
 LANGUAGE_EVIDENCE = (
@@ -45,23 +46,23 @@ PACKET = PacketType(
     description=_l("Grant of citizenship under s.5(1) for a permanent resident aged 18 or over (for example a former "
                    "Crown ward in extended society care), who signs for themself."),
     steps=(
-        c.service_step(applied_before=True, section="1–2 Language of service, special needs, applied before"),
-        c.identity_step(marital=True, section="3–4 Names, birth details, marital status"),
-        c.contact_step(section="5 Addresses and telephone"),
-        c.pr_step(section="Permanent resident status"),
-        c.travel_documents_step(section="Passports and travel documents (Q14)", q_missing="Q14", q_gaps="Q14"),
-        c.presence_step(section="Physical presence and absences"),
-        c.tax_step(section="Income tax"),
+        c.service_step(applied_before=True, section=N_("1–2 Language of service, special needs, applied before")),
+        c.identity_step(marital=True, section=N_("3–4 Names, birth details, marital status")),
+        c.contact_step(section=N_("5 Addresses and telephone")),
+        c.pr_step(section=N_("Permanent resident status")),
+        c.travel_documents_step(section=N_("Passports and travel documents (Q14)"), q_missing="Q14", q_gaps="Q14"),
+        c.presence_step(section=N_("Physical presence and absences")),
+        c.tax_step(section=N_("Income tax")),
         Step("language", _l("Language ability"), (
             Field("language_evidence", _l("Proof of English or French at CLB / NCLC 4"), kind="radio",
                   options=LANGUAGE_EVIDENCE),
             Field("language_evidence_detail", _l("Which document (name of test or school, date)"), kind="text",
                   show_if=lambda ctx: ctx.get("language_evidence") not in (None, "", "none")),
-        ), form_section="Language", show_if=age_between(18, 54)),
-        c.prohibitions_step(section="Prohibitions"),
+        ), form_section=N_("Language"), show_if=age_between(18, 54)),
+        c.prohibitions_step(section=N_("Prohibitions")),
         discretion.discretion_step(adult_form=True),
         sending_step(),
-        c.declaration_step(section="Declaration"),
+        c.declaration_step(section=N_("Declaration")),
     ),
     checklist=(
         c.form_item("CIT 0002"),
@@ -82,7 +83,8 @@ PACKET = PacketType(
         *discretion.CHECKLIST,
         c.TRANSLATIONS,
     ),
-    signers=(Signer("applicant", _l("Applicant"), capacity="the applicant, signing for themself", youth_signs=True),),
+    signers=(Signer("applicant", _l("Applicant"), capacity=_l("the applicant, signing for themself"),
+                    youth_signs=True),),
     rules=(
         c.rule_adult_age,
         c.rule_pr,
@@ -96,6 +98,6 @@ PACKET = PacketType(
         c.rule_form_version("CIT 0002"),
     ),
     fees=c.adult_fees,
-    submission="Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow.",
+    submission=N_("Online, or on paper to CPC Sydney. The knowledge test and oath ceremony follow."),
     cover_letter=with_editions(("CIT 0002",), discretion.cover_letter),
 )

@@ -4,6 +4,7 @@ from portal.forms.editions import with_editions
 from portal.forms.parts import citizenship as c
 from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import N_
 from portal.i18n import lazy_gettext as _l
 
 PARENT_ANSWERS = ("parent1_citizen", "parent2_citizen")
@@ -65,16 +66,16 @@ PACKET = PacketType(
     description=_l("Grant of citizenship under s.5(2) for a permanent resident under 18 whose natural or adoptive "
                    "parent is a citizen or applies at the same time. No presence, tax or test requirement."),
     steps=(
-        Step("applicant", _l("Who is applying"), c.authority_fields(), form_section="Person authorised to apply"),
-        c.service_step(section="Q1 Language of service; Q2 Special needs"),
-        c.identity_step(section="Minor's identity"),
-        c.contact_step(section="Contact details and address"),
-        c.pr_step(section="Permanent resident details"),
+        Step("applicant", _l("Who is applying"), c.authority_fields(), form_section=N_("Person authorised to apply")),
+        c.service_step(section=N_("Q1 Language of service; Q2 Special needs")),
+        c.identity_step(section=N_("Minor's identity")),
+        c.contact_step(section=N_("Contact details and address")),
+        c.pr_step(section=N_("Permanent resident details")),
         Step("parents", _l("Parents' citizenship"), c.parent_fields(citizen_parent_required=True),
-             form_section="Parents' citizenship details"),
-        c.prohibitions_step(section="Prohibitions"),
+             form_section=N_("Parents' citizenship details")),
+        c.prohibitions_step(section=N_("Prohibitions")),
         sending_step(),
-        c.declaration_step(section="Declaration and signatures"),
+        c.declaration_step(section=N_("Declaration and signatures")),
     ),
     checklist=(
         c.form_item("CIT 0003"),
@@ -111,6 +112,6 @@ PACKET = PacketType(
         c.rule_form_version("CIT 0003"),
     ),
     fees=c.minor_fees,
-    submission="Paper to CPC Sydney, or online when a parent or guardian applies for the minor.",
+    submission=N_("Paper to CPC Sydney, or online when a parent or guardian applies for the minor."),
     cover_letter=with_editions(("CIT 0003",)),
 )

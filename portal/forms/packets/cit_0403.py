@@ -5,6 +5,7 @@ from portal.forms.parts import citizenship as c
 from portal.forms.parts import discretion
 from portal.forms.parts.common import fee_date_rule, sending_step
 from portal.forms.types import ChecklistItem, Field, Finding, Fit, PacketType, Signer, Situation, Step, Triage
+from portal.i18n import N_
 from portal.i18n import lazy_gettext as _l
 
 
@@ -48,7 +49,7 @@ APPLICANT = Step("applicant", _l("Who is applying"), (
     ), help=_l("For a child in care, the society applies as the authorised person under its court order.")),
     *c.authority_fields(),
     Field("waiver_reason", _l("Why no authorised person can apply"), kind="textarea", show_if=minor_waiver),
-), form_section="Q1 Who is applying")
+), form_section=N_("Q1 Who is applying"))
 
 def triage_fits(situation: Situation) -> list[Fit]:
     if not situation.permanent_resident or situation.age is not None and situation.age >= 18:
@@ -80,19 +81,19 @@ PACKET = PacketType(
                    "made by the person with custody or a court order (for a child in care, the society)."),
     steps=(
         APPLICANT,
-        c.service_step(section="Q2 Language of service; Q3 Special needs"),
-        c.identity_step(section="Q4–Q6 Personal details"),
-        c.contact_step(section="Q7 Contact details and address history"),
-        c.pr_step(section="Permanent resident status"),
-        c.travel_documents_step(section="Q8 Passports and travel documents (Q8C, Q8D)"),
-        c.presence_step(section="Physical presence"),
-        c.tax_step(section="Income tax"),
-        c.prohibitions_step(section="Prohibitions"),
+        c.service_step(section=N_("Q2 Language of service; Q3 Special needs")),
+        c.identity_step(section=N_("Q4–Q6 Personal details")),
+        c.contact_step(section=N_("Q7 Contact details and address history")),
+        c.pr_step(section=N_("Permanent resident status")),
+        c.travel_documents_step(section=N_("Q8 Passports and travel documents (Q8C, Q8D)")),
+        c.presence_step(section=N_("Physical presence")),
+        c.tax_step(section=N_("Income tax")),
+        c.prohibitions_step(section=N_("Prohibitions")),
         Step("parents", _l("Parents and guardian"), c.parent_fields(citizen_parent_required=False),
-             form_section="Parents' and guardian's details"),
+             form_section=N_("Parents' and guardian's details")),
         discretion.discretion_step(adult_form=False),
         sending_step(),
-        c.declaration_step(waiver_box=True, section="Section 19 Declaration and signatures"),
+        c.declaration_step(waiver_box=True, section=N_("Section 19 Declaration and signatures")),
     ),
     checklist=(
         c.form_item("CIT 0403"),
@@ -115,10 +116,10 @@ PACKET = PacketType(
     ),
     signers=(
         c.AUTHORISED_PERSON,
-        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, countersigning",
+        Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity=_l("the applicant, countersigning"),
                show_if=lambda ctx: c.minor_14_to_17(ctx) and not minor_waiver(ctx), youth_signs=True),
         Signer("minor_waiver", _l("Applicant (minor seeking a waiver)"), show_if=minor_waiver, youth_signs=True,
-               capacity="the applicant, with the Section 19 waiver box ticked"),
+               capacity=_l("the applicant, with the Section 19 waiver box ticked")),
     ),
     rules=(
         c.rule_minor_age,
@@ -134,7 +135,7 @@ PACKET = PacketType(
         c.rule_form_version("CIT 0403"),
     ),
     fees=c.minor_fees,
-    submission="Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
-               "an agency worker counts as guardian in IRCC's online tool).",
+    submission=N_("Paper to CPC Sydney, or online (a representative cannot apply online for a client: VERIFY whether "
+               "an agency worker counts as guardian in IRCC's online tool)."),
     cover_letter=with_editions(("CIT 0403",), discretion.cover_letter),
 )

@@ -17,6 +17,7 @@ from portal.forms.parts.status import (
 from portal.forms.rules.dates import as_date
 from portal.forms.rules.hc_bars import NEGATIVE_DECISIONS, hc_bars, hc_fees
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import N_
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -40,7 +41,7 @@ def has_family(context: Context) -> bool:
 
 
 STEPS = (
-    Step("bars", _l("Can an H&C be made now?"), form_section="Eligibility and bars (guide IMM 5291)", fields=(
+    Step("bars", _l("Can an H&C be made now?"), form_section=N_("Eligibility and bars (guide IMM 5291)"), fields=(
         Field("other_hc_pending", _l("Does the applicant have another H&C application still open?"), kind="yesno"),
         Field("refugee_claim_pending", _l("Is a refugee claim still waiting for a decision?"), kind="yesno"),
         Field("negative_decision", _l("Most recent negative refugee decision"), kind="choice", required=False,
@@ -59,7 +60,7 @@ STEPS = (
     imm5406_step(family_help=_l("Spouse or partner and dependent children (under 22 and unmarried, or older and "
                                 "dependent because of a condition).")),
     Step("hc_history", _l("Immigration history and establishment"),
-         form_section="IMM 5283 Sections: personal information, immigration history, establishment, family ties",
+         form_section=N_("IMM 5283 Sections: personal information, immigration history, establishment, family ties"),
          fields=(
              Field("immigration_history", _l("Immigration history in Canada (entries, claims, decisions, removal "
                                              "orders)"), kind="textarea"),
@@ -68,7 +69,7 @@ STEPS = (
              Field("family_ties", _l("Family ties in Canada"), kind="textarea"),
          )),
     Step("bioc", _l("Best interests of the child"), show_if=children_affected,
-         form_section="IMM 5283 Section: best interests of a child directly affected",
+         form_section=N_("IMM 5283 Section: best interests of a child directly affected"),
          intro=_l("Officers must weigh the best interests of every child directly affected (IRPA s.25(1)). Give "
                   "evidence for each point."),
          fields=(
@@ -82,7 +83,7 @@ STEPS = (
                for key, label in BIOC_FACTORS),
          )),
     Step("hardship", _l("Hardship and other factors"),
-         form_section="IMM 5283 Sections: hardship, health, family violence, separation, exemptions requested",
+         form_section=N_("IMM 5283 Sections: hardship, health, family violence, separation, exemptions requested"),
          fields=(
              Field("hardship", _l("Hardship on return and adverse country conditions"), kind="textarea"),
              Field("health", _l("Health considerations"), kind="textarea", required=False),
@@ -92,7 +93,7 @@ STEPS = (
                                               "the applicant asks to be exempted from)"), kind="textarea"),
          )),
     sending_step(),
-    Step("fees_declaration", _l("Fees and declaration"), form_section="Fees and declarations (IMM 0008, IMM 5283)",
+    Step("fees_declaration", _l("Fees and declaration"), form_section=N_("Fees and declarations (IMM 0008, IMM 5283)"),
          fields=(
              Field("rprf_exempt", _l("Has IRCC confirmed an exemption from the right of permanent residence fee?"),
                    kind="yesno", options=YES_NO),
@@ -187,11 +188,11 @@ PACKET = PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers(),
     rules=(bars_rule, family_rule("hc", must_be_in_canada=False),
-           history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses"), fee_date_rule(lambda context: fees(context))),
+           history_rule("personal_history", _l("Schedule A personal history")),
+           history_rule("address_history", _l("Schedule A addresses")), fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online through the permanent residence portal. Paper, braille or large print only as an "
-               "accommodation requested from IRCC. Incomplete applications are returned.",
+    submission=N_("Online through the permanent residence portal. Paper, braille or large print only as an "
+               "accommodation requested from IRCC. Incomplete applications are returned."),
     allows_family_members=True,
     cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406", "IMM 5283")),
 )

@@ -42,6 +42,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 BASES = (
@@ -68,7 +70,7 @@ def post_secondary(context: Context) -> bool:
 
 
 STEPS = (
-    Step("basis", _l("Basis for the study permit"), form_section="Basis for the study permit and fee exemption",
+    Step("basis", _l("Basis for the study permit"), form_section=N_("Basis for the study permit and fee exemption"),
          intro=_l("The basis decides the evidence and the fees. Former children in state care pay no fees."),
          fields=(
              Field("basis", _l("Basis for the study permit"), kind="radio", options=BASES),
@@ -79,15 +81,15 @@ STEPS = (
              Field("current_permit_expiry", _l("Expiry date of the current study permit"), kind="date", future=True,
                    required=False, show_if=basis_is("other")),
          )),
-    Step("application", _l("Application details"), form_section="IMM 5709 Section 1: UCI, service language, "
-                                                            "I am applying to", fields=(
+    Step("application", _l("Application details"), form_section=N_("IMM 5709 Section 1: UCI, service language, "
+                                                            "I am applying to"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, form_ref="1",
               prefill=lambda c: c.client.get("uci") or None),
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE, form_ref="2"),
         Field("applying_to", _l("I am applying to"), kind="radio", options=APPLYING_TO, form_ref="3",
               help=_l("For a first study permit choose the first option.")),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5709 Section 2: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5709 Section 2: personal details"), fields=(
         *name_fields(as_on=_l("the passport or identity document")),
         *birth_fields(),
         Field("residence_country", _l("Current country of residence"), kind="country", prefill=lambda c: "Canada"),
@@ -103,7 +105,7 @@ STEPS = (
               show_if=answer_in("marital_status", "married", "common_law")),
     )),
     Step("languages_passport", _l("Languages and documents"),
-         form_section="IMM 5709 Section 3: languages, passport, national identity document, US PR card", fields=(
+         form_section=N_("IMM 5709 Section 3: languages, passport, national identity document, US PR card"), fields=(
              Field("native_language", _l("Native language / mother tongue"), answered_by="either",
                    prefill=lambda c: c.client.get("preferred_language") or None),
              Field("official_language", _l("Are you able to communicate in English and/or French?"), kind="choice",
@@ -121,9 +123,9 @@ STEPS = (
              Field("has_us_pr_card", _l("Are you a lawful permanent resident of the United States?"), kind="yesno"),
              Field("us_pr_card_number", _l("US PR card number"), show_if=yes("has_us_pr_card")),
          )),
-    Step("contact", _l("Contact information"), form_section="IMM 5709 Section 4: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5709 Section 4: contact information"),
          fields=contact_fields()),
-    Step("entry", _l("Coming into Canada"), form_section="IMM 5709 Section 5: coming into Canada", fields=(
+    Step("entry", _l("Coming into Canada"), form_section=N_("IMM 5709 Section 5: coming into Canada"), fields=(
         Field("original_entry_date", _l("Date of original entry to Canada"), kind="date"),
         Field("original_entry_place", _l("Place of original entry")),
         Field("original_entry_purpose", _l("Purpose of original visit"), kind="choice",
@@ -134,8 +136,8 @@ STEPS = (
         Field("previous_document_number", _l("Most recent document number (visitor record, permit, claimant "
                                              "document)"), required=False),
     )),
-    Step("study", _l("Details of intended study"), form_section="IMM 5709 Section 6: details of intended study in "
-                                                              "Canada", fields=(
+    Step("study", _l("Details of intended study"), form_section=N_("IMM 5709 Section 6: details of intended study in "
+                                                              "Canada"), fields=(
         Field("school_name", _l("Name of school or institution")),
         Field("dli_number", _l("Designated learning institution number (DLI, starts with O)"), required=False,
               help=_l("Not needed for primary or secondary school.")),
@@ -157,7 +159,7 @@ STEPS = (
               show_if=post_secondary, help=_l("Most post-secondary students need one; check the exemptions "
                                               "on canada.ca (VERIFY).")),
     )),
-    Step("history", _l("Education and employment"), form_section="IMM 5709 Section 7: education and employment",
+    Step("history", _l("Education and employment"), form_section=N_("IMM 5709 Section 7: education and employment"),
          intro=_l("Past 10 years with no gaps: school, work, or unemployment."), fields=(
              Field("education_level", _l("Highest level of education"), kind="choice", options=(
                  ("none", _l("None")), ("primary", _l("Primary")), ("secondary", _l("Secondary")),
@@ -167,11 +169,11 @@ STEPS = (
                            what_label=_l("Activity (student, work, unemployed)"),
                            where_label=_l("School or employer, city and country")),
          )),
-    Step("background", _l("Background information"), form_section="IMM 5709 Section 8: background information",
+    Step("background", _l("Background information"), form_section=N_("IMM 5709 Section 8: background information"),
          fields=(*(Field(key, label, kind="yesno") for key, label in BACKGROUND),
                  Field("background_details", _l("If you answered yes to any question, give details"), kind="textarea",
                        show_if=any_background_yes))),
-    Step("biometrics", _l("Biometrics"), form_section="Biometrics", fields=(
+    Step("biometrics", _l("Biometrics"), form_section=N_("Biometrics"), fields=(
         Field("biometrics_given", _l("Has the applicant given biometrics for a Canadian application before?"),
               kind="yesno"),
         Field("biometrics_date", _l("Date biometrics were given"), kind="date", show_if=yes("biometrics_given")),
@@ -179,7 +181,7 @@ STEPS = (
               show_if=yes("biometrics_given")),
     )),
     sending_step(),
-    Step("declaration", _l("Consent and declaration"), form_section="IMM 5709 Section 9: consent and declaration",
+    Step("declaration", _l("Consent and declaration"), form_section=N_("IMM 5709 Section 9: consent and declaration"),
          fields=(
              Field("consent_contact", _l("Do you consent to be contacted about other IRCC programs or surveys?"),
                    kind="yesno"),
@@ -225,7 +227,8 @@ CHECKLIST = (
 )
 
 SIGNERS = (
-    Signer("applicant", _l("Applicant"), capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+    Signer("applicant", _l("Applicant"), capacity=_l("signs for themself (18 or older)"), show_if=adult,
+           youth_signs=True),
     Signer("guardian", _l("Parent or legal guardian (applicant under 18)"), capacity=guardian_capacity,
            show_if=minor),
 )
@@ -245,13 +248,13 @@ def biometrics_result(context: Context):
 def fees(context: Context) -> list[FeeLine]:
     entry = facts.fee("sp_processing", fee_day(context))
     if context.get("basis") in FEE_FREE:
-        lines = [FeeLine("Study permit processing fee", 0.0, "canada.ca trp-state-care: no fees for the study permit "
-                         "[C]; domain F", "Waived: former child in state care")]
+        lines = [FeeLine(_("Study permit processing fee"), 0.0, "canada.ca trp-state-care: no fees for the study "
+                         "permit [C]; domain F", _("Waived: former child in state care"))]
     else:
-        lines = [FeeLine(entry.label, entry.amount, entry.cite(), "VERIFY on canada.ca" if entry.verify else "")]
+        lines = [FeeLine(_(entry.label), entry.amount, entry.cite(), _("VERIFY on canada.ca") if entry.verify else "")]
     result = biometrics_result(context)
     if result is not None:
-        lines.append(FeeLine("Biometrics fee", result.fee, status_facts(fee_day(context))["biometrics"]["source"],
+        lines.append(FeeLine(_("Biometrics fee"), result.fee, status_facts(fee_day(context))["biometrics"]["source"],
                              result.reason))
     return lines
 
@@ -282,11 +285,11 @@ def study_dates_rule(context: Context) -> list[Finding]:
 
 def cover_letter(context: Context) -> list[str]:
     if context.get("basis") == "state_care":
-        return [f"The applicant asks for a study permit under the {facts.code('trp_state_care_basis')}. The study "
-                "permit and biometrics fees are waived under that measure."]
+        return [_("The applicant asks for a study permit under the %(measure)s. The study permit and biometrics fees "
+                  "are waived under that measure.", measure=facts.code("trp_state_care_basis"))]
     if context.get("basis") == "hc_aip":
-        return ["The applicant's application for permanent residence on humanitarian and compassionate grounds was "
-                "approved in principle; the letter is enclosed."]
+        return [_("The applicant's application for permanent residence on humanitarian and compassionate grounds "
+                  "was approved in principle; the letter is enclosed.")]
     return []
 
 
@@ -312,6 +315,6 @@ PACKET = PacketType(
     signers=SIGNERS,
     rules=(basis_rule, study_dates_rule, fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online in the IRCC account (recommended), or on paper as the IMM 5709 guide says.",
+    submission=N_("Online in the IRCC account (recommended), or on paper as the IMM 5709 guide says."),
     cover_letter=with_editions(("IMM 5709",), cover_letter),
 )

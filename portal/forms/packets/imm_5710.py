@@ -44,6 +44,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 NEEDS_SUPPORT_PROOF = ("r206_1_a", "r206_1_b", "r208_b")
@@ -98,7 +100,8 @@ def ccms(context: Context) -> bool:
 
 
 STEPS = (
-    Step("basis", _l("Basis for the open work permit"), form_section="Basis for the open work permit and fee exemption",
+    Step("basis", _l("Basis for the open work permit"),
+         form_section=N_("Basis for the open work permit and fee exemption"),
          intro=_l("The basis decides the exemption code, the evidence and the fees."),
          fields=(
              Field("basis", _l("Basis for the open work permit"), kind="radio", options=BASIS_OPTIONS),
@@ -128,14 +131,14 @@ STEPS = (
                    help=_l("Only when the agency chooses to: the referral letter and reporting conditions can "
                            "support the removal order's status and the need for support either way.")),
          )),
-    Step("application", _l("Application details"), form_section="IMM 5710 Section 1: UCI, service language, "
-                                                            "I am applying to", fields=(
+    Step("application", _l("Application details"), form_section=N_("IMM 5710 Section 1: UCI, service language, "
+                                                            "I am applying to"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, form_ref="1",
               prefill=lambda c: c.client.get("uci") or None),
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE, form_ref="2"),
         Field("applying_to", _l("I am applying to"), kind="radio", options=APPLYING_TO, form_ref="3"),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5710 Section 2: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5710 Section 2: personal details"), fields=(
         *name_fields(as_on=_l("the passport or identity document")),
         *birth_fields(),
         Field("residence_country", _l("Current country of residence"), kind="country",
@@ -151,8 +154,8 @@ STEPS = (
         Field("spouse_since", _l("Date of marriage or start of common-law relationship"), kind="date",
               show_if=answer_in("marital_status", "married", "common_law")),
     )),
-    Step("languages_passport", _l("Languages and documents"), form_section="IMM 5710 Section 3: languages, passport, "
-                                                                       "national identity document", fields=(
+    Step("languages_passport", _l("Languages and documents"),
+         form_section=N_("IMM 5710 Section 3: languages, passport, national identity document"), fields=(
         Field("native_language", _l("Native language / mother tongue"),
               prefill=lambda c: c.client.get("preferred_language") or None, answered_by="either"),
         Field("official_language", _l("Are you able to communicate in English and/or French?"), kind="choice",
@@ -167,9 +170,9 @@ STEPS = (
         Field("has_national_id", _l("Do you have a national identity document?"), kind="yesno"),
         Field("national_id_number", _l("National identity document number"), show_if=yes("has_national_id")),
     )),
-    Step("contact", _l("Contact information"), form_section="IMM 5710 Section 4: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5710 Section 4: contact information"),
          fields=contact_fields()),
-    Step("entry", _l("Coming into Canada"), form_section="IMM 5710 Section 5: coming into Canada", fields=(
+    Step("entry", _l("Coming into Canada"), form_section=N_("IMM 5710 Section 5: coming into Canada"), fields=(
         Field("original_entry_date", _l("Date of original entry to Canada"), kind="date"),
         Field("original_entry_place", _l("Place of original entry")),
         Field("original_entry_purpose", _l("Purpose of original visit"), kind="choice",
@@ -180,7 +183,8 @@ STEPS = (
         Field("previous_document_number", _l("Most recent document number (visitor record, permit, claimant document)"),
               required=False),
     )),
-    Step("work", _l("Details of intended work"), form_section="IMM 5710 Section 6: details of intended work in Canada",
+    Step("work", _l("Details of intended work"),
+         form_section=N_("IMM 5710 Section 6: details of intended work in Canada"),
          fields=(
              Field("permit_type", _l("Type of work permit applied for"), kind="choice", form_ref="1a",
                    options=(("open", _l("Open Work Permit")),), prefill=lambda c: "open"),
@@ -189,7 +193,7 @@ STEPS = (
              Field("duration_until", _l("Duration of expected employment: until"), kind="date", future=True,
                    required=False),
          )),
-    Step("history", _l("Education and employment"), form_section="IMM 5710 Section 7: education and employment",
+    Step("history", _l("Education and employment"), form_section=N_("IMM 5710 Section 7: education and employment"),
          intro=_l("Employment history for the past 10 years with no gaps: add a row for unemployment, school or "
                   "time in detention too."),
          fields=(
@@ -201,11 +205,11 @@ STEPS = (
                            what="activity", what_label=_l("Occupation or activity (e.g. unemployed, student)"),
                            where_label=_l("Employer or school, city and country")),
          )),
-    Step("background", _l("Background information"), form_section="IMM 5710 Section 8: background information",
+    Step("background", _l("Background information"), form_section=N_("IMM 5710 Section 8: background information"),
          fields=(*(Field(key, label, kind="yesno") for key, label in BACKGROUND),
                  Field("background_details", _l("If you answered yes to any question, give details"), kind="textarea",
                        show_if=any_background_yes))),
-    Step("medical", _l("Medical exam"), form_section="Medical exam",
+    Step("medical", _l("Medical exam"), form_section=N_("Medical exam"),
          intro=_l("Without a medical exam the permit says the holder may not work in child care, primary or "
                   "secondary teaching, or health services."),
          fields=(
@@ -217,7 +221,7 @@ STEPS = (
              Field("upfront_medical_done", _l("Has an upfront medical exam been done with a panel physician?"),
                    kind="yesno", show_if=medical_exam_needed),
          )),
-    Step("biometrics", _l("Biometrics"), form_section="Biometrics", fields=(
+    Step("biometrics", _l("Biometrics"), form_section=N_("Biometrics"), fields=(
         Field("biometrics_given", _l("Has the applicant given biometrics for a Canadian application before?"),
               kind="yesno"),
         Field("biometrics_date", _l("Date biometrics were given"), kind="date", show_if=yes("biometrics_given")),
@@ -225,7 +229,7 @@ STEPS = (
               show_if=yes("biometrics_given")),
     )),
     sending_step(),
-    Step("declaration", _l("Consent and declaration"), form_section="IMM 5710 Section 9: consent and declaration",
+    Step("declaration", _l("Consent and declaration"), form_section=N_("IMM 5710 Section 9: consent and declaration"),
          fields=(
              Field("consent_contact", _l("Do you consent to be contacted about other IRCC programs or surveys?"),
                    kind="yesno"),
@@ -284,7 +288,8 @@ CHECKLIST = (
 )
 
 SIGNERS = (
-    Signer("applicant", _l("Applicant"), capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+    Signer("applicant", _l("Applicant"), capacity=_l("signs for themself (18 or older)"), show_if=adult,
+           youth_signs=True),
     Signer("guardian", _l("Parent or legal guardian (applicant under 18)"),
            capacity=guardian_capacity, show_if=minor),
 )
@@ -352,7 +357,7 @@ def fees(context: Context) -> list[FeeLine]:
     lines = work_permit_fees(basis=context.get("basis", ""), facts=facts["work_permit"])
     result = biometrics_result(context)
     if result is not None:
-        lines.append(FeeLine("Biometrics fee", result.fee, facts["biometrics"]["source"], result.reason))
+        lines.append(FeeLine(_("Biometrics fee"), result.fee, facts["biometrics"]["source"], result.reason))
     return lines
 
 
@@ -361,19 +366,23 @@ def cover_letter(context: Context) -> list[str]:
     basis = BASES.get(context.get("basis", ""))
     if basis is None:
         return []
-    code = f" (exemption code {basis.code})" if basis.code else ""
-    paragraphs = [f"The applicant asks for an open work permit under {basis.regulation}{code}: {basis.label[0].lower()}"
-                  f"{basis.label[1:]}."]
+    label = str(basis.label)
+    basis_words = dict(regulation=basis.regulation, basis=label[0].lower() + label[1:])
+    if basis.code:
+        paragraphs = [_("The applicant asks for an open work permit under %(regulation)s (exemption code %(code)s): "
+                        "%(basis)s.", code=basis.code, **basis_words)]
+    else:
+        paragraphs = [_("The applicant asks for an open work permit under %(regulation)s: %(basis)s.", **basis_words)]
     if basis.code == "S62":
-        paragraphs.append("The processing fee has been paid; the applicant is exempt from the open work permit holder "
-                          "fee. The receipt is enclosed as proof of fee exemption.")
+        paragraphs.append(_("The processing fee has been paid; the applicant is exempt from the open work permit "
+                            "holder fee. The receipt is enclosed as proof of fee exemption."))
     elif not basis.pays_processing:
-        paragraphs.append("The applicant is exempt from the work permit fees for this basis.")
+        paragraphs.append(_("The applicant is exempt from the work permit fees for this basis."))
     if ccms(context) and context.get("cover_letter_mentions_program") == "yes":
-        paragraphs.append(f"The applicant is a participant in a community case management and supervision program run "
-                          f"by {context.agency.get('name') or 'the agency'}. The program's referral letter and the "
-                          "reporting conditions are enclosed as evidence of the status of the removal order and of "
-                          "the applicant's need to work.")
+        paragraphs.append(_("The applicant is a participant in a community case management and supervision program "
+                            "run by %(agency)s. The program's referral letter and the reporting conditions are "
+                            "enclosed as evidence of the status of the removal order and of the applicant's need to "
+                            "work.", agency=context.agency.get("name") or _("the agency")))
     return paragraphs
 
 
@@ -404,10 +413,10 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=SIGNERS,
-    rules=(basis_rule, history_rule("employment", "Employment history", years=10, since_18=True), guidance_rule,
+    rules=(basis_rule, history_rule("employment", _l("Employment history"), years=10, since_18=True), guidance_rule,
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
-               "(checklist IMM 5556).",
+    submission=N_("Online in the IRCC account (recommended), or on paper to the address in guide IMM 5553 "
+               "(checklist IMM 5556)."),
     cover_letter=with_editions(("IMM 5710",), cover_letter),
 )

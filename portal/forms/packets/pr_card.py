@@ -26,6 +26,8 @@ from portal.forms.parts.status import (
 from portal.forms.rules.dates import as_date
 from portal.forms.rules.residency import residency
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 REASONS = (("first", _l("I did not receive my first PR card")), ("renew", _l("My card expired or will expire")),
@@ -33,7 +35,8 @@ REASONS = (("first", _l("I did not receive my first PR card")), ("renew", _l("My
            ("name_change", _l("I changed my name or other details")))
 
 STEPS = (
-    Step("application", _l("Reason for applying"), form_section="IMM 5444 Section A: reason for application", fields=(
+    Step("application", _l("Reason for applying"),
+         form_section=N_("IMM 5444 Section A: reason for application"), fields=(
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE),
         Field("reason", _l("Reason for this application"), kind="radio", options=REASONS),
         Field("in_canada", _l("Is the applicant in Canada now?"), kind="yesno",
@@ -43,7 +46,7 @@ STEPS = (
         Field("police_report", _l("Was the theft reported to the police?"), kind="yesno",
               show_if=answer_in("reason", "lost")),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5444 Section B: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5444 Section B: personal details"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
         *name_fields(as_on=_l("the confirmation of permanent residence")),
         *birth_fields(),
@@ -52,10 +55,10 @@ STEPS = (
         Field("became_pr", _l("Date became a permanent resident"), kind="date"),
         Field("copr_number", _l("Record of landing or confirmation of PR number"), required=False),
     )),
-    Step("contact", _l("Contact information"), form_section="IMM 5444 Section C: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5444 Section C: contact information"),
          fields=contact_fields()),
     Step("residency", _l("Addresses and time outside Canada"),
-         form_section="IMM 5444 Sections D–E: address history and absences (last 5 years)", fields=(
+         form_section=N_("IMM 5444 Sections D–E: address history and absences (last 5 years)"), fields=(
              history_group("address_history", _l("Addresses in the last 5 years"), what="address",
                            what_label=_l("Street and number"), where_label=_l("City, province and country")),
              Field("absences", _l("Trips outside Canada in the last 5 years"), kind="group", required=False, columns=(
@@ -66,7 +69,7 @@ STEPS = (
              )),
          )),
     sending_step(),
-    s57_step(section="IMM 5444 Section F: declaration and signatures (IRPR s.57)",
+    s57_step(section=N_("IMM 5444 Section F: declaration and signatures (IRPR s.57)"),
              intro=_l("For a minor, IRPR s.57 decides who signs.")),
 )
 
@@ -114,7 +117,8 @@ def residency_rule(context: Context) -> list[Finding]:
 
 def fees(context: Context) -> list[FeeLine]:
     facts = status_facts(fee_day(context))["pr_card"]
-    return [FeeLine("PR card processing fee", facts["fee"], facts["source"], "One application and fee per person")]
+    return [FeeLine(_("PR card processing fee"), facts["fee"], facts["source"],
+                    _("One application and fee per person"))]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
@@ -136,10 +140,11 @@ PACKET = PacketType(
     steps=STEPS,
     checklist=CHECKLIST,
     signers=s57_signer_list(),
-    rules=(residency_rule, history_rule("address_history", "Addresses", years=5, since_18=False, gap_level="warning"),
+    rules=(residency_rule,
+           history_rule("address_history", _l("Addresses"), years=5, since_18=False, gap_level="warning"),
            fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
-               "The applicant must be in Canada.",
+    submission=N_("Online in the permanent residence portal, or on paper as guide IMM 5445 says (checklist IMM 5644). "
+               "The applicant must be in Canada."),
     cover_letter=with_editions(("IMM 5444",)),
 )

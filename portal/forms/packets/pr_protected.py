@@ -33,6 +33,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 DECIDED_BY = (("rpd", _l("Refugee Protection Division (refugee claim accepted)")),
@@ -51,7 +53,7 @@ def has_family(context: Context) -> bool:
 
 
 STEPS = (
-    Step("protection", _l("Protected person decision"), form_section="Eligibility: the protection decision",
+    Step("protection", _l("Protected person decision"), form_section=N_("Eligibility: the protection decision"),
          intro=_l("The decision that made the applicant a protected person in Canada."), fields=(
              Field("decided_by", _l("Who decided that the applicant is a protected person"), kind="radio",
                    options=DECIDED_BY),
@@ -67,7 +69,7 @@ STEPS = (
     schedule_a_step(show_if=adult),
     imm5406_step(family_help=_l("Spouse or partner and dependent children, in Canada or abroad (under 22 and "
                                 "unmarried, or older and dependent because of a condition).")),
-    Step("travels", _l("Your travels"), form_section="IMM 5562 Supplementary information: your travels",
+    Step("travels", _l("Your travels"), form_section=N_("IMM 5562 Supplementary information: your travels"),
          intro=_l("Every trip outside the country of residence in the past 10 years, or since age 18."), fields=(
              Field("travelled", _l("Has the applicant travelled outside their country of residence in the past 10 "
                                    "years (or since 18)?"), kind="yesno"),
@@ -80,8 +82,8 @@ STEPS = (
              )),
          )),
     sending_step(),
-    Step("declaration", _l("Declaration"), form_section="Declarations and signatures (IMM 0008, Schedule A, "
-                                                      "IMM 5406, IMM 5562)", fields=(
+    Step("declaration", _l("Declaration"), form_section=N_("Declarations and signatures (IMM 0008, Schedule A, "
+                                                      "IMM 5406, IMM 5562)"), fields=(
         Field("declaration_read", _l("The applicant (or the parent or guardian) has read the declarations and the "
                                      "answers are complete and true"), kind="checkbox"),
     )),
@@ -122,8 +124,9 @@ def fees(context: Context) -> list[FeeLine]:
     lines = []
     for person in family_roles(context):
         entry = facts.fee(keys[person], on)
-        lines.append(FeeLine(entry.label, entry.amount, entry.cite(), "VERIFY on canada.ca" if entry.verify else ""))
-    lines.append(FeeLine("Right of permanent residence fee", 0.0, RPRF_WAIVED, "Waived for protected persons"))
+        lines.append(FeeLine(_(entry.label), entry.amount, entry.cite(),
+                             _("VERIFY on canada.ca") if entry.verify else ""))
+    lines.append(FeeLine(_("Right of permanent residence fee"), 0.0, RPRF_WAIVED, _("Waived for protected persons")))
     return lines
 
 
@@ -168,14 +171,14 @@ PACKET = PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers() + (
         Signer("family_adults", _l("Each family member 18 or older"),
-               capacity="signs their own Schedule A and IMM 5406", show_if=adult_family_members),
+               capacity=_l("signs their own Schedule A and IMM 5406"), show_if=adult_family_members),
     ),
     rules=(decision_rule, family_rule("protected", must_be_in_canada=False),
-           history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses"), fee_date_rule(lambda context: fees(context))),
+           history_rule("personal_history", _l("Schedule A personal history")),
+           history_rule("address_history", _l("Schedule A addresses")), fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="Online through the permanent residence portal, or on paper as the protected persons' guide says "
-               "(VERIFY the channel and address).",
+    submission=N_("Online through the permanent residence portal, or on paper as the protected persons' guide says "
+               "(VERIFY the channel and address)."),
     allows_family_members=True,
     cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406", "IMM 5562"), lambda context: [
         "The applicant is a protected person in Canada and applies for permanent residence under IRPA s.21(2). The "

@@ -32,6 +32,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_, format_date, format_number
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 
@@ -56,7 +58,7 @@ def receipt_date(context: Context) -> date:
 
 
 STEPS = (
-    Step("eligibility", _l("Eligibility"), form_section="Eligibility (guide IMM 0204)",
+    Step("eligibility", _l("Eligibility"), form_section=N_("Eligibility (guide IMM 0204)"),
          intro=_l("The pathway is for people who came to Canada before 19 and spent at least one year in court-ordered "
                   "care. Care periods come from the client file."),
          fields=(
@@ -82,14 +84,15 @@ STEPS = (
     imm5406_step(family_help=_l("Spouse or partner, dependent children, the partner's dependent children, and "
                                 "grandchildren who are dependent children of a dependent child. All must be in "
                                 "Canada.")),
-    Step("care_proof", _l("Proof of state care"), form_section="Proof of state care (checklist IMM 0203)", fields=(
+    Step("care_proof", _l("Proof of state care"), form_section=N_("Proof of state care (checklist IMM 0203)"), fields=(
         Field("care_agency", _l("Agency that had legal responsibility (children's aid society)"),
               prefill=lambda c: c.agency.get("name") or None),
         Field("care_letter_requested", _l("Has the confirmation letter or the records been asked for?"), kind="yesno",
               help=_l("In Ontario a society must answer a request for a person's own records within 30 days, free.")),
         Field("care_letter_requested_on", _l("Date asked"), kind="date", show_if=yes("care_letter_requested")),
     )),
-    Step("declaration", _l("Declaration"), form_section="Declarations and signatures (IMM 0008, Schedule A, IMM 5406)",
+    Step("declaration", _l("Declaration"),
+         form_section=N_("Declarations and signatures (IMM 0008, Schedule A, IMM 5406)"),
          fields=(
              Field("declaration_read", _l("The applicant has read the declarations and the answers are complete and "
                                           "true"), kind="checkbox"),
@@ -151,7 +154,7 @@ def deadline_rule(context: Context) -> list[Finding]:
     left = state_care.days_left(context.today, facts)
     return [Finding("warning" if left <= 60 else "info", "state_care.days_left",
                     _l("IRCC must receive the application by %(date)s: %(days)s left, today included.",
-                       date=facts["closes"].isoformat(), days=state_care.plural_days(left)), state_care.SOURCE),
+                       date=format_date(facts["closes"]), days=state_care.plural_days(left)), state_care.SOURCE),
             Finding("info", "state_care.bridge", _l(
                 "While PR is processed, the applicant can have a temporary resident permit and a work or study permit "
                 "with no fees (IMM 5710 packet, basis 'former child in state care')."),
@@ -159,7 +162,7 @@ def deadline_rule(context: Context) -> list[Finding]:
 
 
 def fees(context: Context) -> list[FeeLine]:
-    return [FeeLine("No fees: processing, right of permanent residence and biometrics fees are waived", 0.0,
+    return [FeeLine(_("No fees: processing, right of permanent residence and biometrics fees are waived"), 0.0,
                     "IRCC program delivery instructions, fees [C]; domain F")]
 
 
@@ -168,14 +171,14 @@ def available(today: date) -> tuple[bool, str]:
 
 
 def submission(context: Context | None = None) -> str:
-    return (f"Paper only, all family members in one envelope, to: {status_facts()['state_care']['mailing_address']}. "
-            "Only the mandatory forms are needed at intake; IRCC does not return the application for missing "
-            "supporting documents.")
+    return _("Paper only, all family members in one envelope, to: %(address)s. Only the mandatory forms are needed "
+             "at intake; IRCC does not return the application for missing supporting documents.",
+             address=status_facts()["state_care"]["mailing_address"])
 
 
 def cover_letter(context: Context) -> list[str]:
-    return ["This application is made under the public policy for foreign nationals who were in state care. "
-            "Processing, right of permanent residence and biometrics fees are waived under that policy."]
+    return [_("This application is made under the public policy for foreign nationals who were in state care. "
+              "Processing, right of permanent residence and biometrics fees are waived under that policy.")]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
@@ -188,8 +191,8 @@ def triage_fits(situation: Situation) -> list[Fit]:
 def triage_notes(situation: Situation) -> list[str]:
     if situation.state_care_open:
         return [_l("The state-care pathway closes on %(date)s: %(days)s days left for IRCC to RECEIVE the "
-                   "application.", date=state_care.closing_date(state_care.load_facts()).isoformat(),
-                   days=f"{situation.state_care_days_left:,}")]
+                   "application.", date=format_date(state_care.closing_date(state_care.load_facts())),
+                   days=format_number(situation.state_care_days_left))]
     if situation.fits_state_care:
         return [_l("The state-care pathway has closed (check whether it was extended).")]
     return []
@@ -197,8 +200,8 @@ def triage_notes(situation: Situation) -> list[str]:
 
 def triage_alert(situation: Situation) -> str:
     return _l("The state-care pathway closes on %(date)s: %(days)s days left.",
-              date=state_care.closing_date(state_care.load_facts()).isoformat(),
-              days=f"{situation.state_care_days_left:,}")
+              date=format_date(state_care.closing_date(state_care.load_facts())),
+              days=format_number(situation.state_care_days_left))
 
 
 def closes() -> date | None:
@@ -219,13 +222,14 @@ PACKET = PacketType(
     checklist=CHECKLIST,
     signers=imm0008_signers() + (
         Signer("family_adults", _l("Each family member 18 or older"),
-               capacity="signs their own Schedule A and IMM 5406", show_if=adult_family_members),
+               capacity=_l("signs their own Schedule A and IMM 5406"), show_if=adult_family_members),
     ),
     rules=(deadline_rule, eligibility_rule, family_rule("state_care", must_be_in_canada=True),
-           history_rule("personal_history", "Schedule A personal history"),
-           history_rule("address_history", "Schedule A addresses")),
+           history_rule("personal_history", _l("Schedule A personal history")),
+           history_rule("address_history", _l("Schedule A addresses"))),
     fees=fees,
     submission=submission(),
+    submission_words=submission,
     allows_family_members=True,
     available=available,
     cover_letter=with_editions(("IMM 0008", "IMM 5669", "IMM 5406"), cover_letter),

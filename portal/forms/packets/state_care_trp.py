@@ -32,6 +32,8 @@ from portal.forms.types import (
     Step,
     Triage,
 )
+from portal.i18n import N_, format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 SOURCE = "canada.ca trp-state-care [C]; Ministerial Instructions of 2023-07-25; domain F, E.1"
@@ -48,7 +50,7 @@ def under_removal_order(context: Context) -> bool:
 
 STEPS = (
     Step("eligibility", _l("Eligibility for the state-care measure"),
-         form_section="Eligibility: the state-care measure (not on the form)",
+         form_section=N_("Eligibility: the state-care measure (not on the form)"),
          intro=_l("For people who came to Canada before 19 and spent at least 12 months in court-ordered care, even "
                   "under a removal order. No fees. Care periods come from the client file."),
          fields=(
@@ -66,15 +68,15 @@ STEPS = (
                    options=COMPANION, answered_by="either",
                    youth_help=_l("Do you want to work, or to go to school?")),
          )),
-    Step("application", _l("Application details"), form_section="IMM 5708 Section 1: UCI, service language, "
-                                                            "I am applying for", fields=(
+    Step("application", _l("Application details"), form_section=N_("IMM 5708 Section 1: UCI, service language, "
+                                                            "I am applying for"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, form_ref="1",
               prefill=lambda c: c.client.get("uci") or None),
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE, form_ref="2"),
         Field("applying_for", _l("I am applying for"), kind="radio", form_ref="3",
               options=(("trp", _l("A temporary resident permit")),), prefill=lambda c: "trp"),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5708 Section 2: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5708 Section 2: personal details"), fields=(
         *name_fields(as_on=_l("the passport or identity document")),
         *birth_fields(),
         Field("residence_country", _l("Current country of residence"), kind="country", prefill=lambda c: "Canada"),
@@ -88,7 +90,7 @@ STEPS = (
               show_if=answer_in("marital_status", "married", "common_law")),
     )),
     Step("languages_passport", _l("Languages and documents"),
-         form_section="IMM 5708 Section 3: languages, passport, national identity document", fields=(
+         form_section=N_("IMM 5708 Section 3: languages, passport, national identity document"), fields=(
              Field("native_language", _l("Native language / mother tongue"), answered_by="either",
                    prefill=lambda c: c.client.get("preferred_language") or None),
              Field("official_language", _l("Are you able to communicate in English and/or French?"), kind="choice",
@@ -103,9 +105,9 @@ STEPS = (
              Field("has_national_id", _l("Do you have a national identity document?"), kind="yesno"),
              Field("national_id_number", _l("National identity document number"), show_if=yes("has_national_id")),
          )),
-    Step("contact", _l("Contact information"), form_section="IMM 5708 Section 4: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5708 Section 4: contact information"),
          fields=contact_fields()),
-    Step("entry", _l("Coming into Canada"), form_section="IMM 5708 Section 5: coming into Canada", fields=(
+    Step("entry", _l("Coming into Canada"), form_section=N_("IMM 5708 Section 5: coming into Canada"), fields=(
         Field("original_entry_place", _l("Place of original entry")),
         Field("original_entry_purpose", _l("Purpose of original visit"), kind="choice",
               options=(("visit", _l("Tourism or visit")), ("study", _l("Study")), ("family", _l("Family")),
@@ -114,7 +116,7 @@ STEPS = (
         Field("previous_document_number", _l("Most recent document number (visitor record, permit, claimant "
                                              "document)"), required=False),
     )),
-    Step("details", _l("Details of the permit asked for"), form_section="IMM 5708 Section 6: details of visit",
+    Step("details", _l("Details of the permit asked for"), form_section=N_("IMM 5708 Section 6: details of visit"),
          fields=(
              Field("stay_until", _l("Asked to stay until"), kind="date", future=True, required=False,
                    help=_l("The permit stays valid until its expiry date or until permanent residence is approved.")),
@@ -124,11 +126,11 @@ STEPS = (
                                      "processed."),
              Field("funds", _l("How the applicant is supported (agency, work, family)"), required=False),
          )),
-    Step("background", _l("Background information"), form_section="IMM 5708 Section 7: background information",
+    Step("background", _l("Background information"), form_section=N_("IMM 5708 Section 7: background information"),
          fields=(*(Field(key, label, kind="yesno") for key, label in BACKGROUND),
                  Field("background_details", _l("If you answered yes to any question, give details"), kind="textarea",
                        show_if=any_background_yes))),
-    Step("declaration", _l("Consent and declaration"), form_section="IMM 5708 Section 8: consent and declaration",
+    Step("declaration", _l("Consent and declaration"), form_section=N_("IMM 5708 Section 8: consent and declaration"),
          fields=(
              Field("declaration_read", _l("The applicant (or the parent or guardian) has read the declaration and the "
                                           "answers are complete and true"), kind="checkbox"),
@@ -164,7 +166,8 @@ CHECKLIST = (
 )
 
 SIGNERS = (
-    Signer("applicant", _l("Applicant"), capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+    Signer("applicant", _l("Applicant"), capacity=_l("signs for themself (18 or older)"), show_if=adult,
+           youth_signs=True),
     Signer("guardian", _l("Parent or legal guardian (applicant under 18)"), capacity=guardian_capacity,
            show_if=minor),
 )
@@ -185,7 +188,7 @@ def eligibility_rule(context: Context) -> list[Finding]:
         found.append(Finding("blocker", "trp.care", _l(
             "At least 12 months in court-ordered care are needed: %(days)s days counted from the client file, "
             "%(needed)s needed.", days=care.days, needed=care.months_in_days(months)), SOURCE,
-            care.working or ("no care periods on the client file",)))
+            care.working or (_l("no care periods on the client file"),)))
     if context.client.get("status") in ("permanent_resident", "citizen", "temporary_resident", "protected_person"):
         found.append(Finding("blocker", "trp.status", _l(
             "The measure is for people without valid status in Canada when they apply; the client file shows a "
@@ -204,26 +207,28 @@ def eligibility_rule(context: Context) -> list[Finding]:
     if left == 0:
         found.append(Finding("blocker", "trp.closed", _l(
             "The state-care pathway closed on %(date)s: check whether the measure was extended.",
-            date=table["closes"].isoformat()), SOURCE))
+            date=format_date(table["closes"])), SOURCE))
     return found
 
 
 def fees(context: Context) -> list[FeeLine]:
     entry = facts.fee("trp_processing")
-    return [FeeLine("Temporary resident permit processing fee", 0.0, f"{SOURCE}; usual fee: {entry.cite()}",
-                    "Waived: former child in state care"),
-            FeeLine("Biometrics fee", 0.0, SOURCE, "Waived: former child in state care")]
+    return [FeeLine(_("Temporary resident permit processing fee"), 0.0, f"{SOURCE}; usual fee: {entry.cite()}",
+                    _("Waived: former child in state care")),
+            FeeLine(_("Biometrics fee"), 0.0, SOURCE, _("Waived: former child in state care"))]
 
 
 def cover_letter(context: Context) -> list[str]:
-    paragraphs = [f"The applicant asks for a temporary resident permit under the {facts.code('trp_state_care_basis')}"
-                  ". The applicant came to Canada before the age of 19 and was in court-ordered care for at least 12 "
-                  "months. No fees are payable under that measure."]
+    paragraphs = [_("The applicant asks for a temporary resident permit under the %(measure)s. The applicant came to "
+                    "Canada before the age of 19 and was in court-ordered care for at least 12 months. No fees are "
+                    "payable under that measure.", measure=facts.code("trp_state_care_basis"))]
     if under_removal_order(context):
-        paragraphs.append("The applicant is subject to a removal order; a copy is enclosed.")
-    companion = {"work": "a work permit", "study": "a study permit"}.get(context.get("companion_permit", ""))
-    if companion:
-        paragraphs.append(f"An application for {companion} under the same measure is enclosed.")
+        paragraphs.append(_("The applicant is subject to a removal order; a copy is enclosed."))
+    companion = context.get("companion_permit", "")
+    if companion == "work":
+        paragraphs.append(_("An application for a work permit under the same measure is enclosed."))
+    elif companion == "study":
+        paragraphs.append(_("An application for a study permit under the same measure is enclosed."))
     return paragraphs
 
 
@@ -261,8 +266,8 @@ PACKET = PacketType(
     signers=SIGNERS,
     rules=(eligibility_rule, guidance_rule),
     fees=fees,
-    submission="With the state-care PR application, or on its own as canada.ca's state-care page says (VERIFY the "
-               "address and whether it can be sent online).",
+    submission=N_("With the state-care PR application, or on its own as canada.ca's state-care page says (VERIFY the "
+               "address and whether it can be sent online)."),
     available=available,
     cover_letter=with_editions(("IMM 5708",), cover_letter),
 )

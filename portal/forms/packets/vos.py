@@ -7,10 +7,12 @@ from portal.forms.facts import status_facts
 from portal.forms.parts.common import SERVICE_LANGUAGE, fee_date_rule, fee_day, minor, s57_step, sending_step
 from portal.forms.parts.status import birth_fields, contact_fields, name_fields, s57_signer_list
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Fit, PacketType, Situation, Step, Triage
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 STEPS = (
-    Step("request", _l("What is needed"), form_section="IMM 5009 Section 1: type of request", fields=(
+    Step("request", _l("What is needed"), form_section=N_("IMM 5009 Section 1: type of request"), fields=(
         Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE),
         Field("request", _l("I am applying for"), kind="radio", options=(
             ("vos", _l("Verification of Status (the record of landing or confirmation of PR is lost)")),
@@ -18,21 +20,21 @@ STEPS = (
         Field("reason_needed", _l("Why the proof is needed (citizenship application, health card, school...)"),
               kind="textarea", required=False),
     )),
-    Step("personal", _l("Personal details"), form_section="IMM 5009 Section 2: personal details", fields=(
+    Step("personal", _l("Personal details"), form_section=N_("IMM 5009 Section 2: personal details"), fields=(
         Field("uci", _l("UCI"), kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
         *name_fields(as_on=_l("the record of landing or confirmation of PR")),
         Field("name_at_landing", _l("Name at the time of landing, if different"), kind="name", required=False),
         *birth_fields(),
     )),
-    Step("landing", _l("Landing details"), form_section="IMM 5009 Section 3: immigration details", fields=(
+    Step("landing", _l("Landing details"), form_section=N_("IMM 5009 Section 3: immigration details"), fields=(
         Field("landing_date", _l("Date became a permanent resident"), kind="date"),
         Field("landing_place", _l("Place (port of entry or IRCC office)")),
         Field("document_number", _l("Record of landing or confirmation of PR number, if known"), required=False),
     )),
-    Step("contact", _l("Contact information"), form_section="IMM 5009 Section 4: contact information",
+    Step("contact", _l("Contact information"), form_section=N_("IMM 5009 Section 4: contact information"),
          fields=contact_fields()),
     sending_step(),
-    s57_step(section="IMM 5009 Section 5: declaration and signatures",
+    s57_step(section=N_("IMM 5009 Section 5: declaration and signatures"),
              intro=_l("For a minor, the PR card rules of IRPR s.57 are followed.")),
 )
 
@@ -60,7 +62,7 @@ def correction_rule(context: Context) -> list[Finding]:
 
 def fees(context: Context) -> list[FeeLine]:
     facts = status_facts(fee_day(context))["vos"]
-    return [FeeLine("Verification of Status fee", facts["fee"], facts["source"])]
+    return [FeeLine(_("Verification of Status fee"), facts["fee"], facts["source"])]
 
 
 def triage_fits(situation: Situation) -> list[Fit]:
@@ -82,6 +84,6 @@ PACKET = PacketType(
     signers=s57_signer_list(),
     rules=(correction_rule, fee_date_rule(lambda context: fees(context))),
     fees=fees,
-    submission="By mail, as guide IMM 5545 says.",
+    submission=N_("By mail, as guide IMM 5545 says."),
     cover_letter=with_editions(("IMM 5009",)),
 )

@@ -19,6 +19,8 @@ from portal.forms.parts.common import (
 from portal.forms.rules import presence
 from portal.forms.rules.dates import as_date
 from portal.forms.types import ChecklistItem, Context, FeeLine, Field, Finding, Signer, Step
+from portal.i18n import N_, format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import StatusInCanada
 
@@ -82,7 +84,7 @@ def _at_most_5(value, _context):
 
 # ---- steps --------------------------------------------------------------------------------------
 
-def service_step(*, applied_before: bool = False, section: str = "Q2–Q3") -> Step:
+def service_step(*, applied_before: bool = False, section: str = N_("Q2–Q3")) -> Step:
     fields = [
         Field("language_of_service", _l("Language of service"), kind="radio", options=SERVICE_LANGUAGE, form_ref="Q2",
               answered_by="either", youth_help=_l("Do you want IRCC to write to you in English or in French?")),
@@ -103,7 +105,7 @@ def service_step(*, applied_before: bool = False, section: str = "Q2–Q3") -> S
                 youth_intro=_l("A few questions about how IRCC should talk with you."))
 
 
-def identity_step(*, marital: bool = False, section: str = "Q4–Q6") -> Step:
+def identity_step(*, marital: bool = False, section: str = N_("Q4–Q6")) -> Step:
     fields = [
         Field("uci", _l("UCI (client identifier on immigration documents)"), kind="uci", required=False, form_ref="Q4",
               prefill=lambda c: c.client.get("uci") or None,
@@ -144,7 +146,7 @@ ADDRESS_COLUMNS = (
 )
 
 
-def contact_step(*, section: str = "Contact details") -> Step:
+def contact_step(*, section: str = N_("Contact details")) -> Step:
     return Step("contact", _l("Contact details and addresses"), (
         Field("mailing_address", _l("Mailing address (street, city, province)"), kind="text", max_length=300,
               help=_l("For a child in care, the agency's address is usual.")),
@@ -157,7 +159,7 @@ def contact_step(*, section: str = "Contact details") -> Step:
     ), form_section=section)
 
 
-def pr_step(*, section: str = "Permanent resident status") -> Step:
+def pr_step(*, section: str = N_("Permanent resident status")) -> Step:
     return Step("pr", _l("Permanent resident status"), (
         Field("pr_date", _l("Date the applicant became a permanent resident"), kind="date",
               validators=(not_after_signing,), help=_l("As on the Record of Landing or the confirmation of PR.")),
@@ -172,7 +174,7 @@ def pr_step(*, section: str = "Permanent resident status") -> Step:
     ), form_section=section)
 
 
-def travel_documents_step(*, section: str = "Passports and travel documents (5 years)", q_missing: str = "Q8C",
+def travel_documents_step(*, section: str = N_("Passports and travel documents (5 years)"), q_missing: str = "Q8C",
                           q_gaps: str = "Q8D") -> Step:
     return Step("travel_documents", _l("Passports and travel documents"), (
         Field("had_passport", _l("Did the applicant hold a passport or travel document in the last 5 years?"),
@@ -190,7 +192,7 @@ def travel_documents_step(*, section: str = "Passports and travel documents (5 y
     ), form_section=section)
 
 
-def presence_step(*, section: str = "Physical presence") -> Step:
+def presence_step(*, section: str = N_("Physical presence")) -> Step:
     return Step("presence", _l("Time in Canada"), (
         Field("before_pr_in_canada", _l("Did the applicant live in Canada before becoming a permanent resident, "
                                         "in the 5 years before signing?"), kind="yesno"),
@@ -218,7 +220,7 @@ def presence_step(*, section: str = "Physical presence") -> Step:
     ), form_section=section, youth_intro=_l("Questions about trips outside Canada."))
 
 
-def tax_step(*, section: str = "Income tax") -> Step:
+def tax_step(*, section: str = N_("Income tax")) -> Step:
     return Step("tax", _l("Income tax"), (
         Field("tax_required", _l("Was the applicant required to file income tax returns in any of the last 5 years?"),
               kind="yesno", help=_l("Most children with no income are not required to file.")),
@@ -239,7 +241,7 @@ PROHIBITION_QUESTIONS = (
 )
 
 
-def prohibitions_step(*, section: str = "Prohibitions") -> Step:
+def prohibitions_step(*, section: str = N_("Prohibitions")) -> Step:
     fields = [Field(name, label, kind="yesno") for name, label in PROHIBITION_QUESTIONS]
     fields.append(Field("prohib_details", _l("Give the details (dates, place, outcome)"), kind="textarea",
                         show_if=lambda c: any(c.get(name) == "yes" for name, _ in PROHIBITION_QUESTIONS)))
@@ -291,7 +293,7 @@ def authority_fields() -> tuple[Field, ...]:
     )
 
 
-def declaration_step(*, waiver_box: bool = False, section: str = "Declaration and signatures") -> Step:
+def declaration_step(*, waiver_box: bool = False, section: str = N_("Declaration and signatures")) -> Step:
     fields = []
     if waiver_box:
         fields.append(Field("waiver_box", _l("Section 19: tick the box for a minor seeking a waiver of the "
@@ -322,12 +324,12 @@ def rule_minor_age(context: Context) -> list[Finding]:
         return [Finding("blocker", "age.minor", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: a minor's form needs the applicant "
             "under 18 on the day it is signed. Use CIT 0002 (adults), or sign earlier.",
-            age=age, date=context.signing_date.isoformat()), "Citizenship Act s.5(1), 5(2); domain 0, A.1")]
+            age=age, date=format_date(context.signing_date)), "Citizenship Act s.5(1), 5(2); domain 0, A.1")]
     findings = []
     if age >= 14:
         findings.append(Finding("info", "age.14_17", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: they must countersign, and take the "
-            "oath if 14 or older at the decision.", age=age, date=context.signing_date.isoformat()),
+            "oath if 14 or older at the decision.", age=age, date=format_date(context.signing_date)),
             "IRCC OB minors [C]; domain A.2"))
     return findings
 
@@ -340,11 +342,11 @@ def rule_adult_age(context: Context) -> list[Finding]:
         return [Finding("blocker", "age.adult", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: the adult form needs 18 or older on "
             "the signing day. Use CIT 0403 or CIT 0003, or plan a later date.",
-            age=age, date=context.signing_date.isoformat()), "Citizenship Act s.5(1); domain 0, C")]
+            age=age, date=format_date(context.signing_date)), "Citizenship Act s.5(1); domain 0, C")]
     if age <= 54:
         return [Finding("info", "age.18_54", _l(
             "The applicant will be %(age)s on the planned signing date %(date)s: proof of language (CLB 4) and the "
-            "knowledge test apply.", age=age, date=context.signing_date.isoformat()),
+            "knowledge test apply.", age=age, date=format_date(context.signing_date)),
             "Citizenship Act s.5(1)(d),(e); domain C")]
     return []
 
@@ -437,7 +439,7 @@ def rule_signing_date(context: Context) -> list[Finding]:
     if context.signing_date < context.today:
         return [Finding("warning", "signing.past", _l(
             "The planned signing date %(date)s is in the past: update it so the age and presence rules use the real "
-            "date.", date=context.signing_date.isoformat()), "domain 0")]
+            "date.", date=format_date(context.signing_date)), "domain 0")]
     return []
 
 
@@ -498,40 +500,40 @@ PROHIBITION_DOCS = ChecklistItem("court_documents", _l("Court documents for each
 # ---- signers ------------------------------------------------------------------------------------
 
 ORDER_PHRASE = {
-    "interim_society_care": "an interim society care order",
-    "extended_society_care": "an extended society care order",
-    "customary_care": "a customary care agreement",
-    "other": "a court order or written agreement",
+    "interim_society_care": _l("an interim society care order"),
+    "extended_society_care": _l("an extended society care order"),
+    "customary_care": _l("a customary care agreement"),
+    "other": _l("a court order or written agreement"),
 }
 
 
 def authorised_capacity(context: Context) -> str:
     kind = context.get("authority_kind")
-    order = ORDER_PHRASE.get(context.get("order_kind"), "a court order or written agreement")
+    order = str(ORDER_PHRASE.get(context.get("order_kind"), ORDER_PHRASE["other"]))
     if kind == "agency":
-        agency = context.get("authorised_organization") or context.agency.get("name") or "the agency"
-        return f"for {agency}, the society with care of the minor under {order}"
+        agency = context.get("authorised_organization") or context.agency.get("name") or _("the agency")
+        return _("for %(agency)s, the society with care of the minor under %(order)s", agency=agency, order=order)
     if kind == "parent":
-        return "parent with custody of the minor"
+        return _("parent with custody of the minor")
     if kind == "guardian":
-        return f"legal guardian of the minor, under {order}"
+        return _("legal guardian of the minor, under %(order)s", order=order)
     if kind == "agreement":
-        return "person empowered to act for the minor by a written agreement"
-    return "person with custody of the minor or empowered by court order, written agreement or law"
+        return _("person empowered to act for the minor by a written agreement")
+    return _("person with custody of the minor or empowered by court order, written agreement or law")
 
 
 AUTHORISED_PERSON = Signer("authorised_person", _l("Authorised person"), capacity=authorised_capacity,
                            show_if=signs_for_minor)
-MINOR_COUNTERSIGNS = Signer("minor", _l("Applicant (minor aged 14 to 17)"), capacity="the applicant, countersigning",
-                            show_if=minor_14_to_17, youth_signs=True)
+MINOR_COUNTERSIGNS = Signer("minor", _l("Applicant (minor aged 14 to 17)"),
+                            capacity=_l("the applicant, countersigning"), show_if=minor_14_to_17, youth_signs=True)
 
 
 # ---- fees ---------------------------------------------------------------------------------------
 
 def fee_line(key: str, on: date) -> FeeLine:
     entry = facts.fee(key, on)
-    note = "VERIFY: amount not confirmed on canada.ca" if entry.verify else ""
-    return FeeLine(entry.label, entry.amount, source=entry.cite(), note=note)
+    note = _("VERIFY: amount not confirmed on canada.ca") if entry.verify else ""
+    return FeeLine(_(entry.label), entry.amount, source=entry.cite(), note=note)
 
 
 def minor_fees(context: Context) -> list[FeeLine]:

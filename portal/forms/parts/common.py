@@ -8,6 +8,7 @@ from portal.forms.engine import YES_NO, age_at_signing, with_answers
 from portal.forms.rules import receipt
 from portal.forms.rules.dates import as_date
 from portal.forms.types import Context, FeeLine, Field, Finding, Step
+from portal.i18n import N_, format_date
 from portal.i18n import lazy_gettext as _l
 
 __all__ = ["YES_NO"]  # re-exported: the engine's Yes/No options, for fields that name them
@@ -88,7 +89,7 @@ SEND_METHOD_OPTIONS = (("online", _l("Online (IRCC account or portal)")), ("mail
                        ("courier", _l("Courier")), ("in_person", _l("By hand, at an IRCC office")))
 
 
-def sending_step(*, section: str = "Sending the application (not on the form)") -> Step:
+def sending_step(*, section: str = N_("Sending the application (not on the form)")) -> Step:
     """When and how the application will be sent: fees follow the table in force on the receipt date."""
     return Step("sending", _l("Sending the application"), form_section=section,
                 intro=_l("Fees are those in force on the day IRCC receives the application, not the day it is "
@@ -128,7 +129,7 @@ def fee_date_rule(fees: Callable[[Context], list[FeeLine]]):
                 "application. Until then the signing date is used."), source, (chosen.how,))]
         findings = [Finding("info", "fees.receipt_date", _l(
             "Fees as in force on %(date)s, the day IRCC should receive the application.",
-            date=chosen.day.isoformat()), source, (chosen.how,))]
+            date=format_date(chosen.day)), source, (chosen.how,))]
         if chosen.day > context.signing_date:
             at_signing = fees(with_answers(context, {"ircc_received_on": None,
                                                      "expected_receipt_date": context.signing_date.isoformat()}))
@@ -136,7 +137,7 @@ def fee_date_rule(fees: Callable[[Context], list[FeeLine]]):
             if changes:
                 findings.append(Finding("warning", "fees.change_before_receipt", _l(
                     "A fee changes between the signing date %(signed)s and the receipt date %(received)s: pay the "
-                    "amount in force on the receipt date.", signed=context.signing_date.isoformat(),
-                    received=chosen.day.isoformat()), source, tuple(changes)))
+                    "amount in force on the receipt date.", signed=format_date(context.signing_date),
+                    received=format_date(chosen.day)), source, tuple(changes)))
         return findings
     return rule

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from portal.forms.parts.common import age_between, minor
 from portal.forms.types import ChecklistItem, Context, Field, Finding, Step
+from portal.i18n import N_
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 SOURCE_5_4 = "Citizenship Act s.5(4); domain A.8 [S cilf.ca 2024-06-25; Calleya 2024 FC 1624]"
@@ -59,7 +61,7 @@ def discretion_step(*, adult_form: bool) -> Step:
               show_if=asks_waiver),
     ]
     return Step("discretion", _l("Discretionary grant and waivers"), tuple(fields),
-                form_section="Appendix D: waiver requests and discretionary grant (s.5(3), s.5(4))",
+                form_section=N_("Appendix D: waiver requests and discretionary grant (s.5(3), s.5(4))"),
                 intro=_l("Only when the usual requirements cannot be met. A lawyer or CWICE can help with the "
                          "submission."))
 
@@ -99,14 +101,15 @@ def cover_letter(context: Context) -> list[str]:
     paragraphs = []
     if asks_5_4(context):
         grounds = dict(GROUNDS_5_4).get(context.get("grounds_5_4"), "")
-        paragraphs.append(f"The applicant asks the Minister to exercise the discretion under subsection 5(4) of the "
-                          f"Citizenship Act ({str(grounds).lower() or 'grounds set out in the submission'}). The "
-                          "written submission and its evidence are enclosed (Appendix D).")
-    waived = [label for name, label in (("waiver_language", "the language requirement"),
-                                        ("waiver_knowledge", "the knowledge requirement"),
-                                        ("waiver_oath", "the oath")) if context.get(name) == "yes"]
+        paragraphs.append(_("The applicant asks the Minister to exercise the discretion under subsection 5(4) of the "
+                            "Citizenship Act (%(grounds)s). The written submission and its evidence are enclosed "
+                            "(Appendix D).", grounds=str(grounds).lower() or _("grounds set out in the submission")))
+    waived = [label for name, label in (("waiver_language", _("the language requirement")),
+                                        ("waiver_knowledge", _("the knowledge requirement")),
+                                        ("waiver_oath", _("the oath"))) if context.get(name) == "yes"]
     if waived:
-        paragraphs.append(f"The applicant asks that {', '.join(waived)} be waived on compassionate grounds under "
-                          "subsection 5(3) of the Citizenship Act; the written request is enclosed.")
+        paragraphs.append(_("The applicant asks that %(requirements)s be waived on compassionate grounds under "
+                            "subsection 5(3) of the Citizenship Act; the written request is enclosed.",
+                            requirements=", ".join(waived)))
     return paragraphs
 

@@ -28,14 +28,17 @@ from portal.forms.rules.signers_s57 import (
     s57_signers,
 )
 from portal.forms.types import Context, Field, Finding, Signer, Step
+from portal.i18n import N_, format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 
 def guardian_capacity(context: Context) -> str:
     """Who signs for a minor: the agency when the child is in its care under a court order."""
     if context.client.get("care_status") in ("in_care", "extended_society_care"):
-        return f"{agency_name(context)}, legal guardian under a court order, for an applicant under 18"
-    return "parent or legal guardian of an applicant under 18"
+        return _("%(agency)s, legal guardian under a court order, for an applicant under 18",
+                 agency=agency_name(context))
+    return _("parent or legal guardian of an applicant under 18")
 
 
 def _client_date(key: str):
@@ -133,11 +136,14 @@ def history_rule(field: str, title: str, *, years: int = 10, since_18: bool = Tr
             return []
         rows = context.get(field) or []
         check = find_gaps_and_overlaps(rows, start, end)
-        window = f"{start.isoformat()} to {end.isoformat()}"
-        source = f"{title}: {years} years{' or since age 18' if since_18 else ''}, no gaps; domain G, I.6"
+        window = _("period to cover: %(start)s to %(end)s", start=format_date(start), end=format_date(end))
+        if since_18:
+            source = _("%(title)s: %(years)s years or since age 18, no gaps; domain G, I.6", title=title, years=years)
+        else:
+            source = _("%(title)s: %(years)s years, no gaps; domain G, I.6", title=title, years=years)
         findings = [Finding(gap_level, f"history.{field}.gap", _l(
             "%(title)s: %(gap)s. Add a row for it (for example 'unemployed', 'at school' or 'no fixed address').",
-            title=title, gap=describe_gap(gap)), source, (f"period to cover: {window}",)) for gap in check.gaps]
+            title=title, gap=describe_gap(gap)), source, (window,)) for gap in check.gaps]
         findings += [Finding("warning", f"history.{field}.overlap", _l(
             "%(title)s: %(overlap)s. Check the dates, or explain why both are true.",
             title=title, overlap=describe_overlap(overlap)), source) for overlap in check.overlaps]
@@ -165,7 +171,7 @@ def family_roles(context: Context) -> list[str]:
 def imm0008_signers(*, role: str = _l("Principal applicant")) -> tuple[Signer, ...]:
     """IMM 0008: the applicant, or a parent or legal guardian for an applicant under 18 (domain G, I.1)."""
     return (
-        Signer("applicant", role, capacity="signs for themself (18 or older)", show_if=adult, youth_signs=True),
+        Signer("applicant", role, capacity=_l("signs for themself (18 or older)"), show_if=adult, youth_signs=True),
         Signer("guardian", _l("Parent or legal guardian"),
                capacity=guardian_capacity, show_if=minor),
     )
@@ -174,7 +180,8 @@ def imm0008_signers(*, role: str = _l("Principal applicant")) -> tuple[Signer, .
 # ---- PR application forms shared by the state-care pathway and H&C ---------------------------------
 
 def imm0008_step() -> Step:
-    return Step("imm0008", _l("Application for permanent residence"), form_section="IMM 0008 Generic application form",
+    return Step("imm0008", _l("Application for permanent residence"),
+                form_section=N_("IMM 0008 Generic application form"),
                 fields=(
                     Field("uci", _l("UCI"), kind="uci", required=False, prefill=lambda c: c.client.get("uci") or None),
                     Field("language_of_service", _l("Service language"), kind="radio", options=SERVICE_LANGUAGE),
@@ -201,7 +208,7 @@ IDENTITY_DOCUMENTS = (("passport", _l("Passport")), ("travel_document", _l("Trav
 
 def schedule_a_step(*, show_if=None) -> Step:
     return Step("schedule_a", _l("Background / declaration (Schedule A)"), show_if=show_if,
-                form_section="IMM 5669 Schedule A: background / declaration",
+                form_section=N_("IMM 5669 Schedule A: background / declaration"),
                 intro=_l("Cover the last 10 years, or since the 18th birthday if that is later, with no gaps: a row "
                          "for every period, including unemployment, school, detention or no fixed address."),
                 fields=(
@@ -222,7 +229,7 @@ def schedule_a_step(*, show_if=None) -> Step:
 
 
 def imm5406_step(*, family_help: str) -> Step:
-    return Step("imm5406", _l("Family information"), form_section="IMM 5406 Additional family information",
+    return Step("imm5406", _l("Family information"), form_section=N_("IMM 5406 Additional family information"),
                 fields=(
                     Field("mother_name", _l("Mother: full name"), required=False, answered_by="either"),
                     Field("mother_dob", _l("Mother: date of birth"), kind="date", required=False),

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.forms.rules.dates import add_years, age_on
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 
 
 @dataclass(frozen=True)
@@ -19,17 +21,19 @@ def biometrics_for(*, date_of_birth: date, on: date, facts: dict, enrolled_on: d
     age = age_on(date_of_birth, on)
     fee = 0.0 if fee_waived else float(facts["fee"])
     if age < int(facts["min_age"]):
-        return Biometrics(False, f"Not needed: under {facts['min_age']} (age {age})", 0.0)
+        return Biometrics(False, _("Not needed: under %(limit)s (age %(age)s)", limit=facts["min_age"], age=age), 0.0)
     if age > int(facts["max_age"]):
-        return Biometrics(False, f"Not needed: over {facts['max_age']} (age {age})", 0.0)
+        return Biometrics(False, _("Not needed: over %(limit)s (age %(age)s)", limit=facts["max_age"], age=age), 0.0)
     if claimant_or_protected_enrolled:
-        return Biometrics(False, "Not needed: a refugee claimant or protected person who already gave biometrics "
-                                 "and is applying for a work or study permit", 0.0)
+        return Biometrics(False, _("Not needed: a refugee claimant or protected person who already gave biometrics "
+                                   "and is applying for a work or study permit"), 0.0)
     if enrolled_on is not None and on < add_years(enrolled_on, int(facts["valid_years"])):
-        return Biometrics(False, f"Not needed: biometrics given on {enrolled_on.isoformat()} are valid until "
-                                 f"{add_years(enrolled_on, int(facts['valid_years'])).isoformat()}", 0.0)
-    return Biometrics(True, "Needed: give biometrics after the instruction letter arrives"
-                            + (" (fee waived)" if fee_waived else ""), fee)
+        return Biometrics(False, _("Not needed: biometrics given on %(given)s are valid until %(until)s",
+                                   given=format_date(enrolled_on),
+                                   until=format_date(add_years(enrolled_on, int(facts["valid_years"])))), 0.0)
+    if fee_waived:
+        return Biometrics(True, _("Needed: give biometrics after the instruction letter arrives (fee waived)"), fee)
+    return Biometrics(True, _("Needed: give biometrics after the instruction letter arrives"), fee)
 
 
 def family_fee(people: list[Biometrics], *, facts: dict) -> float:

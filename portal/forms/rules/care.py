@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portal.forms.rules.dates import add_months, as_date
+from portal.i18n import format_date, ngettext
 
 ONE_DAY = timedelta(days=1)
 
@@ -61,6 +62,7 @@ def care_days(periods, *, today: date, counts: Callable[[dict], bool] | None = N
             spans.append([start, end])
     merged = tuple((start, end) for start, end in spans)
     days = [(end - start).days + 1 for start, end in merged]
-    working = tuple(f"{start.isoformat()} to {end.isoformat()}: {count} days"
+    working = tuple(ngettext("%(start)s to %(end)s: %(num)s day", "%(start)s to %(end)s: %(num)s days", count,
+                             start=format_date(start), end=format_date(end))
                     for (start, end), count in zip(merged, days, strict=True))
     return CareSum(sum(days), merged, tuple(skipped), tuple(excluded), working)

@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from portal.i18n import format_date, format_number
+from portal.i18n import gettext as _
+
 SOURCE = "Citizenship Act s.3 as amended by Bill C-3 (in force {date}); domain 0, D, corrections 2026-12 [S]"
 SOURCE_5_5 = "Citizenship Act s.5(5); domain A.8 [S cilf.ca]"
 
@@ -31,30 +34,35 @@ def by_descent(*, born_on: date | None, parent_born_abroad: bool, parent_presenc
     """Whether someone born abroad to a Canadian parent is a citizen, with the lines that show why."""
     source = SOURCE.format(date=in_force.isoformat())
     if not parent_born_abroad:
-        return Descent(True, "The Canadian parent was born in Canada or naturalized: citizenship passes to a child "
-                       "born abroad.", ("parent born in Canada or naturalized: first generation born abroad",), source)
+        return Descent(True, _("The Canadian parent was born in Canada or naturalized: citizenship passes to a child "
+                               "born abroad."),
+                       (_("parent born in Canada or naturalized: first generation born abroad"),), source)
     if born_on is None:
-        return Descent(None, "Add the date of birth: it decides which rule applies.", (), source)
+        return Descent(None, _("Add the date of birth: it decides which rule applies."), (), source)
+    in_force_day, born_day, needed = format_date(in_force), format_date(born_on), format_number(required_days)
     if born_on < in_force:
-        return Descent(True, f"Born abroad before {in_force.isoformat()}: a citizen under Bill C-3; the proof is a "
-                       "citizenship certificate (CIT 0001).",
-                       (f"born {born_on.isoformat()}, before {in_force.isoformat()}: citizen",), source)
-    head = f"born {born_on.isoformat()}, on or after {in_force.isoformat()}; the Canadian parent was also born abroad"
+        return Descent(True, _("Born abroad before %(day)s: a citizen under Bill C-3; the proof is a citizenship "
+                               "certificate (CIT 0001).", day=in_force_day),
+                       (_("born %(born)s, before %(day)s: citizen", born=born_day, day=in_force_day),), source)
+    head = _("born %(born)s, on or after %(day)s; the Canadian parent was also born abroad", born=born_day,
+             day=in_force_day)
     if parent_presence_days is None:
-        return Descent(None, f"Born on or after {in_force.isoformat()} to a parent also born abroad: a citizen only "
-                       f"if that parent had {required_days:,} days in Canada before the birth. Ask for the parent's "
-                       "days of physical presence.", (head, "parent's days in Canada before the birth: not known"),
-                       source)
-    working = (head, f"parent's days of physical presence in Canada before the birth: {parent_presence_days:,}",
-               f"needed: {required_days:,}")
+        return Descent(None, _("Born on or after %(day)s to a parent also born abroad: a citizen only if that parent "
+                               "had %(needed)s days in Canada before the birth. Ask for the parent's days of "
+                               "physical presence.", day=in_force_day, needed=needed),
+                       (head, _("parent's days in Canada before the birth: not known")), source)
+    had = format_number(parent_presence_days)
+    working = (head, _("parent's days of physical presence in Canada before the birth: %(days)s", days=had),
+               _("needed: %(needed)s", needed=needed))
     if parent_presence_days >= required_days:
-        return Descent(True, f"The Canadian parent had {parent_presence_days:,} days in Canada before the birth (at "
-                       f"least {required_days:,}): a citizen by descent; the proof is CIT 0001.",
-                       (*working, "substantial connection met: citizen"), source)
-    return Descent(False, f"The Canadian parent had {parent_presence_days:,} days in Canada before the birth, fewer "
-                   f"than {required_days:,}: citizenship does not pass. Look at a grant (s.5(5) if stateless, or "
-                   "s.5(2) / s.5(4)).", (*working, f"short by {required_days - parent_presence_days:,}: not a citizen"),
-                   source)
+        return Descent(True, _("The Canadian parent had %(days)s days in Canada before the birth (at least "
+                               "%(needed)s): a citizen by descent; the proof is CIT 0001.", days=had, needed=needed),
+                       (*working, _("substantial connection met: citizen")), source)
+    return Descent(False, _("The Canadian parent had %(days)s days in Canada before the birth, fewer than "
+                            "%(needed)s: citizenship does not pass. Look at a grant (s.5(5) if stateless, or s.5(2) / "
+                            "s.5(4)).", days=had, needed=needed),
+                   (*working, _("short by %(short)s: not a citizen",
+                                short=format_number(required_days - parent_presence_days))), source)
 
 
 def stateless_5_5(*, descent: Descent, stateless: bool, age: int | None, under_age: int = 23) -> bool:

@@ -8,6 +8,8 @@ from datetime import date
 
 from portal.forms.rules.dates import age_on, as_date
 from portal.forms.types import Finding
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 RELATIONSHIPS = (
@@ -30,10 +32,10 @@ def dependent_child_problem(*, date_of_birth: date, lock_in: date, married: bool
     """Why this child is not a dependent child on the lock-in date, or "" when they are."""
     age = age_on(date_of_birth, lock_in)
     if age >= DEPENDENT_CHILD_AGE and not dependent_by_condition:
-        return (f"aged {age} on {lock_in.isoformat()}: a child of 22 or older counts only if dependent because of a "
-                "physical or mental condition")
+        return _("aged %(age)s on %(day)s: a child of 22 or older counts only if dependent because of a physical or "
+                 "mental condition", age=age, day=format_date(lock_in))
     if married and age < DEPENDENT_CHILD_AGE:
-        return "married or in a common-law relationship, so not a dependent child"
+        return _("married or in a common-law relationship, so not a dependent child")
     return ""
 
 
@@ -52,15 +54,17 @@ def family_findings(rows, *, lock_in: date, program: str, must_be_in_canada: boo
                                               dependent_by_condition=row.get("dependent_by_condition") == "yes")
             if problem:
                 findings.append(Finding("blocker", f"{program}.dependent_child",
-                                        f"Family member {number} is not a dependent child: {problem}.",
+                                        _("Family member %(number)s is not a dependent child: %(problem)s.",
+                                          number=number, problem=problem),
                                         "IRPR s.2 (dependent child); domain F",
-                                        (f"age locked in on {lock_in.isoformat()}, the day IRCC receives the "
-                                         "application",)))
+                                        (_("age locked in on %(day)s, the day IRCC receives the application",
+                                           day=format_date(lock_in)),)))
         if must_be_in_canada and row.get("in_canada") == "no":
             findings.append(Finding("blocker", f"{program}.family_in_canada",
-                                    f"Family member {number} must be in Canada when applying and when PR is granted.",
+                                    _("Family member %(number)s must be in Canada when applying and when PR is "
+                                      "granted.", number=number),
                                     "domain F"))
     if spouses > 1:
-        findings.append(Finding("blocker", f"{program}.one_spouse", "Only one spouse or common-law partner can be "
-                                                                   "included.", "IRPR s.1 and s.2"))
+        findings.append(Finding("blocker", f"{program}.one_spouse",
+                                _("Only one spouse or common-law partner can be included."), "IRPR s.1 and s.2"))
     return findings

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portal.forms.rules.dates import month_bound
+from portal.i18n import format_date, ngettext
+from portal.i18n import gettext as _
 
 ONE_DAY = timedelta(days=1)
 
@@ -81,7 +83,7 @@ def find_gaps_and_overlaps(rows, start, end, *, start_key: str = "from", end_key
 
     gaps = []
     cursor = start  # the first day not yet covered
-    for _, first, last in sorted(ranges, key=lambda item: (item[1], item[2])):
+    for _index, first, last in sorted(ranges, key=lambda item: (item[1], item[2])):
         if last < cursor:
             continue
         if first > end:
@@ -96,13 +98,15 @@ def find_gaps_and_overlaps(rows, start, end, *, start_key: str = "from", end_key
 
 
 def describe_gap(gap: Gap) -> str:
-    days = "1 day" if gap.days == 1 else f"{gap.days} days"
     if gap.start == gap.end:
-        return f"{gap.start.isoformat()} is not covered (1 day)"
-    return f"{gap.start.isoformat()} to {gap.end.isoformat()} is not covered ({days})"
+        return _("%(day)s is not covered (1 day)", day=format_date(gap.start))
+    return ngettext("%(start)s to %(end)s is not covered (%(num)s day)",
+                    "%(start)s to %(end)s is not covered (%(num)s days)", gap.days,
+                    start=format_date(gap.start), end=format_date(gap.end))
 
 
 def describe_overlap(overlap: Overlap) -> str:
-    days = "1 day" if overlap.days == 1 else f"{overlap.days} days"
-    return (f"rows {overlap.first + 1} and {overlap.second + 1} overlap from {overlap.start.isoformat()} "
-            f"to {overlap.end.isoformat()} ({days})")
+    return ngettext("rows %(first)s and %(second)s overlap from %(start)s to %(end)s (%(num)s day)",
+                    "rows %(first)s and %(second)s overlap from %(start)s to %(end)s (%(num)s days)", overlap.days,
+                    first=overlap.first + 1, second=overlap.second + 1, start=format_date(overlap.start),
+                    end=format_date(overlap.end))

@@ -15,6 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from portal.i18n import format_date, format_number
+from portal.i18n import gettext as _
+from portal.i18n import lazy_gettext as _l
+
 HALF_DAY_KINDS = {"temporary_resident": "temporary resident", "protected_person": "protected person"}
 ZERO_KINDS = {"refugee_claimant": "refugee claimant", "no_status": "without status", "outside_canada": "outside Canada"}
 KIND_LABELS = {"permanent_resident": "permanent resident", **HALF_DAY_KINDS, **ZERO_KINDS}
@@ -82,7 +86,13 @@ def _days(start: date, end: date):
 
 
 def _n(value: int) -> str:
-    return f"{value:,}"
+    return format_number(value)
+
+
+# The status of a stretch, as the working lines name it (the keys are KIND_LABELS' English values).
+STATUS_WORDS = {"permanent resident": _l("permanent resident"), "temporary resident": _l("temporary resident"),
+                "protected person": _l("protected person"), "refugee claimant": _l("refugee claimant"),
+                "without status": _l("without status"), "outside Canada": _l("outside Canada")}
 
 
 @dataclass(frozen=True)
@@ -158,24 +168,34 @@ def _before_pr(periods, *, pr_date: date | None, window: tuple[date, date], abse
 
 
 def _stretch_line(stretch: _Stretch) -> str:
-    rate = "counts 1 a day" if stretch.label == "permanent resident" else (
-        "counts ½ a day" if stretch.label in HALF_DAY_KINDS.values() else "counts 0")
-    extra = ""
+    rate = _("counts 1 a day") if stretch.label == "permanent resident" else (
+        _("counts ½ a day") if stretch.label in HALF_DAY_KINDS.values() else _("counts 0"))
+    status = str(STATUS_WORDS.get(stretch.label, stretch.label))
+    period = dict(start=format_date(stretch.start), end=format_date(stretch.end), status=status,
+                  inside=_n(stretch.inside), counted=_n(stretch.counted), rate=rate)
+    if stretch.absent and stretch.sentence:
+        return _("%(start)s to %(end)s as %(status)s: %(inside)s days in the window, minus %(absent)s days outside "
+                 "Canada, minus %(sentence)s days serving a sentence = %(counted)s days (%(rate)s)",
+                 absent=_n(stretch.absent), sentence=_n(stretch.sentence), **period)
     if stretch.absent:
-        extra += f", minus {_n(stretch.absent)} days outside Canada"
+        return _("%(start)s to %(end)s as %(status)s: %(inside)s days in the window, minus %(absent)s days outside "
+                 "Canada = %(counted)s days (%(rate)s)", absent=_n(stretch.absent), **period)
     if stretch.sentence:
-        extra += f", minus {_n(stretch.sentence)} days serving a sentence"
-    return (f"{stretch.start.isoformat()} to {stretch.end.isoformat()} as {stretch.label}: "
-            f"{_n(stretch.inside)} days in the window{extra} = {_n(stretch.counted)} days ({rate})")
+        return _("%(start)s to %(end)s as %(status)s: %(inside)s days in the window, minus %(sentence)s days "
+                 "serving a sentence = %(counted)s days (%(rate)s)", sentence=_n(stretch.sentence), **period)
+    return _("%(start)s to %(end)s as %(status)s: %(inside)s days in the window = %(counted)s days (%(rate)s)",
+             **period)
 
 
 def _absence_line(absence: Absence, *, window: tuple[date, date]) -> str:
     days = absence.returned - absence.left - timedelta(days=1)
     inside = sum(1 for day in _days(absence.left + timedelta(days=1), absence.returned - timedelta(days=1))
                  if window[0] <= day <= window[1])
-    note = "" if inside == max(days.days, 0) else f", {_n(inside)} of them inside the window"
-    return (f"Absence: left {absence.left.isoformat()}, returned {absence.returned.isoformat()}: "
-            f"{_n(max(days.days, 0))} days outside Canada{note}")
+    trip = dict(left=format_date(absence.left), returned=format_date(absence.returned), days=_n(max(days.days, 0)))
+    if inside == max(days.days, 0):
+        return _("Absence: left %(left)s, returned %(returned)s: %(days)s days outside Canada", **trip)
+    return _("Absence: left %(left)s, returned %(returned)s: %(days)s days outside Canada, %(inside)s of them "
+             "inside the window", inside=_n(inside), **trip)
 
 
 def calculate(
@@ -209,17 +229,28 @@ def calculate(
     total = pr_days + credit
 
     lines = [
-        f"Window: {window_start.isoformat()} to {window_end.isoformat()} "
-        f"({_n((window_end - window_start).days + 1)} days, the 5 years before signing on {signing_date.isoformat()})"
+        _("Window: %(start)s to %(end)s (%(days)s days, the 5 years before signing on %(signing)s)",
+          start=format_date(window_start), end=format_date(window_end),
+          days=_n((window_end - window_start).days + 1), signing=format_date(signing_date))
     ]
     lines += [_stretch_line(stretch) for stretch in stretches]
     lines += [_absence_line(absence, window=window) for absence in sorted(absences, key=lambda a: a.left)]
     if half_days:
-        cap_note = f", capped at {_n(half_day_cap)}" if raw_credit > half_day_cap else ""
-        lines.append(f"Before PR: {_n(half_days)} days as a temporary resident or protected person ÷ 2 = "
-                     f"{_n(raw_credit)} credit days (rounded down){cap_note} → {_n(credit)}")
-    lines.append(f"Total: {_n(pr_days)} PR days + {_n(credit)} credit days = {_n(total)} of {_n(required)} needed"
-                 + (" (met)" if total >= required else f" ({_n(required - total)} short)"))
+        credit_words = dict(half=_n(half_days), raw=_n(raw_credit), credit=_n(credit))
+        if raw_credit > half_day_cap:
+            lines.append(_("Before PR: %(half)s days as a temporary resident or protected person ÷ 2 = %(raw)s credit "
+                           "days (rounded down), capped at %(cap)s → %(credit)s", cap=_n(half_day_cap),
+                           **credit_words))
+        else:
+            lines.append(_("Before PR: %(half)s days as a temporary resident or protected person ÷ 2 = %(raw)s credit "
+                           "days (rounded down) → %(credit)s", **credit_words))
+    total_words = dict(pr=_n(pr_days), credit=_n(credit), total=_n(total), required=_n(required))
+    if total >= required:
+        lines.append(_("Total: %(pr)s PR days + %(credit)s credit days = %(total)s of %(required)s needed (met)",
+                       **total_words))
+    else:
+        lines.append(_("Total: %(pr)s PR days + %(credit)s credit days = %(total)s of %(required)s needed "
+                       "(%(short)s short)", short=_n(required - total), **total_words))
     return PresenceResult(
         window_start=window_start, window_end=window_end, pr_days=pr_days, half_day_days=half_days,
         half_day_credit=credit, cap_applied=raw_credit > half_day_cap, absent_days=absent_total,

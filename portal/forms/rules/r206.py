@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from portal.forms.rules.dates import add_months
 from portal.forms.types import FeeLine, Finding
+from portal.i18n import format_date, ngettext
+from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 
 
@@ -38,11 +40,11 @@ BASES: dict[str, Basis] = {
         "r207_d", _l("Permanent residence on humanitarian grounds approved in principle (stage 1)"),
         "IRPR s.207(d)", "A70", True, False,
         "domain E.1: the holder fee is probably not payable (R303.2 lists only R207(b))",
-        verify="whether the open work permit holder fee applies to A70"),
+        verify=_l("whether the open work permit holder fee applies to A70")),
     "r208_b": Basis(
         "r208_b", _l("Temporary resident permit valid for 6 months or more, and the applicant cannot support "
                      "themself without working"), "IRPR s.208(b)", "", True, True, "domain E.1 (fees not confirmed)",
-        verify="the code and whether the holder fee applies to R208(b)"),
+        verify=_l("the code and whether the holder fee applies to R208(b)")),
     "state_care": Basis(
         "state_care", _l("Former child in state care: work or study permit with the temporary resident permit"),
         "Public policy for foreign nationals who were in state care (TRP measure)", "", False, False,
@@ -66,7 +68,7 @@ UNENFORCEABLE_REASONS = (
 
 
 def days(span: timedelta) -> str:
-    return "1 day" if span.days == 1 else f"{span.days} days"
+    return ngettext("%(num)s day", "%(num)s days", span.days)
 
 
 def designated_wait_ends(referral_date: date, *, wait_days: int) -> date:
@@ -78,8 +80,9 @@ def _need_to_work(*, basis: str, needs_work_to_support: bool | None, source: str
     """R206(1)(a), R206(1)(b) and R208(b): only for someone who cannot support themself without working."""
     if basis in ("r206_1_a", "r206_1_b", "r208_b") and needs_work_to_support is False:
         return [Finding(
-            "blocker", "r206.need", "This basis is only for someone who cannot support themself without working. "
-            "Add proof of need: a social assistance letter, bank statements, or a letter from a support group.",
+            "blocker", "r206.need", _("This basis is only for someone who cannot support themself without working. "
+                                      "Add proof of need: a social assistance letter, bank statements, or a letter "
+                                      "from a support group."),
             source)]
     return []
 
@@ -91,11 +94,12 @@ def _unenforceable_order(*, basis: str, removal_order: bool | None, reason: str,
     findings = []
     if removal_order is False:
         findings.append(Finding("blocker", "r206.removal_order",
-                                "R206(1)(b) needs a removal order that cannot be enforced.", source))
+                                _("R206(1)(b) needs a removal order that cannot be enforced."), source))
     if reason == "no_passport_only":
         findings.append(Finding(
-            "blocker", "r206.no_passport", "Not having a passport is not enough, on its own, to make a removal "
-            "order unenforceable. Name the reason it cannot be enforced (appeal, PRRA, stay, suspension...).",
+            "blocker", "r206.no_passport", _("Not having a passport is not enough, on its own, to make a removal "
+                                             "order unenforceable. Name the reason it cannot be enforced (appeal, "
+                                             "PRRA, stay, suspension...)."),
             "domain E.1 [S meurrensonimmigration]"))
     return findings
 
@@ -114,10 +118,10 @@ def _undecided_claim(*, basis: str, today: date, facts: dict, claim_decided: boo
     findings = []
     if claim_decided:
         findings.append(Finding("blocker", "r206.claim_decided",
-                                "R206(1)(a) is for a claim the Refugee Protection Division has not decided yet. "
-                                "After a negative decision, look at R206(1)(b).", source))
+                                _("R206(1)(a) is for a claim the Refugee Protection Division has not decided "
+                                  "yet. After a negative decision, look at R206(1)(b)."), source))
     if referral_date is None:
-        findings.append(Finding("warning", "r206.referral", "Enter the date the claim was referred to the RPD.",
+        findings.append(Finding("warning", "r206.referral", _("Enter the date the claim was referred to the RPD."),
                                 source))
     elif designated(nationality, facts):
         findings += _designated_country_wait(today=today, facts=facts, referral_date=referral_date)
@@ -130,17 +134,19 @@ def _designated_country_wait(*, today: date, facts: dict, referral_date: date) -
     ends = designated_wait_ends(referral_date, wait_days=wait)
     if today < ends:
         return [Finding(
-            "blocker", "r206.wait_180", f"A claimant from a designated country must wait {wait} days after the "
-            f"referral: the permit can be issued from {ends.isoformat()} ({days(ends - today)} from now).",
+            "blocker", "r206.wait_180", _("A claimant from a designated country must wait %(wait)s days after the "
+                                          "referral: the permit can be issued from %(day)s (%(left)s from now).",
+                                          wait=wait, day=format_date(ends), left=days(ends - today)),
             "IRPR s.206(2); designated list in facts.toml; domain E.1",
-            (f"referred {referral_date.isoformat()} + {wait} days = {ends.isoformat()}",))]
+            (_("referred %(referred)s + %(wait)s days = %(day)s", referred=format_date(referral_date), wait=wait,
+               day=format_date(ends)),))]
     return []
 
 
 def _approval_in_principle(*, basis: str, approval_date: date | None, source: str) -> list[Finding]:
     """R207(d): the date of the stage 1 letter."""
     if basis == "r207_d" and approval_date is None:
-        return [Finding("blocker", "r207.aip", "Enter the date of the approval in principle (stage 1 letter).",
+        return [Finding("blocker", "r207.aip", _("Enter the date of the approval in principle (stage 1 letter)."),
                         source)]
     return []
 
@@ -150,11 +156,12 @@ def _six_month_permit(*, basis: str, today: date, trp_expiry: date | None, sourc
     if basis != "r208_b":
         return []
     if trp_expiry is None:
-        return [Finding("warning", "r208.trp", "Enter the expiry date of the temporary resident permit.", source)]
+        return [Finding("warning", "r208.trp", _("Enter the expiry date of the temporary resident permit."), source)]
     if trp_expiry < add_months(today, 6):
         return [Finding(
-            "blocker", "r208.trp_6_months", f"The permit expires on {trp_expiry.isoformat()}: R208(b) needs a "
-            "temporary resident permit valid for at least 6 months.", "IRPR s.208(b); domain E.1 [S]")]
+            "blocker", "r208.trp_6_months", _("The permit expires on %(day)s: R208(b) needs a temporary resident "
+                                              "permit valid for at least 6 months.", day=format_date(trp_expiry)),
+            "IRPR s.208(b); domain E.1 [S]")]
     return []
 
 
@@ -162,24 +169,25 @@ def _state_care_permit(*, basis: str, state_care_eligible: bool | None) -> list[
     """The state-care TRP: arrival before 19 and a year in court-ordered care."""
     if basis == "state_care" and state_care_eligible is False:
         return [Finding(
-            "warning", "state_care.trp", "The fee-free permit is for someone who came before 19 and spent at least "
-            "one year in court-ordered care; the care periods on the client file do not show that yet.", "domain F")]
+            "warning", "state_care.trp", _("The fee-free permit is for someone who came before 19 and spent at least "
+                                           "one year in court-ordered care; the care periods on the client file do "
+                                           "not show that yet."), "domain F")]
     return []
 
 
 def _family_members(*, basis: str, family_members: int, source: str) -> list[Finding]:
     """R206 covers the applicant alone."""
     if family_members and basis in ("r206_1_a", "r206_1_b"):
-        return [Finding("info", "r206.family", "R206 does not cover family members: they need their own "
-                                              "basis, for example an LMIA-based work permit.", source)]
+        return [Finding("info", "r206.family", _("R206 does not cover family members: they need their own basis, for "
+                                                "example an LMIA-based work permit."), source)]
     return []
 
 
 def _to_verify(*, basis: str, chosen: Basis) -> list[Finding]:
     """What is still to be checked on canada.ca for this basis."""
     if chosen.verify:
-        return [Finding("info", f"{basis}.verify", f"Check on canada.ca before sending: {chosen.verify}.",
-                        "domain K")]
+        return [Finding("info", f"{basis}.verify",
+                        _("Check on canada.ca before sending: %(what)s.", what=chosen.verify), "domain K")]
     return []
 
 
@@ -192,7 +200,7 @@ def basis_findings(*, basis: str, today: date, facts: dict, needs_work_to_suppor
     """Blockers and warnings for the chosen basis, each naming its regulation."""
     chosen = BASES.get(basis)
     if chosen is None:
-        return [Finding("blocker", "r206.basis", "Choose the basis for the open work permit.", "domain E.1")]
+        return [Finding("blocker", "r206.basis", _("Choose the basis for the open work permit."), "domain E.1")]
     source = f"{chosen.regulation}; domain E.1"
     return [
         *_need_to_work(basis=basis, needs_work_to_support=needs_work_to_support, source=source),
@@ -214,13 +222,16 @@ def work_permit_fees(*, basis: str, facts: dict) -> list[FeeLine]:
         return []
     source = f"{chosen.fees_source} (fees from {facts['fees_effective']})"
     processing = float(facts["processing_fee"]) if chosen.pays_processing else 0.0
-    lines = [FeeLine("Work permit processing fee", processing, source,
-                     "" if chosen.pays_processing else "Exempt: no processing fee for this basis")]
+    lines = [FeeLine(_("Work permit processing fee"), processing, source,
+                     "" if chosen.pays_processing else _("Exempt: no processing fee for this basis"))]
     holder = float(facts["holder_fee"]) if chosen.pays_holder_fee else 0.0
     note = ""
     if not chosen.pays_holder_fee:
-        note = "Do not pay this fee: answer 'No, I am exempt' to the holder fee question"
+        # The answer and the upload slot are named as IRCC's portal names them, so they stay as they are.
         if chosen.pays_processing and chosen.code == "S62":
-            note += " and upload the processing fee receipt under 'Proof of Fee Exemption'"
-    lines.append(FeeLine("Open work permit holder fee", holder, source, note))
+            note = _("Do not pay this fee: answer %(answer)s to the holder fee question and upload the processing fee "
+                     "receipt under %(slot)s", answer="'No, I am exempt'", slot="'Proof of Fee Exemption'")
+        else:
+            note = _("Do not pay this fee: answer %(answer)s to the holder fee question", answer="'No, I am exempt'")
+    lines.append(FeeLine(_("Open work permit holder fee"), holder, source, note))
     return lines

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from portal.i18n import format_date, format_money
+from portal.i18n import gettext as _
+
 
 @dataclass(frozen=True)
 class ReceiptDate:
@@ -21,16 +24,19 @@ class ReceiptDate:
 def expected_receipt(*, signing_date: date, received_on: date | None = None, expected_on: date | None = None,
                      send_on: date | None = None, method: str = "", transit_days: dict | None = None) -> ReceiptDate:
     if received_on is not None:
-        return ReceiptDate(received_on, f"IRCC received it on {received_on.isoformat()}", True)
+        return ReceiptDate(received_on, _("IRCC received it on %(day)s", day=format_date(received_on)), True)
     if expected_on is not None:
-        return ReceiptDate(expected_on, f"IRCC is expected to receive it on {expected_on.isoformat()}", True)
+        return ReceiptDate(expected_on, _("IRCC is expected to receive it on %(day)s", day=format_date(expected_on)),
+                           True)
     if send_on is not None:
         days = int((transit_days or {}).get(method, 0))
         day = send_on + timedelta(days=days)
-        sent = {"online": "submitted online", "in_person": "handed in"}.get(method, f"sent by {method or 'mail'}")
-        return ReceiptDate(day, f"{sent} on {send_on.isoformat()} + {days} days = received {day.isoformat()}", True)
-    return ReceiptDate(signing_date, f"no sending date yet: the signing date {signing_date.isoformat()} is used",
-                       False)
+        sent = {"online": _("submitted online"), "in_person": _("handed in"), "courier": _("sent by courier")}.get(
+            method) or _("sent by mail")
+        return ReceiptDate(day, _("%(sent)s on %(sent_on)s + %(days)s days = received %(day)s", sent=sent,
+                                  sent_on=format_date(send_on), days=days, day=format_date(day)), True)
+    return ReceiptDate(signing_date, _("no sending date yet: the signing date %(day)s is used",
+                                       day=format_date(signing_date)), False)
 
 
 def changed_fees(at_signing: list, at_receipt: list) -> list[str]:
@@ -40,5 +46,6 @@ def changed_fees(at_signing: list, at_receipt: list) -> list[str]:
     for line in at_receipt:
         old = before.get(line.label)
         if old is not None and old != line.amount:
-            lines.append(f"{line.label}: ${old:,.2f} on the signing date, ${line.amount:,.2f} on the receipt date")
+            lines.append(_("%(fee)s: %(before)s on the signing date, %(after)s on the receipt date", fee=line.label,
+                           before=format_money(old), after=format_money(line.amount)))
     return lines

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portal.forms.rules.dates import add_years, as_date
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,13 @@ def residency(*, became_pr: date, on: date, absences) -> Residency:
         days = max(0, (last - first).days + 1)
         if days:
             absent += days
-            working.append(f"away {left.isoformat()} to {back.isoformat()}: {days} days outside Canada")
+            working.append(_("away %(left)s to %(back)s: %(days)s days outside Canada", left=format_date(left),
+                             back=format_date(back), days=days))
     still = max(0, (add_years(became_pr, 5) - on).days)
-    working.insert(0, f"{start.isoformat()} to {end.isoformat()}: {total} days as a permanent resident")
-    working.append(f"{total} - {absent} = {total - absent} days in Canada")
+    working.insert(0, _("%(start)s to %(end)s: %(days)s days as a permanent resident", start=format_date(start),
+                        end=format_date(end), days=total))
+    working.append(_("%(total)s - %(absent)s = %(days)s days in Canada", total=total, absent=absent,
+                     days=total - absent))
     if still:
-        working.append(f"PR for less than 5 years: {still} more days before the 5th anniversary")
+        working.append(_("PR for less than 5 years: %(days)s more days before the 5th anniversary", days=still))
     return Residency(total - absent, (start, end), still, tuple(working))

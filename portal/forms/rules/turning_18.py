@@ -11,6 +11,8 @@ from datetime import date, timedelta
 
 from portal.forms.rules.dates import add_years
 from portal.forms.types import Context, Finding
+from portal.i18n import format_date
+from portal.i18n import gettext as _
 
 SOURCE = "Age on the day of signature decides who signs (domain 0); signature matrix (domain I.1)"
 
@@ -38,17 +40,20 @@ def findings(packet_type, context: Context) -> list[Finding]:
     new = [role for key, role in as_adult.items() if key not in as_minor]
     if not lapsed and not new:
         return []
-    working = [f"18th birthday {birthday.isoformat()}: after the packet was started ({started.isoformat()})"]
-    working += [f"no longer signs: {role} (a signature already given for the youth is flagged and must not be "
-                "sent)" for role in lapsed]
-    working += [f"now signs: {role}" for role in new]
-    working += ["redo: the youth reads the declaration and signs it themself, dated on or after "
-                f"{birthday.isoformat()}",
-                "redo: ask the youth's own consent to apply and to share their information; a new use-of-"
-                "representative form (IMM 5476) if the agency keeps acting for them",
-                "no longer needed: the court order as proof of authority to sign for a minor"]
-    when = "turned" if birthday <= context.today else "turns"
-    return [Finding("warning", "age.turning_18", (
-        f"The youth {when} 18 on {birthday.isoformat()}, during this packet: signing authority and consent move "
-        f"from the agency to the youth. Signers now: {', '.join(as_adult.values()) or 'none'}."), SOURCE,
-        tuple(working))]
+    day, began = format_date(birthday), format_date(started)
+    working = [_("18th birthday %(day)s: after the packet was started (%(started)s)", day=day, started=began)]
+    working += [_("no longer signs: %(role)s (a signature already given for the youth is flagged and must not be "
+                  "sent)", role=role) for role in lapsed]
+    working += [_("now signs: %(role)s", role=role) for role in new]
+    working += [_("redo: the youth reads the declaration and signs it themself, dated on or after %(day)s", day=day),
+                _("redo: ask the youth's own consent to apply and to share their information; a new use-of-"
+                  "representative form (IMM 5476) if the agency keeps acting for them"),
+                _("no longer needed: the court order as proof of authority to sign for a minor")]
+    signers = ", ".join(as_adult.values()) or _("none")
+    if birthday <= context.today:
+        message = _("The youth turned 18 on %(day)s, during this packet: signing authority and consent move from the "
+                    "agency to the youth. Signers now: %(signers)s.", day=day, signers=signers)
+    else:
+        message = _("The youth turns 18 on %(day)s, during this packet: signing authority and consent move from the "
+                    "agency to the youth. Signers now: %(signers)s.", day=day, signers=signers)
+    return [Finding("warning", "age.turning_18", message, SOURCE, tuple(working))]
