@@ -13,6 +13,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import zlib
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pikepdf
@@ -63,14 +64,20 @@ def fonts_embedded(resources, seen: set | None = None) -> bool:
     return True
 
 
-def flattened_page(data: bytes, page_number: int) -> pikepdf.Pdf:
-    """One page of a PDF file drawn as a picture at FLATTEN_DPI, as a one-page PDF of the size shown."""
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as source:
-        source.write(data)
-        source.flush()
-        ppm = subprocess.run(["pdftoppm", "-r", str(FLATTEN_DPI), "-f", str(page_number + 1),
-                              "-l", str(page_number + 1), "-singlefile", source.name],
-                             capture_output=True, check=True, timeout=60).stdout
+def flattened_pages(data: bytes, page_numbers: list[int]) -> dict[int, pikepdf.Pdf]:
+    """Pages of a PDF file (numbered from 0) drawn as pictures at FLATTEN_DPI, each as a one-page PDF of the
+    size shown. One pdftoppm run for the whole range: starting it and reading the file cost as much as a page."""
+    first, last = min(page_numbers), max(page_numbers)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "source.pdf"
+        source.write_bytes(data)
+        subprocess.run(["pdftoppm", "-r", str(FLATTEN_DPI), "-f", str(first + 1), "-l", str(last + 1),
+                        str(source), str(Path(folder) / "page")], capture_output=True, check=True, timeout=300)
+        drawn = {int(path.stem.rsplit("-", 1)[1]) - 1: path for path in Path(folder).glob("page-*.ppm")}
+        return {number: _picture_page(drawn[number].read_bytes()) for number in set(page_numbers)}
+
+
+def _picture_page(ppm: bytes) -> pikepdf.Pdf:
     magic, width, height, maximum, pixels = ppm.split(maxsplit=4)
     if magic != b"P6" or maximum != b"255":
         raise pikepdf.PdfError("unexpected pdftoppm output")

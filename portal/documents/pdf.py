@@ -6,7 +6,7 @@ laid out. Then the parts are joined, and every page gets its header, footer, wat
 (assemble.py). One FontConfiguration and the parsed print stylesheets are shared by every render in a
 process, so a warm worker pays for fonts once. Images are placed by WeasyPrint one per page (JPEGs
 embedded as they are); each page of an evidence PDF gets a placeholder page and the original page is
-laid under it with pikepdf, so text in scans stays as it was.
+laid under it with pikepdf (evidence_pages.py), so text in scans stays as it was.
 """
 from __future__ import annotations
 
@@ -26,14 +26,13 @@ from flask import Flask, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import accessible, assemble, font_faces, page_numbers, parallel, parts
+from portal.documents import assemble, evidence_pages, font_faces, page_numbers, parallel, parts
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
 from portal.documents.font_families import FamilyPicker
 from portal.documents.part_cache import PartCache
 
 MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before it fills the disk
 MAX_EVIDENCE_BYTES = 400 * 1024 * 1024
-PX_TO_PT = 0.75
 RENDER_GC_THRESHOLD = 10_000  # objects allocated between young-generation collections (Python's default: 700)
 LAYOUT_VERSION = b"parts-3"  # change it when a change in the code alters what a part looks like (3: evidence figures)
 
@@ -257,60 +256,13 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
 
 
 def _lay_evidence_pages(data: bytes, part: parts.Part, pdfs: dict[str, bytes], placeholders) -> bytes:
-    """Each page of the part's evidence PDFs laid under its placeholder page as a Figure with alternative
-    text, flattened to a picture when its fonts are not embedded; the part's photos described alike."""
     if not part.documents:
         return data
-    context = part.context
-    described = {document["id"]: document for document in part.documents}
-
-    def alt(document: dict, page: int = 0) -> str:
-        paged = document["content_type"] == "application/pdf"
-        return accessible.evidence_alt(
-            item_number=context.get("item_number", 0), item_count=context.get("attached_count", 0),
-            label=context["item"]["label"] if "item" in context else "", filename=document["filename"],
-            page=page + 1 if paged else 0, pages=(document.get("pages") or 0) if paged else 0)
-
-    sources: dict[str, pikepdf.Pdf] = {}
     try:
-        with pikepdf.open(io.BytesIO(data)) as packet:
-            accessible.describe_images(packet, [alt(document) for document in part.documents
-                                                if document["content_type"] != "application/pdf"])
-            for index, name, box, page_height in placeholders:
-                _prefix, document_id, page_number = name.split("-", 2)
-                document_id = document_id.replace("_", "-")
-                if document_id not in pdfs:
-                    continue
-                if document_id not in sources:
-                    sources[document_id] = pikepdf.open(io.BytesIO(pdfs[document_id]))
-                source = sources[document_id]
-                page_number = int(page_number)
-                if page_number >= len(source.pages):
-                    continue
-                page = source.pages[page_number]
-                if not accessible.fonts_embedded(_inherited_resources(page.obj)):
-                    source = sources[f"{document_id}-{page_number}"] = accessible.flattened_page(
-                        pdfs[document_id], page_number)
-                    page = source.pages[0]
-                x0, y0, x1, y1 = box
-                rect = pikepdf.Rectangle(x0 * PX_TO_PT, (page_height - y1) * PX_TO_PT,
-                                         x1 * PX_TO_PT, (page_height - y0) * PX_TO_PT)
-                accessible.lay_figure(packet, index, source, page, rect, alt(described[document_id], page_number))
-            out = io.BytesIO()
-            packet.save(out)
-            return out.getvalue()
+        return evidence_pages.lay(data, part, pdfs, placeholders)
     except (pikepdf.PdfError, subprocess.SubprocessError) as error:
         raise RenderError("One of the PDF files attached as evidence could not be read. "
                           "Replace it and try again.") from error
-    finally:
-        for source in sources.values():
-            source.close()
-
-
-def _inherited_resources(page: pikepdf.Dictionary):
-    while page is not None and "/Resources" not in page:
-        page = page.get("/Parent")
-    return page.Resources if page is not None else None
 
 
 def warm_up(app: Flask) -> None:
