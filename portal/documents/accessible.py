@@ -99,9 +99,11 @@ def _picture_page(ppm: bytes) -> pikepdf.Pdf:
 def _without_marked_content(source: pikepdf.Pdf, page: pikepdf.Page) -> None:
     """Drop a page's own marked content (its MCIDs and artifacts mean nothing in the packet's tree),
     keeping optional content (/OC), which decides what is shown."""
+    contents = page.obj.get("/Contents")
+    streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
+    if not any(b"BMC" in stream.read_bytes() or b"BDC" in stream.read_bytes() for stream in streams):
+        return  # most scans: nothing to parse
     operations = pikepdf.parse_content_stream(page)
-    if not any(str(operator) in ("BMC", "BDC") for _operands, operator in operations):
-        return
     kept, stack = [], []
     for operands, operator in operations:
         name = str(operator)

@@ -4,9 +4,11 @@ One packet of each of the twelve packet types is rendered with evidence: a scan 
 Helvetica without embedding it (flattened to pictures in the packet), a photo, and a tagged PDF with
 embedded fonts (its own marked content must not dangle). Then `ua_problems` reads the file:
 
-- XMP metadata with pdfuaid:part 1 and a dc:title; the catalog's /Lang, /MarkInfo and DisplayDocTitle;
-- one structure tree whose parent tree has unique keys, and every marked-content sequence with an MCID
-  on every page maps (through the page's /StructParents) to an element reachable from the tree's root;
+- XMP metadata with pdfuaid:part 1 and the document's title as dc:title; the catalog's /Lang,
+  /MarkInfo and DisplayDocTitle;
+- one structure tree, in page order, whose parent tree has unique keys, and every marked-content sequence
+  with an MCID on every page maps (through the page's /StructParents) to an element reachable from the
+  tree's root;
 - every text, picture, form or path painted on a page is inside such a sequence or inside an /Artifact;
 - every font, those of Form XObjects included, embeds its program; every Figure has /Alt.
 """
@@ -74,8 +76,11 @@ def _xmp_problems(pdf) -> list[str]:
     part += [element.text for element in xmp.findall(".//pdfuaid:part", NS)]
     if "1" not in part:
         problems.append("XMP: no pdfuaid:part 1")
-    if not any((element.text or "").strip() for element in xmp.findall(".//dc:title//rdf:li", NS)):
+    titles = [(element.text or "").strip() for element in xmp.findall(".//dc:title//rdf:li", NS)]
+    if not any(titles):
         problems.append("XMP: no dc:title")
+    elif str(pdf.docinfo.get("/Title", "")) not in titles:
+        problems.append("XMP: dc:title is not the document's title")
     return problems
 
 
@@ -124,17 +129,22 @@ def _font_problems(pdf) -> list[str]:
     return problems
 
 
-def ua_problems(data: bytes) -> list[str]:
-    """Everything in the PDF that PDF/UA-1 forbids among what this test checks; empty when it passes."""
-    pdf = pikepdf.open(io.BytesIO(data))
-    root = pdf.Root
-    problems = _xmp_problems(pdf)
+def _catalog_problems(root) -> list[str]:
+    problems = []
     if not str(root.get("/Lang", "")).strip():
         problems.append("no /Lang in the catalog")
     if not root.get("/MarkInfo", {}).get("/Marked"):
         problems.append("not marked (/MarkInfo)")
     if not root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
         problems.append("DisplayDocTitle is not set")
+    return problems
+
+
+def ua_problems(data: bytes) -> list[str]:
+    """Everything in the PDF that PDF/UA-1 forbids among what this test checks; empty when it passes."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    root = pdf.Root
+    problems = _xmp_problems(pdf) + _catalog_problems(root)
     tree = root.get("/StructTreeRoot")
     if tree is None:
         return [*problems, "no structure tree"]
@@ -157,6 +167,10 @@ def ua_problems(data: bytes) -> list[str]:
             element = entry[mcid] if isinstance(entry, pikepdf.Array) and mcid < len(entry) else None
             if not isinstance(element, pikepdf.Dictionary) or element.objgen not in reachable:
                 problems.append(f"page {number}: MCID {mcid} is not in the structure tree")
+    page_index = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    order = [page_index.get(element.Pg.objgen, -1) for element in elements if "/Pg" in element]
+    if order != sorted(order):
+        problems.append("the structure tree is not in page order")
     for element in elements:
         if str(element.S) == "/Figure" and not str(element.get("/Alt", "")).strip():
             problems.append("a Figure without /Alt")
@@ -203,3 +217,22 @@ def test_every_packet_type_renders_as_pdf_ua(app, make, packet_type):
     assert any(re.fullmatch(r"Evidence 1 of 2: .+ \(helvetica scan\.pdf\), page 2 of 2", alt) for alt in alts), alts
     assert any(re.fullmatch(r"Evidence 1 of 2: .+ \(photo\.jpg\)", alt) for alt in alts), alts
     assert any(re.fullmatch(r"Evidence 2 of 2: .+ \(letter\.pdf\), page 1 of 1", alt) for alt in alts), alts
+
+
+def test_the_language_is_the_rendered_documents_and_a_part_in_another_says_so(app):
+    from portal.documents import assemble, page_numbers, parts
+
+    def part(name: str, lang: str):
+        html = f'<html lang="{lang}"><title>{name}</title><p>{name}</p></html>'
+        return assemble.open_part(parts.Part(name, ""), HTML(string=html).write_pdf(pdf_tags=True))
+
+    frame = HTML(string='<html lang="fr"><p>Cadre</p></html>').write_pdf()
+    font = page_numbers.load(page_numbers.default_font_path(app.static_folder))
+    data = assemble.join([part("Lettre", "fr"), part("Letter", "en")], frame=frame, font=font,
+                         title="CIT 0403 · Demande", author="Agence")
+    assert ua_problems(data) == []
+    pdf = pikepdf.open(io.BytesIO(data))
+    assert str(pdf.Root.Lang) == "fr"
+    assert b"<rdf:li>fr</rdf:li>" in pdf.Root.Metadata.read_bytes()
+    french, english = pdf.Root.StructTreeRoot.K[0].K
+    assert "/Lang" not in french and str(english.Lang) == "en"
