@@ -2,11 +2,12 @@
 alternative text, embedded fonts on every page, and the document's XMP metadata.
 
 An evidence PDF's page is drawn on its placeholder page as one Figure: its drawing is enclosed in a
-marked-content sequence whose MCID the page's parent tree maps to a Figure element (next to the page's
-caption), with alternative text naming the item, the file and the page. Its own marked content goes
-(it pointed into a structure tree that is not in the packet); optional content stays. A page that uses
-a font without embedding it (Helvetica, Times, ...) cannot be read the same everywhere, and PDF/UA
-forbids it: that page is drawn as a picture instead (pdftoppm at 150 dpi), a Figure like a photo.
+marked-content sequence whose MCID the page's parent tree maps to a Figure element (in the placeholder's
+empty element, after the page's caption), with alternative text naming the item, the file and the page.
+Its own marked content goes (it pointed into a structure tree that is not in the packet); optional
+content stays. A page that uses a font without embedding it (Helvetica, Times, ...) cannot be read the
+same everywhere, and PDF/UA forbids it: that page is drawn as a picture instead (pdftoppm at 150 dpi),
+a Figure like a photo.
 """
 from __future__ import annotations
 
@@ -101,7 +102,7 @@ def _without_marked_content(source: pikepdf.Pdf, page: pikepdf.Page) -> None:
     keeping optional content (/OC), which decides what is shown."""
     contents = page.obj.get("/Contents")
     streams = list(contents) if isinstance(contents, Array) else [contents] if contents is not None else []
-    if not any(b"BMC" in stream.read_bytes() or b"BDC" in stream.read_bytes() for stream in streams):
+    if not any(b"BMC" in data or b"BDC" in data for data in (stream.read_bytes() for stream in streams)):
         return  # most scans: nothing to parse
     operations = pikepdf.parse_content_stream(page)
     kept, stack = [], []
