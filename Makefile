@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install static migrate seed worker bench clean
+.PHONY: run test lint install static migrate seed worker bench clean messages
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -24,6 +24,12 @@ static/vendor/.installed: package.json package-lock.json scripts/copy_static_ven
 # The pages' one stylesheet and one script, with hashed names and compressed copies (static/dist/).
 static/dist/manifest.json: static/vendor/.installed $(wildcard static/css/*.css static/js/*.js) scripts/build_assets.py
 	$(PY) scripts/build_assets.py
+
+# After marking new strings: refresh the template and the French catalogue, then translate what is new
+# (tests/i18n/test_catalogue.py names each string still missing; docs/languages.md).
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --sort-by-file --project=Passage -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 install: $(VENV)/.installed static/vendor/.installed static/dist/manifest.json
 

@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, has_request_context
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import audit, db, i18n
@@ -62,8 +62,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _select_locale() -> str | None:
     if not has_request_context():
-        return None  # jobs and commands: the default locale
-    return request.accept_languages.best_match(["en", "fr"]) or "en"
+        return None  # jobs and commands: the default locale, or the one they force (a packet's language)
+    from portal.web.language import chosen_language  # here: jobs and commands import portal without the web layer
+
+    return chosen_language()
 
 
 __all__ = ["create_app"]

@@ -7,7 +7,14 @@ again on every use: a step save made about 200 of those lookups, a fifth of its 
 """
 from __future__ import annotations
 
+import os
+import tempfile
+import tomllib
+from pathlib import Path
+
 import flask_babel
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import g, has_app_context
 from flask_babel.speaklater import LazyString
@@ -48,8 +55,51 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+def compile_catalogues(directory: Path) -> list[Path]:
+    """Write each language's messages.mo from its messages.po when it is missing or older (the .po is what is
+    kept in git). Without this a fresh checkout would declare lang="fr" and serve English."""
+    written = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        # Written beside and renamed: two processes starting together never read half a file.
+        with tempfile.NamedTemporaryFile(dir=mo_path.parent, suffix=".mo.tmp", delete=False) as temporary:
+            write_mo(temporary, catalogue)
+        os.replace(temporary.name, mo_path)
+        written.append(mo_path)
+    return written
+
+
+# The facts file's own sentences that pages show ([[channel]] why and online_only): `make messages` extracts
+# them with this (babel.cfg), and the templates translate them as they show them.
+FACTS_TEXT_KEYS = {"why", "online_only"}
+
+
+def extract_facts(fileobj, keywords, comment_tags, options):
+    """A Babel extractor for portal/data/facts.toml: yields (line, function, message, comments)."""
+    table = None
+    for number, line in enumerate(fileobj.read().decode("utf-8").splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            table = stripped.strip("[]")
+            continue
+        key, _, value = stripped.partition("=")
+        if table != "channel" or key.strip() not in FACTS_TEXT_KEYS:
+            continue
+        parsed = tomllib.loads(f"value = {value.strip()}")["value"]
+        for text in parsed if isinstance(parsed, list) else [parsed]:
+            yield number, "gettext", text, ["facts.toml [[channel]] " + key.strip()]
+
+
 def init_app(app) -> None:
     """Templates use the same lookups (Flask-Babel installed its own when it was set up)."""
+    try:
+        compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    except OSError as error:  # a read-only install: its build step compiled them (make install)
+        app.logger.warning("Could not compile the translations: %s", error)
     app.jinja_env.install_gettext_callables(
         gettext=lambda string: _translations().ugettext(string),
         ngettext=lambda singular, plural, num: _translations().ungettext(singular, plural, num),

@@ -99,6 +99,7 @@ def upgrade() -> None:
     sa.Column('client_id', sa.Uuid(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('last_sign_in_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], ),
     sa.PrimaryKeyConstraint('id')
     )

@@ -10,6 +10,7 @@ from portal.blueprints import (
                                             directory,
                                             documents,
                                             home,
+                                            language,
                                             library,
                                             packets,
                                             policy,
@@ -24,4 +25,4 @@ from portal.blueprints import (
 
 BLUEPRINTS = tuple(module.bp for module in (auth, account, home, clients, audit_log, admin, packets, documents, review,
                                             dashboard, youth, referrals, consultations, directory, library, sharing,
-                                            policy, submission, records, privacy))
+                                            policy, submission, records, privacy, language))

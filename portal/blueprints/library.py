@@ -39,6 +39,8 @@ def index():
         args["audience"] = ""
     found = guides.search(db, user=current_user, words=args["q"], language=args["language"],
                           packet_type=args["type"], audience=args["audience"])
+    if not args["language"]:  # each guide once, in the reader's language where it is written in it
+        found = guides.one_per_slug(found, str(get_locale() or "en"))
     return render("library/index.html", block="results", found=found, args=args, **options)
 
 

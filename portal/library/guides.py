@@ -62,12 +62,18 @@ def search(session: Session, *, user: User, words: str = "", language: str = "",
 def for_step(session: Session, *, user: User, packet_type: str, language: str, limit: int = 4) -> list[Guide]:
     """The guides to offer beside a guided-form step: those tagged with its packet type, in the user's language
     (English when none is written in it yet)."""
-    found = search(session, user=user, packet_type=packet_type)
+    found = [guide for guide in search(session, user=user, packet_type=packet_type) if guide.published]
+    return sorted(one_per_slug(found, language), key=lambda guide: (guide.audience != "youth", guide.title))[:limit]
+
+
+def one_per_slug(found: list[Guide], language: str) -> list[Guide]:
+    """Each guide once, in `language` when it is written in it, else in the language it has; in found's order."""
     by_slug: dict[str, Guide] = {}
     for guide in found:
-        if guide.published and (guide.slug not in by_slug or guide.language == language):
+        if guide.slug not in by_slug or guide.language == language:
             by_slug[guide.slug] = guide
-    return sorted(by_slug.values(), key=lambda guide: (guide.audience != "youth", guide.title))[:limit]
+    chosen = {id(guide) for guide in by_slug.values()}
+    return [guide for guide in found if id(guide) in chosen]
 
 
 def get(session: Session, *, user: User, guide_id) -> Guide:

@@ -109,6 +109,7 @@ class User(SQLModel, table=True):
     client_id: uuid.UUID | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_sign_in_at: datetime | None = None
+    language: str = Field(default="", max_length=5)  # "" follows the browser; see portal.web.language
 
     # Flask-Login protocol
     @property

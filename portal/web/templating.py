@@ -1,6 +1,7 @@
 """What every template may use: the navigation each role sees, date filters, the locale."""
 from datetime import date, datetime
 
+from babel import Locale, dates, numbers
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_login import current_user
@@ -10,6 +11,7 @@ from portal.forms import channels, engine
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
+from portal.web import language
 
 # (endpoint, label, roles) — the navigation each role sees, in order.
 NAVIGATION = [
@@ -35,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
+    app.jinja_env.filters["money"] = format_money
     app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
                                   channel_of=channels.find_channel)
@@ -45,7 +48,7 @@ def _template_globals():
     items = []
     if current_user.is_authenticated:
         items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
-    return {"navigation": items, "get_locale": get_locale}
+    return {"navigation": items, "get_locale": get_locale, "language_names": language.NAMES}
 
 
 def poll_delay_ms(poll: int) -> int:
@@ -57,6 +60,8 @@ def poll_delay_ms(poll: int) -> int:
 
 
 def format_date(value) -> str:
+    """A date as the language being served writes it in Canada: year-month-day in English and in French (the
+    Canadian numeric format, CLDR's en_CA and fr_CA), which no reader can take for day-month or month-day."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -64,14 +69,33 @@ def format_date(value) -> str:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
+        return dates.format_date(value, "short", locale=_canadian())
     return str(value)
+
+
+# The 24-hour clock each language writes: "14:03" in English, "14 h 03" in French (Canadian French usage).
+_TIME_PATTERNS = {"fr": "HH 'h' mm"}
 
 
 def format_datetime(value) -> str:
     if not value:
         return ""
-    return value.strftime("%Y-%m-%d %H:%M")
+    locale = _canadian()
+    time = dates.format_time(value, _TIME_PATTERNS.get(locale.language, "HH:mm"), locale=locale)
+    return f"{dates.format_date(value.date(), 'short', locale=locale)} {time}"
+
+
+def format_money(amount) -> str:
+    """An amount in Canadian dollars: "$1,234.50" in English, "1 234,50 $" in French."""
+    return numbers.format_currency(amount, "CAD", locale=_canadian())
+
+
+def _canadian() -> Locale:
+    language = str(get_locale() or "en")
+    return _CANADIAN.get(language) or Locale.parse(f"{language}_CA")
+
+
+_CANADIAN = {"en": Locale.parse("en_CA"), "fr": Locale.parse("fr_CA")}
 
 
 def format_answer(value, item) -> str:

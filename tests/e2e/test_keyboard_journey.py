@@ -1,6 +1,7 @@
 """Keyboard only, with what a screen reader would be told: sign in, open a step, leave a required answer
 empty and press Enter (focus lands on the error summary, which names the question), fix it and press
-Enter (focus lands on the next step's heading, the title changes and the live region says so)."""
+Enter (focus lands on the next step's heading, the title changes and the live region says so). Then the same
+journey in French, choosing French with the header's switch, by keyboard too."""
 import pytest
 from sqlmodel import select
 
@@ -18,13 +19,17 @@ def _tab_to(page, element_id: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached #{element_id}")
 
 
-def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browser):
-    base, app = live_portal
+def _draft_packet_id(app):
     with app.app_context(), session_scope(app) as db:
         worker = db.exec(select(User).where(User.email == "caseworker@peel.demo")).one()
         packet = db.exec(select(Packet).where(Packet.packet_type == "cit_0403", Packet.status == PacketStatus.draft,
                                               Packet.owner_id == worker.id)).first()
-        packet_id = packet.id
+        return packet.id
+
+
+def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browser):
+    base, app = live_portal
+    packet_id = _draft_packet_id(app)
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(15000)
     page.goto(base + "/sign-in")
@@ -53,3 +58,49 @@ def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browse
     assert heading and page.title().startswith(heading)
     page.wait_for_function("() => document.getElementById('announcer').textContent.length > 0")
     assert heading in page.locator("#announcer").inner_text()
+
+
+def test_the_same_journey_in_french(live_portal, browser):
+    base, app = live_portal
+    packet_id = _draft_packet_id(app)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-CA").new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/sign-in")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    for _ in range(40):  # the language switch, reached by Tab like everything else
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.textContent.trim()") == "Français":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.documentElement.lang === 'fr'")
+    assert page.get_by_role("button", name="Se connecter").count() == 1
+    _tab_to(page, "email")
+    page.keyboard.type("caseworker@peel.demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type("passage-demo-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+    assert page.evaluate("document.documentElement.lang") == "fr"  # the choice outlives signing in
+
+    page.goto(f"{base}/packets/{packet_id}/steps/identity")
+    _tab_to(page, "birth_city")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
+    summary = page.locator("#error-summary").inner_text()
+    assert "Ville ou village de naissance" in summary and "Please" not in summary
+
+    _tab_to(page, "birth_city")
+    page.keyboard.type("Alep")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'"
+                           " && !location.pathname.endsWith('/identity')")
+    heading = page.evaluate("document.activeElement.textContent").strip()
+    assert heading and page.title().startswith(heading)
+    page.wait_for_function("() => document.getElementById('announcer').textContent.length > 0")
+    announced = page.locator("#announcer").inner_text()
+    assert heading in announced
+    english = ("Saved", "Step", "Save and continue", "Please")
+    assert not any(word in announced for word in english), announced
+    assert page.evaluate("document.documentElement.lang") == "fr"

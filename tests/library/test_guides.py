@@ -130,3 +130,23 @@ def test_writing_a_guide_names_each_problem_and_keeps_the_text(app, youth_world,
     saved = auth.post("/library/new", form)
     assert saved.status_code == 303
     assert "<strong>own</strong>" in client.get(saved.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_library_lists_each_guide_once_in_the_readers_language(app, youth_world, client):
+    install_starter(app, youth_world.centre)
+    with app.app_context(), session_scope(app) as db:  # one guide written in English only
+        only_english = db.exec(select(Guide).where(Guide.agency_id == youth_world.centre.id, Guide.language == "fr",
+                                                   Guide.slug == "what-a-work-permit-allows")).one()
+        db.delete(only_english)
+    sign_in(client, youth_world.caseworker)
+    english_id, french_id = (guide_id(app, youth_world.centre, "what-citizenship-changes", language)
+                             for language in ("en", "fr"))
+    english = client.get("/library/").get_data(as_text=True)
+    french = client.get("/library/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert f"/library/{english_id}" in english and f"/library/{french_id}" not in english
+    assert f"/library/{french_id}" in french and f"/library/{english_id}" not in french
+    work_permit = str(guide_id(app, youth_world.centre, "what-a-work-permit-allows"))
+    assert work_permit in french  # not written in French yet: the English one rather than nothing
+    # Choosing a language still lists every guide written in it.
+    assert f"/library/{english_id}" in client.get("/library/?language=en",
+                                                  headers={"Accept-Language": "fr"}).get_data(as_text=True)

@@ -11,7 +11,7 @@ from sqlmodel import select
 from portal.db import session_scope
 from portal.models import AuditEvent, Packet, Role
 from tests.support.app import PASSWORD, Factory
-from tests.support.faults import kill, start_gunicorn
+from tests.support.faults import kill, start_gunicorn, wait_for
 from tests.support.forms import start
 from tests.support.live import free_port, signed_in, token_of
 
@@ -82,11 +82,15 @@ def test_killing_the_web_process_mid_save_loses_and_duplicates_nothing(database,
     server = start_gunicorn(app, tmp_path, port)
     stream = SaveStream(base, worker.email, packet.id)
     try:
+        # Each phase waits for what it needs rather than a fixed time: on a loaded machine two seconds saw one
+        # save, or none refused while the server was down.
         stream.thread.start()
-        time.sleep(2)
+        wait_for(lambda: len(stream.acknowledged) >= 5, seconds=60, what="saves before the restart")
         kill(server)  # SIGKILL of gunicorn and its workers, in the middle of the stream
+        wait_for(lambda: stream.unanswered, seconds=30, what="a save the dead server did not answer")
         server = start_gunicorn(app, tmp_path, port)
-        time.sleep(2)
+        before = len(stream.acknowledged)
+        wait_for(lambda: len(stream.acknowledged) > before + 2, seconds=60, what="saves after the restart")
     finally:
         stream.stop.set()
         stream.thread.join(20)
