@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, OutlineItem
 
-from portal.documents import page_numbers, subset_tags
+from portal.documents import accessible, page_numbers, subset_tags
 from portal.documents.parts import Part
 
 FRAME_NAME = "/PassageFrame"
@@ -69,6 +69,7 @@ def anchor_pages(parts: list[LaidOutPart], pages: dict[str, int] | None = None) 
 def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont, title: str, author: str,
          language: str = "en") -> bytes:
     merged = pikepdf.new()
+    lang = language  # the packet's language; a part laid out in another one says so on its elements
     document = merged.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     tree = merged.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array([document])))
     document.P = tree
@@ -80,7 +81,7 @@ def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont,
         offset = len(merged.pages)
         for page in laid.pdf.pages:  # one by one: extend() warns of named destinations, carried over below
             merged.pages.append(page)
-        _join_structure(merged, laid.pdf, offset, document, numbers, links)
+        _join_structure(merged, laid.pdf, offset, document, numbers, links, lang)
         for name, destination in _destinations(laid.pdf):
             target = fallback if laid.part.numbered else destinations
             target.setdefault(name, _destination(merged, destination))
@@ -106,7 +107,7 @@ def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont,
     merged.Root.Names = Dictionary(Dests=merged.make_indirect(Dictionary(Names=named)))
     merged.Root.StructTreeRoot = tree
     merged.Root.MarkInfo = Dictionary(Marked=True)
-    merged.Root.Lang = pikepdf.String(language)
+    merged.Root.Lang = pikepdf.String(lang)
     merged.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     with merged.open_outline() as bookmarks:
         bookmarks.root.extend(outline)
@@ -115,21 +116,28 @@ def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont,
     merged.docinfo[Name.Title] = title
     merged.docinfo[Name.Author] = author
     merged.docinfo[Name.Creator] = "Passage"
-    merged.docinfo[Name.Producer] = f"Passage with WeasyPrint and pikepdf {pikepdf.__version__}"
+    merged.docinfo[Name.Producer] = producer = f"Passage with WeasyPrint and pikepdf {pikepdf.__version__}"
+    # PDF/UA-1 asks for the title (and the claim itself) in XMP metadata; the viewer shows the title.
+    merged.Root.Metadata = merged.make_stream(
+        accessible.xmp(title=title, lang=lang, author=author, producer=producer),
+        Type=Name.Metadata, Subtype=Name.XML)
     out = io.BytesIO()
     merged.save(out, min_version="1.7")
     return out.getvalue()
 
 
-def _join_structure(merged, source, offset, document, numbers, links) -> None:
+def _join_structure(merged, source, offset, document, numbers, links, lang: str) -> None:
     root = source.Root.get("/StructTreeRoot")
     if root is None:
         return
     part_document = root.K[0]
     del part_document["/P"]  # so the copy stops here instead of pulling in the part's root
     copied = merged.copy_foreign(part_document)
+    own_lang = str(source.Root.get("/Lang", "")) or lang
     for child in copied.K:
         child.P = document
+        if own_lang != lang and "/Lang" not in child:  # a part in another language says so
+            child.Lang = pikepdf.String(own_lang)
         document.K.append(child)
     entries = merged.copy_foreign(root.ParentTree).Nums
     by_key = {int(entries[position]): entries[position + 1] for position in range(0, len(entries), 2)}
@@ -170,4 +178,6 @@ def _draw_frame_and_numbers(merged, frame: bytes, font: page_numbers.PageFont) -
         # The part's drawing is closed off in its own graphics state, so the frame is drawn on a clean one.
         stamp = (b"Q\n/Artifact BMC q " + FRAME_NAME.encode() + b" Do Q EMC\n"
                  + page_numbers.content(font, number, total))
-        page.obj.Contents = Array([opening, page.obj.Contents, merged.make_indirect(pikepdf.Stream(merged, stamp))])
+        contents = page.obj.Contents
+        contents = list(contents) if isinstance(contents, Array) else [contents]
+        page.obj.Contents = Array([opening, *contents, merged.make_indirect(pikepdf.Stream(merged, stamp))])

@@ -6,7 +6,7 @@ laid out. Then the parts are joined, and every page gets its header, footer, wat
 (assemble.py). One FontConfiguration and the parsed print stylesheets are shared by every render in a
 process, so a warm worker pays for fonts once. Images are placed by WeasyPrint one per page (JPEGs
 embedded as they are); each page of an evidence PDF gets a placeholder page and the original page is
-laid under it with pikepdf, so text in scans stays as it was.
+laid under it with pikepdf (evidence_pages.py), so text in scans stays as it was.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import gc
 import hashlib
 import io
 import os
+import subprocess
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,16 +26,15 @@ from flask import Flask, current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import assemble, font_faces, page_numbers, parallel, parts, pdf_language
+from portal.documents import assemble, evidence_pages, font_faces, page_numbers, parallel, parts, pdf_language
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
 from portal.documents.font_families import FamilyPicker
 from portal.documents.part_cache import PartCache
 
 MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before it fills the disk
 MAX_EVIDENCE_BYTES = 400 * 1024 * 1024
-PX_TO_PT = 0.75
 RENDER_GC_THRESHOLD = 10_000  # objects allocated between young-generation collections (Python's default: 700)
-LAYOUT_VERSION = b"parts-2"  # change it when a change in the code alters what a part looks like (2: one font per file)
+LAYOUT_VERSION = b"parts-3"  # change it when a change in the code alters what a part looks like (3: evidence figures)
 
 
 class RenderError(RuntimeError):
@@ -182,7 +182,7 @@ class _Layout:
         placeholders = [(index, name, box, page.height) for index, page in enumerate(document.pages)
                         for name, box in page.anchors.items() if name.startswith(assemble.PLACEHOLDER_PREFIX)]
         data = document.write_pdf(pdf_tags=True, attachments=[])
-        return _lay_evidence_pages(data, pdfs, placeholders)
+        return _lay_evidence_pages(data, part, pdfs, placeholders)
 
 
 def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], bytes],
@@ -257,36 +257,14 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
         laid[part.name] = assemble.open_part(part, data)
 
 
-def _lay_evidence_pages(data: bytes, pdfs: dict[str, bytes], placeholders) -> bytes:
-    if not placeholders:
+def _lay_evidence_pages(data: bytes, part: parts.Part, pdfs: dict[str, bytes], placeholders) -> bytes:
+    if not part.documents:
         return data
-    sources: dict[str, pikepdf.Pdf] = {}
     try:
-        with pikepdf.open(io.BytesIO(data)) as packet:
-            for index, name, box, page_height in placeholders:
-                _prefix, document_id, page_number = name.split("-", 2)
-                document_id = document_id.replace("_", "-")
-                if document_id not in pdfs:
-                    continue
-                if document_id not in sources:
-                    sources[document_id] = pikepdf.open(io.BytesIO(pdfs[document_id]))
-                source = sources[document_id]
-                page_number = int(page_number)
-                if page_number >= len(source.pages):
-                    continue
-                x0, y0, x1, y1 = box
-                rect = pikepdf.Rectangle(x0 * PX_TO_PT, (page_height - y1) * PX_TO_PT,
-                                         x1 * PX_TO_PT, (page_height - y0) * PX_TO_PT)
-                packet.pages[index].add_underlay(source.pages[page_number], rect)
-            out = io.BytesIO()
-            packet.save(out)
-            return out.getvalue()
-    except pikepdf.PdfError as error:
+        return evidence_pages.lay(data, part, pdfs, placeholders)
+    except (pikepdf.PdfError, subprocess.SubprocessError) as error:
         raise RenderError("One of the PDF files attached as evidence could not be read. "
                           "Replace it and try again.") from error
-    finally:
-        for source in sources.values():
-            source.close()
 
 
 def warm_up(app: Flask) -> None:
