@@ -127,9 +127,9 @@ def compile_catalogues(directory: Path) -> list[Path]:
     return written
 
 
-# The facts file's own sentences that pages show ([[channel]] why and online_only, [[fee]] labels): `make messages`
-# extracts them with this (babel.cfg), and the templates and fee lines translate them as they show them.
-FACTS_TEXT_KEYS = {"channel": {"why", "online_only"}, "fee": {"label"}}
+# The facts file's own words that pages show ([[channel]] why and online_only, [[fee]] labels, worded [[form]]
+# versions): `make messages` extracts them with this (babel.cfg); templates and fee lines translate them as shown.
+FACTS_TEXT_KEYS = {"channel": {"why", "online_only"}, "fee": {"label"}, "form": {"version"}}
 
 
 def extract_facts(fileobj, keywords, comment_tags, options):
@@ -145,6 +145,8 @@ def extract_facts(fileobj, keywords, comment_tags, options):
             continue
         parsed = tomllib.loads(f"value = {value.strip()}")["value"]
         for text in parsed if isinstance(parsed, list) else [parsed]:
+            if table == "form" and str(text)[:1].isdigit():
+                continue  # an edition date ("10-2020") reads the same in every language
             yield number, "gettext", text, [f"facts.toml [[{table}]] {key.strip()}"]
 
 

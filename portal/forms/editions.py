@@ -16,8 +16,8 @@ def edition_words(code: str, on: date | None = None) -> str:
     except facts.FactsError:
         return _("edition not recorded: check canada.ca")
     version = str(entry.value)
-    if not version[:1].isdigit():
-        return _("edition: %(version)s", version=version)
+    if not version[:1].isdigit():  # words, such as "check canada.ca": translated (portal.i18n.extract_facts)
+        return _("edition: %(version)s", version=_(version))
     if entry.verify:
         return _("edition %(version)s, VERIFY on canada.ca", version=version)
     return _("edition %(version)s", version=version)

@@ -219,7 +219,7 @@ def test_every_packet_type_renders_as_pdf_ua(app, make, packet_type):
     assert any(re.fullmatch(r"Evidence 2 of 2: .+ \(letter\.pdf\), page 1 of 1", alt) for alt in alts), alts
 
 
-def test_the_language_is_the_rendered_documents_and_a_part_in_another_says_so(app):
+def test_the_language_is_the_packets_and_a_part_in_another_says_so(app):
     from portal.documents import assemble, page_numbers, parts
 
     def part(name: str, lang: str):
@@ -229,7 +229,7 @@ def test_the_language_is_the_rendered_documents_and_a_part_in_another_says_so(ap
     frame = HTML(string='<html lang="fr"><p>Cadre</p></html>').write_pdf()
     font = page_numbers.load(page_numbers.default_font_path(app.static_folder))
     data = assemble.join([part("Lettre", "fr"), part("Letter", "en")], frame=frame, font=font,
-                         title="CIT 0403 · Demande", author="Agence")
+                         title="CIT 0403 · Demande", author="Agence", language="fr")
     assert ua_problems(data) == []
     pdf = pikepdf.open(io.BytesIO(data))
     assert str(pdf.Root.Lang) == "fr"
