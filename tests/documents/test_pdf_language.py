@@ -260,3 +260,16 @@ def test_the_online_kits_cover_letter_is_in_the_packets_language(app, make, requ
     text = _text(cover)
     assert _french(app, "Uploaded:") in text and "Uploaded:" not in text and "Dear Officer" not in text
     assert "Zoë" in text and "Nguyễn" in text
+
+
+def test_a_french_packet_names_the_forms_sections_and_edition_in_french(app, make):
+    agency = make.agency()
+    worker = make.user(agency, role="caseworker")
+    client = make.client(agency, assigned_caseworker_id=worker.id)
+    packet = make.packet(client, packet_type="imm_5710", answers={"family_name": "Diallo"}, language="fr")
+    render, data = render_now(app, packet.id, user_id=worker.id)
+    assert render.status == "done", render.error
+    text = _text(data)
+    assert _french(app, "IMM 5710 Section 2: personal details") in text
+    assert "personal details" not in text and "Section 2:" not in text
+    assert "Diallo" in text  # the answer as given
