@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import pikepdf
 import pytest
 from pikepdf import Name
+from sqlmodel import select
 from weasyprint import HTML
 
 from portal import forms, queue
@@ -236,3 +237,22 @@ def test_the_language_is_the_packets_and_a_part_in_another_says_so(app):
     assert b"<rdf:li>fr</rdf:li>" in pdf.Root.Metadata.read_bytes()
     french, english = pdf.Root.StructTreeRoot.K[0].K
     assert "/Lang" not in french and str(english.Lang) == "en"
+
+
+@pytest.mark.slow
+def test_every_demo_packet_passes_the_structural_gate(app):
+    """Issue 18's done-when: the gate on every packet the demo data holds, in English and in French."""
+    from portal.demo import seed
+
+    with app.app_context(), session_scope(app) as session:
+        seed(session)
+        packets = [(packet.id, packet.packet_type, packet.language) for packet in session.exec(select(Packet)).all()]
+    assert len(packets) > 50 and {language for _, _, language in packets} == {"en", "fr"}
+    failures = {}
+    for packet_id, packet_type, language in packets:
+        render, data = render_now(app, packet_id)
+        assert render.status == "done", (packet_type, render.error)
+        problems = ua_problems(data)
+        if problems:
+            failures[f"{packet_type}/{language}/{packet_id}"] = problems[:3]
+    assert not failures, failures
