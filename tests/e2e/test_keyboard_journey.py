@@ -27,12 +27,7 @@ def _draft_packet_id(app):
         return packet.id
 
 
-def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browser):
-    base, app = live_portal
-    packet_id = _draft_packet_id(app)
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15000)
-    page.goto(base + "/sign-in")
+def _sign_in_by_keyboard(page) -> None:
     _tab_to(page, "email")
     page.keyboard.type("caseworker@peel.demo")
     page.keyboard.press("Tab")
@@ -40,24 +35,39 @@ def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browse
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/sign-in" not in url)
 
-    page.goto(f"{base}/packets/{packet_id}/steps/identity")
+
+def _error_then_next_step(page, step_url: str, city: str) -> tuple[str, str, str]:
+    """Empty a required answer and press Enter, then answer it and press Enter: what the error summary said
+    (focus on it), and the next step's heading (focused, in the title) and what the live region said."""
+    page.goto(step_url)
     _tab_to(page, "birth_city")
     page.keyboard.press("Control+A")
     page.keyboard.press("Backspace")
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
     summary = page.locator("#error-summary").inner_text()
-    assert "birth" in summary.lower()  # the error names the question it is about
 
     _tab_to(page, "birth_city")
-    page.keyboard.type("Aleppo")
+    page.keyboard.type(city)
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'"
                            " && !location.pathname.endsWith('/identity')")
     heading = page.evaluate("document.activeElement.textContent").strip()
     assert heading and page.title().startswith(heading)
     page.wait_for_function("() => document.getElementById('announcer').textContent.length > 0")
-    assert heading in page.locator("#announcer").inner_text()
+    return summary, heading, page.locator("#announcer").inner_text()
+
+
+def test_keyboard_only_step_with_an_error_then_the_next_step(live_portal, browser):
+    base, app = live_portal
+    packet_id = _draft_packet_id(app)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/sign-in")
+    _sign_in_by_keyboard(page)
+    summary, heading, announced = _error_then_next_step(page, f"{base}/packets/{packet_id}/steps/identity", "Aleppo")
+    assert "birth" in summary.lower()  # the error names the question it is about
+    assert heading in announced
 
 
 def test_the_same_journey_in_french(live_portal, browser):
@@ -74,32 +84,11 @@ def test_the_same_journey_in_french(live_portal, browser):
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.documentElement.lang === 'fr'")
     assert page.get_by_role("button", name="Se connecter").count() == 1
-    _tab_to(page, "email")
-    page.keyboard.type("caseworker@peel.demo")
-    page.keyboard.press("Tab")
-    page.keyboard.type("passage-demo-2026")
-    page.keyboard.press("Enter")
-    page.wait_for_url(lambda url: "/sign-in" not in url)
+    _sign_in_by_keyboard(page)
     assert page.evaluate("document.documentElement.lang") == "fr"  # the choice outlives signing in
 
-    page.goto(f"{base}/packets/{packet_id}/steps/identity")
-    _tab_to(page, "birth_city")
-    page.keyboard.press("Control+A")
-    page.keyboard.press("Backspace")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'")
-    summary = page.locator("#error-summary").inner_text()
+    summary, heading, announced = _error_then_next_step(page, f"{base}/packets/{packet_id}/steps/identity", "Alep")
     assert "Ville ou village de naissance" in summary and "Please" not in summary
-
-    _tab_to(page, "birth_city")
-    page.keyboard.type("Alep")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'H1'"
-                           " && !location.pathname.endsWith('/identity')")
-    heading = page.evaluate("document.activeElement.textContent").strip()
-    assert heading and page.title().startswith(heading)
-    page.wait_for_function("() => document.getElementById('announcer').textContent.length > 0")
-    announced = page.locator("#announcer").inner_text()
     assert heading in announced
     english = ("Saved", "Step", "Save and continue", "Please")
     assert not any(word in announced for word in english), announced
