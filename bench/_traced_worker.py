@@ -1,7 +1,8 @@
 """worker.py with timestamps, for `bench/browser.py --trace`: `python bench/_traced_worker.py` (needs
 PASSAGE_TRACE_FILE). The same worker (same class, warm-up, fork per job); wrappers note, as JSON lines
-{"event", "t" (epoch seconds), "job", "cpu" (seconds)}, when the worker dequeued a job, forked, when the work horse started, when
-the job function started, each progress report (stage), the PDF stored, and the job function's end.
+{"event", "t" (epoch seconds), "job", "cpu" (seconds)}, when the worker dequeued a job, when the work horse
+started, when the job function started, the claim, each progress write, the PDF stored, the row committed
+and the job function's end.
 The wrappers only note time; they change nothing the job does."""
 import functools
 import json
@@ -13,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))  # the checkout being measured (its worker.py and portal)
 
-import worker  # noqa: E402
 from rq import get_current_job  # noqa: E402
 from rq.worker import Worker  # noqa: E402
 
+import worker  # noqa: E402
 from portal.documents import jobs, storage  # noqa: E402
 
 _FILE = os.environ["PASSAGE_TRACE_FILE"]

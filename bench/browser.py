@@ -1,8 +1,11 @@
 """What a caseworker's browser waits for: `python bench/browser.py` (or `make bench`).
 
-Runs the portal twice against the same demo database, Redis and machine, minutes apart: first the code before
-issue 20 (bench/_baseline.py), then this checkout. Each time: gunicorn (2 workers x 4 threads) and one
-`worker.py` with a redis-server of its own, driven by Debian's Chromium through Playwright.
+Runs the portal twice on the same machine, minutes apart: first the code before issue 20 (bench/_baseline.py),
+then this checkout, each on the demo data seeded by its own code into a temporary PostgreSQL database. Each
+time: gunicorn (2 workers x 4 threads) and one `worker.py` with a redis-server of its own, driven by Debian's
+Chromium through Playwright. `--trace` also cuts click-to-ready into phases (bench/_trace.py; the worker runs
+as bench/_traced_worker.py, which only adds timestamps) and keeps the worker's notes in
+$TMPDIR/passage-trace-<version>.jsonl.
 
 - Pages: the clients page on a first visit (browser cache emptied after signing in): requests and bytes
   transferred (compressed sizes as they crossed the wire, headers included, fonts excluded); then a second visit
@@ -26,7 +29,8 @@ from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The code whose `portal` is imported: this checkout, or the baseline when seeding its own database (--seed).
+sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT", str(ROOT)))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _baseline  # noqa: E402
@@ -63,6 +67,15 @@ WATCH_READY = """() => {
                             sent: e.detail.xhr.__sent, answered: e.detail.xhr.__answered, swapped: epoch()});
   });
 }"""
+
+
+def seed_with(code_root: Path, database_url: str, data_dir: str) -> list[str]:
+    """seed() run by another checkout's code (the baseline) in a process of its own: each version gets the demo
+    data its own models and sign-in expect (the data of today's code no longer signs in with the baseline's)."""
+    env = dict(os.environ, BENCH_CODE_ROOT=str(code_root))
+    command = [sys.executable, str(Path(__file__).resolve()), "--seed", database_url, data_dir]
+    done = subprocess.run(command, cwd=code_root, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.split()
 
 
 def seed(database_url: str, data_dir: str) -> list[str]:
@@ -170,7 +183,8 @@ def _browser_trace(page, packet_id: str) -> dict:
     engine = create_engine(os.environ["BENCH_DATABASE_URL"])
     with engine.connect() as connection:
         row = connection.execute(text("SELECT created_at, enqueued_at, started_at, finished_at, job_id FROM render "
-                                      "WHERE packet_id = :id ORDER BY created_at DESC LIMIT 1"), {"id": packet_id}).one()
+                                      "WHERE packet_id = :id ORDER BY created_at DESC LIMIT 1"),
+                                 {"id": packet_id}).one()
     engine.dispose()
     return {"clicked": seen["origin"] + seen["clicked"], "ready": seen["origin"] + seen["ready"],
             "requests": seen["requests"], "job": row.job_id,
@@ -230,10 +244,11 @@ def _server_side(database_url: str) -> dict:
 
 
 def run_version(label: str, root: Path, database_url: str, packet_ids: list[str], runs: int,
-                tracing: bool = False) -> dict:
+                tracing: bool = False, seeded: Path | None = None) -> dict:
     instance = Path(tempfile.mkdtemp(prefix=f"passage-browser-{label}-"))
     data_dir = instance / "data"
-    shutil.copytree(Path(os.environ["BENCH_DATA"]), data_dir)
+    os.environ["BENCH_DATABASE_URL"] = database_url  # what the helpers above read and change
+    shutil.copytree(seeded or Path(os.environ["BENCH_DATA"]), data_dir)
     redis_port = free_port()
     redis_process = start_redis(redis_port)
     env = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PASSAGE_DATA_DIR": str(data_dir)}
@@ -307,7 +322,12 @@ def main() -> None:
     parser.add_argument("--skip-before", action="store_true", help="measure this checkout only")
     parser.add_argument("--trace", action="store_true",
                         help="also time each phase of click to ready (bench/_trace.py) and print their medians")
+    parser.add_argument("--seed", nargs=2, metavar=("DATABASE_URL", "DATA_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.seed:  # seed_with(): the demo data by the code on BENCH_CODE_ROOT; prints the packet ids
+        sys.path.insert(0, os.environ["BENCH_CODE_ROOT"])  # again: bench/load.py put this checkout first
+        print(" ".join(seed(*args.seed)))
+        return
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"The browser benchmark needs Chromium at {CHROMIUM}.")
     database_url, drop = postgres_database()
@@ -323,9 +343,17 @@ def main() -> None:
               "work inflates every wall-clock figure below)")
         results = {}
         if not args.skip_before:
+            # The baseline on a database and data of its own, seeded by its own code.
             baseline = _baseline.unpack()
-            results["before"] = run_version("before", baseline, database_url, packet_ids, args.runs,
-                                            args.trace)
+            before_url, drop_before = postgres_database()
+            before_seeded = Path(tempfile.mkdtemp(prefix="passage-browser-seed-before-"))
+            try:
+                before_ids = seed_with(baseline, before_url, str(before_seeded))
+                results["before"] = run_version("before", baseline, before_url, before_ids, args.runs,
+                                                args.trace, before_seeded)
+            finally:
+                drop_before()
+                shutil.rmtree(before_seeded, ignore_errors=True)
         results["after"] = run_version("after", ROOT, database_url, packet_ids, args.runs, args.trace)
     finally:
         drop()
