@@ -263,3 +263,19 @@ def test_a_render_that_runs_too_long_is_stopped_with_a_reason(app, auth, documen
     with session_scope(app) as session:
         render = session.exec(select(Render)).one()
     assert render.status == "failed" and "took too long" in render.error
+
+
+def test_progress_is_written_when_the_stage_changes_or_a_quarter_second_later(app, monkeypatch):
+    """Every write is a commit and a Redis round trip in the render's path: not one after every part."""
+    from portal.documents import jobs
+
+    written = []
+    monkeypatch.setattr(jobs, "_report", lambda _app, _id, stage, percent: written.append((stage, percent)))
+    progress = jobs._Progress(app, None)  # the claim has just written "rendering"
+    progress("rendering", 20)
+    progress("rendering", 28)
+    progress("adding_evidence", 37)  # a new stage: shown at once
+    progress("adding_evidence", 45)
+    time.sleep(jobs.PROGRESS_EVERY + 0.05)
+    progress("adding_evidence", 54)
+    assert written == [("adding_evidence", 37), ("adding_evidence", 54)]
