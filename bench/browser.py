@@ -1,8 +1,11 @@
 """What a caseworker's browser waits for: `python bench/browser.py` (or `make bench`).
 
-Runs the portal twice against the same demo database, Redis and machine, minutes apart: first the code before
-issue 20 (bench/_baseline.py), then this checkout. Each time: gunicorn (2 workers x 4 threads) and one
-`worker.py` with a redis-server of its own, driven by Debian's Chromium through Playwright.
+Runs the portal twice on the same machine, minutes apart: first the code before issue 20 (bench/_baseline.py),
+then this checkout, each on the demo data seeded by its own code into a temporary PostgreSQL database. Each
+time: gunicorn (2 workers x 4 threads) and one `worker.py` with a redis-server of its own, driven by Debian's
+Chromium through Playwright. `--trace` also cuts click-to-ready into phases (bench/_trace.py; the worker runs
+as bench/_traced_worker.py, which only adds timestamps) and keeps the worker's notes in
+$TMPDIR/passage-trace-<version>.jsonl.
 
 - Pages: the clients page on a first visit (browser cache emptied after signing in): requests and bytes
   transferred (compressed sizes as they crossed the wire, headers included, fonts excluded); then a second visit
@@ -22,13 +25,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The code whose `portal` is imported: this checkout, or the baseline when seeding its own database (--seed).
+sys.path.insert(0, os.environ.get("BENCH_CODE_ROOT", str(ROOT)))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import _baseline  # noqa: E402
+import _trace as trace  # noqa: E402
 from _common import free_port, postgres_database, start_server, stop_server  # noqa: E402
 from load import start_redis  # noqa: E402
 
@@ -49,7 +55,27 @@ WATCH_READY = """() => {
       window.__pages = badge.parentElement.textContent;
     }
   }).observe(document.body, {subtree: true, childList: true});
+  // For --trace: each htmx request's send and answer, in epoch milliseconds (the worker's clock is the same).
+  window.__requests = [];
+  const epoch = () => performance.timeOrigin + performance.now();
+  document.body.addEventListener('htmx:beforeSend', e => {
+    e.detail.xhr.__sent = epoch();
+  });
+  document.body.addEventListener('htmx:beforeOnLoad', e => { e.detail.xhr.__answered = epoch(); });
+  document.body.addEventListener('htmx:afterRequest', e => {
+    window.__requests.push({verb: e.detail.requestConfig.verb, path: e.detail.pathInfo.requestPath,
+                            sent: e.detail.xhr.__sent, answered: e.detail.xhr.__answered, swapped: epoch()});
+  });
 }"""
+
+
+def seed_with(code_root: Path, database_url: str, data_dir: str) -> list[str]:
+    """seed() run by another checkout's code (the baseline) in a process of its own: each version gets the demo
+    data its own models and sign-in expect (the data of today's code no longer signs in with the baseline's)."""
+    env = dict(os.environ, BENCH_CODE_ROOT=str(code_root))
+    command = [sys.executable, str(Path(__file__).resolve()), "--seed", database_url, data_dir]
+    done = subprocess.run(command, cwd=code_root, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.split()
 
 
 def seed(database_url: str, data_dir: str) -> list[str]:
@@ -120,11 +146,12 @@ def measure_pages(browser: Browser, base: str, access_log: Path) -> dict:
             "repeat_paths": sorted({line.split('"')[1].split(" ")[1].split("?")[0] for line in requests})}
 
 
-def measure_click_to_ready(browser: Browser, base: str, packet_ids: list[str], data_dir: Path, runs: int) -> dict:
+def measure_click_to_ready(browser: Browser, base: str, packet_ids: list[str], data_dir: Path, runs: int,
+                           trace_file: Path | None = None) -> dict:
     context = browser.chromium.new_context(bypass_csp=True)  # Playwright's waiting uses eval, which the CSP forbids
     page = context.new_page()
     sign_in(page, base)
-    times, lags, pages_text = [], [], ""
+    times, lags, pages_text, traces = [], [], "", []
     for run in range(runs + 1):  # the first click warms the web workers' code paths and is not counted
         packet_id = packet_ids[run % len(packet_ids)]
         _forget_renders(packet_id, data_dir)  # a first render each time
@@ -137,7 +164,39 @@ def measure_click_to_ready(browser: Browser, base: str, packet_ids: list[str], d
         if run:
             times.append(elapsed)
             lags.append(elapsed - _asked_to_finished_ms(packet_id))
+            if trace_file is not None:
+                traces.append(_browser_trace(page, packet_id))
     context.close()
+    if trace_file is not None:
+        time.sleep(0.5)  # the last work horse's notes
+        phases = trace.phases(traces, trace.read_worker_notes(trace_file))
+        return {**_click_figures(times, lags, pages_text), "phases": phases}
+    return _click_figures(times, lags, pages_text)
+
+
+def _browser_trace(page, packet_id: str) -> dict:
+    """One run's timestamps (epoch ms): the page's click, requests and Ready; the render row's."""
+    from sqlalchemy import create_engine, text
+
+    seen = page.evaluate("({origin: performance.timeOrigin, clicked: window.__clicked, ready: window.__ready, "
+                         "requests: window.__requests})")
+    engine = create_engine(os.environ["BENCH_DATABASE_URL"])
+    with engine.connect() as connection:
+        row = connection.execute(text("SELECT created_at, enqueued_at, started_at, finished_at, job_id FROM render "
+                                      "WHERE packet_id = :id ORDER BY created_at DESC LIMIT 1"),
+                                 {"id": packet_id}).one()
+    engine.dispose()
+    return {"clicked": seen["origin"] + seen["clicked"], "ready": seen["origin"] + seen["ready"],
+            "requests": seen["requests"], "job": row.job_id,
+            **{name: _epoch_ms(getattr(row, name)) for name in ("created_at", "enqueued_at", "started_at",
+                                                               "finished_at")}}
+
+
+def _epoch_ms(moment) -> float:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp() * 1000
+
+
+def _click_figures(times: list[float], lags: list[float], pages_text: str) -> dict:
     ordered = sorted(times)
     return {"median_ms": round(statistics.median(times)), "p95_ms": round(ordered[max(0, int(len(ordered) * .95) - 1)]),
             "min_ms": round(ordered[0]), "max_ms": round(ordered[-1]), "ready_text": " ".join(pages_text.split()),
@@ -184,10 +243,12 @@ def _server_side(database_url: str) -> dict:
             "work_ms": round(statistics.median(work)) if work else 0}
 
 
-def run_version(label: str, root: Path, database_url: str, packet_ids: list[str], runs: int) -> dict:
+def run_version(label: str, root: Path, database_url: str, packet_ids: list[str], runs: int,
+                tracing: bool = False, seeded: Path | None = None) -> dict:
     instance = Path(tempfile.mkdtemp(prefix=f"passage-browser-{label}-"))
     data_dir = instance / "data"
-    shutil.copytree(Path(os.environ["BENCH_DATA"]), data_dir)
+    os.environ["BENCH_DATABASE_URL"] = database_url  # what the helpers above read and change
+    shutil.copytree(seeded or Path(os.environ["BENCH_DATA"]), data_dir)
     redis_port = free_port()
     redis_process = start_redis(redis_port)
     env = {"REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "PASSAGE_DATA_DIR": str(data_dir)}
@@ -199,14 +260,18 @@ def run_version(label: str, root: Path, database_url: str, packet_ids: list[str]
                               access_log=str(access_log))
         worker_env = dict(os.environ, DATABASE_URL=database_url, PASSAGE_INSTANCE_DIR=str(instance),
                           SECRET_KEY="bench-secret-key", PYTHONPATH=str(root), **env)
-        worker = subprocess.Popen([sys.executable, str(root / "worker.py")], cwd=root, env=worker_env,
+        trace_file = instance / "worker-trace.jsonl" if tracing else None
+        if trace_file is not None:  # the same worker, noting when each step of a job starts
+            worker_env["PASSAGE_TRACE_FILE"] = str(trace_file)
+        script = ROOT / "bench" / "_traced_worker.py" if tracing else root / "worker.py"
+        worker = subprocess.Popen([sys.executable, str(script)], cwd=root, env=worker_env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         _wait_for_worker(env["REDIS_URL"])
         base = f"http://127.0.0.1:{port}"
         browser = Browser()
         try:
             pages = measure_pages(browser, base, access_log)
-            click = measure_click_to_ready(browser, base, packet_ids, data_dir, runs)
+            click = measure_click_to_ready(browser, base, packet_ids, data_dir, runs, trace_file)
         finally:
             browser.close()
         click.update(_server_side(database_url))
@@ -222,6 +287,8 @@ def run_version(label: str, root: Path, database_url: str, packet_ids: list[str]
         if server is not None:
             stop_server(server)
         redis_process.kill()
+        if tracing and (instance / "worker-trace.jsonl").exists():  # kept for a closer look at one job
+            shutil.copy(instance / "worker-trace.jsonl", Path(tempfile.gettempdir()) / f"passage-trace-{label}.jsonl")
         shutil.rmtree(instance, ignore_errors=True)
 
 
@@ -253,7 +320,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--skip-before", action="store_true", help="measure this checkout only")
+    parser.add_argument("--trace", action="store_true",
+                        help="also time each phase of click to ready (bench/_trace.py) and print their medians")
+    parser.add_argument("--seed", nargs=2, metavar=("DATABASE_URL", "DATA_DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.seed:  # seed_with(): the demo data by the code on BENCH_CODE_ROOT; prints the packet ids
+        sys.path.insert(0, os.environ["BENCH_CODE_ROOT"])  # again: bench/load.py put this checkout first
+        print(" ".join(seed(*args.seed)))
+        return
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"The browser benchmark needs Chromium at {CHROMIUM}.")
     database_url, drop = postgres_database()
@@ -269,9 +343,18 @@ def main() -> None:
               "work inflates every wall-clock figure below)")
         results = {}
         if not args.skip_before:
+            # The baseline on a database and data of its own, seeded by its own code.
             baseline = _baseline.unpack()
-            results["before"] = run_version("before", baseline, database_url, packet_ids, args.runs)
-        results["after"] = run_version("after", ROOT, database_url, packet_ids, args.runs)
+            before_url, drop_before = postgres_database()
+            before_seeded = Path(tempfile.mkdtemp(prefix="passage-browser-seed-before-"))
+            try:
+                before_ids = seed_with(baseline, before_url, str(before_seeded))
+                results["before"] = run_version("before", baseline, before_url, before_ids, args.runs,
+                                                args.trace, before_seeded)
+            finally:
+                drop_before()
+                shutil.rmtree(before_seeded, ignore_errors=True)
+        results["after"] = run_version("after", ROOT, database_url, packet_ids, args.runs, args.trace)
     finally:
         drop()
         shutil.rmtree(seeded, ignore_errors=True)
@@ -288,6 +371,7 @@ def main() -> None:
         print(f"{'':>8} in the worker (render rows, median): waiting {click['queue_ms']} ms, "
               f"working {click['work_ms']} ms; Ready shown {click['lag_ms']} ms after the row was finished "
               f"(median; includes the click's request); last shown: {click['ready_text']}")
+    trace.print_phases(results)
     after = results["after"]
     keys = {"click_ready_median_ms": after["click"]["median_ms"], "click_ready_p95_ms": after["click"]["p95_ms"],
             "ready_lag_ms": after["click"]["lag_ms"], "render_work_ms": after["click"]["work_ms"],

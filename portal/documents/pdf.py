@@ -133,9 +133,11 @@ class _Layout:
         if self.cache:
             self.cache.put(name, data)
 
-    def frame(self, final: bool) -> bytes:
-        html = self.app.jinja_env.get_template("pdf/frame.html").render(s=self.snapshot, final=final)
-        return self._pdf(html, b"frame", lambda: self._write(html, self.resources.frame_sheets, tags=False))
+    def frame_html(self, final: bool) -> str:
+        return self.app.jinja_env.get_template("pdf/frame.html").render(s=self.snapshot, final=final)
+
+    def lay_out_frame(self, html: str) -> bytes:
+        return self._write(html, self.resources.frame_sheets, tags=False)
 
     def _pdf(self, html: str, extra: bytes, make: Callable[[], bytes]) -> bytes:
         name = self.cache.name(self.resources.digest, self.language, html.encode(), extra) if self.cache else ""
@@ -202,7 +204,8 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     layout = _Layout(app, snapshot, load, cache)
     plan = parts.plan(snapshot)
     laid: dict[str, assemble.LaidOutPart] = {}
-    _lay_out_ordinary(layout, [part for part in plan if not part.numbered], laid, progress, processes)
+    frame = _lay_out_ordinary(layout, [part for part in plan if not part.numbered], laid, progress, processes,
+                              final=final)
     # The contents and the evidence index list page numbers, and take pages themselves: lay them out
     # with a guess of their length, and again if the guess was wrong (rarely more than once).
     numbered = [part for part in plan if part.numbered]
@@ -222,7 +225,7 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     if pages > MAX_PAGES:
         raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. Check the evidence for very long files.")
     progress("adding_evidence", 85)
-    data = assemble.join(ordered, frame=layout.frame(final), font=layout.resources.page_font,
+    data = assemble.join(ordered, frame=frame, font=layout.resources.page_font,
                          title=f"{snapshot['packet']['form_code']} · {snapshot['packet']['title']}",
                          author=snapshot["agency"]["name"], language=pdf_language.of(snapshot))
     if cache:
@@ -231,8 +234,11 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest(), laid_out=layout.laid_out_now)
 
 
-def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, progress, processes: int) -> None:
-    """The parts that show no page numbers: from the cache, or laid out (in several processes when asked)."""
+def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, progress, processes: int, *,
+                      final: bool) -> bytes:
+    """The parts that show no page numbers: from the cache, or laid out (in several processes when asked).
+    With them the page frame (header, footer, watermark), which depends on no page count either: laid out here
+    it shares the other processes' time instead of waiting for them. Returns the frame."""
     todo = []
     for part in ordinary:
         html, extra = layout.source(part)
@@ -243,9 +249,15 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
             laid[part.name] = assemble.open_part(part, data)
     parent = os.getpid()
     done = [len(ordinary) - len(todo)]
+    frame_html = layout.frame_html(final)
+    frame_name, frame = layout.cached(frame_html, b"frame")
+    if frame is None:
+        todo.append((None, frame_html, frame_name))
 
     def make(item) -> bytes:
         part, html, _name = item
+        if part is None:
+            return layout.lay_out_frame(html)
         if os.getpid() == parent:  # a helper process never writes progress (no connection may cross a fork)
             progress("adding_evidence" if part.documents else "rendering", 20 + 60 * done[0] // len(ordinary))
             done[0] += 1
@@ -254,7 +266,11 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
     made = parallel.lay_out(todo, make, weights=[len(html) for _part, html, _name in todo], processes=processes)
     for (part, _html, name), data in zip(todo, made, strict=True):
         layout.store(name, data)
-        laid[part.name] = assemble.open_part(part, data)
+        if part is None:
+            frame = data
+        else:
+            laid[part.name] = assemble.open_part(part, data)
+    return frame
 
 
 def _lay_evidence_pages(data: bytes, part: parts.Part, pdfs: dict[str, bytes], placeholders) -> bytes:

@@ -63,14 +63,16 @@ def test_status_component_polls_while_running_and_stops_when_done(app, client, a
     assert response.status_code == 200 and "<html" not in html
     # A short first wait that grows with each ask, swapping only the inside of the aria-live status box.
     assert 'id="render-status-body"' in html and "aria-live" not in html and "<progress" in html
-    assert 'hx-trigger="load delay:150ms"' in html and 'hx-target="this"' in html
+    assert 'hx-trigger="load delay:200ms"' in html and 'hx-target="this"' in html
     assert "Refresh to see if it is ready" in html, "without JS a link refreshes the status"
     waits = []
-    for poll in range(1, 16):
+    for poll in range(1, 32):
         again = client.get(f"/packets/{packet.id}/renders/status?poll={poll}", headers={"HX-Request": "true"})
         waits.append(int(re.search(r'load delay:(\d+)ms', again.get_data(as_text=True)).group(1)))
-        assert f"poll={poll + 1}" in again.get_data(as_text=True)
-    assert waits == sorted(waits) and waits[0] > 150 and waits[-1] == 1000
+        assert f"poll={min(poll, 30) + 1}" in again.get_data(as_text=True)
+    # Every 100 ms for about 2 s (a 12-page PDF is ready within that), then longer waits, never more than 1 s.
+    assert 200 + sum(wait for wait in waits if wait == 100) >= 1900 and waits[:10] == [100] * 10
+    assert waits == sorted(waits) and waits[-1] == 1000
     page = client.get(f"/packets/{packet.id}/renders/status").get_data(as_text=True)
     assert re.search(r'id="render-status" aria-live="polite">\s*<h2[^>]*>[^<]*</h2>\s*<div[^>]*id="render-status-body"',
                      page)
@@ -261,3 +263,19 @@ def test_a_render_that_runs_too_long_is_stopped_with_a_reason(app, auth, documen
     with session_scope(app) as session:
         render = session.exec(select(Render)).one()
     assert render.status == "failed" and "took too long" in render.error
+
+
+def test_progress_is_written_when_the_stage_changes_or_a_quarter_second_later(app, monkeypatch):
+    """Every write is a commit and a Redis round trip in the render's path: not one after every part."""
+    from portal.documents import jobs
+
+    written = []
+    monkeypatch.setattr(jobs, "_report", lambda _app, _id, stage, percent: written.append((stage, percent)))
+    progress = jobs._Progress(app, None)  # the claim has just written "rendering"
+    progress("rendering", 20)
+    progress("rendering", 28)
+    progress("adding_evidence", 37)  # a new stage: shown at once
+    progress("adding_evidence", 45)
+    time.sleep(jobs.PROGRESS_EVERY + 0.05)
+    progress("adding_evidence", 54)
+    assert written == [("adding_evidence", 37), ("adding_evidence", 54)]
