@@ -1,6 +1,6 @@
 """Which language a page is served in: the one the person chose (their account, or a cookie before they sign
 in), else their browser's, else English. Only languages with a complete catalogue are offered."""
-from flask import Response, request
+from flask import Response, current_app, request
 from flask_login import current_user
 
 LANGUAGES = ("en", "fr")
@@ -21,6 +21,6 @@ def chosen_language() -> str:
 
 def remember(response: Response, language: str) -> Response:
     """Keep the choice in the browser too, so the sign-in page and public pages speak it after sign-out."""
-    response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
-                        secure=request.is_secure)
+    secure = bool(current_app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure  # as the session's
+    response.set_cookie(COOKIE, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", secure=secure)
     return response

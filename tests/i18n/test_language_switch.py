@@ -56,3 +56,10 @@ def test_the_switch_refuses_another_site_and_another_language(client):
     assert away.status_code == 303 and away.headers["Location"] == "/"
     assert client.post("/language", data={"language": "de", "csrf_token": token}).status_code == 400
     assert client.post("/language", data={"language": "fr"}).status_code == 400  # no CSRF token
+
+
+def test_the_language_cookie_is_secure_when_the_session_cookie_is(app, client):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    response = _switch(client, "/sign-in", "fr")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
