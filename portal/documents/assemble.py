@@ -56,14 +56,20 @@ def _destinations(pdf: pikepdf.Pdf):
 def anchor_pages(parts: list[LaidOutPart], pages: dict[str, int] | None = None) -> dict[str, int]:
     """Each destination's page number in the joined packet. `pages` may stand in for a part's page
     count (a numbered part not laid out yet). A numbered part keeps stand-ins for the destinations its
-    links point to, so a destination defined in an ordinary part wins."""
+    links point to, so a destination defined in an ordinary part wins, and so does a numbered part's own."""
     pages = pages or {}
     found, fallback, start = {}, {}, 1
     for laid in parts:
         for name, index in laid.anchors.items():
-            (fallback if laid.part.numbered else found).setdefault(name, start + index)
+            (fallback if _stand_in(laid, name) else found).setdefault(name, start + index)
         start += pages.get(laid.part.name, laid.pages)
     return {**fallback, **found}
+
+
+def _stand_in(laid: LaidOutPart, name: str) -> bool:
+    """Whether the destination may be a numbered part's stand-in for a link into another part. A numbered
+    part's heading is named like the part ("evidence"): the contents' stand-in for it must not win."""
+    return laid.part.numbered and name != laid.part.name
 
 
 def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont, title: str, author: str,
@@ -83,7 +89,7 @@ def join(parts: list[LaidOutPart], *, frame: bytes, font: page_numbers.PageFont,
             merged.pages.append(page)
         _join_structure(merged, laid.pdf, offset, document, numbers, links, lang)
         for name, destination in _destinations(laid.pdf):
-            target = fallback if laid.part.numbered else destinations
+            target = fallback if _stand_in(laid, name) else destinations
             target.setdefault(name, _destination(merged, destination))
         items = [_outline_item(merged, item) for item in laid.pdf.open_outline().root]
         if laid.part.nested and outline:

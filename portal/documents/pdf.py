@@ -34,6 +34,7 @@ from portal.documents.part_cache import PartCache
 MAX_PAGES = 1500  # far beyond any real packet; stops a runaway document before it fills the disk
 MAX_EVIDENCE_BYTES = 400 * 1024 * 1024
 RENDER_GC_THRESHOLD = 10_000  # objects allocated between young-generation collections (Python's default: 700)
+_DRAFT = object()  # marks a numbered part's draft among the parts to lay out
 LAYOUT_VERSION = b"parts-3"  # change it when a change in the code alters what a part looks like (3: evidence figures)
 
 
@@ -204,12 +205,12 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     layout = _Layout(app, snapshot, load, cache)
     plan = parts.plan(snapshot)
     laid: dict[str, assemble.LaidOutPart] = {}
-    frame = _lay_out_ordinary(layout, [part for part in plan if not part.numbered], laid, progress, processes,
-                              final=final)
-    # The contents and the evidence index list page numbers, and take pages themselves: lay them out
-    # with a guess of their length, and again if the guess was wrong (rarely more than once).
     numbered = [part for part in plan if part.numbered]
     guess = {part.name: 1 for part in numbered}
+    frame = _lay_out_ordinary(layout, [part for part in plan if not part.numbered], laid, progress, processes,
+                              final=final, numbered=numbered, guess=guess)
+    # The contents and the evidence index list page numbers, and take pages themselves: lay them out
+    # with a guess of their length, and again if the guess was wrong (rarely more than once).
     for _attempt in range(4):
         placeholder = [laid.get(part.name) or assemble.LaidOutPart(part, pikepdf.new(), {part.name: 0})
                        for part in plan]
@@ -234,11 +235,25 @@ def render_packet_pdf(snapshot: dict, *, final: bool, load: Callable[[str], byte
     return RenderedPdf(data=data, pages=pages, sha256=hashlib.sha256(data).hexdigest(), laid_out=layout.laid_out_now)
 
 
+class _DraftNumbers(dict):
+    """Page numbers for a draft of a numbered part: every entry gets a wide stand-in."""
+
+    def get(self, _key, _default=None):
+        return "888"
+
+    def __bool__(self):
+        return True
+
+
 def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, progress, processes: int, *,
-                      final: bool) -> bytes:
+                      final: bool, numbered: list[parts.Part], guess: dict[str, int]) -> bytes:
     """The parts that show no page numbers: from the cache, or laid out (in several processes when asked).
     With them the page frame (header, footer, watermark), which depends on no page count either: laid out here
-    it shares the other processes' time instead of waiting for them. Returns the frame."""
+    it shares the other processes' time instead of waiting for them. Returns the frame.
+
+    When several processes lay out, a draft of each numbered part (stand-in page numbers) is laid out with
+    them too, and its page count goes into `guess`: the numbered parts are then usually laid out once after
+    the others instead of twice (a 200-page packet's contents is several pages, not the first guess of one)."""
     todo = []
     for part in ordinary:
         html, extra = layout.source(part)
@@ -253,18 +268,25 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
     frame_name, frame = layout.cached(frame_html, b"frame")
     if frame is None:
         todo.append((None, frame_html, frame_name))
+    if processes > 1 and len(todo) >= parallel.MIN_PARTS:
+        todo += [(part, layout.source(part, _DraftNumbers())[0], _DRAFT) for part in numbered]
 
-    def make(item) -> bytes:
-        part, html, _name = item
+    def make(item) -> bytes | int:
+        part, html, name = item
         if part is None:
             return layout.lay_out_frame(html)
+        if name is _DRAFT:  # only its length is wanted
+            return len(pikepdf.open(io.BytesIO(layout._lay_out(part, html))).pages)
         if os.getpid() == parent:  # a helper process never writes progress (no connection may cross a fork)
             progress("adding_evidence" if part.documents else "rendering", 20 + 60 * done[0] // len(ordinary))
             done[0] += 1
         return layout._lay_out(part, html)
 
     made = parallel.lay_out(todo, make, weights=[len(html) for _part, html, _name in todo], processes=processes)
+    guess.update((part.name, data) for (part, _html, name), data in zip(todo, made, strict=True) if name is _DRAFT)
     for (part, _html, name), data in zip(todo, made, strict=True):
+        if name is _DRAFT:
+            continue
         layout.store(name, data)
         if part is None:
             frame = data

@@ -29,6 +29,19 @@ def test_parallel_layout_gives_the_same_pages_text_and_bookmarks_as_one_process(
     assert outline_pages(shared.data) == outline_pages(serial.data)
 
 
+def test_a_long_contents_is_drafted_alongside_and_laid_out_once_after(app, monkeypatch):
+    snapshot = snapshot_with(sections=90, lines=2)  # a contents of more than one page
+    serial = _render(app, snapshot, processes=1)
+    after = []
+    original = pdf._Layout.part
+    monkeypatch.setattr(pdf._Layout, "part", lambda self, part, page_of=None: after.append(part.name)
+                        or original(self, part, page_of))
+    shared = _render(app, snapshot, processes=2)
+    assert sorted(after) == ["contents", "evidence"]  # not twice each: the drafts gave their lengths
+    assert _texts(shared.data) == _texts(serial.data)
+    assert outline_pages(shared.data) == outline_pages(serial.data)
+
+
 def test_parallel_layout_fills_the_part_cache_like_one_process(app, tmp_path):
     from portal.documents.part_cache import PartCache
 

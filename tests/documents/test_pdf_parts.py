@@ -125,6 +125,18 @@ def test_a_contents_longer_than_a_page_gives_the_right_numbers(app):
         assert f"Part {number}" in pages[positions[title] - 1]
 
 
+def test_a_long_contents_points_to_the_evidence_index_not_to_itself(app):
+    # The contents links to the evidence index, a part laid out after it: its stand-in for that link
+    # once won over the index's own heading, so a contents longer than a page said "Evidence — page 2".
+    result = render(app, snapshot_with(sections=90, lines=2))
+    pages = texts(result.data)
+    contents = "".join(text for text in pages if "— page" in text)
+    evidence = PdfReader(io.BytesIO(result.data)).named_destinations["evidence"]
+    page = PdfReader(io.BytesIO(result.data)).get_destination_page_number(evidence) + 1
+    assert "Evidence" in pages[page - 1] and page > 2
+    assert re.search(r"Evidence — page " + str(page) + r"\b", contents)
+
+
 def test_the_joined_pdf_is_one_consistent_tagged_document(app):
     data = render(app, snapshot_with(sections=12)).data
     with pikepdf.open(io.BytesIO(data)) as document:
