@@ -76,7 +76,10 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
-_CANADIAN = {"en": Locale.parse("en_CA"), "fr": Locale.parse("fr_CA")}
+# The languages Passage speaks, each named in itself (so a reader finds their own), English first and default.
+LANGUAGES = {"en": "English", "fr": "Français"}
+DEFAULT_LANGUAGE = "en"
+_CANADIAN = {language: Locale.parse(f"{language}_CA") for language in LANGUAGES}
 
 
 def canadian_locale() -> Locale:
@@ -97,6 +100,18 @@ def format_date(value) -> str:
     if isinstance(value, date):
         return dates.format_date(value, "short", locale=canadian_locale())
     return str(value)
+
+
+# The 24-hour clock each language writes: "14:03" in English, "14 h 03" in French (Canadian French usage).
+_TIME_PATTERNS = {"fr": "HH 'h' mm"}
+
+
+def format_datetime(value) -> str:
+    if not value:
+        return ""
+    locale = canadian_locale()
+    time = dates.format_time(value, _TIME_PATTERNS.get(locale.language, "HH:mm"), locale=locale)
+    return f"{dates.format_date(value.date(), 'short', locale=locale)} {time}"
 
 
 def format_money(amount) -> str:

@@ -13,11 +13,10 @@ from datetime import date, datetime
 
 from babel.dates import format_date as babel_date
 from babel.numbers import format_currency
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 
+from portal.i18n import canadian_locale
 from portal.packets.language import DEFAULT, NAMES
-
-_REGIONAL = {"en": "en_CA", "fr": "fr_CA"}
 
 
 def of(snapshot: dict) -> str:
@@ -33,11 +32,6 @@ def written_in(snapshot: dict) -> Iterator[str]:
         yield language
 
 
-def _regional() -> str:
-    locale = get_locale()
-    return _REGIONAL.get(locale.language if locale else DEFAULT, _REGIONAL[DEFAULT])
-
-
 def format_date(value) -> str:
     """A date (or an ISO date string from the snapshot) in long form; anything else as it is."""
     if not value:
@@ -49,8 +43,8 @@ def format_date(value) -> str:
             return value
     if isinstance(value, datetime):
         value = value.date()
-    return babel_date(value, "long", locale=_regional())
+    return babel_date(value, "long", locale=canadian_locale())
 
 
 def format_amount(amount) -> str:
-    return format_currency(amount or 0, "CAD", locale=_regional())
+    return format_currency(amount or 0, "CAD", locale=canadian_locale())

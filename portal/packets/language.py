@@ -7,14 +7,14 @@ import unicodedata
 from sqlmodel import Session
 
 from portal import audit
+from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from portal.i18n import lazy_gettext as _l
 from portal.models import Packet, User, utcnow
 from portal.packets.lifecycle import is_editable
 from portal.validation import FormInvalid
 
-DEFAULT = "en"
-# Each language's name in itself, for the choice: whoever reads the packet page can find their own.
-NAMES = {"en": "English", "fr": "Français"}
+DEFAULT = DEFAULT_LANGUAGE
+NAMES = LANGUAGES  # each language's name in itself, for the choice
 # And in the reader's language, for sentences ("the PDF will be written in French").
 LABELS = {"en": _l("in English"), "fr": _l("in French")}
 # What a client file's free-text "preferred language" says when it means French.

@@ -3,8 +3,9 @@ in), else their browser's, else English. Only languages with a complete catalogu
 from flask import Response, current_app, request
 from flask_login import current_user
 
-LANGUAGES = ("en", "fr")
-NAMES = {"en": "English", "fr": "Français"}
+from portal import i18n
+
+LANGUAGES = tuple(i18n.LANGUAGES)
 COOKIE = "passage_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 

@@ -1,6 +1,5 @@
 """What every template may use: the navigation each role sees, date filters, the locale."""
 
-from babel import dates
 from flask import Flask, render_template
 from flask_babel import get_locale
 from flask_login import current_user
@@ -8,12 +7,10 @@ from markupsafe import Markup
 
 from portal.documents import pdf_language
 from portal.forms import channels, engine
-from portal.i18n import canadian_locale as _canadian
-from portal.i18n import format_date, format_money  # noqa: F401 (the templates' filters)
+from portal.i18n import LANGUAGES, format_date, format_datetime, format_money  # noqa: F401 (the templates' filters)
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
-from portal.web import language
 
 # (endpoint, label, roles) — the navigation each role sees, in order.
 NAVIGATION = [
@@ -62,7 +59,7 @@ def _template_globals():
     items = []
     if current_user.is_authenticated:
         items = [(endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles]
-    return {"navigation": items, "get_locale": get_locale, "language_names": language.NAMES}
+    return {"navigation": items, "get_locale": get_locale, "language_names": LANGUAGES}
 
 
 def poll_delay_ms(poll: int) -> int:
@@ -79,18 +76,6 @@ def poll_delay_ms(poll: int) -> int:
 
 
 QUICK_POLLS = 18  # asks 100 ms apart: with the first wait, about 2 s
-
-
-# The 24-hour clock each language writes: "14:03" in English, "14 h 03" in French (Canadian French usage).
-_TIME_PATTERNS = {"fr": "HH 'h' mm"}
-
-
-def format_datetime(value) -> str:
-    if not value:
-        return ""
-    locale = _canadian()
-    time = dates.format_time(value, _TIME_PATTERNS.get(locale.language, "HH:mm"), locale=locale)
-    return f"{dates.format_date(value.date(), 'short', locale=locale)} {time}"
 
 
 def format_answer(value, item) -> str:
