@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import io
-import os
 import subprocess
 import threading
 from collections.abc import Callable
@@ -262,8 +261,7 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
             todo.append((part, html, name))
         else:
             laid[part.name] = assemble.open_part(part, data)
-    parent = os.getpid()
-    done = [len(ordinary) - len(todo)]
+    cached = len(ordinary) - len(todo)
     frame_html = layout.frame_html(final)
     frame_name, frame = layout.cached(frame_html, b"frame")
     if frame is None:
@@ -277,12 +275,15 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
             return layout.lay_out_frame(html)
         if name is _DRAFT:  # only its length is wanted
             return len(pikepdf.open(io.BytesIO(layout._lay_out(part, html))).pages)
-        if os.getpid() == parent:  # a helper process never writes progress (no connection may cross a fork)
-            progress("adding_evidence" if part.documents else "rendering", 20 + 60 * done[0] // len(ordinary))
-            done[0] += 1
         return layout._lay_out(part, html)
 
-    made = parallel.lay_out(todo, make, weights=[len(html) for _part, html, _name in todo], processes=processes)
+    def taking(item, count: int) -> None:  # in this process only: no connection may cross a fork
+        part = item[0]
+        stage = "adding_evidence" if part is not None and part.documents else "rendering"
+        progress(stage, 20 + 60 * min(len(ordinary), cached + count - 1) // max(1, len(ordinary)))
+
+    made = parallel.lay_out(todo, make, weights=[len(html) for _part, html, _name in todo], processes=processes,
+                            taking=taking)
     guess.update((part.name, data) for (part, _html, name), data in zip(todo, made, strict=True) if name is _DRAFT)
     for (part, _html, name), data in zip(todo, made, strict=True):
         if name is _DRAFT:

@@ -1,6 +1,7 @@
 """A big packet's parts laid out in several processes, and each part with only the font families it needs."""
 import io
 import os
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -52,15 +53,31 @@ def test_parallel_layout_fills_the_part_cache_like_one_process(app, tmp_path):
     assert _render(app, snapshot, processes=2, cache=cache).laid_out == 0
 
 
-def test_shares_are_balanced_and_cover_every_part():
-    groups = parallel.shares([10, 1, 9, 2, 8, 3], 2)
-    assert sorted(index for group in groups for index in group) == list(range(6))
-    totals = [sum([10, 1, 9, 2, 8, 3][index] for index in group) for group in groups]
-    assert abs(totals[0] - totals[1]) <= 3
+def test_a_process_that_finishes_early_takes_more_parts(tmp_path):
+    # The parent is slow at every part and the helper fast: a share fixed in advance would give each half.
+    parent = os.getpid()
+
+    def make(item):
+        time.sleep(0.15 if os.getpid() == parent else 0.01)
+        return str(os.getpid()).encode()
+
+    made = parallel.lay_out(list(range(12)), make, weights=[1] * 12, processes=2)
+    assert made.count(str(parent).encode()) <= 3, made
+
+
+def test_progress_counts_every_process_s_parts_and_is_told_here_only():
+    told = []
+    parallel.lay_out(list(range(8)), lambda item: time.sleep(0.02) or b"x", weights=[item + 1 for item in range(8)],
+                     processes=2, taking=lambda item, count: told.append((os.getpid(), item, count)))
+    assert told and {pid for pid, _item, _count in told} == {os.getpid()}
+    counts = [count for _pid, _item, count in told]
+    assert counts == sorted(counts) and max(counts) <= 8
+    assert [item for _pid, item, count in told] == [8 - count for _pid, _item, count in told], "heaviest first"
 
 
 def test_results_come_back_in_order_from_other_processes():
-    pids = parallel.lay_out(list(range(6)), lambda item: f"{item}:{os.getpid()}".encode(), weights=[1] * 6,
+    pids = parallel.lay_out(list(range(6)), lambda item: time.sleep(0.05) or f"{item}:{os.getpid()}".encode(),
+                            weights=[1] * 6,
                             processes=2)
     assert [int(result.split(b":")[0]) for result in pids] == list(range(6))
     assert len({result.split(b":")[1] for result in pids}) == 2, "two processes did the work"
@@ -70,6 +87,7 @@ def test_an_error_in_a_helper_process_is_raised_here():
     def make(item):
         if os.getpid() != parent:
             raise pdf.RenderError("too long")
+        time.sleep(0.05)  # so that the helper has taken a part by the time this process is through them
         return b"ok"
 
     parent = os.getpid()
