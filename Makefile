@@ -42,7 +42,8 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-run: seed
+run: migrate
+	$(FLASK) seed-demo --brief
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting a worker against $$REDIS_URL"; \
 		$(PY) worker.py & trap "kill $$! 2>/dev/null" EXIT; \

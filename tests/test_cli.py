@@ -94,8 +94,9 @@ def test_seed_demo_is_idempotent(runner, app):
     assert "manager@peel.demo" in first.output and "passage-demo-2026" in first.output
     counts = {model: _count(app, model) for model in (Agency, User, Client)}
     assert counts[Agency] == 2 and counts[Client] >= 30
-    second = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo", "--brief"])  # as `make run` calls it, before printing the sign-ins
     assert second.exit_code == 0, second.output
+    assert "Demo data loaded." in second.output and "manager@peel.demo" not in second.output
     assert {model: _count(app, model) for model in (Agency, User, Client)} == counts
 
 
