@@ -168,3 +168,14 @@ def test_the_joined_pdf_is_one_consistent_tagged_document(app):
         stamp = document.pages[3].Contents[-1].read_bytes()
         assert stamp.startswith(b"Q\n/Artifact BMC") and b"/Artifact <</Type /Pagination" in stamp, \
             "the frame and page number are artifacts that screen readers skip"
+
+
+def test_the_structure_tree_is_packed_in_object_streams(app):
+    # Thousands of small structure dictionaries written one by one made a 200-page packet 3.4 MB; packed, 0.9 MB.
+    data = render(app, snapshot_with(sections=30)).data
+    assert b"/ObjStm" in data and b"/StructElem" not in data, "the structure elements are inside compressed streams"
+    with pikepdf.open(io.BytesIO(data)) as document:
+        unpacked = io.BytesIO()
+        document.save(unpacked, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+        assert len(data) < 0.6 * len(unpacked.getvalue())
+        assert document.Root.StructTreeRoot.K[0].S == "/Document"
