@@ -148,7 +148,7 @@ def show(packet_id):
                   age=forms.age_at_signing(context), context=context, completeness=state,
                   step_done={step.key: forms.step_done(step, context, role) for step in steps},
                   packet_languages=packet_language.NAMES,
-                  language_labels=packet_language.LABELS, language_editable=lifecycle.is_editable(packet))
+                  language_labels=packet_language.LABELS, editable=lifecycle.is_editable(packet))
 
 
 @bp.route("/packets/<packet_id>/signing-date", methods=["POST"])

@@ -11,6 +11,7 @@ from portal.i18n import LANGUAGES, format_date, format_datetime, format_money  #
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
+from portal.packets import lifecycle
 
 # (endpoint, label, roles) — the navigation each role sees, in order.
 NAVIGATION = [
@@ -38,6 +39,11 @@ def role_word(code: str) -> str:
     return str(ROLE_WORDS.get(code) or (code or "").replace("_", " "))
 
 
+def packet_status(status) -> str:
+    """A packet's status in the reader's language ("Submitted", « Envoyée »)."""
+    return str(lifecycle.STATUS_LABELS.get(status) or str(status or "").replace("_", " ").capitalize())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -45,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["packet_status"] = packet_status
     # The packet PDF's dates and amounts, in the language it is laid out in (templates/pdf).
     app.jinja_env.filters["pdf_date"] = pdf_language.format_date
     app.jinja_env.filters["pdf_amount"] = pdf_language.format_amount

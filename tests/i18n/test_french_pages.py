@@ -67,6 +67,12 @@ def test_a_work_permit_packet_reads_in_french(app, make, auth):
     staff = _page(auth, f"/packets/{packet_id}/staff-review")
     assert "n'est pas couverte (3 jours)" in staff and "is not covered" not in staff
 
+    # The packet's status, on its own page and on its client's file.
+    packet_page = _page(auth, f"/packets/{packet_id}")
+    assert ">Ébauche</span>" in packet_page and ">Draft</span>" not in packet_page
+    client_page = _page(auth, f"/clients/{client.id}")
+    assert ">Ébauche</span>" in client_page and ">Draft</span>" not in client_page
+
 
 def test_the_state_care_fee_line_and_eligibility_read_in_french(app):
     from flask_babel import force_locale

@@ -151,6 +151,21 @@ def test_signing_date_form_over_http(client, auth, app, caseworker_world):
     assert b"year-month-day" in bad.data
 
 
+def test_the_packet_page_says_how_ages_are_counted_and_offers_the_date_only_while_it_can_change(
+        client, auth, app, caseworker_world):
+    packet = start(app, client=caseworker_world.person, user=caseworker_world.worker, signing=None)
+    auth.login(caseworker_world.worker)
+    page = client.get(f"/packets/{packet.id}").get_data(as_text=True)
+    today_age = age_on(caseworker_world.person.date_of_birth, date.today())
+    assert "No signing date is planned yet" in page and f"Today the applicant is {today_age}." in page
+    assert "On that date" not in page and 'name="planned_signing_date"' in page
+    with app.app_context(), session_scope(app) as db:
+        db.get(Packet, packet.id).status = PacketStatus.submitted
+    page = client.get(f"/packets/{packet.id}").get_data(as_text=True)
+    assert 'name="planned_signing_date"' not in page, "a sent packet's date cannot change: no form that would fail"
+    assert "Planned signing date: not set" in page and ">Submitted</span>" in page
+
+
 def test_concurrent_saves_from_the_same_version_cannot_both_win(any_app):
     factory = Factory(any_app)
     agency = factory.agency()
