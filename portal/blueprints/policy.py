@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import access, validation
 from portal.db import get_session
 from portal.documents.leaflets import render_leaflet
+from portal.i18n import canadian_locale
 from portal.i18n import gettext as _
 from portal.models import CASE_ROLES, Agency, Client, Role
 from portal.policy import notice, report, settings
@@ -40,8 +41,10 @@ def edit():
 
 
 def _language() -> str:
-    language = request.args.get("lang", "en")
-    return language if language in notice.LANGUAGES else "en"
+    """The notice's language: the one asked for (a caseworker shows a youth theirs), else the page's own."""
+    served = canadian_locale().language
+    language = request.args.get("lang", served)
+    return language if language in notice.LANGUAGES else served if served in notice.LANGUAGES else "en"
 
 
 @bp.route("/notice")

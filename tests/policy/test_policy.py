@@ -98,6 +98,11 @@ def test_the_notice_follows_the_settings_in_both_languages(app, youth_world, cli
     pdf = client.get("/policy/notice.pdf?lang=fr")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Vos droits" in text and "30 jours" in text
+    # Without a choice of its own, the notice is in the language the reader reads Passage in.
+    client.post("/language", data={"language": "fr", "csrf_token": manager.token()})
+    assert '<article class="card notice" lang="fr">' in client.get("/policy/notice").get_data(as_text=True)
+    assert "Vos droits" in " ".join(page.extract_text() for page in
+                                    PdfReader(io.BytesIO(client.get("/policy/notice.pdf").data)).pages)
 
 
 def test_the_youths_acknowledgement_is_recorded_with_its_date_and_version(app, youth_world, client):
