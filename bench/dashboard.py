@@ -25,6 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _common import databases, free_port, signed_in, start_server, stop_server  # noqa: E402
 
+from portal.models.core import OPEN_PACKET_STATUSES  # noqa: E402
+
 PACKETS = 100_000
 CLIENTS = 2_000
 CASEWORKERS = 50
@@ -35,6 +37,21 @@ TYPES = ["cit_0403", "cit_0003", "cit_0002", "cit_0001", "imm_5710", "state_care
 STATES = (["decided"] * 45 + ["submitted"] * 15 + ["draft"] * 15 + ["in_review"] * 6 + ["changes_requested"] * 4
           + ["approved"] * 5 + ["withdrawn"] * 10)
 ORDER = ["draft", "in_review", "approved", "submitted", "decided"]
+OPEN = {str(status) for status in OPEN_PACKET_STATUSES}  # at most one per client and type (a unique index)
+
+
+def _state_and_type(rng: random.Random, open_types: set) -> tuple[str, str]:
+    """A packet's final state and type; a client has at most one open packet of each type, as in the portal.
+    With 50 packets a client, every type is sometimes open already: that packet is then a finished one."""
+    final, packet_type = rng.choice(STATES), rng.choice(TYPES)
+    if final not in OPEN:
+        return final, packet_type
+    free = [key for key in TYPES if key not in open_types]
+    if not free:
+        return rng.choice([state for state in STATES if state not in OPEN]), packet_type
+    packet_type = packet_type if packet_type in free else rng.choice(free)
+    open_types.add(packet_type)
+    return final, packet_type
 
 
 def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
@@ -82,9 +99,10 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
                             "care_periods": [], "archived": False, "created_at": now, "updated_at": now,
                             "status_in_canada": "permanent_resident", "care_status": "in_care"})
         packets, spells, milestones = [], [], []
+        open_types: dict = {}  # client id -> the types it has an open packet of (one each, as in the portal)
         for number in range(PACKETS):
             client = clients[number % CLIENTS]
-            final = rng.choice(STATES)
+            final, packet_type = _state_and_type(rng, open_types.setdefault(client["id"], set()))
             created = now - timedelta(days=rng.uniform(1, 720))
             moment, status = created, "draft"
             path = ORDER[: ORDER.index(final) + 1] if final in ORDER else ["draft", "in_review", final]
@@ -105,7 +123,7 @@ def seed(database_url: str, data_dir: str) -> tuple[list[str], dict]:
                                        "method": "", "note": "", "outcome": outcome, "created_at": later})
                 moment, status = later, following
             packets.append({"id": packet_id, "agency_id": client["agency_id"], "client_id": client["id"],
-                            "packet_type": rng.choice(TYPES), "status": status,
+                            "packet_type": packet_type, "status": status,
                             "outcome": milestones[-1].get("outcome") if status == "decided" else None,
                             "answers": {}, "answer_meta": {}, "version": 1, "revision": 1,
                             "owner_id": client["assigned_caseworker_id"],
