@@ -48,6 +48,12 @@ def gettext(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def pgettext(context: str, string: str, **variables) -> str:
+    """A text whose translation depends on where it is used (the context tells translators which use)."""
+    text = _translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
     return _translations().ungettext(singular, plural, num) % variables

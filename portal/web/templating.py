@@ -7,7 +7,13 @@ from markupsafe import Markup
 
 from portal.documents import pdf_language
 from portal.forms import channels, engine
-from portal.i18n import LANGUAGES, format_date, format_datetime, format_money  # noqa: F401 (the templates' filters)
+from portal.i18n import (  # noqa: F401 (LANGUAGES and the format_ functions: the templates' filters)
+    LANGUAGES,
+    format_date,
+    format_datetime,
+    format_money,
+    pgettext,
+)
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
 from portal.models import PacketStatus, ReferralStatus, RenderStatus, Role
@@ -39,6 +45,11 @@ def role_word(code: str) -> str:
     return str(ROLE_WORDS.get(code) or (code or "").replace("_", " "))
 
 
+def colon() -> str:
+    """What goes between a label and its value: ": " in English, a no-break space before it in French."""
+    return pgettext("between a label and what follows", ": ")
+
+
 def packet_status(status) -> str:
     """A packet's status in the reader's language ("Submitted", « Envoyée »)."""
     return str(lifecycle.STATUS_LABELS.get(status) or str(status or "").replace("_", " ").capitalize())
@@ -56,7 +67,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["pdf_date"] = pdf_language.format_date
     app.jinja_env.filters["pdf_amount"] = pdf_language.format_amount
     app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, role_word=role_word,
-                                  PacketStatus=PacketStatus,
+                                  colon=colon, PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
                                   channel_of=channels.find_channel)
     app.context_processor(_template_globals)

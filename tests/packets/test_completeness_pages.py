@@ -15,6 +15,11 @@ def test_the_sign_page_lists_what_is_missing_and_refuses_a_post(app, client, you
     page = client.get(f"/me/packets/{youth_world.packet.id}/sign?signer=minor")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="not-ready"' in html and 'name="typed_name"' not in html
+    assert "<li>Identity: " in html
+    client.set_cookie("passage_lang", "fr")  # French puts a no-break space before the colon
+    french = client.get(f"/me/packets/{youth_world.packet.id}/sign?signer=minor").get_data(as_text=True)
+    assert "<li>Identité\u00a0: " in french and "Identité:" not in french
+    client.delete_cookie("passage_lang")
     response = auth.post(f"/me/packets/{youth_world.packet.id}/sign", data={
         "signer": "minor", "typed_name": "Tomás Álvarez Ruiz", "signed_on": date.today().isoformat(),
         "confirm": "yes"})
