@@ -62,6 +62,7 @@ class Missing:
     step: str = ""  # the step that asks it (answers and questions), for a link
     step_title: str = ""
     for_youth: bool = False  # a question the youth may answer themselves
+    youth_label: str = ""  # the question as the youth's own step page words it, when it has its own words
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def of(session: Session, *, packet: Packet, summary: PacketSummary | None = None
                                      str(section.step.title), youth))
             elif line.missing:
                 items.append(Missing(ANSWER, name, str(line.field.label), section.step.key, str(section.step.title),
-                                     youth))
+                                     youth, str(line.field.youth_help or "")))
     items.extend(_checklist(session, packet=packet, summary=summary))
     items.extend(_signatures(session, packet=packet))
     for target, rows in comments.open_comments(session, packet=packet).items():

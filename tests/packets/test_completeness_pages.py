@@ -16,6 +16,9 @@ def test_the_sign_page_lists_what_is_missing_and_refuses_a_post(app, client, you
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and 'id="not-ready"' in html and 'name="typed_name"' not in html
     assert "<li>Identity: " in html
+    # The questions as the youth's own step pages ask them, not as staff see them.
+    assert "Identity: Have you ever been known by another name" in html
+    assert "Has the applicant used any other name?" not in html
     client.set_cookie("passage_lang", "fr")  # French puts a no-break space before the colon
     french = client.get(f"/me/packets/{youth_world.packet.id}/sign?signer=minor").get_data(as_text=True)
     assert "<li>Identité\u00a0: " in french and "Identité:" not in french
@@ -69,7 +72,9 @@ def test_one_answer_changes_all_four_views(app, youth_world):
                      user=db.get(User, youth_world.caseworker.id))
     packet_page, review, sign_page, snap = _views(app, youth_world)
     assert label in _missing_section(packet_page) and label in _missing_section(review)
-    assert 'id="not-ready"' in sign_page and label in sign_page and 'name="typed_name"' not in sign_page
+    # The youth's page asks it as their own step page does.
+    assert 'id="not-ready"' in sign_page and "The city or town where you were born, if you know it." in sign_page
+    assert 'name="typed_name"' not in sign_page
     assert [item["label"] for item in snap["missing"] if item["kind"] == "answer"] == [label]
 
 
