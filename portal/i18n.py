@@ -54,6 +54,11 @@ def pgettext(context: str, string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def colon() -> str:
+    """What goes between a label and its value: ": " in English, a no-break space before it in French."""
+    return pgettext("between a label and what follows", ": ")
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
     return _translations().ungettext(singular, plural, num) % variables

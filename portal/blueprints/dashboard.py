@@ -13,6 +13,7 @@ from portal.casework import assignment, deadlines
 from portal.db import get_session
 from portal.forms import PACKET_TYPES, get_packet_type
 from portal.i18n import gettext as _
+from portal.i18n import pgettext
 from portal.models import Client, PacketStatus, Role
 from portal.packets import completeness, lifecycle
 from portal.policy import disclosures
@@ -118,7 +119,7 @@ def _charts(board, options) -> dict:
             title=_("Average days in each state (stays finished in the last 12 months)"),
             rows=[(str(labels[status]), avg or 0) for status, _done, avg, _now, _so_far in board.time_in_state
                   if status not in (PacketStatus.decided, PacketStatus.withdrawn)],
-            unit=" d", css="chart--time"),
+            unit=pgettext("days, after a number on a chart", "\u00a0d"), css="chart--time"),
         "outcomes": charts.stacked_columns(
             title=_("IRCC decisions by month"), categories=[month for month, *_rest in board.outcomes],
             series=[(_("Approved"), [row[1] for row in board.outcomes]),

@@ -10,6 +10,7 @@ import itertools
 
 from markupsafe import Markup, escape
 
+from portal.i18n import colon, format_number
 from portal.i18n import gettext as _
 
 _ids = itertools.count(1)
@@ -51,7 +52,7 @@ def bar_chart(*, title: str, rows: list[tuple[str, float]], unit: str = "", css:
             f"{escape(shown)}{escape(unit)}</text>"
         )
     height = GAP + max(len(rows), 1) * (BAR_HEIGHT + GAP)
-    desc = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in rows) or _("No data.")
+    desc = "; ".join(f"{label}{colon()}{_number(value)}{unit}" for label, value in rows) or _("No data.")
     return _frame(title=title, desc=desc, width=WIDTH, height=height, body=body, css=css)
 
 
@@ -87,7 +88,7 @@ def stacked_columns(*, title: str, categories: list[str], series: list[tuple[str
     parts = []
     for i, category in enumerate(categories):
         counts = ", ".join(f"{name} {values[i]}" for name, values in series)
-        parts.append(f"{category}: {counts}")
+        parts.append(f"{category}{colon()}{counts}")
     desc = "; ".join(parts) or _("No data.")
     return _frame(title=title, desc=desc, width=width, height=top + plot_height + 24, body=body, css=css)
 
@@ -96,8 +97,8 @@ def _number(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return f"{int(value)}"
+        return format_number(round(value, 1))  # "13.8" in English, "13,8" in French
+    return format_number(int(value))
 
 
 def _clip(text: str, length: int = 16) -> str:

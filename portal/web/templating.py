@@ -9,10 +9,11 @@ from portal.documents import pdf_language
 from portal.forms import channels, engine
 from portal.i18n import (  # noqa: F401 (LANGUAGES and the format_ functions: the templates' filters)
     LANGUAGES,
+    colon,
     format_date,
     format_datetime,
     format_money,
-    pgettext,
+    format_number,
 )
 from portal.i18n import gettext as _
 from portal.i18n import lazy_gettext as _l
@@ -45,11 +46,6 @@ def role_word(code: str) -> str:
     return str(ROLE_WORDS.get(code) or (code or "").replace("_", " "))
 
 
-def colon() -> str:
-    """What goes between a label and its value: ": " in English, a no-break space before it in French."""
-    return pgettext("between a label and what follows", ": ")
-
-
 def packet_status(status) -> str:
     """A packet's status in the reader's language ("Submitted", « Envoyée »)."""
     return str(lifecycle.STATUS_LABELS.get(status) or str(status or "").replace("_", " ").capitalize())
@@ -62,6 +58,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["answer"] = format_answer
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["packet_status"] = packet_status
     # The packet PDF's dates and amounts, in the language it is laid out in (templates/pdf).
     app.jinja_env.filters["pdf_date"] = pdf_language.format_date

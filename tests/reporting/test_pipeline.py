@@ -125,6 +125,16 @@ def test_charts_are_accessible():
     assert "2026-01: Approved 2" in columns
 
 
+def test_charts_write_numbers_and_colons_as_the_reader_s_language_does(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context("/"), force_locale("fr"):
+        svg = str(charts.bar_chart(title="Jours", rows=[("Ébauche", 13.75), ("Envoyée", 1095.0)], unit="\u00a0j"))
+    assert "Ébauche\u00a0: 13,8\u00a0j; Envoyée\u00a0: 1\u00a0095\u00a0j" in svg
+    with app.test_request_context("/"):
+        assert "Draft: 13.8 d" in str(charts.bar_chart(title="Days", rows=[("Draft", 13.75)], unit=" d"))
+
+
 def test_dashboard_page_for_managers_only(auth, client, review_world, caseload):
     auth.login(review_world.worker)
     assert client.get("/dashboard/").status_code == 404
