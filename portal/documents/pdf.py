@@ -140,13 +140,10 @@ class _Layout:
         return self._write(html, self.resources.frame_sheets, tags=False)
 
     def _pdf(self, html: str, extra: bytes, make: Callable[[], bytes]) -> bytes:
-        name = self.cache.name(self.resources.digest, self.language, html.encode(), extra) if self.cache else ""
-        data = self.cache.get(name) if self.cache else None
+        name, data = self.cached(html, extra)
         if data is None:
             data = make()
-            self.laid_out_now += 1
-            if self.cache:
-                self.cache.put(name, data)
+            self.store(name, data)
         return data
 
     def _render(self, html: str, sheets: list, *, tags: bool, evidence: dict | None = None):
@@ -154,6 +151,16 @@ class _Layout:
         fetcher = StaticOnlyFetcher(self.app.static_folder, evidence=evidence)
         return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=self.resources.fonts, pdf_tags=tags)
+
+    def _sheets(self, html: str) -> list:
+        """The print stylesheets, with only the font families this part's text needs: the same glyphs, fewer
+        fonts searched per run of text."""
+        families = self.resources.families.sheet_for(html)
+        return self.resources.sheets + ([families] if families else [])
+
+    def page_count(self, html: str) -> int:
+        """How many pages the part takes, from its layout alone (a numbered part's draft: no PDF is written)."""
+        return len(self._render(html, self._sheets(html), tags=True).pages)
 
     def _write(self, html: str, sheets: list, *, tags: bool) -> bytes:
         return self._render(html, sheets, tags=tags).write_pdf(pdf_tags=tags, attachments=[])
@@ -166,10 +173,7 @@ class _Layout:
                 pdfs[document["id"]] = data
             else:
                 images[_evidence_token(document)] = (data, document["content_type"])
-        # Only the font families this part's text needs: the same glyphs, fewer fonts searched per run of text.
-        families = self.resources.families.sheet_for(html)
-        sheets = self.resources.sheets + ([families] if families else [])
-        document = self._render(html, sheets, tags=True, evidence=images)
+        document = self._render(html, self._sheets(html), tags=True, evidence=images)
         if len(document.pages) > MAX_PAGES:
             raise RenderError(f"The packet would be longer than {MAX_PAGES} pages. "
                               "Check the evidence for very long files.")
@@ -274,7 +278,7 @@ def _lay_out_ordinary(layout: _Layout, ordinary: list[parts.Part], laid: dict, p
         if part is None:
             return layout.lay_out_frame(html)
         if name is _DRAFT:  # only its length is wanted
-            return len(pikepdf.open(io.BytesIO(layout._lay_out(part, html))).pages)
+            return layout.page_count(html)
         return layout._lay_out(part, html)
 
     def taking(item, count: int) -> None:  # in this process only: no connection may cross a fork
