@@ -20,10 +20,10 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from portal.documents import subset_tags
 from portal.i18n import gettext as _
 
 FLATTEN_DPI = 150  # legible for print-size text, about 0.6 MB a page
-FONT_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
 PDFUA_PART = 1
 
 
@@ -40,12 +40,8 @@ def evidence_alt(*, item_number: int, item_count: int, label: str, filename: str
 # --- fonts -------------------------------------------------------------------------------------------
 
 def _font_embedded(font) -> bool:
-    if font.get("/Subtype") == Name.Type3:
-        return True  # its glyphs are drawn by the file's own procedures
-    if font.get("/Subtype") == Name.Type0:
-        font = font.DescendantFonts[0]
-    descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and any(key in descriptor for key in FONT_PROGRAMS)
+    # A Type 3 font's glyphs are drawn by the file's own procedures; any other needs its program in the file.
+    return font.get("/Subtype") == Name.Type3 or subset_tags.embedded(font) is not None
 
 
 def fonts_embedded(resources, seen: set | None = None) -> bool:

@@ -12,17 +12,15 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_date
-from babel.numbers import format_currency
 from flask_babel import force_locale
 
-from portal.i18n import canadian_locale
-from portal.packets.language import DEFAULT, NAMES
+from portal.i18n import canadian_locale, format_money
+from portal.packets.language import spoken
 
 
 def of(snapshot: dict) -> str:
     """A snapshot's language; snapshots taken before packets had one are English."""
-    language = snapshot.get("language") or DEFAULT
-    return language if language in NAMES else DEFAULT
+    return spoken(snapshot.get("language"))
 
 
 @contextmanager
@@ -47,4 +45,4 @@ def format_date(value) -> str:
 
 
 def format_amount(amount) -> str:
-    return format_currency(amount or 0, "CAD", locale=canadian_locale())
+    return format_money(amount or 0)

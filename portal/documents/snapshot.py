@@ -83,7 +83,7 @@ def _display(line) -> str:
 def build(session: Session, *, packet: Packet, user: User | None, today: date | None = None) -> dict:
     """The snapshot of one packet: answers in the form's order, checklist with files, signers, people."""
     # The packet goes to IRCC in its own language (packet.language), whatever language the person asking reads.
-    language = packet.language if packet.language in packet_language.NAMES else packet_language.DEFAULT
+    language = packet_language.spoken(packet.language)
     with force_locale(language):
         return {**_build(session, packet=packet, user=user, today=today or date.today()), "language": language}
 

@@ -26,7 +26,7 @@ def _untagged(name: str) -> str:
     return name[7:] if len(name) > 7 and name[6] == "+" and name[:6].isupper() and name[:6].isalpha() else name
 
 
-def _embedded(font: pikepdf.Dictionary):
+def embedded(font: pikepdf.Dictionary):
     """(the dictionaries naming the font, its descriptor) of an embedded font, or None."""
     named = [font]
     if font.get("/Subtype") == Name.Type0:
@@ -44,10 +44,10 @@ def retag(pdf: pikepdf.Pdf) -> None:
     kept: dict[tuple[str, bytes], pikepdf.Stream] = {}
     for font in [item for item in pdf.objects
                  if isinstance(item, pikepdf.Dictionary) and item.get("/Type") == Name.Font]:
-        embedded = _embedded(font)
-        if embedded is None:
+        found = embedded(font)
+        if found is None:
             continue
-        named, descriptor = embedded
+        named, descriptor = found
         key = next(key for key in PROGRAM_KEYS if key in descriptor)
         program = descriptor[key].read_bytes()
         digest = hashlib.sha256(program).digest()

@@ -21,6 +21,11 @@ LABELS = {"en": _l("in English"), "fr": _l("in French")}
 _FRENCH = {"fr", "fra", "fre", "french", "francais", "fr-ca", "fr_ca"}
 
 
+def spoken(language: str | None) -> str:
+    """The language itself when Passage writes PDFs in it, else English."""
+    return language if language in NAMES else DEFAULT
+
+
 def _folded(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
