@@ -77,6 +77,9 @@ def _template_globals():
     return {"navigation": items, "get_locale": get_locale, "language_names": LANGUAGES}
 
 
+QUICK_POLLS = 18  # asks 100 ms apart: with the first wait, about 2 s
+
+
 def poll_delay_ms(poll: int) -> int:
     """How long a status that is still changing waits before asking again. A 12-page PDF is ready about
     0.4 to 1 s after the click (more on a busy machine), so: 200 ms first (nothing is ready sooner), then every
@@ -89,8 +92,6 @@ def poll_delay_ms(poll: int) -> int:
         return 100
     return int(min(100 * 1.25 ** (poll - QUICK_POLLS), 1000))
 
-
-QUICK_POLLS = 18  # asks 100 ms apart: with the first wait, about 2 s
 
 
 def format_answer(value, item) -> str:

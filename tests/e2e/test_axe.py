@@ -92,6 +92,15 @@ def _at_phone_width(page, axe, state) -> None:
     page.set_viewport_size(DESKTOP)
 
 
+def _visit(page, base, axe, pages, *, phone=()) -> None:
+    """Each (path, state) of `pages` in turn, checked; at phone width too for the states in `phone` (all: True)."""
+    for path, state in pages:
+        page.goto(base + path)
+        axe.check(page, state)
+        if phone is True or state in phone:
+            _at_phone_width(page, axe, state)
+
+
 def _settle(page) -> None:
     """No htmx request in flight (a swap, an autosave)."""
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
@@ -170,12 +179,9 @@ def test_public_pages(live_server, browser, axe, demo):
     page.locator(".alert, #error-summary, .field__error").first.wait_for()
     axe.check(page, "sign-in with an error")
     _at_phone_width(page, axe, "sign-in with an error")
-    for path, state in [("/me/sign-in", "youth code sign-in"), (f"/me/join/{demo['join']}", "youth join"),
-                        (f"/shared/{demo['shared']}", "shared link"), ("/no-such-page", "404"),
-                        ("/policy/notice", "policy notice")]:
-        page.goto(base + path)
-        axe.check(page, state)
-        _at_phone_width(page, axe, state)
+    _visit(page, base, axe, [("/me/sign-in", "youth code sign-in"), (f"/me/join/{demo['join']}", "youth join"),
+                             (f"/shared/{demo['shared']}", "shared link"), ("/no-such-page", "404"),
+                             ("/policy/notice", "policy notice")], phone=True)
     # The check itself works: an image with no text alternative is caught, with its state and target.
     canary = Axe(axe.source)
     page.evaluate("() => { const img = document.createElement('img'); img.id = 'canary'; img.src = '/no.png';"
@@ -190,15 +196,13 @@ def test_caseworker_pages(live_portal, browser, axe, demo):
     base, app = live_portal
     page = _page(browser, DESKTOP)
     sign_in_page(page, base, "caseworker@peel.demo")
-    for path, state in [("/my-work", "my work"), ("/clients/", "clients"), (f"/clients/{demo['client']}", "a client"),
-                        ("/referrals/", "referrals"), ("/consultations/", "consultations"), ("/library/", "library"),
-                        ("/partners/", "partners"), (f"/packets/{demo['draft']}", "a packet"),
-                        (f"/packets/{demo['draft']}/copy-sheet", "copy sheet"),
-                        (f"/packets/{demo['draft']}/evidence", "evidence")]:
-        page.goto(base + path)
-        axe.check(page, state)
-        if state in ("my work", "a client", "a packet", "evidence"):
-            _at_phone_width(page, axe, state)
+    _visit(page, base, axe, [("/my-work", "my work"), ("/clients/", "clients"),
+                             (f"/clients/{demo['client']}", "a client"), ("/referrals/", "referrals"),
+                             ("/consultations/", "consultations"), ("/library/", "library"), ("/partners/", "partners"),
+                             (f"/packets/{demo['draft']}", "a packet"),
+                             (f"/packets/{demo['draft']}/copy-sheet", "copy sheet"),
+                             (f"/packets/{demo['draft']}/evidence", "evidence")],
+           phone=("my work", "a client", "a packet", "evidence"))
     page.goto(base + "/library/")
     page.locator("main a[href^='/library/']:not([href$='/new'])").first.click()
     page.wait_for_load_state()
@@ -213,11 +217,8 @@ def test_caseworker_pages(live_portal, browser, axe, demo):
                         ("/referrals/new", "new referral with errors"),
                         (f"/partners/referrals-out/new?client_id={demo['client']}", "referral out with errors")]:
         _with_errors(page, base, axe, path, state)
-    for path, state in [(f"/packets/{demo['draft']}/review", "a packet's review"),
-                        (f"/clients/{demo['client']}/edit", "client edit"),
-                        ("/consultations/", "consultations")]:
-        page.goto(base + path)
-        axe.check(page, state)
+    _visit(page, base, axe, [(f"/packets/{demo['draft']}/review", "a packet's review"),
+                             (f"/clients/{demo['client']}/edit", "client edit"), ("/consultations/", "consultations")])
     page.locator("main a[href^='/consultations/']:not([href$='/new'])").first.click()
     page.wait_for_load_state()
     axe.check(page, "a consultation")
@@ -288,17 +289,15 @@ def test_manager_and_reviewer_pages(live_portal, browser, axe, demo):
     base, _app = live_portal
     page = _page(browser, DESKTOP)
     sign_in_page(page, base, "manager@peel.demo")
-    for path, state in [("/dashboard/", "dashboard"), ("/dashboard/packets", "reports and exports"),
-                        ("/audit/", "audit log"), ("/policy/", "policy settings"), ("/policy/report", "policy report"),
-                        ("/privacy/", "privacy"), (f"/clients/{demo['client']}/records", "records and retention"),
-                        ("/account/", "account"), ("/account/two-step", "two-step"),
-                        ("/account/password", "password"), ("/admin/users", "users"),
-                        (f"/packets/{demo['in_review']}/submission", "submission"),
-                        (f"/packets/{demo['in_review']}/staff-review", "review with a comment form")]:
-        page.goto(base + path)
-        axe.check(page, state)
-        if state in ("dashboard", "review with a comment form"):
-            _at_phone_width(page, axe, state)
+    _visit(page, base, axe, [("/dashboard/", "dashboard"), ("/dashboard/packets", "reports and exports"),
+                             ("/audit/", "audit log"), ("/policy/", "policy settings"),
+                             ("/policy/report", "policy report"), ("/privacy/", "privacy"),
+                             (f"/clients/{demo['client']}/records", "records and retention"),
+                             ("/account/", "account"), ("/account/two-step", "two-step"),
+                             ("/account/password", "password"), ("/admin/users", "users"),
+                             (f"/packets/{demo['in_review']}/submission", "submission"),
+                             (f"/packets/{demo['in_review']}/staff-review", "review with a comment form")],
+           phone=("dashboard", "review with a comment form"))
     _no_browser_checks(page, "#comments form")
     page.get_by_role("button", name="Add comment").click()
     page.locator("#comments #error-summary").wait_for()
@@ -318,10 +317,8 @@ def test_manager_and_reviewer_pages(live_portal, browser, axe, demo):
                         ("/privacy/incidents/new", "new incident with errors"),
                         ("/account/password", "password change with errors")]:
         _with_errors(page, base, axe, path, state)
-    for path, state in [("/admin/settings", "agency settings"), ("/account/email", "email change"),
-                        (f"/privacy/clients/{demo['client']}/access", "access request")]:
-        page.goto(base + path)
-        axe.check(page, state)
+    _visit(page, base, axe, [("/admin/settings", "agency settings"), ("/account/email", "email change"),
+                             (f"/privacy/clients/{demo['client']}/access", "access request")])
     page.context.close()
     axe.assert_clean()
 
