@@ -5,6 +5,7 @@ was when "Generate packet" was pressed, even if someone edits the answers a seco
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import force_locale
@@ -20,6 +21,9 @@ from portal.packets import language as packet_language
 
 SNAPSHOT_VERSION = 1
 # The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
+# Control characters print as empty boxes and garble the PDF's text layer for the whole page. Typed values lose
+# them when saved (validation.clean_text); this keeps them out of the PDF whatever the data's origin.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 IDENTITY_FIELDS = {"uci": "uci", "family_name": "family_name", "given_names": "given_names", "dob": "date_of_birth",
                    "date_of_birth": "date_of_birth"}
 
@@ -85,7 +89,18 @@ def build(session: Session, *, packet: Packet, user: User | None, today: date | 
     # The packet goes to IRCC in its own language (packet.language), whatever language the person asking reads.
     language = packet_language.spoken(packet.language)
     with force_locale(language):
-        return {**_build(session, packet=packet, user=user, today=today or date.today()), "language": language}
+        taken = _build(session, packet=packet, user=user, today=today or date.today())
+    return _printable({**taken, "language": language})
+
+
+def _printable(value):
+    if isinstance(value, str):  # left as it is (and of its own type) unless there is something to drop
+        return _UNPRINTABLE.sub("", value) if _UNPRINTABLE.search(value) else value
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(item) for item in value]
+    return value
 
 
 def _build(session: Session, *, packet: Packet, user: User | None, today: date) -> dict:

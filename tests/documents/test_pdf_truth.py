@@ -133,3 +133,19 @@ def test_every_demo_packet_states_one_uci_and_name_throughout(app):
             assert name in cover and name in header, snap["packet"]["type"]
             for uci in stated:
                 assert uci in cover and uci in header, (snap["packet"]["type"], uci)
+
+
+def test_control_characters_never_reach_the_pdf_whatever_the_datas_origin(app, make):
+    # Typed values lose them when saved; a record written another way (an import, an old row) kept them,
+    # and one vertical tab printed an empty box and garbled the text layer of its whole page.
+    from tests.documents.test_pdf_parts import render, texts
+
+    agency = make.agency(name="Harbour\x0bFamily Services")
+    client = make.client(agency, family_name="Okafor\x00", given_names="Ada", uci="")
+    packet = make.packet(client, packet_type="cit_0403", answers={"family_name": "Oka\x0cfor", "given_names": "Ada\x1b"})
+    snap = _snapshot(app, packet.id)
+    assert snap["agency"]["name"] == "HarbourFamily Services"
+    assert snap["applicant"]["name"] == "Ada Okafor"
+    pages = texts(render(app, snap).data)
+    assert "\x00" not in "".join(pages)
+    assert any("Okafor" in page and "Application" in page for page in pages)
