@@ -22,10 +22,19 @@ from pathlib import Path
 import pikepdf
 import weasyprint
 from flask import Flask, current_app
-from weasyprint import CSS, HTML
+from weasyprint import CSS
 from weasyprint.text.fonts import FontConfiguration
 
-from portal.documents import assemble, evidence_pages, font_faces, page_numbers, parallel, parts, pdf_language
+from portal.documents import (
+    assemble,
+    evidence_pages,
+    font_faces,
+    html_tree,
+    page_numbers,
+    parallel,
+    parts,
+    pdf_language,
+)
 from portal.documents.fetcher import EVIDENCE_BASE, STATIC_BASE, StaticOnlyFetcher
 from portal.documents.font_families import FamilyPicker
 from portal.documents.part_cache import PartCache
@@ -149,7 +158,7 @@ class _Layout:
     def _render(self, html: str, sheets: list, *, tags: bool, evidence: dict | None = None):
         """WeasyPrint's layout of one HTML document, fetching only static files and this part's evidence."""
         fetcher = StaticOnlyFetcher(self.app.static_folder, evidence=evidence)
-        return HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
+        return html_tree.document(html, base_url=STATIC_BASE, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=self.resources.fonts, pdf_tags=tags)
 
     def _sheets(self, html: str) -> list:
