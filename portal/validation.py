@@ -11,7 +11,10 @@ from datetime import date, timedelta
 from portal.i18n import format_date
 from portal.i18n import lazy_gettext as _l
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters, zero-width spaces, and marks that reorder text. Not the zero-width joiner and non-joiner
+# (U+200C, U+200D): Persian, Sinhala and other scripts spell words, names included, with them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+JOINERS = "\u200c\u200d"
 
 
 def clean_text(value, *, multiline: bool = False) -> str:
@@ -33,7 +36,7 @@ def text(value, *, required: bool = False, max_length: int = 200, multiline: boo
 # Letters of any script, combining marks, spaces, hyphens, apostrophes and periods.
 def _is_name_char(ch: str) -> bool:
     category = unicodedata.category(ch)
-    return category[0] in ("L", "M") or ch in " -'’." 
+    return category[0] in ("L", "M") or ch in " -'’." + JOINERS
 
 
 def name(value, *, required: bool = False, max_length: int = 100):

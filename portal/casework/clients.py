@@ -69,9 +69,10 @@ _YEAR = re.compile(r"\d{4}")
 
 
 def fold(text: str) -> str:
-    """Lower-case and strip accents so 'Sofia' finds 'Sofía' and 'alvarez' finds 'Álvarez'."""
+    """Lower-case and strip accents so 'Sofia' finds 'Sofía' and 'alvarez' finds 'Álvarez'; the joiners go too,
+    so a name typed without one (most phone keyboards have none) finds it."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in validation.JOINERS).casefold()
 
 
 def refresh_search_name(client: Client) -> None:

@@ -119,7 +119,7 @@ CLIENTS = [
      "Eritrea", StatusInCanada.no_status, CareStatus.in_care, "Tigrinya", ""),
     ("peel-cas", "caseworker2@peel.demo", "sivakumar-anjali", "Sivakumar சிவகுமார்", "Anjali அஞ்சலி", _years_ago(14, 220),
      "Sri Lanka", "Sri Lanka", StatusInCanada.protected_person, CareStatus.in_care, "Tamil", ""),
-    ("peel-cas", "caseworker@peel.demo", "mohammadi-ali", "Mohammadi محمدی", "Ali علی", _years_ago(16, 33), "Iran",
+    ("peel-cas", "caseworker@peel.demo", "mohammadi-ali", "Mohammadi محمدی", "Alireza علی\u200cرضا", _years_ago(16, 33), "Iran",
      "Iran", StatusInCanada.temporary_resident, CareStatus.in_care, "Persian", ""),
     ("peel-cas", "caseworker2@peel.demo", "santos-gabriela", "Santos", "Gabriela", _years_ago(18, 300), "Mexico",
      "Mexico", StatusInCanada.no_status, CareStatus.extended_society_care, "Spanish", "Gaby"),

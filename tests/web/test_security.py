@@ -196,3 +196,19 @@ def test_boosted_navigation_to_a_missing_page_gets_the_whole_page_and_a_swap_get
     assert "<nav" in boosted.get_data(as_text=True)
     assert "<nav" not in swapped.get_data(as_text=True) and "could not find" in swapped.get_data(as_text=True)
     assert "HX-Request" in boosted.headers["Vary"] and "HX-Request" in swapped.headers["Vary"]
+
+
+def test_a_name_keeps_the_joiners_its_script_needs_and_is_found_without_them(signed_in, auth, app, client):
+    # Persian writes "-zadeh" after a zero-width non-joiner (U+200C) and Sinhala's "Sri" needs a zero-width joiner
+    # (U+200D): dropped as control characters, the saved name was spelled differently from the one typed.
+    response = _create(auth, family_name="کریم\u200cزاده", given_names="ශ්\u200dරී Sri")
+    assert response.status_code == 303
+    from sqlmodel import select
+
+    from portal.db import session_scope
+    from portal.models import Client
+
+    with app.app_context(), session_scope(app) as db:
+        saved = db.exec(select(Client)).one()
+        assert (saved.family_name, saved.given_names) == ("کریم\u200cزاده", "ශ්\u200dරී Sri")
+    assert "کریم\u200cزاده" in client.get("/clients/?q=کریمزاده").get_data(as_text=True)  # typed without it
