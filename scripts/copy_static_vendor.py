@@ -1,8 +1,8 @@
 """Copy browser libraries and PDF fonts installed by npm and pip into static/vendor/ (ignored by git).
 
 Fonts: Noto Sans (Latin, accents, Cyrillic, Greek), Arabic and Devanagari come from the
-`fontpkg-noto-*` PyPI packages; Hebrew, Chinese (SC), Korean, Tamil, Ethiopic (Ge'ez) and Thai from
-npm's `@fontsource/*`.
+`fontpkg-noto-*` PyPI packages; Hebrew, Chinese (SC), Korean, Tamil, Ethiopic (Ge'ez), Thai, Gurmukhi,
+Bengali, Gujarati, Sinhala, Myanmar, Khmer, Armenian and Georgian from npm's `@fontsource/*`.
 The fontsource subsets are decompressed from WOFF2 to TrueType here, once, because doing it
 in every worker process costs about ten seconds; the variable pip fonts are cut into fixed regular
 and bold instances, because subsetting a variable font costs about 100 ms on every render.
@@ -34,6 +34,16 @@ NPM_FONTS = [
     ("noto-sans-tamil", "tamil"),
     ("noto-sans-ethiopic", "ethiopic"),
     ("noto-sans-thai", "thai"),
+    # Scripts of names in Canadian newcomer communities that the families above lack: Punjabi, Bengali,
+    # Gujarati, Sinhala, Burmese and Karen, Khmer, Armenian, Georgian.
+    ("noto-sans-gurmukhi", "gurmukhi"),
+    ("noto-sans-bengali", "bengali"),
+    ("noto-sans-gujarati", "gujarati"),
+    ("noto-sans-sinhala", "sinhala"),
+    ("noto-sans-myanmar", "myanmar"),
+    ("noto-sans-khmer", "khmer"),
+    ("noto-sans-armenian", "armenian"),
+    ("noto-sans-georgian", "georgian"),
 ]
 FACE = re.compile(r"@font-face\s*\{(?P<body>[^}]*)\}", re.S)
 SRC = re.compile(r"url\(\./files/(?P<name>[^)]+\.woff2)\)")
@@ -136,7 +146,9 @@ def copy_fonts() -> None:
 
 
 # Scripts many devices lack a font for: the web pages load these subsets only when a name needs them.
-WEB_FONTS = ["noto-sans-tamil", "noto-sans-ethiopic", "noto-sans-thai", "noto-sans-hebrew", "noto-sans-devanagari"]
+WEB_FONTS = ["noto-sans-tamil", "noto-sans-ethiopic", "noto-sans-thai", "noto-sans-hebrew", "noto-sans-devanagari",
+             "noto-sans-gurmukhi", "noto-sans-bengali", "noto-sans-gujarati", "noto-sans-sinhala", "noto-sans-myanmar",
+             "noto-sans-khmer", "noto-sans-armenian", "noto-sans-georgian"]
 
 
 def copy_web_fonts() -> None:

@@ -27,15 +27,17 @@ DPI = 150
 MAX_DIFFERENT = 0.02  # of a name's pixels
 SHIFTS = [(x, y) for x in (-1, 0, 1) for y in (-1, 0, 1)]
 WORD_GAP = 3  # blank pixel columns that separate words at 150 dpi (letters are 1 or 2 apart)
-# No demo client writes their name in kana; Japanese is a supported script all the same.
-KANA_NAME = "さくら サクラ Sakura"
+# No demo client writes their name in these scripts; they are supported all the same.
+OTHER_NAMES = ["さくら サクラ Sakura", "ਗੁਰਪ੍ਰੀਤ ਕੌਰ Gurpreet", "রহিমা খাতুন Rahima", "પ્રિયા પટેલ Priya",
+               "ශ්\u200dරී නිමල් Sri Nimal", "အောင်ဆန်း Aung San", "សុខា ចាន់ Sokha", "Արամ Aram", "ნინო Nino"]
 SCRIPTS = ["LATIN", "ARABIC", "HEBREW", "CYRILLIC", "GREEK", "DEVANAGARI", "TAMIL", "ETHIOPIC", "THAI",
-           "CJK", "HANGUL", "HIRAGANA", "KATAKANA"]
+           "CJK", "HANGUL", "HIRAGANA", "KATAKANA", "GURMUKHI", "BENGALI", "GUJARATI", "SINHALA", "MYANMAR",
+           "KHMER", "ARMENIAN", "GEORGIAN"]
 
 
 def demo_names() -> list[str]:
     names = [" ".join(part for part in (client[3], client[4]) if part) for client in CLIENTS]
-    return [*dict.fromkeys(names), KANA_NAME]
+    return [*dict.fromkeys(names), *OTHER_NAMES]
 
 
 def scripts_of(text: str) -> set[str]:
@@ -84,7 +86,7 @@ def test_every_glyph_is_the_one_its_font_maps_the_text_to(packet):
 
 def test_the_glyphs_are_right_with_a_second_cjk_name_in_the_header(names_app):
     """Kim Ji-woo in the running header and cover letter, Chinese and Korean names in the answers."""
-    snapshot = name_snapshot(["张 Zhang 慧 Hui", "梁 伟 Wei", "김 지우 Ji-woo", KANA_NAME] * 12, "김 지우 Ji-woo")
+    snapshot = name_snapshot(["张 Zhang 慧 Hui", "梁 伟 Wei", "김 지우 Ji-woo", OTHER_NAMES[0]] * 12, "김 지우 Ji-woo")
     with names_app.app_context():
         data = pdf.render_packet_pdf(snapshot, final=False, load=lambda _key: b"", app=names_app).data
     problems = glyph_problems(data)
