@@ -142,7 +142,8 @@ def test_control_characters_never_reach_the_pdf_whatever_the_datas_origin(app, m
 
     agency = make.agency(name="Harbour\x0bFamily Services")
     client = make.client(agency, family_name="Okafor\x00", given_names="Ada", uci="")
-    packet = make.packet(client, packet_type="cit_0403", answers={"family_name": "Oka\x0cfor", "given_names": "Ada\x1b"})
+    packet = make.packet(client, packet_type="cit_0403",
+                         answers={"family_name": "Oka\x0cfor", "given_names": "Ada\x1b"})
     snap = _snapshot(app, packet.id)
     assert snap["agency"]["name"] == "HarbourFamily Services"
     assert snap["applicant"]["name"] == "Ada Okafor"
