@@ -9,6 +9,8 @@ would, and the part is laid out with those families alone: the same glyphs, fewe
 from __future__ import annotations
 
 import re
+import threading
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,6 +86,13 @@ class FamilyPicker:
             self._first[code] = next((family for family in self.families if self._has(family, code)), None)
         return self._first[code]
 
+    def unprintable(self, text: str) -> list[str]:
+        """The characters of the text that no family has: the PDF draws each as an empty box. Spaces and
+        invisible format characters (joiners, marks of direction) need no glyph."""
+        codes = {ord(char) for char in text if ord(char) > 0x7F} - self.always
+        return [chr(code) for code in sorted(codes)
+                if unicodedata.category(chr(code))[0] not in "ZC" and self._first_family(code) is None]
+
     def sheet_for(self, html: str) -> CSS | None:
         """A stylesheet naming only those families; None when the part needs them all."""
         chosen = self.families_for(html)
@@ -103,3 +112,27 @@ def _cmap(path: str) -> set[int]:
         return set()
     with TTFont(path, lazy=True) as font:
         return set(font.getBestCmap())
+
+
+_pickers: dict[str, FamilyPicker] = {}
+_pickers_lock = threading.Lock()
+
+
+def unprintable_in(snapshot: dict, static_folder: str) -> list[str]:
+    """The characters of a packet's snapshot that print as empty boxes, in code order (for a warning)."""
+    with _pickers_lock:
+        if static_folder not in _pickers:
+            _pickers[static_folder] = FamilyPicker(static_folder, font_config=None)  # coverage only: no sheets
+        picker = _pickers[static_folder]
+    return picker.unprintable("".join(_strings(snapshot)))
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)

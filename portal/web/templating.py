@@ -1,11 +1,11 @@
 """What every template may use: the navigation each role sees, date filters, the locale."""
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.documents import pdf_language
+from portal.documents import font_families, pdf_language
 from portal.forms import channels, engine
 from portal.i18n import (  # noqa: F401 (LANGUAGES and the format_ functions: the templates' filters)
     LANGUAGES,
@@ -66,7 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(render_panel=render_panel, poll_delay_ms=poll_delay_ms, role_word=role_word,
                                   colon=colon, PacketStatus=PacketStatus,
                                   RenderStatus=RenderStatus, ReferralStatus=ReferralStatus,
-                                  channel_of=channels.find_channel)
+                                  channel_of=channels.find_channel, unprintable=unprintable)
     app.context_processor(_template_globals)
 
 
@@ -78,6 +78,11 @@ def _template_globals():
 
 
 QUICK_POLLS = 18  # asks 100 ms apart: with the first wait, about 2 s
+
+
+def unprintable(render_row) -> list[str]:
+    """What a finished PDF draws as empty boxes (letters of a script Passage has no font for)."""
+    return font_families.unprintable_in(render_row.snapshot or {}, current_app.static_folder)
 
 
 def poll_delay_ms(poll: int) -> int:

@@ -204,3 +204,30 @@ def test_each_name_in_the_packet_looks_as_it_does_alone(packet, names_app, tmp_p
         if share > MAX_DIFFERENT:
             different[name] = round(share, 3)
     assert not different, f"names drawn differently in the packet than alone: {different}"
+
+
+def test_letters_no_font_has_are_named_beside_the_finished_pdf(app, draft_world, client):
+    from sqlmodel import select
+
+    from portal.db import session_scope
+    from portal.documents import font_families
+    from portal.models import Render, RenderStatus, utcnow
+    from tests.support.records import sign_in
+
+    def done(snapshot):
+        with app.app_context(), session_scope(app) as db:
+            for earlier in db.exec(select(Render)).all():
+                db.delete(earlier)
+            db.add(Render(agency_id=draft_world.agency.id, packet_id=draft_world.packet.id, status=RenderStatus.done,
+                          progress=100, pages=7, snapshot=snapshot, finished_at=utcnow()))
+        return client.get(f"/packets/{draft_world.packet.id}/renders/status",
+                          headers={"HX-Request": "true"}).get_data(as_text=True)
+
+    printable = name_snapshot(demo_names(), "ශ්\u200dරී නිමල් Sri Nimal")
+    assert font_families.unprintable_in(printable, app.static_folder) == []
+    sign_in(client, draft_world.worker)
+    assert "empty boxes" not in done(printable)
+    tibetan = name_snapshot(["Tashi བཀྲ་ཤིས", "Zoë"], "Tashi")
+    assert font_families.unprintable_in(tibetan, app.static_folder) == sorted(set("བཀྲ་ཤིས"))
+    html = done(tibetan)
+    assert "Some letters will print as empty boxes." in html and "letters: ་ ཀ བ ཤ ས ི ྲ." in html
