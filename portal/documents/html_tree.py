@@ -1,12 +1,12 @@
 """The packet's HTML handed to WeasyPrint as a tree parsed by expat, Python's C XML parser.
 
-WeasyPrint parses HTML with tinyhtml5, written in Python: about an eighth of the CPU a packet part costs.
+WeasyPrint parses HTML with tinyhtml5, written in Python: about 8% of the CPU a packet part costs.
 The print templates write well-formed XML (every element closed, void ones as `<br/>`, and the only
-entities are those Jinja's escaping writes), so expat builds the same tree some thirty times faster.
-Whatever it cannot read (a control character pasted into an answer, which XML forbids) goes through
-WeasyPrint's own parser as before, and so does a document with a line break or tab inside an attribute
-(XML turns them into spaces, HTML keeps them). tests/documents/test_html_tree.py checks that both give the same tree
-for every part of the demo packets, and the same pages.
+entities are those Jinja's escaping writes), so expat builds the same tree about thirty times faster.
+Whatever expat would read differently goes through WeasyPrint's own parser as before: a raw "&" in a
+translation, a character XML forbids, or a line break inside an attribute (XML makes it a space).
+tests/documents/test_html_tree.py checks that both give the same tree for every part of the demo packets,
+and the same pages.
 """
 from __future__ import annotations
 
