@@ -23,3 +23,40 @@ def test_nothing_scrolls_sideways_at_320_pixels(live_server, browser):
     for path in ("/partners/", "/clients/", "/library/", "/consultations/", "/referrals/"):
         page.goto(live_server + path)
         _fits(page)
+    # A client's file and one of their applications, found from the list as a caseworker would.
+    page.goto(live_server + "/clients/?q=Mohammadi")
+    page.click("#client-results tbody a")
+    page.wait_for_selector("#client-packets-heading")
+    _fits(page)
+    _no_word_split(page)
+    page.click("main table a[href*='/packets/']")
+    page.wait_for_load_state("networkidle")
+    _fits(page)
+    _no_word_split(page)
+
+
+# Words of up to this many letters are never cut across two lines (longer ones, like an email address, may be).
+SHORT_WORD = 12
+
+
+def _no_word_split(page) -> None:
+    """No short word is broken inside: a table squeezed into 320 px cut "Status" into "Stat" and "us"."""
+    split = page.evaluate("""(limit) => {
+        const found = [];
+        const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (!node.parentElement.checkVisibility()) continue;
+            for (const match of node.textContent.matchAll(/\\S+/g)) {
+                // A hyphen is a place to break like a space (2027-01-21 may end a line at "2027-").
+                if (match[0].length > limit || match[0].includes('-')) continue;
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+                if (tops.size > 1) found.push(match[0]);
+            }
+        }
+        return found;
+    }""", SHORT_WORD)
+    assert not split, f"{page.url}: words cut across lines: {split[:10]}"
