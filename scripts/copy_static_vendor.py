@@ -149,9 +149,9 @@ def copy_fonts() -> None:
 # Arabic comes first in app.css's stack: a Persian name spelled with a zero-width non-joiner, a character every
 # Indic face also claims, is then drawn whole by it, instead of the browser fetching every face whose
 # unicode-range has the joiner (20 files, 600 KB, for one name).
-WEB_FONTS = ["noto-sans-arabic", "noto-sans-tamil", "noto-sans-ethiopic", "noto-sans-thai", "noto-sans-hebrew", "noto-sans-devanagari",
-             "noto-sans-gurmukhi", "noto-sans-bengali", "noto-sans-gujarati", "noto-sans-sinhala", "noto-sans-myanmar",
-             "noto-sans-khmer", "noto-sans-armenian", "noto-sans-georgian"]
+WEB_FONTS = ["noto-sans-arabic", "noto-sans-tamil", "noto-sans-ethiopic", "noto-sans-thai", "noto-sans-hebrew",
+             "noto-sans-devanagari", "noto-sans-gurmukhi", "noto-sans-bengali", "noto-sans-gujarati",
+             "noto-sans-sinhala", "noto-sans-myanmar", "noto-sans-khmer", "noto-sans-armenian", "noto-sans-georgian"]
 
 
 def _without_hyphens(declared: str) -> str:

@@ -72,8 +72,8 @@ def test_pages_themselves_are_never_cached_or_compressed(signed_in_manager):
 def test_the_web_fonts_for_scripts_devices_often_lack_are_hashed_and_load_only_by_unicode_range(client):
     sheet = _bundles(client.get("/sign-in").get_data(as_text=True))[0][0]
     css = client.get(sheet, headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
-    for family in ("Noto Sans Arabic", "Noto Sans Tamil", "Noto Sans Ethiopic", "Noto Sans Devanagari", "Noto Sans Thai",
-                   "Noto Sans Gurmukhi", "Noto Sans Sinhala", "Noto Sans Georgian"):
+    for family in ("Noto Sans Arabic", "Noto Sans Tamil", "Noto Sans Ethiopic", "Noto Sans Devanagari",
+                   "Noto Sans Thai", "Noto Sans Gurmukhi", "Noto Sans Sinhala", "Noto Sans Georgian"):
         assert family in css
     faces = re.findall(r"@font-face \{[^}]*\}", css)
     assert faces and all("unicode-range" in face for face in faces)
