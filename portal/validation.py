@@ -33,7 +33,7 @@ def text(value, *, required: bool = False, max_length: int = 200, multiline: boo
     return cleaned, None
 
 
-# Letters of any script, combining marks, spaces, hyphens, apostrophes and periods.
+# Letters of any script, combining marks, spaces, hyphens, apostrophes, periods and the joiners.
 def _is_name_char(ch: str) -> bool:
     category = unicodedata.category(ch)
     return category[0] in ("L", "M") or ch in " -'’." + JOINERS

@@ -20,10 +20,10 @@ from portal.packets import completeness, signatures
 from portal.packets import language as packet_language
 
 SNAPSHOT_VERSION = 1
-# The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
 # Control characters print as empty boxes and garble the PDF's text layer for the whole page. Typed values lose
 # them when saved (validation.clean_text); this keeps them out of the PDF whatever the data's origin.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The applicant's identity as the packet's own questions name it: field name -> key in "applicant".
 IDENTITY_FIELDS = {"uci": "uci", "family_name": "family_name", "given_names": "given_names", "dob": "date_of_birth",
                    "date_of_birth": "date_of_birth"}
 
