@@ -47,6 +47,12 @@ def _no_word_split(page) -> None:
         while (walker.nextNode()) {
             const node = walker.currentNode;
             if (!node.parentElement.checkVisibility()) continue;
+            // Text kept for screen readers only (a 1-pixel box, like a stacked table's header row) is not read by eye.
+            let hidden = false;
+            for (let element = node.parentElement; element && !hidden; element = element.parentElement) {
+                hidden = element.getBoundingClientRect().width <= 1;
+            }
+            if (hidden) continue;
             for (const match of node.textContent.matchAll(/\\S+/g)) {
                 // A hyphen is a place to break like a space (2027-01-21 may end a line at "2027-").
                 if (match[0].length > limit || match[0].includes('-')) continue;
