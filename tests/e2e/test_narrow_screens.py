@@ -66,3 +66,21 @@ def _no_word_split(page) -> None:
         return found;
     }""", SHORT_WORD)
     assert not split, f"{page.url}: words cut across lines: {split[:10]}"
+
+
+def test_the_dashboard_on_a_phone_keeps_names_and_dates_whole(live_server, browser):
+    from tests.support.live import sign_in_page
+
+    page = browser.new_context(viewport=NARROW).new_page()
+    page.set_default_timeout(15000)
+    sign_in_page(page, live_server, "manager@peel.demo")
+    for path in ("/dashboard/", "/dashboard/packets"):
+        page.goto(live_server + path)
+        page.wait_for_load_state("networkidle")
+        _fits(page)
+        _no_word_split(page)
+    # A table of figures wider than the phone scrolls in its own region, which the keyboard can reach.
+    page.goto(live_server + "/dashboard/")
+    wide = page.locator(".table-wrap[role=region]").evaluate_all(
+        "regions => regions.filter(r => r.scrollWidth > r.clientWidth).map(r => r.getAttribute('tabindex'))")
+    assert wide and set(wide) == {"0"}
