@@ -20,9 +20,10 @@ def test_nothing_scrolls_sideways_at_320_pixels(live_server, browser):
     page.fill("#password", "passage-demo-2026")
     page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/sign-in" not in url)
-    for path in ("/partners/", "/clients/", "/library/", "/consultations/", "/referrals/"):
+    for path in ("/partners/", "/clients/", "/library/", "/consultations/", "/referrals/", "/my-work"):
         page.goto(live_server + path)
         _fits(page)
+        _no_word_split(page)
     # A client's file and one of their applications, found from the list as a caseworker would.
     page.goto(live_server + "/clients/?q=Mohammadi")
     page.click("#client-results tbody a")

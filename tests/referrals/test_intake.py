@@ -250,7 +250,7 @@ def test_queue_puts_urgent_referrals_first(app, youth_world, client):
     post_public(client, good_form(child_name="Soon"))
     sign_in(client, youth_world.caseworker)
     page = client.get("/referrals/").get_data(as_text=True)
-    assert page.index("Soonest") < page.index("Soon,") < page.index("Later")
+    assert page.index("Soonest") < page.index("Soon</bdi>,") < page.index("Later")
     fragment = client.get("/referrals/?status=accepted", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and b"<html" not in fragment.data and b"No referrals here" in fragment.data
 
