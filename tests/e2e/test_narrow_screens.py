@@ -31,9 +31,13 @@ def test_nothing_scrolls_sideways_at_320_pixels(live_server, browser):
     _fits(page)
     _no_word_split(page)
     page.click("main table a[href*='/packets/']")
-    page.wait_for_load_state("networkidle")
-    _fits(page)
-    _no_word_split(page)
+    page.wait_for_function("() => /^\\/packets\\/[0-9a-f-]{36}$/.test(location.pathname)")
+    packet = page.url
+    for path in ("", "/evidence", "/review"):
+        assert page.goto(packet + path).ok
+        page.wait_for_load_state("networkidle")
+        _fits(page)
+        _no_word_split(page)
 
 
 # Words of up to this many letters are never cut across two lines (longer ones, like an email address, may be).
