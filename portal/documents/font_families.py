@@ -8,8 +8,8 @@ would, and the part is laid out with those families alone: the same glyphs, fewe
 """
 from __future__ import annotations
 
+import json
 import re
-import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -114,25 +114,12 @@ def _cmap(path: str) -> set[int]:
         return set(font.getBestCmap())
 
 
-_pickers: dict[str, FamilyPicker] = {}
-_pickers_lock = threading.Lock()
-
-
 def unprintable_in(snapshot: dict, static_folder: str) -> list[str]:
-    """The characters of a packet's snapshot that print as empty boxes, in code order (for a warning)."""
-    with _pickers_lock:
-        if static_folder not in _pickers:
-            _pickers[static_folder] = FamilyPicker(static_folder, font_config=None)  # coverage only: no sheets
-        picker = _pickers[static_folder]
-    return picker.unprintable("".join(_strings(snapshot)))
+    """The characters of a packet's snapshot that print as empty boxes, in code order (for a warning).
+    Its JSON holds every text it has; the keys and punctuation are ASCII, which Noto Sans has."""
+    return _coverage(static_folder).unprintable(json.dumps(snapshot, ensure_ascii=False))
 
 
-def _strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item)
+@lru_cache(maxsize=4)
+def _coverage(static_folder: str) -> FamilyPicker:
+    return FamilyPicker(static_folder, font_config=None)  # which family has which character: no stylesheets
