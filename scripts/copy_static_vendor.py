@@ -116,13 +116,22 @@ def ranges_it_has(font_file: Path, declared: str) -> str:
     """
     from fontTools.ttLib import TTFont
 
-    has = set(TTFont(font_file, lazy=True).getBestCmap())
-    wanted = set()
+    return _range_of(set(TTFont(font_file, lazy=True).getBestCmap()) & _codes(declared))
+
+
+def _codes(declared: str) -> set[int]:
+    """The characters a CSS unicode-range names ("U+0900-097F,U+200C")."""
+    codes = set()
     for part in declared.split(","):
-        first, _, last = part.strip().removeprefix("U+").removeprefix("u+").partition("-")
-        wanted.update(range(int(first, 16), int(last or first, 16) + 1))
-    runs, codes = [], sorted(has & wanted)
-    for code in codes:
+        first, _, last = part.strip().upper().removeprefix("U+").partition("-")
+        codes.update(range(int(first, 16), int(last or first, 16) + 1))
+    return codes
+
+
+def _range_of(codes: set[int]) -> str:
+    """A CSS unicode-range naming these characters, in runs."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
         if runs and code == runs[-1][1] + 1:
             runs[-1][1] = code
         else:
@@ -157,14 +166,7 @@ WEB_FONTS = ["noto-sans-arabic", "noto-sans-tamil", "noto-sans-ethiopic", "noto-
 def _without_hyphens(declared: str) -> str:
     """The range without U+2010 and U+2011 (hyphens), which several faces claim and every device font has: a
     name typed with one made the browser fetch the Arabic, Hebrew and Armenian faces."""
-    kept = []
-    for part in declared.split(","):
-        first, _, last = part.strip().upper().removeprefix("U+").partition("-")
-        low, high = int(first, 16), int(last or first, 16)
-        for start, end in ((low, min(high, 0x200F)), (max(low, 0x2012), high)):
-            if start <= end:
-                kept.append(f"U+{start:X}" if start == end else f"U+{start:X}-{end:X}")
-    return ",".join(kept)
+    return _range_of(_codes(declared) - {0x2010, 0x2011})
 
 
 def copy_web_fonts() -> None:
